@@ -1,0 +1,12 @@
+// Shared jest settings for every project. ts-jest transpiles only (typecheck is its own step).
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true, diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@mda/(contracts|messaging|config|observability|net-guard|testing)$': '<rootDir>/../../libs/$1/src/index.ts',
+  },
+  testTimeout: 30000,
+};

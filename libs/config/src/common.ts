@@ -1,0 +1,48 @@
+import { ConfigError, Env, bool, int, oneOf, optionalStr, str, url } from './env';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface CommonConfig {
+  amqpUrl: string;
+  amqpPrefetch: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  allowPrivateNetworks: boolean;
+  shutdownGraceSec: number;
+}
+
+export function loadCommonConfig(env: Env = process.env): CommonConfig {
+  return {
+    amqpUrl: url(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+    amqpPrefetch: int(env, 'AMQP_PREFETCH', { default: 20, min: 1, max: 1000 }),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    allowPrivateNetworks: bool(env, 'ALLOW_PRIVATE_NETWORKS', false),
+    shutdownGraceSec: int(env, 'SHUTDOWN_GRACE_SEC', { default: 30, min: 0, max: 3600 }),
+  };
+}
+
+/** API keys from API_KEYS (comma-separated) and API_KEY (one). */
+export function loadApiKeys(env: Env = process.env, required = true): string[] {
+  const many = (optionalStr(env, 'API_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const one = optionalStr(env, 'API_KEY');
+  const keys = [...new Set([...(one ? [one] : []), ...many])];
+  if (required && keys.length === 0) throw new ConfigError('API_KEY', 'is required (or API_KEYS, comma-separated)');
+  for (const k of keys) if (k.length < 8) throw new ConfigError('API_KEY', 'values must be at least 8 characters');
+  return keys;
+}
+
+/** Where files are served from, as the outside world sees it (no trailing slash). */
+export function loadPublicBaseUrl(env: Env = process.env): string {
+  const port = str(env, 'PORT', '8080');
+  return url(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '');
+}
+
+/** Secret that signs `/files` URLs: FILES_SIGNING_SECRET, or derived from the API keys. */
+export function loadFilesSigningSecret(env: Env = process.env): string {
+  const explicit = optionalStr(env, 'FILES_SIGNING_SECRET');
+  if (explicit) return explicit;
+  const keys = loadApiKeys(env).sort();
+  return `derived:${keys.join(',')}`;
+}

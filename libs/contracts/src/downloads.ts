@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { ROUTING_KEYS } from './topology';
+
+export const QUALITIES = ['best', '2160p', '4k', '1440p', '1080p', '720p', '480p', '360p', '240p', '144p', 'audio'] as const;
+export const VIDEO_FORMATS = ['mp4', 'mkv', 'webm'] as const;
+export const AUDIO_FORMATS = ['mp3', 'm4a', 'opus', 'flac', 'wav'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const;
+export type Quality = (typeof QUALITIES)[number];
+export type VideoFormat = (typeof VIDEO_FORMATS)[number];
+export type AudioFormat = (typeof AUDIO_FORMATS)[number];
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const REQUEST_ID_PATTERN = /^req_[a-z0-9]{12,}$/;
+const requestId = z.string().regex(REQUEST_ID_PATTERN);
+
+/** Where a job's webhooks go and which API key signs them (by fingerprint: secrets stay off the broker). */
+export const webhookTargetSchema = z.object({
+  url: z.string().url(),
+  key_fp: z.string().regex(/^[a-f0-9]{16,64}$/),
+});
+export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
+
+export const downloadOptionsSchema = z.object({
+  quality: z.enum(QUALITIES).default('best'),
+  video_format: z.enum(VIDEO_FORMATS).default('mp4'),
+  audio_format: z.enum(AUDIO_FORMATS).default('mp3'),
+  custom_format: z.string().max(500).nullish(),
+  path_template: z.string().max(500).nullish(),
+  download_subtitles: z.boolean().default(false),
+  subtitle_languages: z.array(z.string().max(20)).max(20).nullish(),
+  embed_subtitles: z.boolean().default(false),
+  write_thumbnail: z.boolean().default(false),
+  embed_metadata: z.boolean().default(false),
+  cookies_id: z.string().max(100).nullish(),
+  timeout_sec: z.number().int().min(1).max(7200).default(1800),
+});
+export type DownloadOptions = z.infer<typeof downloadOptionsSchema>;
+
+/** Command on `download.requested`. */
+export const downloadRequestedSchema = z.object({
+  request_id: requestId,
+  url: z.string().url(),
+  options: downloadOptionsSchema,
+  webhook: webhookTargetSchema.nullable(),
+  batch_id: z.string().nullish(),
+});
+export type DownloadRequested = z.infer<typeof downloadRequestedSchema>;
+
+/** Command on `download.cancel` (downloads.control). */
+export const downloadCancelSchema = z.object({ request_id: requestId });
+export type DownloadCancel = z.infer<typeof downloadCancelSchema>;
+
+export const progressSchema = z.object({
+  percent: z.number().min(0).max(100),
+  downloaded_bytes: z.number().int().nonnegative(),
+  total_bytes: z.number().int().nonnegative().nullable(),
+  speed: z.number().nonnegative().nullable(),
+  eta: z.number().nonnegative().nullable(),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const fileInfoSchema = z.object({
+  filename: z.string(),
+  filepath: z.string(),
+  size_bytes: z.number().int().nonnegative(),
+  download_url: z.string(),
+  mime_type: z.string().optional(),
+});
+export type FileInfo = z.infer<typeof fileInfoSchema>;
+
+export const mediaMetadataSchema = z
+  .object({
+    title: z.string().nullable(),
+    uploader: z.string().nullable(),
+    duration: z.number().nullable(),
+  })
+  .passthrough();
+export type MediaMetadata = z.infer<typeof mediaMetadataSchema>;
+
+const eventBase = z.object({
+  request_id: requestId,
+  url: z.string(),
+  webhook: webhookTargetSchema.nullable(),
+  batch_id: z.string().nullish(),
+});
+
+export const downloadStartedSchema = eventBase.extend({ started_at: z.string().datetime() });
+export const downloadProgressSchema = eventBase.extend({ progress: progressSchema });
+export const downloadCompletedSchema = eventBase.extend({
+  file_info: fileInfoSchema,
+  metadata: mediaMetadataSchema,
+  completed_at: z.string().datetime(),
+});
+export const downloadFailedSchema = eventBase.extend({
+  error: z.string(),
+  error_code: z.string(),
+  completed_at: z.string().datetime(),
+});
+export const downloadCancelledSchema = eventBase.extend({ completed_at: z.string().datetime() });
+
+export type DownloadStarted = z.infer<typeof downloadStartedSchema>;
+export type DownloadProgress = z.infer<typeof downloadProgressSchema>;
+export type DownloadCompleted = z.infer<typeof downloadCompletedSchema>;
+export type DownloadFailed = z.infer<typeof downloadFailedSchema>;
+export type DownloadCancelled = z.infer<typeof downloadCancelledSchema>;
+
+/** A lifecycle event as it travels on `downloads.events`: the envelope type is the routing key. */
+export type DownloadEvent =
+  | { type: typeof ROUTING_KEYS.downloadStarted; data: DownloadStarted }
+  | { type: typeof ROUTING_KEYS.downloadProgress; data: DownloadProgress }
+  | { type: typeof ROUTING_KEYS.downloadCompleted; data: DownloadCompleted }
+  | { type: typeof ROUTING_KEYS.downloadFailed; data: DownloadFailed }
+  | { type: typeof ROUTING_KEYS.downloadCancelled; data: DownloadCancelled };
+
+export type DownloadEventType = DownloadEvent['type'];
+
+export const DOWNLOAD_EVENT_SCHEMAS: Record<DownloadEventType, z.ZodTypeAny> = {
+  [ROUTING_KEYS.downloadStarted]: downloadStartedSchema,
+  [ROUTING_KEYS.downloadProgress]: downloadProgressSchema,
+  [ROUTING_KEYS.downloadCompleted]: downloadCompletedSchema,
+  [ROUTING_KEYS.downloadFailed]: downloadFailedSchema,
+  [ROUTING_KEYS.downloadCancelled]: downloadCancelledSchema,
+};
+
+/** Validates any download event: the schema is chosen by the envelope type. */
+export const downloadEventDataSchema = z.union([
+  downloadCompletedSchema,
+  downloadFailedSchema,
+  downloadProgressSchema,
+  downloadStartedSchema,
+  downloadCancelledSchema,
+]);
+
+export function isDownloadEventType(type: string): type is DownloadEventType {
+  return Object.prototype.hasOwnProperty.call(DOWNLOAD_EVENT_SCHEMAS, type);
+}
+
+/** Default stored path (SPEC §3): videos/video-<id>.<ext> or audio/audio-<id>.<ext>. */
+export function defaultFilePath(requestIdValue: string, ext: string, audio: boolean): string {
+  const id = requestIdValue.replace(/^req_/, '');
+  return audio ? `audio/audio-${id}.${ext}` : `videos/video-${id}.${ext}`;
+}

@@ -1,0 +1,6 @@
+export * from './topology';
+export * from './envelope';
+export * from './downloads';
+export * from './webhooks';
+export * from './keys';
+export * from './subscriptions';

@@ -1,0 +1,54 @@
+import type { ZodTypeAny } from 'zod';
+import { DOWNLOAD_EVENT_SCHEMAS, downloadCancelSchema, downloadRequestedSchema } from './downloads';
+import { EXCHANGES, QUEUES, ROUTING_KEYS } from './topology';
+import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
+
+/**
+ * What each consumer reads and which message types it accepts. A handler names one of these
+ * (`@EventPattern(SUBSCRIPTIONS.downloaderJobs.name)`); anything else on the queue is malformed.
+ */
+export interface SubscriptionDefinition {
+  name: string;
+  queue?: string;
+  exclusive?: { exchange: string; routingKeys: string[] };
+  schemas: Record<string, ZodTypeAny>;
+}
+
+export const SUBSCRIPTIONS = {
+  downloaderJobs: {
+    name: QUEUES.downloaderJobs,
+    queue: QUEUES.downloaderJobs,
+    schemas: { [ROUTING_KEYS.downloadRequested]: downloadRequestedSchema },
+  },
+  workerControl: {
+    name: 'downloader.control',
+    exclusive: { exchange: EXCHANGES.control, routingKeys: [ROUTING_KEYS.downloadCancel] },
+    schemas: { [ROUTING_KEYS.downloadCancel]: downloadCancelSchema },
+  },
+  gatewayDownloadEvents: {
+    name: QUEUES.gatewayDownloadEvents,
+    queue: QUEUES.gatewayDownloadEvents,
+    schemas: DOWNLOAD_EVENT_SCHEMAS,
+  },
+  senderDownloadEvents: {
+    name: QUEUES.senderDownloadEvents,
+    queue: QUEUES.senderDownloadEvents,
+    schemas: DOWNLOAD_EVENT_SCHEMAS,
+  },
+  webhooksDeliver: {
+    name: QUEUES.webhooksDeliver,
+    queue: QUEUES.webhooksDeliver,
+    schemas: { [ROUTING_KEYS.webhookDeliver]: webhookDeliverySchema },
+  },
+  gatewayWebhookAttempts: {
+    name: QUEUES.gatewayWebhookAttempts,
+    queue: QUEUES.gatewayWebhookAttempts,
+    schemas: { [ROUTING_KEYS.webhookAttempted]: webhookAttemptedSchema },
+  },
+} satisfies Record<string, SubscriptionDefinition>;
+
+const byName = new Map<string, SubscriptionDefinition>(Object.values(SUBSCRIPTIONS).map((s) => [s.name, s]));
+
+export function subscriptionByName(name: string): SubscriptionDefinition | undefined {
+  return byName.get(name);
+}

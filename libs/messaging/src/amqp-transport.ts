@@ -1,0 +1,86 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { ConsumeMessage } from 'amqplib';
+import { Envelope, subscriptionByName } from '@mda/contracts';
+import { Logger } from '@mda/observability';
+import { AmqpConnection } from './amqp-connection';
+import { HandlerOutcome, QueueConsumer } from './consumer';
+
+const OUTCOMES: readonly HandlerOutcome[] = ['ack', 'requeue', 'dead'];
+
+/** What a handler receives as its second argument (`@Ctx()`). */
+export class AmqpContext {
+  constructor(readonly message: ConsumeMessage) {}
+  get redelivered(): boolean {
+    return this.message.fields.redelivered;
+  }
+}
+
+export interface AmqpTransportOptions {
+  prefetchFor: (subscriptionName: string) => number;
+}
+
+/**
+ * A `@nestjs/microservices` transport on our own topology and acking: each `@EventPattern(name)`
+ * names a subscription of the contracts; its handler returns ack, requeue or dead.
+ */
+export class AmqpTransport extends Server implements CustomTransportStrategy {
+  private readonly consumers: QueueConsumer[] = [];
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly log: Logger,
+    private readonly options: AmqpTransportOptions,
+  ) {
+    super();
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      for (const [pattern] of this.messageHandlers) {
+        const sub = subscriptionByName(pattern);
+        if (!sub) throw new Error(`@EventPattern("${pattern}") names no subscription of @mda/contracts`);
+        const consumer = new QueueConsumer(
+          this.connection,
+          { ...sub, prefetch: this.options.prefetchFor(sub.name), handle: (env, msg) => this.dispatch(pattern, env, msg) },
+          this.log,
+        );
+        await consumer.start();
+        this.consumers.push(consumer);
+      }
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  private async dispatch(pattern: string, envelope: Envelope, msg: ConsumeMessage): Promise<HandlerOutcome> {
+    const handler = this.messageHandlers.get(pattern);
+    if (!handler) throw new Error(`no handler for ${pattern}`);
+    const result = await handler(envelope, new AmqpContext(msg));
+    const value = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
+    if (!OUTCOMES.includes(value as HandlerOutcome)) {
+      throw new Error(`handler for ${pattern} returned ${JSON.stringify(value)} instead of ack, requeue or dead`);
+    }
+    return value as HandlerOutcome;
+  }
+
+  /** Stops every consumer, then waits up to graceMs for in-flight handlers. Returns whether all finished. */
+  async stopAndDrain(graceMs: number): Promise<boolean> {
+    await Promise.all(this.consumers.map((c) => c.stopConsuming()));
+    const results = await Promise.all(this.consumers.map((c) => c.drain(graceMs)));
+    return results.every(Boolean);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.splice(0).map((c) => c.close()));
+  }
+
+  on(): void {
+    throw new Error('AmqpTransport does not emit events');
+  }
+
+  unwrap<T>(): T {
+    return this.connection.manager as T;
+  }
+}

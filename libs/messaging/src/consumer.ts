@@ -1,0 +1,163 @@
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ZodType } from 'zod';
+import { Envelope, parseEnvelope } from '@mda/contracts';
+import { Logger, counter, gauge } from '@mda/observability';
+import { AmqpConnection } from './amqp-connection';
+
+const consumed = counter('mda_messages_consumed_total', 'Messages consumed, by queue and outcome', ['queue', 'outcome']);
+const rejected = counter('mda_messages_rejected_total', 'Malformed messages dead-lettered on receipt', ['queue']);
+const inFlightGauge = gauge('mda_messages_in_flight', 'Messages being handled now', ['queue']);
+
+/** What a handler decided: ack (done), requeue (try again later), dead (dead-letter it). */
+export type HandlerOutcome = 'ack' | 'requeue' | 'dead';
+
+export interface ConsumeSource {
+  /** A named durable queue of the topology… */
+  queue?: string;
+  /** …or an exclusive, auto-delete queue of this process bound to the exchange. */
+  exclusive?: { exchange: string; routingKeys: string[] };
+}
+
+export interface Subscription<T = unknown> extends ConsumeSource {
+  name: string;
+  prefetch: number;
+  /** Schema of `data`, by envelope type; a type not listed is malformed. */
+  schemas: Record<string, ZodType<T>>;
+  handle: (envelope: Envelope<T>, message: ConsumeMessage) => Promise<HandlerOutcome>;
+  /** Delay before requeueing after a handler threw, so a failing dependency is not hammered. */
+  errorBackoffMs?: number;
+}
+
+/**
+ * Consumes one queue with manual acks. Every message is validated against the contract before
+ * the handler sees it; a malformed one is dead-lettered (nack without requeue) and logged.
+ */
+export class QueueConsumer<T = unknown> {
+  private channel?: ChannelWrapper;
+  private consumerTag?: string;
+  private rawChannel?: ConfirmChannel;
+  private inFlight = 0;
+  private stopped = false;
+  private idleWaiters: Array<() => void> = [];
+  queueName?: string;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly sub: Subscription<T>,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.channel = this.connection.createChannel(`consumer:${this.sub.name}`, async (ch) => {
+      this.rawChannel = ch;
+      await ch.prefetch(this.sub.prefetch);
+      const queue = await this.declareSource(ch);
+      this.queueName = queue;
+      if (this.stopped) return;
+      const { consumerTag } = await ch.consume(queue, (msg) => msg && void this.onMessage(ch, queue, msg), { noAck: false });
+      this.consumerTag = consumerTag;
+    });
+    await this.channel.waitForConnect();
+  }
+
+  private async declareSource(ch: ConfirmChannel): Promise<string> {
+    if (this.sub.queue) return this.sub.queue;
+    if (!this.sub.exclusive) throw new Error(`subscription ${this.sub.name} names no queue`);
+    const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    for (const key of this.sub.exclusive.routingKeys) await ch.bindQueue(queue, this.sub.exclusive.exchange, key);
+    return queue;
+  }
+
+  private async onMessage(ch: ConfirmChannel, queue: string, msg: ConsumeMessage): Promise<void> {
+    const metricQueue = this.sub.queue ?? this.sub.name;
+    this.inFlight++;
+    inFlightGauge.inc({ queue: metricQueue });
+    try {
+      const parsed = parseEnvelope(msg.content, this.sub.schemas);
+      if (!parsed.ok) {
+        this.reject(ch, msg, metricQueue, parsed.error);
+        return;
+      }
+      let outcome: HandlerOutcome;
+      try {
+        outcome = await this.sub.handle(parsed.value, msg);
+      } catch (err) {
+        this.logger.error(
+          { err: err instanceof Error ? err.message : String(err), queue, message_id: msg.properties.messageId },
+          'handler failed; message will be retried',
+        );
+        await sleep(this.sub.errorBackoffMs ?? 1000);
+        outcome = 'requeue';
+      }
+      settle(ch, msg, outcome);
+      consumed.inc({ queue: metricQueue, outcome });
+    } catch (err) {
+      // the channel closed under us: the broker redelivers the message, nothing is lost
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err), queue }, 'could not settle message');
+    } finally {
+      this.inFlight--;
+      inFlightGauge.dec({ queue: metricQueue });
+      if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
+    }
+  }
+
+  private reject(ch: ConfirmChannel, msg: ConsumeMessage, queue: string, reason: string): void {
+    rejected.inc({ queue });
+    this.logger.error({ queue, reason, message_id: msg.properties.messageId }, 'malformed message dead-lettered');
+    ch.nack(msg, false, false);
+    consumed.inc({ queue, outcome: 'dead' });
+  }
+
+  /** Stops taking new messages; in-flight ones finish (or are redelivered if the process dies). */
+  async stopConsuming(): Promise<void> {
+    this.stopped = true;
+    if (this.rawChannel && this.consumerTag) {
+      await this.rawChannel.cancel(this.consumerTag).catch(() => undefined);
+    }
+  }
+
+  /** Resolves when no message is being handled, or after timeoutMs. Returns whether idle. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.inFlight === 0) return true;
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  }
+
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
+    await this.channel?.close();
+  }
+}
+
+function settle(ch: ConfirmChannel, msg: ConsumeMessage, outcome: HandlerOutcome): void {
+  switch (outcome) {
+    case 'ack':
+      ch.ack(msg);
+      return;
+    case 'requeue':
+      ch.nack(msg, false, true);
+      return;
+    case 'dead':
+      ch.nack(msg, false, false);
+      return;
+    default: {
+      const never: never = outcome;
+      throw new Error(`unknown outcome ${String(never)}`);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

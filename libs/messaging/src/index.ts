@@ -1,0 +1,4 @@
+export * from './amqp-connection';
+export * from './publisher';
+export * from './consumer';
+export * from './amqp-transport';

@@ -1,0 +1,3 @@
+export * from './wait-for';
+export * from './rabbitmq';
+export * from './http-server';
