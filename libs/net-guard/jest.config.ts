@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'net-guard',
   preset: '../../jest.preset.js',
