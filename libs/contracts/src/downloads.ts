@@ -83,6 +83,8 @@ const eventBase = z.object({
   url: z.string(),
   webhook: webhookTargetSchema.nullable(),
   batch_id: z.string().nullish(),
+  /** The downloader's last log lines, on final events only (the gateway keeps them for /logs). */
+  logs: z.array(z.string().max(2000)).max(500).optional(),
 });
 
 export const downloadStartedSchema = eventBase.extend({ started_at: z.string().datetime() });

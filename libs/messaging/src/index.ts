@@ -2,3 +2,4 @@ export * from './amqp-connection';
 export * from './publisher';
 export * from './consumer';
 export * from './amqp-transport';
+export * from './messaging.module';

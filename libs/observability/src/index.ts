@@ -1,2 +1,4 @@
 export * from './logger';
 export * from './metrics';
+export * from './ops-server';
+export * from './shutdown';

@@ -1,0 +1,32 @@
+import { CommonConfig, Env, int, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, str } from '@mda/config';
+
+export interface WorkerConfig extends CommonConfig {
+  storageDir: string;
+  publicBaseUrl: string;
+  filesSigningSecret: string;
+  filesUrlTtlSec: number;
+  concurrency: number;
+  downloadTimeoutSec: number;
+  maxFileBytes: number;
+  ytdlpPath: string;
+  ffmpegPath: string;
+  metricsPort: number;
+  host: string;
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  return {
+    ...loadCommonConfig(env),
+    storageDir: str(env, 'STORAGE_DIR', './storage'),
+    publicBaseUrl: loadPublicBaseUrl(env),
+    filesSigningSecret: loadFilesSigningSecret(env),
+    filesUrlTtlSec: int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 }),
+    concurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
+    downloadTimeoutSec: int(env, 'DOWNLOAD_TIMEOUT_SEC', { default: 1800, min: 10, max: 7200 }),
+    maxFileBytes: int(env, 'MAX_FILE_SIZE_MB', { default: 2048, min: 1, max: 1024 * 1024 }) * 1024 * 1024,
+    ytdlpPath: str(env, 'YTDLP_PATH', 'yt-dlp'),
+    ffmpegPath: str(env, 'FFMPEG_PATH', 'ffmpeg'),
+    metricsPort: int(env, 'METRICS_PORT', { default: 9464, min: 0, max: 65535 }),
+    host: str(env, 'HOST', '0.0.0.0'),
+  };
+}

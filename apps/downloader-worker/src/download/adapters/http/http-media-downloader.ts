@@ -1,0 +1,147 @@
+import { createWriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GuardedHttpClient, NetError } from '@mda/net-guard';
+import { DownloadError, DownloadHooks, DownloadJob, DownloadResult, MediaDownloader } from '../../ports/media-downloader';
+import { MediaProbe } from '../../ports/media-probe';
+
+const MIME_EXT: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+  'video/x-matroska': 'mkv',
+  'video/quicktime': 'mov',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/ogg': 'ogg',
+  'audio/opus': 'opus',
+  'audio/flac': 'flac',
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+};
+
+/** Whether a response is a plain media file this adapter can stream as it is. */
+export function isDirectMedia(contentType: string | undefined): boolean {
+  const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return ct.startsWith('video/') || ct.startsWith('audio/') || ct === 'application/octet-stream';
+}
+
+/** The URL is not a plain media file (a page, a playlist): another downloader must take it. */
+export class NotDirectMediaError extends Error {
+  constructor(readonly contentType: string) {
+    super(`not a direct media file (${contentType || 'no content type'})`);
+  }
+}
+
+/**
+ * Streams a direct file to disk with the guarded client: the fastest path (no yt-dlp process),
+ * with the size limit enforced while bytes arrive.
+ */
+export class HttpMediaDownloader extends MediaDownloader {
+  constructor(
+    private readonly http: GuardedHttpClient,
+    private readonly probe: MediaProbe,
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
+    const res = await this.http
+      .stream({ url: job.url, timeoutMs: job.options.timeout_sec * 1000, signal: hooks.signal, followRedirects: 5 })
+      .catch((err) => {
+        throw toDownloadError(err, hooks.signal);
+      });
+    if (res.statusCode >= 400) {
+      await res.body.dump().catch(() => undefined);
+      throw httpStatusError(res.statusCode);
+    }
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (!isDirectMedia(contentType)) {
+      await res.body.dump().catch(() => undefined);
+      throw new NotDirectMediaError(contentType);
+    }
+    const ext = extensionFor(contentType, res.url.pathname);
+    const total = Number(res.headers['content-length']) || null;
+    if (total !== null && total > job.maxBytes) {
+      await res.body.dump().catch(() => undefined);
+      throw new DownloadError('too_large', `File is larger than the limit (${mib(total)} > ${mib(job.maxBytes)})`);
+    }
+    hooks.onLog(`GET ${res.url.origin}${res.url.pathname} -> ${res.statusCode} ${contentType} ${total ?? '?'} bytes`);
+    const tempPath = join(job.workDir, `download.${ext}.part`);
+    const started = this.nowMs();
+    let downloaded = 0;
+    const meter = new Transform({
+      transform: (chunk: Buffer, _enc, cb) => {
+        downloaded += chunk.length;
+        if (downloaded > job.maxBytes) {
+          cb(new DownloadError('too_large', `File is larger than the limit (${mib(job.maxBytes)})`));
+          return;
+        }
+        const elapsed = Math.max((this.nowMs() - started) / 1000, 0.001);
+        const speed = downloaded / elapsed;
+        hooks.onProgress({
+          percent: total ? Math.min(100, round2((downloaded / total) * 100)) : 0,
+          downloaded_bytes: downloaded,
+          total_bytes: total,
+          speed: Math.round(speed),
+          eta: total ? Math.max(0, Math.round((total - downloaded) / speed)) : null,
+        });
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(res.body, meter, createWriteStream(tempPath, { highWaterMark: 1 << 20 }), { signal: hooks.signal });
+    } catch (err) {
+      await unlink(tempPath).catch(() => undefined);
+      throw toDownloadError(err, hooks.signal);
+    }
+    hooks.onProgress({ percent: 100, downloaded_bytes: downloaded, total_bytes: downloaded, speed: null, eta: 0 });
+    const probed = await this.probe.probe(tempPath).catch(() => undefined);
+    const title = probed?.title ?? decodeURIComponent(basename(res.url.pathname, extname(res.url.pathname))) ?? null;
+    return {
+      tempPath,
+      ext,
+      audioOnly: contentType.startsWith('audio/'),
+      mimeType: contentType.split(';')[0] || undefined,
+      metadata: {
+        title: title || null,
+        uploader: null,
+        duration: probed?.duration ?? null,
+        thumbnail: null,
+        extractor: 'direct',
+        width: probed?.width ?? null,
+        height: probed?.height ?? null,
+        ext,
+      },
+    };
+  }
+}
+
+function extensionFor(contentType: string, pathname: string): string {
+  const fromPath = extname(pathname).slice(1).toLowerCase();
+  if (/^[a-z0-9]{1,5}$/.test(fromPath)) return fromPath;
+  return MIME_EXT[contentType.split(';')[0].trim().toLowerCase()] ?? 'bin';
+}
+
+export function httpStatusError(status: number): DownloadError {
+  if (status === 404 || status === 410) return new DownloadError('not_found', `Video not available (HTTP ${status})`);
+  if (status === 401 || status === 403) return new DownloadError('private_or_login_required', `Access denied by the source (HTTP ${status})`);
+  return new DownloadError('network_error', `The source answered HTTP ${status}`);
+}
+
+function toDownloadError(err: unknown, signal: AbortSignal): DownloadError {
+  if (signal.aborted && signal.reason instanceof DownloadError) return signal.reason;
+  if (err instanceof DownloadError) return err;
+  if (err instanceof NetError) {
+    if (err.code === 'forbidden_address') return new DownloadError('forbidden_address', 'The URL points to a private or reserved network address');
+    if (err.code === 'timeout') return new DownloadError('timed_out', 'The download timed out');
+    if (err.code === 'invalid_url') return new DownloadError('invalid_request', err.message);
+    return new DownloadError('network_error', `Network error: ${err.message}`);
+  }
+  return new DownloadError('network_error', `Network error: ${(err as Error)?.message ?? String(err)}`);
+}
+
+const mib = (n: number) => `${Math.round(n / 1048576)} MiB`;
+const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -1,0 +1,142 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  Clock,
+  DownloadCompleted,
+  DownloadFailed,
+  DownloadRequested,
+  EXCHANGES,
+  Progress,
+  ROUTING_KEYS,
+  defaultFilePath,
+  signedFileUrl,
+} from '@mda/contracts';
+import { EventPublisher, HandlerOutcome } from '@mda/messaging';
+import { Logger, counter, gauge, histogram } from '@mda/observability';
+import { WORKER_CONFIG, WORKER_LOGGER } from '../tokens';
+import type { WorkerConfig } from '../config/worker-config';
+import { partialDir, placeFile } from './file-placement';
+import { DownloadError, MediaDownloader } from './ports/media-downloader';
+import { ProgressThrottle } from './progress-throttle';
+import { RunningJobs } from './running-jobs';
+import { resolveFilePath } from './target-path';
+
+const jobsTotal = counter('mda_jobs_total', 'Finished download jobs by outcome', ['outcome']);
+const activeDownloads = gauge('mda_active_downloads', 'Downloads running on this worker');
+const durationSeconds = histogram('mda_download_duration_seconds', 'Download duration', ['outcome'], [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800]);
+const bytesTotal = counter('mda_download_bytes_total', 'Bytes of completed downloads');
+
+const MAX_LOG_LINES = 500;
+
+/** One download job from command to final event. */
+@Injectable()
+export class DownloadJobService {
+  constructor(
+    private readonly downloader: MediaDownloader,
+    private readonly events: EventPublisher,
+    private readonly running: RunningJobs,
+    private readonly clock: Clock,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(WORKER_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async run(cmd: DownloadRequested): Promise<HandlerOutcome> {
+    const base = { request_id: cmd.request_id, url: cmd.url, webhook: cmd.webhook, batch_id: cmd.batch_id ?? null };
+    const log = this.logger.child({ request_id: cmd.request_id });
+    if (this.running.wasCancelled(cmd.request_id)) {
+      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now() }, cmd.request_id);
+      return 'ack';
+    }
+    const workDir = partialDir(this.config.storageDir, cmd.request_id);
+    // a previous attempt that died mid-download leaves partial files: start clean
+    await rm(workDir, { recursive: true, force: true });
+    await mkdir(workDir, { recursive: true });
+    const controller = this.running.start(cmd.request_id);
+    const timeoutSec = Math.min(cmd.options.timeout_sec, this.config.downloadTimeoutSec);
+    const timer = setTimeout(() => controller.abort(new DownloadError('timed_out', `Download timed out after ${timeoutSec} s`)), timeoutSec * 1000);
+    const logs: string[] = [];
+    const onLog = (line: string) => {
+      logs.push(line.slice(0, 2000));
+      if (logs.length > MAX_LOG_LINES) logs.shift();
+    };
+    const throttle = new ProgressThrottle(() => this.clock.nowMs());
+    let progressChain: Promise<unknown> = Promise.resolve();
+    const startedMs = this.clock.nowMs();
+    activeDownloads.inc();
+    try {
+      await this.publish(ROUTING_KEYS.downloadStarted, { ...base, started_at: this.now() }, cmd.request_id);
+      log.info({ event: 'download.started', url_host: safeHost(cmd.url) }, 'download started');
+      const onProgress = (p: Progress) => {
+        if (!throttle.accept(p)) return;
+        // published in order, never awaited on the hot path; the final event waits for them
+        progressChain = progressChain.then(() =>
+          this.publish(ROUTING_KEYS.downloadProgress, { ...base, progress: p }, cmd.request_id).catch((err) =>
+            log.warn({ err: (err as Error).message }, 'progress event not published'),
+          ),
+        );
+      };
+      let final: { type: string; data: DownloadCompleted | DownloadFailed | Record<string, unknown>; outcome: string };
+      try {
+        const result = await this.downloader.download(
+          { requestId: cmd.request_id, url: cmd.url, options: cmd.options, workDir, maxBytes: this.config.maxFileBytes },
+          { onProgress, onLog, signal: controller.signal },
+        );
+        const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result));
+        const expires = Math.floor(this.clock.nowMs() / 1000) + this.config.filesUrlTtlSec;
+        const completed: DownloadCompleted = {
+          ...base,
+          file_info: {
+            filename: basename(placed.filepath),
+            filepath: placed.filepath,
+            size_bytes: placed.size,
+            download_url: signedFileUrl(this.config.publicBaseUrl, this.config.filesSigningSecret, placed.filepath, expires),
+            ...(result.mimeType ? { mime_type: result.mimeType } : {}),
+          },
+          metadata: result.metadata,
+          completed_at: '',
+          logs,
+        };
+        bytesTotal.inc(placed.size);
+        final = { type: ROUTING_KEYS.downloadCompleted, data: completed, outcome: 'completed' };
+      } catch (err) {
+        const e = err instanceof DownloadError ? err : new DownloadError('internal_error', `Internal error: ${(err as Error)?.message ?? String(err)}`);
+        onLog(`ERROR: ${e.message}`);
+        final =
+          e.code === 'cancelled'
+            ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', logs }, outcome: 'cancelled' }
+            : { type: ROUTING_KEYS.downloadFailed, data: { ...base, error: e.message, error_code: e.code, completed_at: '', logs }, outcome: 'failed' };
+      }
+      await progressChain;
+      // a publish failure here throws: the job is requeued, never reported as failed
+      await this.publish(final.type, { ...final.data, completed_at: this.now() }, cmd.request_id);
+      jobsTotal.inc({ outcome: final.outcome });
+      durationSeconds.observe({ outcome: final.outcome }, (this.clock.nowMs() - startedMs) / 1000);
+      log.info({ event: final.type }, `download ${final.outcome}`);
+      return 'ack';
+    } finally {
+      clearTimeout(timer);
+      activeDownloads.dec();
+      this.running.finish(cmd.request_id);
+      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  private async publish(type: string, data: unknown, requestId: string): Promise<void> {
+    await this.events.publish(EXCHANGES.events, type, data, requestId);
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+export { defaultFilePath };

@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Kysely } from 'kysely';
+import { MessagingModule } from '@mda/messaging';
+import { createLogger } from '@mda/observability';
+import { ApiKeyGuard } from './common/api-key.guard';
+import { ApiKeyRegistry } from './common/api-keys';
+import { GATEWAY_LOGGER } from './common/tokens';
+import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
+import { DownloadEventsHandler } from './downloads/download-events.handler';
+import { DownloadsController } from './downloads/downloads.controller';
+import { DownloadsService } from './downloads/downloads.service';
+import { UrlPolicy } from './downloads/url-policy';
+import { HealthController } from './health/health.controller';
+import { ShutdownState } from './health/shutdown-state';
+import { MetricsController } from './metrics/metrics.controller';
+import { createDatabase } from './store/database';
+import { JobsRepository } from './store/jobs.repository';
+import { Database } from './store/schema';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 })],
+      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
+        { provide: 'DB', useFactory: () => createDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }) },
+        { provide: JobsRepository, useFactory: (db: Kysely<Database>) => new JobsRepository(db), inject: ['DB'] },
+        { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ShutdownState,
+        UrlPolicy,
+        DownloadsService,
+      ],
+    };
+  }
+}

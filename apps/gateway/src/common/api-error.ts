@@ -1,0 +1,33 @@
+import { HttpException } from '@nestjs/common';
+
+/** Stable error codes of the API (SPEC §3 error format). */
+export const ERROR_CODES = {
+  validation_error: 400,
+  invalid_url: 400,
+  forbidden_address: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  broker_unavailable: 503,
+  gateway_timeout: 504,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export class ApiError extends HttpException {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super({ error: { code, message, ...(details === undefined ? {} : { details }) } } satisfies ErrorBody, ERROR_CODES[code]);
+  }
+}

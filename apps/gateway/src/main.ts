@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kysely } from 'kysely';
+import { AmqpConnection, AmqpTransport } from '@mda/messaging';
+import { ConfigError } from '@mda/config';
+import { Logger, collectProcessMetrics, createLogger, onShutdownSignal } from '@mda/observability';
+import { AppModule } from './app.module';
+import { ErrorFilter, toErrorResponse } from './common/error.filter';
+import { createValidationPipe } from './common/validation';
+import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
+import { ShutdownState } from './health/shutdown-state';
+import { migrateToLatest } from './store/database';
+import { Database } from './store/schema';
+
+export async function createGateway(config: GatewayConfig, logger: Logger) {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, logger: false, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: ['error', 'warn'] });
+  // errors raised by Fastify itself (body too large, bad JSON, wrong content type) get our error format too
+  app.getHttpAdapter().getInstance().setErrorHandler((err, _req, reply) => {
+    const { status, body, headers } = toErrorResponse(err);
+    void reply.status(status).headers(headers).send(body);
+  });
+  app.useGlobalFilters(new ErrorFilter(logger));
+  app.useGlobalPipes(createValidationPipe());
+  await migrateToLatest(app.get<Kysely<Database>>('DB'));
+  const transport = new AmqpTransport(app.get(AmqpConnection), logger, { prefetchFor: () => config.amqpPrefetch });
+  app.connectMicroservice({ strategy: transport });
+  return { app, transport };
+}
+
+async function main() {
+  const bootLogger = createLogger('gateway');
+  let config: GatewayConfig;
+  try {
+    config = loadGatewayConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      bootLogger.fatal(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger('gateway', config.logLevel);
+  collectProcessMetrics();
+  const { app, transport } = await createGateway(config, logger);
+  await app.listen(config.port, config.host);
+  logger.info({ port: config.port, host: config.host }, 'gateway listening');
+  onShutdownSignal(logger, {
+    drain: async () => {
+      app.get(ShutdownState).draining = true;
+      await transport.stopAndDrain(config.shutdownGraceSec * 1000);
+    },
+    close: () => app.close(),
+  });
+  await app.startAllMicroservices();
+  logger.info('consuming download events');
+}
+
+if (require.main === module) {
+  void main().catch((err) => {
+    // eslint-disable-next-line no-console
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { CodeMigrationProvider } from './migrations';
+import type { Database } from './schema';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  databaseUrl?: string;
+  sqlitePath: string;
+}
+
+export function storeKind(opts: StoreOptions): StoreKind {
+  return opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl) ? 'postgres' : 'sqlite';
+}
+
+/** One query layer over SQLite (embedded default) or PostgreSQL (when DATABASE_URL is postgres://). */
+export function createDatabase(opts: StoreOptions): Kysely<Database> {
+  if (storeKind(opts) === 'postgres') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Pool } = require('pg') as typeof import('pg');
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: opts.databaseUrl, max: 10 }) }) });
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
+  if (opts.sqlitePath !== ':memory:') mkdirSync(dirname(opts.sqlitePath), { recursive: true });
+  const sqlite = new SQLite(opts.sqlitePath);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`database migration failed: ${failed?.migrationName ?? ''} ${String(error)}`);
+}

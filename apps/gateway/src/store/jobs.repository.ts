@@ -1,0 +1,150 @@
+import { Kysely } from 'kysely';
+import type { DownloadOptions, FileInfo, JobStatus, MediaMetadata, Progress } from '@mda/contracts';
+import type { Database, JobsTable } from './schema';
+
+export interface Job {
+  request_id: string;
+  api_key_fp: string;
+  url: string;
+  status: JobStatus;
+  options: DownloadOptions;
+  webhook_url: string | null;
+  batch_id: string | null;
+  progress: Progress | null;
+  file_info: FileInfo | null;
+  metadata: MediaMetadata | null;
+  error: string | null;
+  error_code: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  updated_at: string;
+}
+
+export interface NewJob {
+  request_id: string;
+  api_key_fp: string;
+  url: string;
+  options: DownloadOptions;
+  webhook_url: string | null;
+  batch_id: string | null;
+  created_at: string;
+}
+
+export interface ListQuery {
+  ownerFp: string;
+  status?: JobStatus;
+  batchId?: string;
+  limit: number;
+  /** Exclusive position: (created_at, request_id) of the last row of the previous page. */
+  after?: { created_at: string; request_id: string };
+}
+
+const OPEN: JobStatus[] = ['queued', 'running'];
+
+function parse<T>(v: string | null): T | null {
+  return v === null ? null : (JSON.parse(v) as T);
+}
+
+function toJob(r: JobsTable): Job {
+  return {
+    ...r,
+    status: r.status as JobStatus,
+    options: JSON.parse(r.options) as DownloadOptions,
+    progress: parse<Progress>(r.progress),
+    file_info: parse<FileInfo>(r.file_info),
+    metadata: parse<MediaMetadata>(r.metadata),
+  };
+}
+
+/** The gateway's read model of jobs. Transitions never leave a final state. */
+export class JobsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(job: NewJob): Promise<void> {
+    await this.db
+      .insertInto('jobs')
+      .values({
+        ...job,
+        options: JSON.stringify(job.options),
+        status: 'queued',
+        progress: null,
+        file_info: null,
+        metadata: null,
+        error: null,
+        error_code: null,
+        started_at: null,
+        completed_at: null,
+        updated_at: job.created_at,
+      })
+      .execute();
+  }
+
+  async remove(requestId: string): Promise<void> {
+    await this.db.deleteFrom('jobs').where('request_id', '=', requestId).execute();
+  }
+
+  async find(requestId: string, ownerFp?: string): Promise<Job | undefined> {
+    let q = this.db.selectFrom('jobs').selectAll().where('request_id', '=', requestId);
+    if (ownerFp) q = q.where('api_key_fp', '=', ownerFp);
+    const row = await q.executeTakeFirst();
+    return row ? toJob(row) : undefined;
+  }
+
+  async list(q: ListQuery): Promise<Job[]> {
+    let query = this.db.selectFrom('jobs').selectAll().where('api_key_fp', '=', q.ownerFp);
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.batchId) query = query.where('batch_id', '=', q.batchId);
+    if (q.after) {
+      const a = q.after;
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', a.created_at), eb.and([eb('created_at', '=', a.created_at), eb('request_id', '<', a.request_id)])]),
+      );
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('request_id', 'desc').limit(q.limit).execute();
+    return rows.map(toJob);
+  }
+
+  async markStarted(requestId: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'running', started_at: eb.fn.coalesce('started_at', eb.val(at)), updated_at: at }))
+      .where('request_id', '=', requestId)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async recordProgress(requestId: string, progress: Progress, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ status: 'running', progress: JSON.stringify(progress), updated_at: at })
+      .where('request_id', '=', requestId)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async finish(
+    requestId: string,
+    status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>,
+    at: string,
+    fields: { file_info?: FileInfo; metadata?: MediaMetadata; error?: string; error_code?: string; progress?: Progress } = {},
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('jobs')
+      .set({
+        status,
+        completed_at: at,
+        updated_at: at,
+        ...(fields.file_info ? { file_info: JSON.stringify(fields.file_info) } : {}),
+        ...(fields.metadata ? { metadata: JSON.stringify(fields.metadata) } : {}),
+        ...(fields.progress ? { progress: JSON.stringify(fields.progress) } : {}),
+        ...(fields.error !== undefined ? { error: fields.error, error_code: fields.error_code ?? null } : {}),
+      })
+      .where('request_id', '=', requestId)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+}

@@ -1,0 +1,93 @@
+import { Kysely, Migration, MigrationProvider, sql } from 'kysely';
+
+/** Migrations live in code so one build carries them; they run at start-up. */
+const migrations: Record<string, Migration> = {
+  '0001_jobs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('jobs')
+        .addColumn('request_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('api_key_fp', 'varchar(64)', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('webhook_url', 'text')
+        .addColumn('batch_id', 'varchar(64)')
+        .addColumn('progress', 'text')
+        .addColumn('file_info', 'text')
+        .addColumn('metadata', 'text')
+        .addColumn('error', 'text')
+        .addColumn('error_code', 'varchar(64)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('started_at', 'varchar(32)')
+        .addColumn('completed_at', 'varchar(32)')
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('jobs_owner_created').on('jobs').columns(['api_key_fp', 'created_at', 'request_id']).execute();
+      await db.schema.createIndex('jobs_batch').on('jobs').column('batch_id').execute();
+    },
+  },
+  '0002_webhooks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('webhook_attempts')
+        .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('event_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('request_id', 'varchar(64)')
+        .addColumn('batch_id', 'varchar(64)')
+        .addColumn('event', 'varchar(32)', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('duration_ms', 'real', (c) => c.notNull())
+        .addColumn('response_body', 'text')
+        .addColumn('next_retry_in_sec', 'real')
+        .addColumn('attempted_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('redelivery', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('webhook_attempts_request').on('webhook_attempts').columns(['request_id', 'id']).execute();
+      // the same attempt recorded twice (at-least-once) is one row
+      await db.schema
+        .createIndex('webhook_attempts_unique')
+        .on('webhook_attempts')
+        .columns(['event_id', 'attempt', 'redelivery'])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('event_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('request_id', 'varchar(64)')
+        .addColumn('batch_id', 'varchar(64)')
+        .addColumn('event', 'varchar(32)', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('key_fp', 'varchar(64)', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_events_request').on('webhook_events').column('request_id').execute();
+    },
+  },
+  '0003_job_logs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('job_logs')
+        .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('line', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('job_logs_request').on('job_logs').columns(['request_id', 'id']).execute();
+      await sql`select 1`.execute(db);
+    },
+  },
+};
+
+export class CodeMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}

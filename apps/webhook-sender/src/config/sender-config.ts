@@ -1,0 +1,26 @@
+import { CommonConfig, Env, bool, int, loadApiKeys, loadCommonConfig, str } from '@mda/config';
+
+export interface SenderConfig extends CommonConfig {
+  apiKeys: string[];
+  enabled: boolean;
+  timeoutSec: number;
+  maxRetries: number;
+  metricsPort: number;
+  host: string;
+  deliverPrefetch: number;
+  userAgent: string;
+}
+
+export function loadSenderConfig(env: Env = process.env): SenderConfig {
+  return {
+    ...loadCommonConfig(env),
+    apiKeys: loadApiKeys(env),
+    enabled: bool(env, 'WEBHOOK_ENABLE', true),
+    timeoutSec: int(env, 'WEBHOOK_TIMEOUT_SEC', { default: 10, min: 1, max: 60 }),
+    maxRetries: int(env, 'WEBHOOK_MAX_RETRIES', { default: 3, min: 1, max: 10 }),
+    metricsPort: int(env, 'METRICS_PORT', { default: 9465, min: 0, max: 65535 }),
+    host: str(env, 'HOST', '0.0.0.0'),
+    deliverPrefetch: int(env, 'WEBHOOK_CONCURRENCY', { default: 64, min: 1, max: 1000 }),
+    userAgent: str(env, 'WEBHOOK_USER_AGENT', 'MediaDownloadAPI-Webhooks/1.0'),
+  };
+}

@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AttemptOutcome,
+  Clock,
+  EXCHANGES,
+  ROUTING_KEYS,
+  WebhookAttempted,
+  WebhookDelivery,
+  apiKeyFingerprint,
+  retryTierDelaySec,
+  webhookRetryRoutingKey,
+} from '@mda/contracts';
+import { EventPublisher, HandlerOutcome } from '@mda/messaging';
+import { Logger, counter, histogram } from '@mda/observability';
+import type { SenderConfig } from '../config/sender-config';
+import { SENDER_CONFIG, SENDER_LOGGER } from '../tokens';
+import { FinalEvents } from './final-events';
+import { WebhookClient, WebhookNetworkError } from './ports/webhook-client';
+import { AttemptResult, chooseTier, classify, parseRetryAfter } from './retry-policy';
+import { webhookHeaders } from './signer';
+
+const attemptsTotal = counter('mda_webhook_attempts_total', 'Webhook attempts by event and outcome', ['event', 'outcome']);
+const retriesTotal = counter('mda_webhook_retries_total', 'Retries scheduled, by tier', ['tier']);
+const deadTotal = counter('mda_webhook_dead_letters_total', 'Deliveries given up and dead-lettered');
+const latency = histogram(
+  'mda_webhook_delivery_latency_seconds',
+  'From event creation to successful delivery',
+  ['event'],
+  [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+);
+const FINAL_EVENTS = new Set(['download.completed', 'download.failed', 'download.cancelled']);
+
+/** One attempt of one delivery, and what follows it: done, the next retry tier, or the dead letters. */
+@Injectable()
+export class DeliveryService {
+  private readonly keysByFp: Map<string, string>;
+
+  constructor(
+    private readonly client: WebhookClient,
+    private readonly events: EventPublisher,
+    private readonly finals: FinalEvents,
+    private readonly clock: Clock,
+    @Inject(SENDER_CONFIG) private readonly config: SenderConfig,
+    @Inject(SENDER_LOGGER) private readonly logger: Logger,
+  ) {
+    this.keysByFp = new Map(config.apiKeys.map((k) => [apiKeyFingerprint(k), k]));
+  }
+
+  async deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
+    const log = this.logger.child({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id });
+    if (d.event === 'download.progress' && d.attempt > 1 && d.request_id && this.finals.isFinal(d.request_id)) {
+      await this.record(d, 'dropped', { statusCode: null, error: 'stale progress: the job already finished', durationMs: 0, body: null, next: null });
+      log.info('stale progress retry dropped');
+      return 'ack';
+    }
+    const apiKey = this.keysByFp.get(d.key_fp);
+    if (!apiKey) {
+      await this.deadLetter(d, 'unknown_api_key');
+      await this.record(d, 'dead', { statusCode: null, error: 'the API key that created the job is no longer configured', durationMs: 0, body: null, next: null });
+      log.error('no configured API key matches the delivery: dead-lettered');
+      return 'ack';
+    }
+    const nowMs = this.clock.nowMs();
+    const headers = webhookHeaders({
+      apiKey,
+      eventId: d.event_id,
+      event: d.event,
+      body: d.body,
+      attempt: d.attempt,
+      nowSec: Math.floor(nowMs / 1000),
+      userAgent: this.config.userAgent,
+    });
+    let result: AttemptResult;
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    let body: string | null = null;
+    let durationMs: number;
+    try {
+      const r = await this.client.post(d.url, headers, d.body, this.config.timeoutSec * 1000);
+      statusCode = r.statusCode;
+      body = r.body;
+      durationMs = r.durationMs;
+      result = { kind: 'response', statusCode: r.statusCode, retryAfterSec: parseRetryAfter(r.headers['retry-after'], this.clock.nowMs()) };
+    } catch (err) {
+      const e = err instanceof WebhookNetworkError ? err : new WebhookNetworkError('network_error', String(err), 0);
+      error = e.code;
+      durationMs = e.durationMs;
+      result = { kind: 'network', code: e.code };
+    }
+    const verdict = classify(result);
+    const retry = d.attempt; // retries already made = attempts so far - 1; this would be retry number `attempt`
+    if (verdict.verdict === 'delivered') {
+      if (FINAL_EVENTS.has(d.event) && d.request_id) this.finals.markFinal(d.request_id);
+      latency.observe({ event: d.event }, Math.max(0, this.clock.nowMs() - Date.parse(d.created_at)) / 1000);
+      await this.record(d, 'delivered', { statusCode, error, durationMs, body, next: null });
+      log.info({ status_code: statusCode, duration_ms: Math.round(durationMs) }, 'webhook delivered');
+      return 'ack';
+    }
+    if (verdict.verdict === 'retry' && retry <= this.config.maxRetries) {
+      const tier = chooseTier(retry, result.kind === 'response' ? result.retryAfterSec : null);
+      const next: WebhookDelivery = { ...d, attempt: d.attempt + 1 };
+      await this.events.publish(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), next, d.request_id ?? d.event_id);
+      retriesTotal.inc({ tier: String(retryTierDelaySec(tier)) });
+      await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
+      log.warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
+      return 'ack';
+    }
+    const reason = verdict.verdict === 'retry' ? `retries_exhausted:${verdict.reason}` : verdict.reason;
+    await this.deadLetter(d, reason);
+    await this.record(d, 'dead', { statusCode, error: error ?? reason, durationMs, body, next: null });
+    log.warn({ status_code: statusCode, reason }, 'webhook delivery dead-lettered');
+    return 'ack';
+  }
+
+  private async deadLetter(d: WebhookDelivery, reason: string): Promise<void> {
+    deadTotal.inc();
+    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDead, d, d.request_id ?? d.event_id, { headers: { 'x-dead-reason': reason } });
+  }
+
+  private async record(
+    d: WebhookDelivery,
+    outcome: AttemptOutcome,
+    r: { statusCode: number | null; error: string | null; durationMs: number; body: string | null; next: number | null },
+  ): Promise<void> {
+    attemptsTotal.inc({ event: d.event, outcome });
+    const final = outcome === 'delivered' || outcome === 'dead';
+    const attempted: WebhookAttempted = {
+      event_id: d.event_id,
+      event: d.event,
+      request_id: d.request_id,
+      batch_id: d.batch_id ?? null,
+      url: d.url,
+      attempt: d.attempt,
+      outcome,
+      status_code: r.statusCode,
+      error: r.error,
+      duration_ms: Math.round(r.durationMs * 100) / 100,
+      response_body: r.body === null ? null : r.body.slice(0, 1024),
+      next_retry_in_sec: r.next,
+      attempted_at: this.clock.now().toISOString(),
+      delivery: final ? { key_fp: d.key_fp, body: d.body, created_at: d.created_at } : null,
+    };
+    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookAttempted, attempted, d.request_id ?? d.event_id);
+  }
+}

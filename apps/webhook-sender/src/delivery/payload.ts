@@ -1,0 +1,62 @@
+import {
+  DownloadCompleted,
+  DownloadEvent,
+  DownloadFailed,
+  DownloadProgress,
+  ROUTING_KEYS,
+  WebhookEventName,
+} from '@mda/contracts';
+
+/** `2025-11-06T10:02:30Z`: ISO 8601 UTC, whole seconds, as the seed writes it. */
+export function seedTimestamp(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export interface WebhookPayload {
+  event: WebhookEventName;
+  timestamp: string;
+  request_id: string;
+  data: Record<string, unknown>;
+}
+
+/** The seed's payload for one lifecycle event, field for field (WEBHOOKS_GUIDE.md). */
+export function buildPayload(event: DownloadEvent, occurredAt: string): WebhookPayload {
+  const d = event.data;
+  const common = { request_id: d.request_id, url: d.url };
+  const wrap = (data: Record<string, unknown>): WebhookPayload => ({
+    event: event.type,
+    timestamp: seedTimestamp(occurredAt),
+    request_id: d.request_id,
+    data,
+  });
+  switch (event.type) {
+    case ROUTING_KEYS.downloadStarted:
+      return wrap({ ...common, status: 'running' });
+    case ROUTING_KEYS.downloadProgress: {
+      const p = (d as DownloadProgress).progress;
+      return wrap({
+        ...common,
+        status: 'running',
+        progress: { percent: p.percent, downloaded_bytes: p.downloaded_bytes, total_bytes: p.total_bytes, speed: p.speed, eta: p.eta },
+      });
+    }
+    case ROUTING_KEYS.downloadCompleted: {
+      const c = d as DownloadCompleted;
+      const f = c.file_info;
+      return wrap({
+        ...common,
+        status: 'completed',
+        file_info: { filename: f.filename, filepath: f.filepath, size_bytes: f.size_bytes, download_url: f.download_url },
+        metadata: c.metadata,
+      });
+    }
+    case ROUTING_KEYS.downloadFailed:
+      return wrap({ ...common, status: 'failed', error: (d as DownloadFailed).error });
+    case ROUTING_KEYS.downloadCancelled:
+      return wrap({ ...common, status: 'cancelled' });
+    default: {
+      const never: never = event;
+      throw new Error(`no webhook payload for ${(never as { type: string }).type}`);
+    }
+  }
+}

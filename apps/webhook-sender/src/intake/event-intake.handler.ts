@@ -1,0 +1,39 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { DownloadEvent, EXCHANGES, Envelope, ROUTING_KEYS, SUBSCRIPTIONS, WebhookDelivery } from '@mda/contracts';
+import { EventPublisher, HandlerOutcome } from '@mda/messaging';
+import type { SenderConfig } from '../config/sender-config';
+import { buildPayload } from '../delivery/payload';
+import { SENDER_CONFIG } from '../tokens';
+
+/**
+ * Turns a lifecycle event of a job with a webhook into one delivery. The body is serialised
+ * here, once, so every attempt sends the same bytes; the event id becomes the webhook id.
+ */
+@Controller()
+export class EventIntakeHandler {
+  constructor(
+    private readonly events: EventPublisher,
+    @Inject(SENDER_CONFIG) private readonly config: SenderConfig,
+  ) {}
+
+  @EventPattern(SUBSCRIPTIONS.senderDownloadEvents.name)
+  async handle(@Payload() env: Envelope<DownloadEvent['data']>): Promise<HandlerOutcome> {
+    const target = env.data.webhook;
+    if (!this.config.enabled || !target) return 'ack';
+    const event = { type: env.type, data: env.data } as DownloadEvent;
+    const delivery: WebhookDelivery = {
+      event_id: env.id,
+      event: event.type,
+      request_id: env.data.request_id,
+      batch_id: env.data.batch_id ?? null,
+      url: target.url,
+      key_fp: target.key_fp,
+      body: JSON.stringify(buildPayload(event, env.occurred_at)),
+      attempt: 1,
+      created_at: env.occurred_at,
+    };
+    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
+    return 'ack';
+  }
+}

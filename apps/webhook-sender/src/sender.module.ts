@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MessagingModule } from '@mda/messaging';
+import { GuardedHttpClient } from '@mda/net-guard';
+import { createLogger } from '@mda/observability';
+import type { SenderConfig } from './config/sender-config';
+import { GuardedWebhookClient } from './delivery/adapters/guarded-webhook-client';
+import { DeliveryHandler } from './delivery/delivery.handler';
+import { DeliveryService } from './delivery/delivery.service';
+import { FinalEvents } from './delivery/final-events';
+import { WebhookClient } from './delivery/ports/webhook-client';
+import { EventIntakeHandler } from './intake/event-intake.handler';
+import { SENDER_CONFIG, SENDER_LOGGER } from './tokens';
+
+@Module({})
+export class SenderModule {
+  static forRoot(config: SenderConfig): DynamicModule {
+    return {
+      module: SenderModule,
+      imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'webhook-sender' })],
+      controllers: [EventIntakeHandler, DeliveryHandler],
+      providers: [
+        { provide: SENDER_CONFIG, useValue: config },
+        { provide: SENDER_LOGGER, useFactory: () => createLogger('webhook-sender', config.logLevel) },
+        {
+          provide: WebhookClient,
+          useFactory: () =>
+            new GuardedWebhookClient(
+              new GuardedHttpClient({ allowPrivate: config.allowPrivateNetworks, connectTimeoutMs: config.timeoutSec * 1000, connections: 128 }),
+            ),
+        },
+        FinalEvents,
+        DeliveryService,
+      ],
+    };
+  }
+}
