@@ -6,11 +6,14 @@ import { AmqpConnection, AmqpTransport } from '@mda/messaging';
 import { ConfigError } from '@mda/config';
 import { Logger, collectProcessMetrics, createLogger, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
+import { ApiError } from './common/api-error';
 import { ErrorFilter, toErrorResponse } from './common/error.filter';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 import { createValidationPipe } from './common/validation';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { ShutdownState } from './health/shutdown-state';
-import { migrateToLatest } from './store/database';
+import { migrateToLatest, storeKind } from './store/database';
 import { Database } from './store/schema';
 
 export async function createGateway(config: GatewayConfig, logger: Logger) {
@@ -21,9 +24,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger) {
     const { status, body, headers } = toErrorResponse(err);
     void reply.status(status).headers(headers).send(body);
   });
+  // the API speaks JSON only: any other body type is refused before parsing
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
+    if (!BODY_METHODS.has(req.method)) return;
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (hasBody && type !== 'application/json') {
+      const { status, body } = toErrorResponse(new ApiError('unsupported_media_type', 'Send the body as application/json'));
+      return reply.status(status).send(body);
+    }
+  });
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(createValidationPipe());
-  await migrateToLatest(app.get<Kysely<Database>>('DB'));
+  await migrateToLatest(app.get<Kysely<Database>>('DB'), storeKind({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }));
   const transport = new AmqpTransport(app.get(AmqpConnection), logger, { prefetchFor: () => config.amqpPrefetch });
   app.connectMicroservice({ strategy: transport });
   return { app, transport };

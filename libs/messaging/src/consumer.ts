@@ -91,6 +91,7 @@ export class QueueConsumer<T = unknown> {
         await sleep(this.sub.errorBackoffMs ?? 1000);
         outcome = 'requeue';
       }
+      this.logger.debug({ queue, outcome, message_id: msg.properties.messageId, redelivered: msg.fields.redelivered }, 'settling');
       settle(ch, msg, outcome);
       consumed.inc({ queue: metricQueue, outcome });
     } catch (err) {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import amqplib from 'amqplib';
 
 const MGMT = process.env['RABBITMQ_MGMT_URL'] ?? 'http://127.0.0.1:15672';
 const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
@@ -42,14 +43,14 @@ export async function createTestVhost(prefix = 'test'): Promise<TestVhost> {
     name,
     amqpUrl: `${BASE_AMQP}/${enc}`,
     async queueDepth(queue: string) {
-      const r = await mgmt('GET', `/queues/${enc}/${encodeURIComponent(queue)}`);
-      if (r?.ok) {
-        const j = (await r.json()) as { messages?: number };
-        return j.messages ?? 0;
+      // a passive declare answers the ready count at once (management stats lag by seconds)
+      const conn = await amqplib.connect(`${BASE_AMQP}/${enc}`);
+      try {
+        const ch = await conn.createChannel();
+        return (await ch.checkQueue(queue)).messageCount;
+      } finally {
+        await conn.close().catch(() => undefined);
       }
-      const out = execFileSync('rabbitmqctl', ['-q', 'list_queues', '-p', name, 'name', 'messages', '--no-table-headers']).toString();
-      const line = out.split('\n').find((l) => l.split(/\s+/)[0] === queue);
-      return line ? Number(line.split(/\s+/)[1]) : 0;
     },
     async dispose() {
       const r = await mgmt('DELETE', `/vhosts/${enc}`);

@@ -32,8 +32,8 @@ export function createDatabase(opts: StoreOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new CodeMigrationProvider() });
+export async function migrateToLatest(db: Kysely<Database>, kind: StoreKind): Promise<void> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider(kind) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`database migration failed: ${failed?.migrationName ?? ''} ${String(error)}`);

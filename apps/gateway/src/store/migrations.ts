@@ -1,7 +1,11 @@
-import { Kysely, Migration, MigrationProvider, sql } from 'kysely';
+import { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+import type { StoreKind } from './database';
 
 /** Migrations live in code so one build carries them; they run at start-up. */
-const migrations: Record<string, Migration> = {
+function buildMigrations(kind: StoreKind): Record<string, Migration> {
+  // SQLite has no identity columns; PostgreSQL has no AUTOINCREMENT
+  const id = (c: ColumnDefinitionBuilder) => (kind === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement());
+  return {
   '0001_jobs': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -31,7 +35,7 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('webhook_attempts')
-        .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('id', 'integer', id)
         .addColumn('event_id', 'varchar(64)', (c) => c.notNull())
         .addColumn('request_id', 'varchar(64)')
         .addColumn('batch_id', 'varchar(64)')
@@ -75,19 +79,20 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('job_logs')
-        .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('id', 'integer', id)
         .addColumn('request_id', 'varchar(64)', (c) => c.notNull())
         .addColumn('at', 'varchar(32)', (c) => c.notNull())
         .addColumn('line', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('job_logs_request').on('job_logs').columns(['request_id', 'id']).execute();
-      await sql`select 1`.execute(db);
     },
   },
-};
+  };
+}
 
 export class CodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly kind: StoreKind) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
+    return buildMigrations(this.kind);
   }
 }

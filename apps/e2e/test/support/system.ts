@@ -1,0 +1,137 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TestVhost, createTestVhost, freePort, waitFor } from '@mda/testing';
+
+export type AppName = 'gateway' | 'downloader-worker' | 'webhook-sender';
+const ROOT = resolve(__dirname, '../../../..');
+
+export interface RunningApp {
+  name: AppName;
+  child: ChildProcess;
+  output: string[];
+  metricsPort?: number;
+}
+
+export interface SystemOptions {
+  env?: Record<string, string>;
+  apps?: AppName[];
+  /** Extra env per app. */
+  appEnv?: Partial<Record<AppName, Record<string, string>>>;
+}
+
+/** The three built apps as real processes on a vhost of their own, bound to 127.0.0.1. */
+export class TestSystem {
+  readonly apiKey = 'test-key-' + Math.random().toString(36).slice(2, 12);
+  readonly dir = mkdtempSync(join(tmpdir(), 'mda-e2e-'));
+  readonly storageDir = join(this.dir, 'storage');
+  vhost!: TestVhost;
+  port!: number;
+  baseUrl!: string;
+  env: Record<string, string> = {};
+  readonly apps = new Map<AppName, RunningApp>();
+
+  static async start(opts: SystemOptions = {}): Promise<TestSystem> {
+    const s = new TestSystem();
+    await s.init(opts);
+    return s;
+  }
+
+  private async init(opts: SystemOptions): Promise<void> {
+    this.vhost = await createTestVhost('e2e');
+    this.port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${this.port}`;
+    this.env = {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      API_KEY: this.apiKey,
+      AMQP_URL: this.vhost.amqpUrl,
+      PORT: String(this.port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: this.baseUrl,
+      STORAGE_DIR: this.storageDir,
+      SQLITE_PATH: join(this.dir, 'jobs.sqlite'),
+      ALLOW_PRIVATE_NETWORKS: 'true',
+      LOG_LEVEL: 'info',
+      WEBHOOK_TIMEOUT_SEC: '5',
+      SHUTDOWN_GRACE_SEC: '5',
+      ...opts.env,
+    };
+    for (const app of opts.apps ?? (['gateway', 'downloader-worker', 'webhook-sender'] as AppName[])) {
+      await this.startApp(app, opts.appEnv?.[app]);
+    }
+    await this.waitReady();
+  }
+
+  async startApp(name: AppName, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+    const metricsPort = name === 'gateway' ? undefined : await freePort();
+    const env = { ...this.env, ...(metricsPort ? { METRICS_PORT: String(metricsPort) } : {}), ...extraEnv };
+    const child = spawn(process.execPath, [join(ROOT, `dist/${name}/apps/${name}/src/main.js`)], { env, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    const collect = (b: Buffer) => {
+      for (const line of b.toString().split('\n')) if (line) output.push(line);
+      if (output.length > 5000) output.splice(0, output.length - 5000);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    const app = { name, child, output, metricsPort };
+    this.apps.set(name, app);
+    return app;
+  }
+
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    for (const app of this.apps.values()) {
+      if (app.child.exitCode !== null) continue;
+      const url = app.name === 'gateway' ? `${this.baseUrl}/health/ready` : `http://127.0.0.1:${app.metricsPort}/health/ready`;
+      await waitFor(
+        async () => {
+          if (app.child.exitCode !== null) throw new Error(`${app.name} exited: ${app.output.slice(-20).join('\n')}`);
+          return (await fetch(url)).ok;
+        },
+        { timeoutMs, what: `${app.name} ready`, intervalMs: 100 },
+      );
+    }
+    // readiness says the broker is up; give consumers their queues before tests publish
+    await waitFor(async () => this.logsOf('downloader-worker').some((l) => l.includes('consuming download jobs')) || !this.apps.has('downloader-worker'), { timeoutMs, what: 'worker consuming' });
+    await waitFor(async () => this.logsOf('webhook-sender').some((l) => l.includes('delivering webhooks')) || !this.apps.has('webhook-sender'), { timeoutMs, what: 'sender consuming' });
+    await waitFor(async () => this.logsOf('gateway').some((l) => l.includes('consuming download events')) || !this.apps.has('gateway'), { timeoutMs, what: 'gateway consuming' });
+  }
+
+  logsOf(name: AppName): string[] {
+    return this.apps.get(name)?.output ?? [];
+  }
+
+  async kill(name: AppName, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    const app = this.apps.get(name);
+    if (!app || app.child.exitCode !== null) return app?.child.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => app.child.once('exit', (code) => r(code)));
+    app.child.kill(signal);
+    const force = setTimeout(() => app.child.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(force);
+    return code;
+  }
+
+  async api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { 'x-api-key': this.apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apps.keys()].map((n) => this.kill(n, 'SIGTERM')));
+    await this.vhost?.dispose().catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

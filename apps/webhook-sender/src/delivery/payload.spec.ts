@@ -1,0 +1,58 @@
+import { buildPayload, seedTimestamp } from './payload';
+
+const base = { request_id: 'req_abc123abc123', url: 'https://example.com/video', webhook: null };
+
+describe('buildPayload (the seed, field for field)', () => {
+  const at = '2025-11-06T10:02:30.123Z';
+
+  it('started', () => {
+    expect(buildPayload({ type: 'download.started', data: { ...base, started_at: at } }, at)).toEqual({
+      event: 'download.started',
+      timestamp: '2025-11-06T10:02:30Z',
+      request_id: 'req_abc123abc123',
+      data: { request_id: 'req_abc123abc123', url: 'https://example.com/video', status: 'running' },
+    });
+  });
+
+  it('progress', () => {
+    const progress = { percent: 45.5, downloaded_bytes: 47721881, total_bytes: 104857600, speed: 1048576, eta: 54 };
+    expect(buildPayload({ type: 'download.progress', data: { ...base, progress } }, at).data).toEqual({
+      request_id: 'req_abc123abc123',
+      url: 'https://example.com/video',
+      status: 'running',
+      progress,
+    });
+  });
+
+  it('completed keeps the seed file_info fields only and the metadata', () => {
+    const p = buildPayload(
+      {
+        type: 'download.completed',
+        data: {
+          ...base,
+          logs: ['x'],
+          completed_at: at,
+          file_info: { filename: 'video-abc123abc123.mp4', filepath: 'videos/video-abc123abc123.mp4', size_bytes: 10, download_url: 'https://api/files/videos/video-abc123abc123.mp4', mime_type: 'video/mp4' },
+          metadata: { title: 'Example Video', uploader: 'Channel Name', duration: 600 },
+        },
+      },
+      at,
+    );
+    expect(p.data).toEqual({
+      request_id: 'req_abc123abc123',
+      url: 'https://example.com/video',
+      status: 'completed',
+      file_info: { filename: 'video-abc123abc123.mp4', filepath: 'videos/video-abc123abc123.mp4', size_bytes: 10, download_url: 'https://api/files/videos/video-abc123abc123.mp4' },
+      metadata: { title: 'Example Video', uploader: 'Channel Name', duration: 600 },
+    });
+  });
+
+  it('failed', () => {
+    const p = buildPayload({ type: 'download.failed', data: { ...base, error: 'Video not available', error_code: 'not_found', completed_at: at } }, at);
+    expect(p.data).toEqual({ request_id: 'req_abc123abc123', url: 'https://example.com/video', status: 'failed', error: 'Video not available' });
+  });
+
+  it('timestamps are UTC with Z and whole seconds', () => {
+    expect(seedTimestamp('2025-11-06T10:00:00.999Z')).toBe('2025-11-06T10:00:00Z');
+  });
+});
