@@ -1,0 +1,210 @@
+/**
+ * The kustomizations build, reference only files that exist, leave no manifest out, and what they
+ * build hangs together: every name a resource points at exists, selectors select, ports match.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { containerPorts, dataKeys, dataValues, find, get, ofKind, podLabels, podSpec, selects } from './support/cluster.util';
+import { validateObject } from './support/k8s-schema.util';
+import { K8sObject, objectId } from './support/k8s.type';
+import { podContainers, referencedFiles, renderKustomization } from './support/kustomize.util';
+import { DEPLOY_DIR, listRepoFiles, readRepoFile } from './support/repo.util';
+
+const BASE = join(DEPLOY_DIR, 'base');
+const OVERLAY = join(DEPLOY_DIR, 'overlays/example');
+const KUSTOMIZATIONS = [BASE, join(DEPLOY_DIR, 'grafana'), OVERLAY];
+
+/** The overlay's secret files are git-ignored; their committed *.example templates stand in. */
+const fromExample = (abs: string): string | undefined => (existsSync(`${abs}.example`) ? readFileSync(`${abs}.example`, 'utf8') : undefined);
+
+const base = renderKustomization(BASE);
+const overlay = renderKustomization(OVERLAY, { missingFile: fromExample });
+
+describe.each(KUSTOMIZATIONS.map((d) => relative(DEPLOY_DIR, d)))('kustomization %s', (dir) => {
+  const abs = join(DEPLOY_DIR, dir);
+
+  it('names only files that exist (git-ignored secrets have a committed .example)', () => {
+    const missing = referencedFiles(abs).filter((f) => !existsSync(f) && !existsSync(`${f}.example`));
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps every manifest of its folder in resources', () => {
+    const listed = new Set(referencedFiles(abs));
+    const manifests = listRepoFiles(`deploy/${dir}`, (n) => /\.ya?ml$/.test(n) && n !== 'kustomization.yaml').map((f) => join(DEPLOY_DIR, '..', f));
+    expect(manifests.filter((f) => !listed.has(f))).toEqual([]);
+  });
+
+  it('git-ignores the secret files it reads', () => {
+    const ignored = existsSync(join(abs, '.gitignore')) ? readFileSync(join(abs, '.gitignore'), 'utf8').split('\n') : [];
+    const secretFiles = referencedFiles(abs).filter((f) => !existsSync(f));
+    for (const f of secretFiles) expect(ignored).toContain(relative(abs, f));
+  });
+});
+
+describe.each([
+  ['base', base],
+  ['overlays/example', overlay],
+])('rendered %s', (_name, objects) => {
+  it('has the expected objects', () => {
+    const count = (kind: string) => ofKind(objects, kind).length;
+    expect(count('Namespace')).toBe(1);
+    expect(count('Deployment')).toBe(3);
+    expect(count('Service')).toBe(3);
+    expect(count('PodDisruptionBudget')).toBe(3);
+    expect(count('HorizontalPodAutoscaler')).toBe(1);
+    expect(count('ScaledObject')).toBe(2);
+    expect(count('TriggerAuthentication')).toBe(1);
+    expect(count('PersistentVolumeClaim')).toBe(1);
+    expect(count('ServiceMonitor')).toBeGreaterThanOrEqual(3);
+    expect(find(objects, 'ConfigMap', 'mda-config')).toBeDefined();
+    expect(find(objects, 'ConfigMap', 'mda-grafana-dashboard')).toBeDefined();
+    expect(find(objects, 'Secret', 'mda-secrets')).toBeDefined();
+    expect(find(objects, 'Secret', 'mda-keda-rabbitmq')).toBeDefined();
+  });
+
+  it('has no two objects of one kind and name', () => {
+    const ids = objects.map(objectId);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
+  it('puts every namespaced object in the Namespace it creates', () => {
+    const ns = ofKind(objects, 'Namespace')[0].metadata.name;
+    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(`${objectId(o)} in ${o.metadata.namespace}`).toBe(`${objectId(o)} in ${ns}`);
+  });
+
+  it('validates every object, generated ones included, against its schema', () => {
+    const problems = objects.flatMap((o) => {
+      const r = validateObject(o);
+      return r.unsupported ? [`${objectId(o)}: no schema`] : [...r.errors, ...r.unknownFields.map((f) => `unknown field ${f}`)].map((p) => `${objectId(o)}: ${p}`);
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('points envFrom, volumes and probes of each Deployment at things that exist', () => {
+    for (const d of ofKind(objects, 'Deployment')) {
+      for (const c of podContainers(d)) {
+        for (const from of (c['envFrom'] as Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>) ?? []) {
+          if (from.configMapRef) expect(find(objects, 'ConfigMap', from.configMapRef.name)).toBeDefined();
+          if (from.secretRef) expect(find(objects, 'Secret', from.secretRef.name)).toBeDefined();
+        }
+        const portNames = containerPorts(d).map((p) => p.name);
+        for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+          const port = (c[probe] as { httpGet?: { port: string | number } } | undefined)?.httpGet?.port;
+          if (typeof port === 'string') expect(portNames).toContain(port);
+        }
+      }
+      for (const v of (podSpec(d)['volumes'] as Array<{ persistentVolumeClaim?: { claimName: string } }>) ?? []) {
+        if (v.persistentVolumeClaim) expect(find(objects, 'PersistentVolumeClaim', v.persistentVolumeClaim.claimName)).toBeDefined();
+      }
+    }
+  });
+
+  it('gives each Service a Deployment it selects, with the named target ports', () => {
+    for (const svc of ofKind(objects, 'Service')) {
+      const spec = svc['spec'] as { selector: Record<string, string>; ports: Array<{ name: string; targetPort: string | number }> };
+      const targets = ofKind(objects, 'Deployment').filter((d) => selects(spec.selector, podLabels(d)));
+      expect(targets.map(objectId)).toHaveLength(1);
+      const names = containerPorts(targets[0]).map((p) => p.name);
+      for (const p of spec.ports) if (typeof p.targetPort === 'string') expect(names).toContain(p.targetPort);
+    }
+  });
+
+  it('has each PodDisruptionBudget select exactly one Deployment', () => {
+    for (const pdb of ofKind(objects, 'PodDisruptionBudget')) {
+      const selector = (pdb['spec'] as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+      expect(ofKind(objects, 'Deployment').filter((d) => selects(selector, podLabels(d))).map(objectId)).toEqual([`Deployment/${pdb.metadata.name}`]);
+    }
+  });
+
+  it('scales Deployments that exist, with a TriggerAuthentication whose secret key exists', () => {
+    const hpa = ofKind(objects, 'HorizontalPodAutoscaler')[0]['spec'] as { scaleTargetRef: { kind: string; name: string } };
+    expect(find(objects, hpa.scaleTargetRef.kind, hpa.scaleTargetRef.name)).toBeDefined();
+    for (const so of ofKind(objects, 'ScaledObject')) {
+      const spec = so['spec'] as { scaleTargetRef: { name: string }; triggers: Array<{ authenticationRef?: { name: string } }> };
+      expect(find(objects, 'Deployment', spec.scaleTargetRef.name)).toBeDefined();
+      for (const t of spec.triggers) expect(find(objects, 'TriggerAuthentication', String(t.authenticationRef?.name))).toBeDefined();
+    }
+    for (const ta of ofKind(objects, 'TriggerAuthentication')) {
+      for (const ref of (ta['spec'] as { secretTargetRef: Array<{ name: string; key: string }> }).secretTargetRef) {
+        expect(dataKeys(get(objects, 'Secret', ref.name))).toContain(ref.key);
+      }
+    }
+  });
+
+  it('has each app ServiceMonitor select one Service and scrape a port that Service names', () => {
+    for (const sm of ofKind(objects, 'ServiceMonitor').filter((s) => !(s['spec'] as { namespaceSelector?: unknown }).namespaceSelector)) {
+      const spec = sm['spec'] as { selector: { matchLabels: Record<string, string> }; endpoints: Array<{ port: string }> };
+      const services = ofKind(objects, 'Service').filter((s) => selects(spec.selector.matchLabels, s.metadata.labels));
+      expect(services.map(objectId)).toHaveLength(1);
+      const portNames = (services[0]['spec'] as { ports: Array<{ name: string }> }).ports.map((p) => p.name);
+      for (const e of spec.endpoints) expect(portNames).toContain(e.port);
+    }
+  });
+});
+
+describe('overlays/example', () => {
+  it('pulls every image from its registry with a pinned tag', () => {
+    for (const d of ofKind(overlay, 'Deployment')) {
+      for (const c of podContainers(d)) expect(c['image']).toBe(`registry.example.com/media-download-api/${d.metadata.name}:0.1.0`);
+    }
+  });
+
+  it('replaces the placeholder secrets with the same keys, from git-ignored files', () => {
+    for (const name of ['mda-secrets', 'mda-keda-rabbitmq']) {
+      expect(dataKeys(get(overlay, 'Secret', name)).sort()).toEqual(dataKeys(get(base, 'Secret', name)).sort());
+      expect(get(overlay, 'Secret', name)['stringData']).toBeUndefined();
+    }
+    expect(dataValues(get(overlay, 'Secret', 'mda-secrets'))['DATABASE_URL']).toMatch(/^postgres:\/\//);
+  });
+
+  it('sets the public URL, an RWX storage class and the Prometheus release label', () => {
+    expect(dataValues(get(overlay, 'ConfigMap', 'mda-config'))['PUBLIC_BASE_URL']).toMatch(/^https:\/\//);
+    const pvc = get(overlay, 'PersistentVolumeClaim', 'mda-media')['spec'] as { storageClassName?: string; accessModes: string[] };
+    expect(pvc.storageClassName).toBeTruthy();
+    expect(pvc.accessModes).toEqual(['ReadWriteMany']);
+    for (const sm of ofKind(overlay, 'ServiceMonitor')) expect(sm.metadata.labels?.['release']).toBe('kube-prometheus-stack');
+  });
+
+  it('routes its Ingress host to the gateway Service port', () => {
+    const ingress = get(overlay, 'Ingress', 'gateway')['spec'] as {
+      rules: Array<{ host: string; http: { paths: Array<{ backend: { service: { name: string; port: { name: string } } } }> } }>;
+    };
+    const backend = ingress.rules[0].http.paths[0].backend.service;
+    const svc = get(overlay, 'Service', backend.name)['spec'] as { ports: Array<{ name: string }> };
+    expect(svc.ports.map((p) => p.name)).toContain(backend.port.name);
+    expect(`https://${ingress.rules[0].host}`).toBe(dataValues(get(overlay, 'ConfigMap', 'mda-config'))['PUBLIC_BASE_URL']);
+  });
+});
+
+describe('kubectl kustomize (when kubectl is installed)', () => {
+  const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+  const itWithKubectl = hasKubectl ? it : it.skip;
+
+  /** Secret data comes back base64 in folded lines; compare decoded. */
+  const normalise = (o: K8sObject): unknown => (o.kind === 'Secret' ? { ...o, data: dataValues({ ...o, stringData: undefined } as K8sObject), stringData: o['stringData'] } : o);
+  const byId = (objects: K8sObject[]) => Object.fromEntries(objects.map((o) => [objectId(o), JSON.parse(JSON.stringify(normalise(o)))]));
+
+  function kubectlKustomize(dir: string): K8sObject[] {
+    const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+    return parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
+  }
+
+  itWithKubectl('builds base exactly as the test renderer does', () => {
+    expect(byId(kubectlKustomize(BASE))).toEqual(byId(base));
+  });
+
+  itWithKubectl('builds overlays/example exactly as the test renderer does', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mda-kustomize-'));
+    try {
+      cpSync(DEPLOY_DIR, join(tmp, 'deploy'), { recursive: true });
+      const dir = join(tmp, 'deploy/overlays/example');
+      for (const f of ['secrets.env', 'keda-rabbitmq.env']) writeFileSync(join(dir, f), readRepoFile(`deploy/overlays/example/${f}.example`));
+      expect(byId(kubectlKustomize(dir))).toEqual(byId(overlay));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

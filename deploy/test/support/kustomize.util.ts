@@ -1,0 +1,247 @@
+/**
+ * A small kustomize, enough for the features deploy/ uses, so the tests can check what
+ * `kubectl apply -k` would send without a kustomize binary. It refuses any kustomization field it
+ * does not implement, so a new feature in deploy/ makes the tests say so instead of passing.
+ * (When kubectl is installed, kustomize.spec.ts also compares with the real thing.)
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import { K8sObject, isK8sObject } from './k8s.type';
+import { parseEnvFile } from './repo.util';
+
+interface Generator {
+  name: string;
+  behavior?: 'create' | 'replace' | 'merge';
+  files?: string[];
+  literals?: string[];
+  envs?: string[];
+  type?: string;
+  options?: { disableNameSuffixHash?: boolean; labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+interface ImageRule {
+  name: string;
+  newName?: string;
+  newTag?: string;
+}
+
+interface PatchTarget {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+}
+
+interface JsonPatchOp {
+  op: 'add' | 'replace' | 'remove' | 'test';
+  path: string;
+  value?: unknown;
+}
+
+export interface Kustomization {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  resources?: string[];
+  configMapGenerator?: Generator[];
+  secretGenerator?: Generator[];
+  images?: ImageRule[];
+  patches?: Array<{ target: PatchTarget; patch: string }>;
+}
+
+const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'configMapGenerator', 'secretGenerator', 'images', 'patches']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterTriggerAuthentication']);
+
+export interface RenderOptions {
+  /** Content for a file the kustomization names but the tree lacks (e.g. a git-ignored secrets file). */
+  missingFile?: (absPath: string) => string | undefined;
+}
+
+export function readKustomization(dir: string): Kustomization {
+  const k = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
+  for (const field of Object.keys(k)) {
+    if (!SUPPORTED_FIELDS.has(field)) throw new Error(`${dir}/kustomization.yaml: field "${field}" is not supported by the test renderer`);
+  }
+  return k;
+}
+
+function readFileFor(absPath: string, options: RenderOptions): string {
+  if (existsSync(absPath)) return readFileSync(absPath, 'utf8');
+  const substitute = options.missingFile?.(absPath);
+  if (substitute === undefined) throw new Error(`missing file ${absPath}`);
+  return substitute;
+}
+
+function readManifest(absPath: string): K8sObject[] {
+  const docs = parseAllDocuments(readFileSync(absPath, 'utf8'));
+  return (Array.isArray(docs) ? docs : [docs])
+    .map((d) => d.toJS() as unknown)
+    .filter((d) => d !== null)
+    .map((d) => {
+      if (!isK8sObject(d)) throw new Error(`${absPath}: a document is not a Kubernetes object`);
+      return d;
+    });
+}
+
+function generate(dir: string, gen: Generator, kind: 'ConfigMap' | 'Secret', options: RenderOptions): K8sObject {
+  if (gen.options?.disableNameSuffixHash !== true) {
+    throw new Error(`${gen.name}: the test renderer needs disableNameSuffixHash (it does not rewrite hashed names)`);
+  }
+  const data: Record<string, string> = {};
+  for (const spec of gen.files ?? []) {
+    const [key, file] = spec.includes('=') ? spec.split('=', 2) : [basename(spec), spec];
+    data[key] = readFileFor(resolve(dir, file), options);
+  }
+  for (const literal of gen.literals ?? []) {
+    const i = literal.indexOf('=');
+    data[literal.slice(0, i)] = literal.slice(i + 1);
+  }
+  for (const envFile of gen.envs ?? []) {
+    for (const e of parseEnvFile(readFileFor(resolve(dir, envFile), options))) data[e.key] = e.value;
+  }
+  const metadata = {
+    name: gen.name,
+    ...(gen.options?.labels ? { labels: { ...gen.options.labels } } : {}),
+    ...(gen.options?.annotations ? { annotations: { ...gen.options.annotations } } : {}),
+  };
+  if (kind === 'ConfigMap') return { apiVersion: 'v1', kind, metadata, data };
+  const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
+  return { apiVersion: 'v1', kind, metadata, type: gen.type ?? 'Opaque', data: encoded };
+}
+
+function applyGenerator(objects: K8sObject[], generated: K8sObject, behavior: Generator['behavior']): void {
+  const i = objects.findIndex((o) => o.kind === generated.kind && o.metadata.name === generated.metadata.name);
+  if ((behavior ?? 'create') === 'create') {
+    if (i >= 0) throw new Error(`${generated.kind}/${generated.metadata.name} already exists (use behavior: replace or merge)`);
+    objects.push(generated);
+    return;
+  }
+  if (i < 0) throw new Error(`${generated.kind}/${generated.metadata.name}: nothing to ${behavior}`);
+  const existing = objects[i];
+  const labels = { ...existing.metadata.labels, ...generated.metadata.labels };
+  const annotations = { ...existing.metadata.annotations, ...generated.metadata.annotations };
+  const metadata = {
+    ...existing.metadata,
+    ...(Object.keys(labels).length ? { labels } : {}),
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+  };
+  if (behavior === 'replace') {
+    objects[i] = { ...generated, metadata };
+  } else {
+    // merge: stringData of the base is folded into data first, as kustomize does
+    const base = existing as K8sObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+    const baseData = { ...base.data };
+    if (generated.kind === 'Secret') for (const [k, v] of Object.entries(base.stringData ?? {})) baseData[k] = Buffer.from(v).toString('base64');
+    else Object.assign(baseData, base.stringData);
+    objects[i] = { ...existing, metadata, data: { ...baseData, ...(generated['data'] as object) } };
+    delete objects[i]['stringData'];
+  }
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+function matches(obj: K8sObject, t: PatchTarget): boolean {
+  return (
+    (t.kind === undefined || t.kind === obj.kind) &&
+    (t.name === undefined || t.name === obj.metadata.name) &&
+    (t.group === undefined || t.group === groupOf(obj.apiVersion)) &&
+    (t.version === undefined || t.version === obj.apiVersion.split('/').pop())
+  );
+}
+
+function pointer(path: string): string[] {
+  if (!path.startsWith('/')) throw new Error(`bad JSON pointer ${path}`);
+  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function applyJsonPatch(doc: K8sObject, ops: JsonPatchOp[]): void {
+  for (const op of ops) {
+    const parts = pointer(op.path);
+    const last = parts.pop() as string;
+    let parent: unknown = doc;
+    for (const p of parts) {
+      parent = (parent as Record<string, unknown>)?.[p];
+      if (parent === undefined) throw new Error(`${op.op} ${op.path}: parent does not exist`);
+    }
+    const container = parent as Record<string, unknown> | unknown[];
+    const has = Array.isArray(container) ? Number(last) < container.length : last in container;
+    switch (op.op) {
+      case 'add':
+        if (Array.isArray(container)) container.splice(last === '-' ? container.length : Number(last), 0, op.value);
+        else container[last] = op.value;
+        break;
+      case 'replace':
+        if (!has) throw new Error(`replace ${op.path}: no such field`);
+        (container as Record<string, unknown>)[last] = op.value;
+        break;
+      case 'remove':
+        if (!has) throw new Error(`remove ${op.path}: no such field`);
+        if (Array.isArray(container)) container.splice(Number(last), 1);
+        else delete container[last];
+        break;
+      case 'test':
+        if (JSON.stringify((container as Record<string, unknown>)[last]) !== JSON.stringify(op.value)) throw new Error(`test ${op.path} failed`);
+        break;
+      default:
+        throw new Error(`JSON patch op "${(op as JsonPatchOp).op}" is not supported by the test renderer`);
+    }
+  }
+}
+
+/** Containers of every pod template, the only place images live in deploy/. */
+export function podContainers(obj: K8sObject): Array<Record<string, unknown>> {
+  const spec = (obj as { spec?: { template?: { spec?: { containers?: unknown[]; initContainers?: unknown[] } } } }).spec?.template?.spec;
+  return [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])] as Array<Record<string, unknown>>;
+}
+
+function applyImages(objects: K8sObject[], rules: ImageRule[]): void {
+  for (const obj of objects) {
+    for (const c of podContainers(obj)) {
+      const image = String(c['image']);
+      const name = image.replace(/@.*$/, '').replace(/:[^/:]+$/, '');
+      const rule = rules.find((r) => r.name === name);
+      if (!rule) continue;
+      const tag = image.slice(name.length);
+      c['image'] = `${rule.newName ?? name}${rule.newTag !== undefined ? `:${rule.newTag}` : tag}`;
+    }
+  }
+}
+
+/** Renders the kustomization in `dir` into the objects `kubectl apply -k dir` would apply. */
+export function renderKustomization(dir: string, options: RenderOptions = {}): K8sObject[] {
+  const k = readKustomization(dir);
+  const objects: K8sObject[] = [];
+  for (const res of k.resources ?? []) {
+    const abs = resolve(dir, res);
+    if (statSync(abs).isDirectory()) objects.push(...renderKustomization(abs, options));
+    else objects.push(...readManifest(abs));
+  }
+  for (const gen of k.configMapGenerator ?? []) applyGenerator(objects, generate(dir, gen, 'ConfigMap', options), gen.behavior);
+  for (const gen of k.secretGenerator ?? []) applyGenerator(objects, generate(dir, gen, 'Secret', options), gen.behavior);
+  for (const p of k.patches ?? []) {
+    const ops = parse(p.patch) as JsonPatchOp[];
+    if (!Array.isArray(ops)) throw new Error(`${dir}: only inline JSON 6902 patches are supported by the test renderer`);
+    const targets = objects.filter((o) => matches(o, p.target));
+    if (targets.length === 0) throw new Error(`${dir}: patch target ${JSON.stringify(p.target)} matches nothing`);
+    for (const t of targets) applyJsonPatch(t, ops);
+  }
+  if (k.images) applyImages(objects, k.images);
+  if (k.namespace) {
+    for (const o of objects) if (!CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = k.namespace;
+  }
+  return objects;
+}
+
+/** Repo-relative files a kustomization reads: resources, generator files and env files. */
+export function referencedFiles(dir: string): string[] {
+  const k = readKustomization(dir);
+  const gens = [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])];
+  return [
+    ...(k.resources ?? []),
+    ...gens.flatMap((g) => (g.files ?? []).map((f) => (f.includes('=') ? f.split('=', 2)[1] : f))),
+    ...gens.flatMap((g) => g.envs ?? []),
+  ].map((f) => resolve(dir, f));
+}
