@@ -1,3 +1,4 @@
 export * from './wait-for';
 export * from './rabbitmq';
 export * from './http-server';
+export * from './media';
