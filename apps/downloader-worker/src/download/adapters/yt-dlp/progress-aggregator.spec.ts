@@ -1,0 +1,130 @@
+import type { Progress } from '@mda/contracts';
+import { ProgressAggregator } from './progress-aggregator';
+import type { YtDlpProgress } from './yt-dlp-output';
+
+type Report = [formatId: string | null, report: YtDlpProgress];
+
+function feed(agg: ProgressAggregator, reports: Report[]): Progress[] {
+  return reports.map(([id, r]) => agg.update(r, id)).filter((p): p is Progress => p !== null);
+}
+
+function expectMonotonic(list: Progress[]): void {
+  for (let i = 1; i < list.length; i++) expect(list[i].percent).toBeGreaterThanOrEqual(list[i - 1].percent);
+}
+
+const dl = (downloaded: number, extra: Partial<YtDlpProgress> = {}): YtDlpProgress => ({ status: 'downloading', downloaded_bytes: downloaded, ...extra });
+
+// Shapes recorded from yt-dlp 2023.03.04 downloading a local DASH manifest (video "0", then audio "1").
+const frag = (file: string, downloaded: number, index: number, estimate: number) =>
+  dl(downloaded, { fragment_index: index, fragment_count: 4, total_bytes_estimate: estimate, filename: file });
+const twoStreamDash: Report[] = [
+  ['0', frag('m.f0.mp4', 833, 0, 3332)],
+  ['0', frag('m.f0.mp4', 26817, 1, 53634)],
+  ['0', frag('m.f0.mp4', 27841, 2, 67968)], // the estimate grows: bytes/estimate drops from 50 % to 41 %
+  ['0', frag('m.f0.mp4', 50976, 3, 76912)],
+  ['0', frag('m.f0.mp4', 76912, 4, 76912)],
+  ['0', { status: 'finished', downloaded_bytes: 76912, total_bytes: 76912, filename: 'm.f0.mp4' }],
+  ['1', frag('m.f1.m4a', 765, 0, 3060)], // yt-dlp restarts at 0 for the audio stream
+  ['1', frag('m.f1.m4a', 10110, 2, 20220)],
+  ['1', frag('m.f1.m4a', 19283, 3, 28309)],
+  ['1', { status: 'finished', downloaded_bytes: 28309, total_bytes: 28309, filename: 'm.f1.m4a' }],
+];
+
+describe('ProgressAggregator', () => {
+  it('combines two streams into one monotonic percent weighted by bitrate', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([
+      { format_id: '0', tbr: 200 },
+      { format_id: '1', tbr: 50 },
+    ]);
+    const out = feed(agg, twoStreamDash);
+    expectMonotonic(out);
+    // Video is 4/5 of the job: when it finishes the job is at 80 %, then audio fills the rest.
+    expect(out.find((p) => p.downloaded_bytes === 76912)?.percent).toBe(80);
+    expect(out.find((p) => p.downloaded_bytes === 76912 + 10110)?.percent).toBe(90);
+    expect(out[out.length - 1]).toMatchObject({ percent: 99.9, downloaded_bytes: 76912 + 28309, total_bytes: 76912 + 28309 });
+    expect(agg.complete()).toMatchObject({ percent: 100, downloaded_bytes: 105221 });
+  });
+
+  it('weights by announced sizes and reports an exact total when every size is known', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([
+      { format_id: 'v', filesize: 3000 },
+      { format_id: 'a', filesize_approx: 1000 },
+    ]);
+    const out = feed(agg, [
+      ['v', dl(1500, { total_bytes: 3000 })],
+      ['v', { status: 'finished', downloaded_bytes: 3000, total_bytes: 3000 }],
+      ['a', dl(0, { total_bytes: 1000 })],
+      ['a', dl(500, { total_bytes: 1000 })],
+    ]);
+    expect(out.map((p) => p.percent)).toEqual([37.5, 75, 87.5]);
+    expect(out.every((p) => p.total_bytes === 4000)).toBe(true);
+    expect(out[2].downloaded_bytes).toBe(3500);
+  });
+
+  it('falls back to equal shares when neither sizes nor bitrates are known', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([{ format_id: 'v' }, { format_id: 'a', tbr: 128 }]);
+    const out = feed(agg, [
+      ['v', { status: 'finished', downloaded_bytes: 10 }],
+      ['a', dl(5, { total_bytes: 10 })],
+    ]);
+    expect(out.map((p) => p.percent)).toEqual([50, 75]);
+    expect(out[0].total_bytes).toBeNull();
+  });
+
+  it('uses fragment counts for HLS, where only an estimate of the total exists', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([{ format_id: 'hls-1' }]);
+    const hls = (downloaded: number, index: number, estimate: number): Report => [
+      'hls-1',
+      dl(downloaded, { fragment_index: index, fragment_count: 3, total_bytes_estimate: estimate }),
+    ];
+    const out = feed(agg, [
+      hls(1024, 0, 120696),
+      hls(40232, 0, 120696),
+      hls(40232, 1, 120696),
+      hls(41256, 1, 116184),
+      hls(77456, 2, 116184),
+      hls(78480, 2, 117312),
+      hls(117312, 3, 117312),
+      ['hls-1', { status: 'finished', downloaded_bytes: 117312, total_bytes: 117312 }],
+    ]);
+    expectMonotonic(out);
+    expect([...new Set(out.map((p) => p.percent))]).toEqual([0, 33.33, 66.66, 99.9]);
+    expect(out[3]).toMatchObject({ downloaded_bytes: 41256, total_bytes: 116184 });
+  });
+
+  it('uses exact bytes for a single direct file and never passes 99.9 before completion', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([{ format_id: 'mp4' }]);
+    const out = feed(agg, [
+      ['mp4', dl(1024, { total_bytes: 104890, speed: 1000, eta: 104 })],
+      ['mp4', dl(52445, { total_bytes: 104890, speed: 1000 })],
+      ['mp4', dl(104890, { total_bytes: 104890 })],
+      ['mp4', { status: 'finished', downloaded_bytes: 104890, total_bytes: 104890 }],
+    ]);
+    expect(out.map((p) => p.percent)).toEqual([0.97, 50, 99.9]);
+    expect(out[1]).toMatchObject({ speed: 1000, eta: 53, total_bytes: 104890 });
+  });
+
+  it('emits only on change and ignores subtitle downloads for the percent but not for the byte count', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([{ format_id: '22' }]);
+    expect(agg.update(dl(500, { total_bytes: 500, filename: 'media.en.vtt' }), null)).toBeNull();
+    expect(agg.update(dl(100, { total_bytes: 1000, filename: 'media.mp4' }), '22')?.percent).toBe(10);
+    expect(agg.update(dl(100, { total_bytes: 1000, filename: 'media.mp4' }), '22')).toBeNull();
+    expect(agg.downloadedBytes).toBe(100);
+    expect(agg.bytesWritten).toBe(600);
+  });
+
+  it('keeps the percent when yt-dlp restarts a stream (retry) and ignores a late plan', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([{ format_id: 'x', filesize: 100 }]);
+    feed(agg, [['x', dl(60, { total_bytes: 100 })]]);
+    agg.plan([{ format_id: 'y' }, { format_id: 'z' }]);
+    const out = feed(agg, [['x', dl(10, { total_bytes: 100 })]]);
+    expect(out[0]).toMatchObject({ percent: 60, downloaded_bytes: 10 });
+  });
+});

@@ -1,0 +1,127 @@
+import type { Progress } from '@mda/contracts';
+import type { YtDlpFormat, YtDlpProgress } from './yt-dlp-output';
+
+interface StreamState {
+  formatId: string | null;
+  weight: number;
+  /** Size announced before the download (from the format list), if any. */
+  expectedBytes: number | null;
+  fraction: number;
+  bytes: number;
+  totalBytes: number | null;
+}
+
+/** Until the file is final (merged, converted, moved) the job is not done. */
+const MAX_PERCENT_BEFORE_DONE = 99.9;
+
+/**
+ * Turns yt-dlp's per-stream progress reports into one progress for the whole job.
+ *
+ * yt-dlp restarts at 0 % for every stream (video, then audio, before merging), and HLS/DASH give
+ * only an estimate that moves as fragments arrive. Each stream therefore gets a fixed share of the
+ * job (by announced size, else by bitrate, else equal) and a fraction done (exact bytes, else
+ * fragments done), and the overall percent never goes backwards.
+ */
+export class ProgressAggregator {
+  private streams: StreamState[] = [newStream(null, 1, null)];
+  private started = false;
+  private done = false;
+  private last: Progress | null = null;
+  /** Every file's bytes, subtitles included: the size limit must not depend on matching streams. */
+  private readonly bytesByFile = new Map<string, number>();
+
+  /** The chosen formats, from the lines printed before the download. Ignored once progress has started. */
+  plan(formats: YtDlpFormat[]): void {
+    if (this.started || formats.length === 0) return;
+    const sizes = formats.map((f) => positive(f.filesize) ?? positive(f.filesize_approx));
+    const bitrates = formats.map((f) => positive(f.tbr));
+    const weights = sizes.every(isNumber) ? sizes : bitrates.every(isNumber) ? bitrates : formats.map(() => 1);
+    this.streams = formats.map((f, i) => newStream(f.format_id ?? null, weights[i] as number, sizes[i]));
+  }
+
+  /** Feeds one report; returns the job's progress when it changed, else null. */
+  update(report: YtDlpProgress, formatId: string | null): Progress | null {
+    const reported = nonNegative(report.downloaded_bytes);
+    if (reported !== null) this.bytesByFile.set(report.filename ?? '', reported);
+    const stream = this.streamFor(formatId);
+    if (!stream || this.done) return null;
+    this.started = true;
+    const downloaded = nonNegative(report.downloaded_bytes) ?? stream.bytes;
+    stream.bytes = downloaded;
+    stream.fraction = Math.max(stream.fraction, fractionOf(report, downloaded));
+    stream.totalBytes =
+      positive(report.total_bytes) ?? stream.expectedBytes ?? roundOrNull(positive(report.total_bytes_estimate)) ?? stream.totalBytes;
+    return this.emit(nonNegative(report.speed), nonNegative(report.eta));
+  }
+
+  /** The final 100 %, once the finished file exists. */
+  complete(fileBytes?: number): Progress {
+    const bytes = Math.max(fileBytes ?? 0, this.downloadedBytes);
+    this.done = true;
+    this.last = { percent: 100, downloaded_bytes: bytes, total_bytes: bytes, speed: null, eta: 0 };
+    return this.last;
+  }
+
+  /** Bytes of the media streams received so far. */
+  get downloadedBytes(): number {
+    return Math.round(this.streams.reduce((sum, s) => sum + s.bytes, 0));
+  }
+
+  /** Bytes of every file written so far: what the size limit is checked against. */
+  get bytesWritten(): number {
+    return Math.round([...this.bytesByFile.values()].reduce((a, b) => a + b, 0));
+  }
+
+  private streamFor(formatId: string | null): StreamState | undefined {
+    // Reports without a format id are subtitle files: not part of the media's percent.
+    if (formatId === null) return this.streams.length === 1 && this.streams[0].formatId === null ? this.streams[0] : undefined;
+    const match = this.streams.find((s) => s.formatId === formatId);
+    return match ?? (this.streams.length === 1 ? this.streams[0] : undefined);
+  }
+
+  private emit(speed: number | null, rawEta: number | null): Progress | null {
+    const totalWeight = this.streams.reduce((sum, s) => sum + s.weight, 0);
+    const exact = (100 * this.streams.reduce((sum, s) => sum + s.weight * s.fraction, 0)) / totalWeight;
+    const percent = Math.max(this.last?.percent ?? 0, Math.min(MAX_PERCENT_BEFORE_DONE, Math.floor(exact * 100) / 100));
+    const downloaded = this.downloadedBytes;
+    const totals = this.streams.map((s) => s.totalBytes);
+    const total = totals.every(isNumber) ? Math.max(downloaded, totals.reduce((a, b) => a + b, 0)) : null;
+    const eta = total !== null && speed ? Math.ceil((total - downloaded) / speed) : this.streams.length === 1 ? rawEta : null;
+    const next: Progress = { percent, downloaded_bytes: downloaded, total_bytes: total, speed, eta };
+    if (this.last && this.last.percent === next.percent && this.last.downloaded_bytes === next.downloaded_bytes) return null;
+    this.last = next;
+    return next;
+  }
+}
+
+function fractionOf(report: YtDlpProgress, downloaded: number): number {
+  if (report.status === 'finished') return 1;
+  const total = positive(report.total_bytes);
+  if (total) return Math.min(1, downloaded / total);
+  // Fragmented streams: fragment_index counts finished fragments, so this is exact and monotonic,
+  // while downloaded/total_bytes_estimate jumps back whenever the estimate is revised.
+  const count = positive(report.fragment_count);
+  if (count && report.fragment_index != null) return Math.min(1, Math.max(0, report.fragment_index) / count);
+  const estimate = positive(report.total_bytes_estimate);
+  return estimate ? Math.min(0.99, downloaded / estimate) : 0;
+}
+
+function newStream(formatId: string | null, weight: number, expectedBytes: number | null): StreamState {
+  return { formatId, weight, expectedBytes, fraction: 0, bytes: 0, totalBytes: expectedBytes };
+}
+
+function positive(n: number | null | undefined): number | null {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
+}
+
+function nonNegative(n: number | null | undefined): number | null {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function roundOrNull(n: number | null): number | null {
+  return n === null ? null : Math.round(n);
+}
+
+function isNumber(n: number | null): n is number {
+  return n !== null;
+}

@@ -1,0 +1,85 @@
+import type { DownloadOptions, Quality } from '@mda/contracts';
+import { DownloadError, DownloadJob } from '../../ports/media-downloader';
+import { DONE_TEMPLATE, FORMATS_TEMPLATE, META_TEMPLATE, PROGRESS_TEMPLATE } from './yt-dlp-output';
+
+/** The temp name inside the job's work folder; the caller moves the file to its final path. */
+export const OUTPUT_TEMPLATE = 'media.%(ext)s';
+
+/** Containers yt-dlp can embed a thumbnail into. */
+const THUMBNAIL_CONTAINERS = new Set(['mp4', 'mkv', 'm4a', 'mp3', 'opus', 'flac']);
+const SUB_LANG = /^[A-Za-z0-9_.*-]{1,20}$/;
+
+/**
+ * The argument array for one job. It is passed to the process as is (never through a shell),
+ * so no value here can be interpreted as a command; `--` keeps the URL from being read as an option.
+ */
+export function buildYtDlpArgs(job: DownloadJob, tools: { ffmpegPath: string }): string[] {
+  const o = job.options;
+  const args = [
+    // Quiet stdout for our JSON lines; -v sends yt-dlp's log (including why it skipped a file) to stderr.
+    ...['-q', '-v', '--no-warnings', '--ignore-config', '--no-cache-dir', '--newline', '--progress'],
+    ...['--progress-template', PROGRESS_TEMPLATE, '--print', META_TEMPLATE, '--print', FORMATS_TEMPLATE, '--print', DONE_TEMPLATE],
+    '--no-simulate',
+    // One job is one file: a playlist URL yields its first entry (playlists are expanded before submitting).
+    ...['--no-playlist', '--playlist-items', '1'],
+    '--no-mtime',
+    ...['--max-filesize', String(Math.max(1, Math.floor(job.maxBytes)))],
+    ...['-P', job.workDir, '-o', OUTPUT_TEMPLATE],
+  ];
+  // yt-dlp treats the value as a path; a bare command name is left to its own PATH lookup.
+  if (tools.ffmpegPath.includes('/')) args.push('--ffmpeg-location', tools.ffmpegPath);
+  if (job.cookiesFile) args.push('--cookies', job.cookiesFile);
+  args.push(...formatArgs(o), ...extraArgs(o), '--', job.url);
+  return args;
+}
+
+/** `-f` and the conversions that go with the requested quality and containers. */
+export function formatArgs(o: DownloadOptions): string[] {
+  const custom = o.custom_format == null ? null : validateCustomFormat(o.custom_format);
+  const args = ['-f', custom ?? formatSelector(o.quality)];
+  if (o.quality === 'audio') return [...args, '-x', '--audio-format', o.audio_format];
+  args.push('--merge-output-format', o.video_format);
+  // A single-file pick may come in another container than asked for; a custom selection is taken as chosen.
+  if (!custom) args.push('--remux-video', o.video_format);
+  return args;
+}
+
+/** yt-dlp's format selector for a quality. */
+export function formatSelector(quality: Quality): string {
+  if (quality === 'best') return 'bestvideo+bestaudio/best';
+  if (quality === 'audio') return 'bestaudio/best';
+  const height = quality === '4k' ? 2160 : Number.parseInt(quality, 10);
+  // `<=?` keeps formats whose height is unknown (direct links), which `<=` would drop.
+  return `bestvideo[height<=?${height}]+bestaudio/best[height<=?${height}]`;
+}
+
+/** A user's own format selector: passed as one argument, so it only has to be a sane string. */
+export function validateCustomFormat(format: string): string {
+  const value = format.trim();
+  if (value === '' || value.length > 500) throw new DownloadError('invalid_request', 'custom_format must be 1 to 500 characters');
+  if (/\p{C}/u.test(value)) throw new DownloadError('invalid_request', 'custom_format must contain printable characters only');
+  if (value.startsWith('-')) throw new DownloadError('invalid_request', "custom_format must not start with '-'");
+  return value;
+}
+
+function extraArgs(o: DownloadOptions): string[] {
+  const args: string[] = [];
+  const container = o.quality === 'audio' ? o.audio_format : o.video_format;
+  // Only video containers take subtitle tracks.
+  const embedSubs = o.embed_subtitles && o.quality !== 'audio';
+  if (o.download_subtitles || embedSubs) args.push('--write-subs', '--sub-langs', subtitleLanguages(o.subtitle_languages));
+  if (embedSubs) args.push('--embed-subs');
+  if (o.write_thumbnail) {
+    args.push('--write-thumbnail');
+    if (THUMBNAIL_CONTAINERS.has(container)) args.push('--embed-thumbnail');
+  }
+  if (o.embed_metadata) args.push('--embed-metadata');
+  return args;
+}
+
+function subtitleLanguages(languages: string[] | null | undefined): string {
+  if (!languages?.length) return 'en.*';
+  const bad = languages.find((l) => !SUB_LANG.test(l));
+  if (bad !== undefined) throw new DownloadError('invalid_request', `subtitle language "${bad.slice(0, 20)}" is not valid`);
+  return languages.join(',');
+}

@@ -1,0 +1,236 @@
+/**
+ * Medium tier: the real yt-dlp and ffmpeg against media made and served here, on 127.0.0.1 only.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { downloadOptionsSchema, DownloadOptions, Progress } from '@mda/contracts';
+import { freePort, HTML_PAGE_PATH, makeClip, makeHls, makeSeparateStreams, MediaServer, mediaRoot, serveMedia, waitFor } from '@mda/testing';
+import { DownloadError, DownloadResult } from '../../ports/media-downloader';
+import { liveGroupMembers, NodeProcessSpawner } from './process-spawner';
+import { YtDlpMediaDownloader } from './yt-dlp-media-downloader';
+
+const which = (cmd: string) => execFileSync('which', [cmd]).toString().trim();
+const tools = { ytdlpPath: which('yt-dlp'), ffmpegPath: which('ffmpeg'), ffprobePath: which('ffprobe') };
+
+interface Probed {
+  streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number }>;
+  format: { duration: string };
+}
+const ffprobe = (file: string): Probed =>
+  JSON.parse(
+    execFileSync(tools.ffprobePath, ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height', '-of', 'json', file]).toString(),
+  );
+
+/** Remembers every process group it starts, to check that none is left behind. */
+class RecordingSpawner extends NodeProcessSpawner {
+  readonly pids: number[] = [];
+  override spawn(command: string, args: readonly string[]) {
+    const child = super.spawn(command, args);
+    if (child.pid) this.pids.push(child.pid);
+    return child;
+  }
+}
+
+interface Outcome {
+  result?: DownloadResult;
+  error?: DownloadError;
+  progress: Progress[];
+  logs: string[];
+  workDir: string;
+  ms: number;
+  pid?: number;
+}
+
+const workDirs: string[] = [];
+async function download(
+  url: string,
+  options: Partial<DownloadOptions> = {},
+  opts: { maxBytes?: number; controller?: AbortController; onProgress?: (p: Progress) => void } = {},
+): Promise<Outcome> {
+  const workDir = await mkdtemp(join(tmpdir(), 'mda-ytdlp-job-'));
+  workDirs.push(workDir);
+  const spawner = new RecordingSpawner();
+  const downloader = new YtDlpMediaDownloader(tools, { spawner });
+  const out: Outcome = { progress: [], logs: [], workDir, ms: 0 };
+  const started = Date.now();
+  try {
+    out.result = await downloader.download(
+      { requestId: 'req_abcdefabcdef', url, options: downloadOptionsSchema.parse(options), workDir, maxBytes: opts.maxBytes ?? 50_000_000 },
+      {
+        onProgress: (p) => {
+          out.progress.push(p);
+          opts.onProgress?.(p);
+        },
+        onLog: (l) => out.logs.push(l),
+        signal: (opts.controller ?? new AbortController()).signal,
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof DownloadError)) throw err;
+    out.error = err;
+  }
+  out.ms = Date.now() - started;
+  out.pid = spawner.pids[0];
+  return out;
+}
+
+/** The result, or a failure that says why the download did not finish. */
+function resultOf(o: Outcome): DownloadResult {
+  if (!o.result) throw new Error(`download failed: ${o.error?.code} ${o.error?.message}\n${o.logs.slice(-5).join('\n')}`);
+  return o.result;
+}
+function pidOf(o: Outcome): number {
+  if (o.pid === undefined) throw new Error('yt-dlp was not started');
+  return o.pid;
+}
+const percents = (o: Outcome) => o.progress.map((p) => p.percent);
+function expectMonotonic(o: Outcome): void {
+  const list = percents(o);
+  expect(list.every((p, i) => i === 0 || p >= list[i - 1])).toBe(true);
+  expect(list[list.length - 1]).toBe(100);
+}
+const groupGone = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+let clip: string;
+let server: MediaServer;
+
+beforeAll(async () => {
+  clip = await makeClip({ seconds: 3, width: 320, height: 240, title: 'Test Clip' });
+  server = await serveMedia(mediaRoot());
+}, 60_000);
+
+afterAll(async () => {
+  await server.close();
+  await Promise.all(workDirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
+  it('downloads a direct mp4 and takes title and duration from the file', async () => {
+    const o = await download(server.urlFor(clip));
+    const r = resultOf(o);
+    expect(existsSync(r.tempPath)).toBe(true);
+    expect(r.tempPath.startsWith(o.workDir)).toBe(true);
+    expect(Number(ffprobe(r.tempPath).format.duration)).toBeCloseTo(3, 0);
+    expect(r).toMatchObject({ ext: 'mp4', audioOnly: false, mimeType: 'video/mp4' });
+    expect(r.metadata).toMatchObject({ title: 'Test Clip', width: 320, height: 240, extractor: 'generic', ext: 'mp4' });
+    expect(r.metadata.duration).toBeCloseTo(3, 0);
+    expect(o.progress[o.progress.length - 1]).toMatchObject({ percent: 100, downloaded_bytes: (await stat(r.tempPath)).size });
+    expectMonotonic(o);
+  });
+
+  it('downloads HLS with a monotonic percent driven by fragments', async () => {
+    const o = await download(server.urlFor(await makeHls(clip)));
+    expect(ffprobe(resultOf(o).tempPath).streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+    expectMonotonic(o);
+    expect(o.logs.some((l) => l.startsWith('PROGRESS') && l.includes('"fragment_count": 3'))).toBe(true);
+    // Three 1 s segments: the percent moves in thirds, not by revised byte estimates.
+    expect(percents(o).filter((p) => p > 0 && p < 99.9)).toEqual(expect.arrayContaining([33.33, 66.66]));
+  });
+
+  it('merges separate video and audio streams, keeping one monotonic percent over both', async () => {
+    const { manifestPath } = await makeSeparateStreams({ seconds: 3 });
+    const o = await download(server.urlFor(manifestPath), { quality: 'best', video_format: 'mp4' });
+    const streams = ffprobe(resultOf(o).tempPath).streams.map((s) => s.codec_type).sort();
+    expect(streams).toEqual(['audio', 'video']);
+    expect(resultOf(o).ext).toBe('mp4');
+    expectMonotonic(o);
+    // yt-dlp logs two downloads that each start again at 0; the job's percent does not.
+    const files = new Set(o.logs.filter((l) => l.startsWith('PROGRESS')).map((l) => /"filename": "([^"]+)"/.exec(l)?.[1]));
+    expect(files.size).toBe(2);
+    expect(new Set(percents(o)).size).toBeGreaterThan(4);
+  });
+
+  it('extracts audio to mp3', async () => {
+    const o = await download(server.urlFor(clip), { quality: 'audio', audio_format: 'mp3' });
+    const probed = ffprobe(resultOf(o).tempPath);
+    expect(probed.streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual(['audio:mp3']);
+    expect(o.result).toMatchObject({ ext: 'mp3', audioOnly: true, mimeType: 'audio/mpeg' });
+    expect(resultOf(o).metadata).toMatchObject({ title: 'Test Clip', width: null, height: null });
+  });
+
+  it('applies a custom format selector passed as one argument', async () => {
+    const { manifestPath } = await makeSeparateStreams({ seconds: 3 });
+    const o = await download(server.urlFor(manifestPath), { custom_format: 'bestaudio' });
+    expect(ffprobe(resultOf(o).tempPath).streams.map((s) => s.codec_type)).toEqual(['audio']);
+  });
+
+  it.each([
+    ['a missing file', () => `${server.url}/missing.mp4`, 'not_found', /HTTP 404/],
+    ['a page without media', () => `${server.url}${HTML_PAGE_PATH}`, 'unsupported_url', /not supported/],
+  ])('classifies %s', async (_, url, code, message) => {
+    const o = await download(url());
+    expect(o.error?.code).toBe(code);
+    expect(o.error?.message).toMatch(message);
+    expect(o.logs.some((l) => l.startsWith('ERROR:'))).toBe(true);
+    expect(await readdir(o.workDir)).toEqual([]);
+  });
+
+  it('classifies a refused connection as a network error', async () => {
+    const o = await download(`http://127.0.0.1:${await freePort()}/clip.mp4`);
+    expect(o.error).toMatchObject({ code: 'network_error', message: 'Network error: connection refused' });
+  });
+
+  it('rejects a file over the limit that announces its size, writing nothing', async () => {
+    const o = await download(server.urlFor(clip), {}, { maxBytes: 10_000 });
+    expect(o.error?.code).toBe('too_large');
+    expect(await readdir(o.workDir)).toEqual([]);
+  });
+
+  describe('slow sources', () => {
+    let slow: MediaServer;
+    let unsized: MediaServer;
+    beforeAll(async () => {
+      slow = await serveMedia(mediaRoot(), { bytesPerSecond: 20_000 });
+      unsized = await serveMedia(mediaRoot(), { bytesPerSecond: 40_000, omitContentLength: true });
+    });
+    afterAll(async () => {
+      await slow.close();
+      await unsized.close();
+    });
+
+    it.each([
+      ['cancelled', new DownloadError('cancelled', 'Cancelled by request')],
+      ['timed_out', 'timeout'],
+    ])('stops yt-dlp and its group on abort (%s), within 2 s, leaving no files', async (code, reason) => {
+      const controller = new AbortController();
+      let abortedAt = 0;
+      const o = await download(slow.urlFor(clip), {}, {
+        controller,
+        onProgress: (p) => {
+          if (p.downloaded_bytes > 0 && !abortedAt) {
+            abortedAt = Date.now();
+            controller.abort(reason);
+          }
+        },
+      });
+      const stoppedIn = Date.now() - abortedAt;
+      expect(o.error?.code).toBe(code);
+      expect(stoppedIn).toBeLessThan(2000);
+      expect(liveGroupMembers(pidOf(o))).toEqual([]);
+      // Zombies are reaped by init in its own time: poll, never sleep.
+      await waitFor(() => groupGone(pidOf(o)), { timeoutMs: 10_000, what: 'process group to disappear' });
+      expect(await readdir(o.workDir)).toEqual([]);
+    });
+
+    it('aborts with too_large while downloading when the source announces no size', async () => {
+      const size = (await stat(clip)).size;
+      const o = await download(unsized.urlFor(clip), {}, { maxBytes: 30_000 });
+      expect(o.error?.code).toBe('too_large');
+      expect(o.logs.some((l) => l.startsWith('DONE'))).toBe(false);
+      expect(Math.max(...o.progress.map((p) => p.downloaded_bytes))).toBeLessThan(size);
+      expect(o.ms).toBeLessThan((size / 40_000) * 1000);
+      expect(await readdir(o.workDir)).toEqual([]);
+      expect(liveGroupMembers(pidOf(o))).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,181 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { MediaMetadata } from '@mda/contracts';
+import { DownloadError, DownloadHooks, DownloadJob, DownloadResult, MediaDownloader } from '../../ports/media-downloader';
+import { MediaProbe, ProbeResult } from '../../ports/media-probe';
+import { FfprobeMediaProbe } from '../ffprobe-media-probe';
+import { abortReasonToError } from './abort-reason';
+import { isAudioExt, mimeTypeForExt } from './media-file-type';
+import { ProcessRun } from './process-run';
+import { NodeProcessSpawner, ProcessSpawner } from './process-spawner';
+import { ProgressAggregator } from './progress-aggregator';
+import { buildYtDlpArgs } from './yt-dlp-args';
+import { classifyYtDlpFailure } from './yt-dlp-errors';
+import { parseYtDlpLine, YtDlpMeta } from './yt-dlp-output';
+import { isInside, listEntries, removeNewEntries } from './work-dir';
+
+export interface YtDlpTools {
+  ytdlpPath: string;
+  ffmpegPath: string;
+  /** Defaults to `ffprobe` next to `ffmpegPath`. */
+  ffprobePath?: string;
+}
+
+export interface YtDlpDependencies {
+  spawner?: ProcessSpawner;
+  probe?: MediaProbe;
+  /** Time between SIGTERM and SIGKILL when stopping. */
+  graceMs?: number;
+}
+
+/** What one yt-dlp run told us so far. */
+interface RunState {
+  meta: YtDlpMeta;
+  filepath: string | null;
+  errors: string[];
+  otherStderr: string[];
+  progress: ProgressAggregator;
+}
+
+const MAX_KEPT_STDERR = 50;
+
+/**
+ * Downloads through yt-dlp (pages, HLS/DASH, format selection, conversion). yt-dlp runs in its own
+ * process group so that cancel, timeout and the size limit stop it together with its ffmpeg;
+ * what it wrote in the work folder is removed on every failure.
+ */
+export class YtDlpMediaDownloader extends MediaDownloader {
+  private readonly spawner: ProcessSpawner;
+  private readonly probe: MediaProbe;
+  private readonly graceMs: number;
+
+  constructor(
+    private readonly tools: YtDlpTools,
+    deps: YtDlpDependencies = {},
+  ) {
+    super();
+    this.spawner = deps.spawner ?? new NodeProcessSpawner();
+    this.probe = deps.probe ?? new FfprobeMediaProbe(tools.ffprobePath ?? siblingFfprobe(tools.ffmpegPath));
+    this.graceMs = deps.graceMs ?? 1000;
+  }
+
+  async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
+    if (hooks.signal.aborted) throw abortReasonToError(hooks.signal.reason);
+    const args = buildYtDlpArgs(job, this.tools);
+    const existing = await listEntries(job.workDir);
+    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], progress: new ProgressAggregator() };
+    let failure: DownloadError | null = null;
+    const fail = (err: DownloadError) => {
+      failure ??= err;
+      void run.stop();
+    };
+    const guarded = (handle: (line: string) => void) => (line: string) => {
+      try {
+        handle(line);
+      } catch (err) {
+        // A throwing hook must not become an uncaught exception in a stream callback.
+        fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`));
+      }
+    };
+    const run = ProcessRun.start(this.spawner, this.tools.ytdlpPath, args, {
+      graceMs: this.graceMs,
+      onStdout: guarded((line) => {
+        hooks.onLog(line);
+        this.onStdout(line, state, job, hooks);
+      }),
+      onStderr: guarded((line) => {
+        hooks.onLog(line);
+        const bucket = line.startsWith('ERROR:') ? state.errors : state.otherStderr;
+        bucket.push(line);
+        if (bucket.length > MAX_KEPT_STDERR) bucket.shift();
+      }),
+    });
+    const onAbort = () => fail(abortReasonToError(hooks.signal.reason));
+    hooks.signal.addEventListener('abort', onAbort, { once: true });
+    if (hooks.signal.aborted) onAbort(); // aborted while the folder was being listed
+    try {
+      const exit = await run.exited;
+      if (failure) throw failure;
+      if (exit.code !== 0 || !state.filepath) throw classifyYtDlpFailure(state.errors, state.otherStderr, exit.code);
+      const result = await this.finish(job, state, hooks);
+      if (failure) throw failure;
+      return result;
+    } catch (err) {
+      await run.stop(); // nothing of the group may still be writing when the files go
+      await removeNewEntries(job.workDir, existing);
+      throw failure ?? toDownloadError(err);
+    } finally {
+      hooks.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private onStdout(line: string, state: RunState, job: DownloadJob, hooks: DownloadHooks): void {
+    const parsed = parseYtDlpLine(line);
+    switch (parsed.kind) {
+      case 'meta':
+        state.meta = parsed.meta;
+        // `a+b` means several formats: their sizes come on the FORMATS line.
+        if (!parsed.meta.format_id?.includes('+')) state.progress.plan([parsed.meta]);
+        return;
+      case 'formats':
+        state.progress.plan(parsed.formats);
+        return;
+      case 'progress': {
+        const progress = state.progress.update(parsed.progress, parsed.formatId);
+        if (progress) hooks.onProgress(progress);
+        // yt-dlp's --max-filesize trusts announced sizes; this also catches streams that announce none.
+        const written = state.progress.bytesWritten;
+        if (written > job.maxBytes) throw new DownloadError('too_large', `File is too large (over ${job.maxBytes} bytes; ${written} received)`);
+        return;
+      }
+      case 'done':
+        state.filepath = parsed.filepath;
+        return;
+    }
+  }
+
+  private async finish(job: DownloadJob, state: RunState, hooks: DownloadHooks): Promise<DownloadResult> {
+    const filepath = state.filepath as string;
+    if (!isInside(job.workDir, filepath)) throw new DownloadError('internal_error', 'yt-dlp wrote its file outside the work folder');
+    const size = (await stat(filepath)).size;
+    if (size > job.maxBytes) throw new DownloadError('too_large', `File is too large (${size} bytes, limit ${job.maxBytes} bytes)`);
+    const probe = await this.probe.probe(filepath).catch((err: Error) => {
+      hooks.onLog(`ffprobe failed: ${err.message}`);
+      return null;
+    });
+    const ext = extname(filepath).slice(1).toLowerCase();
+    const audioOnly = job.options.quality === 'audio' || isAudioExt(ext);
+    hooks.onProgress(state.progress.complete(size));
+    return { tempPath: filepath, ext, audioOnly, metadata: buildMetadata(state.meta, probe, ext, audioOnly), mimeType: mimeTypeForExt(ext) };
+  }
+}
+
+/** yt-dlp's metadata, completed from the file itself where yt-dlp knows little (direct files). */
+function buildMetadata(meta: YtDlpMeta, probe: ProbeResult | null, ext: string, audioOnly: boolean): MediaMetadata {
+  // The generic extractor names a direct file after its URL; the file's own title tag is better.
+  const title = meta.extractor === 'generic' ? probe?.title || meta.title : meta.title || probe?.title;
+  return {
+    id: meta.id ?? null,
+    title: title ?? null,
+    uploader: meta.uploader ?? meta.channel ?? null,
+    duration: meta.duration ?? probe?.duration ?? null,
+    thumbnail: meta.thumbnail ?? null,
+    extractor: meta.extractor ?? null,
+    width: audioOnly ? null : (probe?.width ?? meta.width ?? null),
+    height: audioOnly ? null : (probe?.height ?? meta.height ?? null),
+    ext,
+    webpage_url: meta.webpage_url ?? null,
+    upload_date: meta.upload_date ?? null,
+  };
+}
+
+function toDownloadError(err: unknown): DownloadError {
+  if (err instanceof DownloadError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.syscall?.startsWith('spawn')) return new DownloadError('internal_error', `yt-dlp could not be started (${e.code})`);
+  return new DownloadError('internal_error', e?.message ?? String(err));
+}
+
+function siblingFfprobe(ffmpegPath: string): string {
+  return ffmpegPath.includes('/') ? join(dirname(ffmpegPath), basename(ffmpegPath).replace(/ffmpeg/, 'ffprobe')) : 'ffprobe';
+}
