@@ -1,0 +1,193 @@
+/**
+ * What each app's Kubernetes workload promises: probes on the real health endpoints and ports,
+ * non-root, resources, shutdown time, the shared media volume, and autoscaling on the real queues.
+ */
+import { join } from 'node:path';
+import { MAX_RETRY_TIERS, QUEUES, TOPOLOGY, retryTierQueue } from '@mda/contracts';
+import { containerPorts, dataValues, get, ofKind, podSpec } from './support/cluster.util';
+import { K8sObject } from './support/k8s.type';
+import { podContainers, renderKustomization } from './support/kustomize.util';
+import { APPS, AppName, DEPLOY_DIR, listRepoFiles, readRepoFile } from './support/repo.util';
+
+const objects = renderKustomization(join(DEPLOY_DIR, 'base'));
+const config = dataValues(get(objects, 'ConfigMap', 'mda-config'));
+
+/** Where each app serves /health/* and /metrics (gateway: PORT; the others: METRICS_PORT). */
+const HEALTH_PORT: Record<AppName, number> = { gateway: Number(config['PORT']), 'downloader-worker': 9464, 'webhook-sender': 9465 };
+
+interface Probe {
+  httpGet: { path: string; port: string | number };
+}
+interface Container {
+  name: string;
+  image: string;
+  env?: Array<{ name: string; value?: string }>;
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean; capabilities?: { drop?: string[] } };
+  volumeMounts?: Array<{ name: string; mountPath: string }>;
+}
+
+const container = (d: K8sObject): Container => podContainers(d)[0] as unknown as Container;
+const envOf = (d: K8sObject): Record<string, string> => ({ ...config, ...Object.fromEntries((container(d).env ?? []).map((e) => [e.name, e.value ?? ''])) });
+const portNumber = (d: K8sObject, port: string | number): number => (typeof port === 'number' ? port : Number(containerPorts(d).find((p) => p.name === port)?.containerPort));
+
+/** Source files of one app plus the shared libs, to check the paths the probes use are served. */
+function sourcesOf(app: AppName): string {
+  return [...listRepoFiles(`apps/${app}/src`, (n) => n.endsWith('.ts')), ...listRepoFiles('libs/observability/src', (n) => n.endsWith('.ts'))]
+    .filter((f) => !f.endsWith('.spec.ts'))
+    .map(readRepoFile)
+    .join('\n');
+}
+
+describe.each(APPS)('%s Deployment', (app) => {
+  const d = get(objects, 'Deployment', app);
+  const c = container(d);
+  const env = envOf(d);
+
+  it('runs its own image', () => {
+    expect(c.image).toMatch(new RegExp(`^media-download-api/${app}:`));
+  });
+
+  it('listens on the port the app reads from its environment', () => {
+    const expected = app === 'gateway' ? Number(env['PORT']) : Number(env['METRICS_PORT']);
+    expect(containerPorts(d).map((p) => p.containerPort)).toEqual([expected]);
+    expect(expected).toBe(HEALTH_PORT[app]);
+  });
+
+  it('probes liveness on /health/live and readiness on /health/ready of that port', () => {
+    expect(c.livenessProbe?.httpGet.path).toBe('/health/live');
+    expect(c.readinessProbe?.httpGet.path).toBe('/health/ready');
+    expect(c.startupProbe?.httpGet.path).toBe('/health/live');
+    for (const p of [c.livenessProbe, c.readinessProbe, c.startupProbe]) expect(portNumber(d, p!.httpGet.port)).toBe(HEALTH_PORT[app]);
+  });
+
+  it('probes paths the app actually serves', () => {
+    const src = sourcesOf(app);
+    expect(src).toMatch(/['"/]health\/live['"]/);
+    expect(src).toMatch(/['"/]health\/ready['"]/);
+  });
+
+  it('runs as a non-root user with no privileges and a read-only root', () => {
+    const pod = podSpec(d)['securityContext'] as { runAsNonRoot: boolean; runAsUser: number; seccompProfile: { type: string } };
+    expect(pod.runAsNonRoot).toBe(true);
+    expect(pod.runAsUser).toBeGreaterThan(0);
+    expect(pod.seccompProfile.type).toBe('RuntimeDefault');
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.volumeMounts?.map((m) => m.mountPath)).toContain('/tmp');
+  });
+
+  it('requests and limits CPU and memory', () => {
+    for (const k of ['requests', 'limits'] as const) {
+      expect(c.resources?.[k]?.['cpu']).toBeDefined();
+      expect(c.resources?.[k]?.['memory']).toBeDefined();
+    }
+  });
+
+  it('leaves the replica count to its autoscaler', () => {
+    expect((d['spec'] as { replicas?: number }).replicas).toBeUndefined();
+  });
+
+  it('gives the app longer than SHUTDOWN_GRACE_SEC (plus any preStop pause) before SIGKILL', () => {
+    const grace = podSpec(d)['terminationGracePeriodSeconds'] as number;
+    const preStop = c.lifecycle?.preStop?.exec?.command;
+    const pause = preStop?.[0] === 'sleep' ? Number(preStop[1]) : 0;
+    expect(grace).toBeGreaterThan(Number(env['SHUTDOWN_GRACE_SEC']) + pause);
+    expect(Number(env['SHUTDOWN_GRACE_SEC'])).toBeLessThanOrEqual(3600);
+  });
+});
+
+describe('downloads', () => {
+  const worker = get(objects, 'Deployment', 'downloader-worker');
+
+  it('give the worker as long as a download may take to stop', () => {
+    expect(podSpec(worker)['terminationGracePeriodSeconds']).toBeGreaterThanOrEqual(Math.max(1800, Number(config['DOWNLOAD_TIMEOUT_SEC'])));
+  });
+
+  it('share one ReadWriteMany volume, mounted at STORAGE_DIR in the gateway and the worker only', () => {
+    const pvc = get(objects, 'PersistentVolumeClaim', 'mda-media')['spec'] as { accessModes: string[] };
+    expect(pvc.accessModes).toEqual(['ReadWriteMany']);
+    const mountsOfMedia = (d: K8sObject): string[] => {
+      const volumes = (podSpec(d)['volumes'] as Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>) ?? [];
+      const names = volumes.filter((v) => v.persistentVolumeClaim?.claimName === 'mda-media').map((v) => v.name);
+      return (container(d).volumeMounts ?? []).filter((m) => names.includes(m.name)).map((m) => m.mountPath);
+    };
+    expect(mountsOfMedia(get(objects, 'Deployment', 'gateway'))).toEqual([config['STORAGE_DIR']]);
+    expect(mountsOfMedia(worker)).toEqual([config['STORAGE_DIR']]);
+    expect(mountsOfMedia(get(objects, 'Deployment', 'webhook-sender'))).toEqual([]);
+  });
+});
+
+describe('autoscaling', () => {
+  interface Trigger {
+    type: string;
+    metadata: Record<string, string>;
+    authenticationRef: { name: string };
+  }
+  const scaled = (name: string) => get(objects, 'ScaledObject', name)['spec'] as { minReplicaCount: number; maxReplicaCount: number; triggers: Trigger[] };
+  const declaredQueues = TOPOLOGY.queues.map((q) => q.name);
+
+  it('scales the gateway on CPU with an autoscaling/v2 HPA of at least 2 replicas', () => {
+    const hpa = ofKind(objects, 'HorizontalPodAutoscaler')[0];
+    const spec = hpa['spec'] as { scaleTargetRef: { name: string }; minReplicas: number; metrics: Array<{ type: string; resource: { name: string; target: { type: string } } }> };
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(spec.scaleTargetRef.name).toBe('gateway');
+    expect(spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(spec.metrics).toEqual([expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu', target: expect.objectContaining({ type: 'Utilization' }) }) })]);
+  });
+
+  it('scales the worker on the length of downloader.jobs, one replica per WORKER_CONCURRENCY jobs', () => {
+    const spec = scaled('downloader-worker');
+    expect(spec.triggers).toHaveLength(1);
+    expect(spec.triggers[0].metadata).toEqual(expect.objectContaining({ queueName: QUEUES.downloaderJobs, mode: 'QueueLength', value: config['WORKER_CONCURRENCY'] }));
+  });
+
+  it('scales the sender on webhooks.deliver (and on the events it has yet to turn into deliveries)', () => {
+    const queues = scaled('webhook-sender').triggers.map((t) => t.metadata['queueName']);
+    expect(queues).toEqual([QUEUES.webhooksDeliver, QUEUES.senderDownloadEvents]);
+  });
+
+  it('uses RabbitMQ triggers on queues the topology declares, counting in-flight messages', () => {
+    for (const name of ['downloader-worker', 'webhook-sender']) {
+      const spec = scaled(name);
+      expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
+      expect(spec.maxReplicaCount).toBeGreaterThan(spec.minReplicaCount);
+      for (const t of spec.triggers) {
+        expect(t.type).toBe('rabbitmq');
+        expect(declaredQueues).toContain(t.metadata['queueName']);
+        // the management API (http) counts unacknowledged messages, AMQP only ready ones
+        expect(t.metadata['protocol']).toBe('http');
+        expect(t.metadata['excludeUnacknowledged']).toBeUndefined();
+        expect(t.authenticationRef.name).toBe('rabbitmq-management');
+      }
+    }
+  });
+
+  it('authenticates KEDA with a management API URL taken from a Secret', () => {
+    const ta = get(objects, 'TriggerAuthentication', 'rabbitmq-management')['spec'] as { secretTargetRef: Array<{ parameter: string; name: string; key: string }> };
+    expect(ta.secretTargetRef).toEqual([{ parameter: 'host', name: 'mda-keda-rabbitmq', key: 'host' }]);
+    const host = new URL(dataValues(get(objects, 'Secret', 'mda-keda-rabbitmq'))['host']);
+    expect(host.protocol).toBe('http:');
+    expect(host.port).toBe('15672');
+    expect(host.pathname).toBe('/');
+  });
+
+  it('covers every retry tier queue the contracts define (sanity check of the import)', () => {
+    expect(Array.from({ length: MAX_RETRY_TIERS }, (_, i) => retryTierQueue(i + 1))).toEqual(declaredQueues.filter((q) => q.startsWith('webhooks.retry.')));
+  });
+});
+
+describe('monitoring', () => {
+  it.each(APPS)('scrapes /metrics of %s on the port it serves metrics on', (app) => {
+    const sm = get(objects, 'ServiceMonitor', app)['spec'] as { endpoints: Array<{ port: string; path: string }> };
+    const svc = get(objects, 'Service', app)['spec'] as { ports: Array<{ name: string; targetPort: string }> };
+    const d = get(objects, 'Deployment', app);
+    expect(sm.endpoints).toHaveLength(1);
+    expect(sm.endpoints[0].path).toBe('/metrics');
+    const svcPort = svc.ports.find((p) => p.name === sm.endpoints[0].port);
+    expect(portNumber(d, svcPort!.targetPort)).toBe(HEALTH_PORT[app]);
+  });
+});
