@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOptionsSchema, DownloadOptions, Progress } from '@mda/contracts';
-import { freePort, HTML_PAGE_PATH, makeClip, makeHls, makeSeparateStreams, MediaServer, mediaRoot, serveMedia, waitFor } from '@mda/testing';
+import { freePort, HTML_PAGE_PATH, makeClip, makeHls, makeRssFeed, makeSeparateStreams, MediaServer, mediaRoot, serveMedia, waitFor } from '@mda/testing';
 import { DownloadError, DownloadResult } from '../../ports/media-downloader';
 import { liveGroupMembers, NodeProcessSpawner } from './process-spawner';
 import { YtDlpMediaDownloader } from './yt-dlp-media-downloader';
@@ -150,6 +150,25 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
     expect(new Set(percents(o)).size).toBeGreaterThan(4);
   });
 
+  it('keeps a unicode title intact through yt-dlp and ffprobe', async () => {
+    const title = 'Ünïcödé — 日本語のタイトル 🎬';
+    const o = await download(server.urlFor(await makeClip({ seconds: 2, title })));
+    expect(resultOf(o).metadata.title).toBe(title);
+  });
+
+  it('downloads only the first entry of a feed: one job is one file', async () => {
+    const second = await makeClip({ seconds: 2, title: 'Second' });
+    const feed = makeRssFeed([
+      { title: 'First', url: server.urlFor(clip) },
+      { title: 'Second', url: server.urlFor(second) },
+    ]);
+    server.setRoute('/feed.xml', feed, 'application/rss+xml');
+    const o = await download(`${server.url}/feed.xml`);
+    expect(resultOf(o).metadata).toMatchObject({ title: 'First', duration: 3 });
+    expect(server.requests.filter((p) => p === `/${second.split('/').pop()}`)).toEqual([]);
+    expect((await readdir(o.workDir)).filter((f) => f.endsWith('.mp4'))).toHaveLength(1);
+  });
+
   it('extracts audio to mp3', async () => {
     const o = await download(server.urlFor(clip), { quality: 'audio', audio_format: 'mp3' });
     const probed = ffprobe(resultOf(o).tempPath);
@@ -191,7 +210,7 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
     let unsized: MediaServer;
     beforeAll(async () => {
       slow = await serveMedia(mediaRoot(), { bytesPerSecond: 20_000 });
-      unsized = await serveMedia(mediaRoot(), { bytesPerSecond: 40_000, omitContentLength: true });
+      unsized = await serveMedia(mediaRoot(), { bytesPerSecond: 20_000, omitContentLength: true });
     });
     afterAll(async () => {
       await slow.close();
@@ -228,7 +247,8 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
       expect(o.error?.code).toBe('too_large');
       expect(o.logs.some((l) => l.startsWith('DONE'))).toBe(false);
       expect(Math.max(...o.progress.map((p) => p.downloaded_bytes))).toBeLessThan(size);
-      expect(o.ms).toBeLessThan((size / 40_000) * 1000);
+      // yt-dlp start-up included, it stopped well before the whole file could have arrived.
+      expect(o.ms).toBeLessThan((size / 20_000) * 1000);
       expect(await readdir(o.workDir)).toEqual([]);
       expect(liveGroupMembers(pidOf(o))).toEqual([]);
     });

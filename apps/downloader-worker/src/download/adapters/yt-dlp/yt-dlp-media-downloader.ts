@@ -152,8 +152,10 @@ export class YtDlpMediaDownloader extends MediaDownloader {
 
 /** yt-dlp's metadata, completed from the file itself where yt-dlp knows little (direct files). */
 function buildMetadata(meta: YtDlpMeta, probe: ProbeResult | null, ext: string, audioOnly: boolean): MediaMetadata {
-  // The generic extractor names a direct file after its URL; the file's own title tag is better.
-  const title = meta.extractor === 'generic' ? probe?.title || meta.title : meta.title || probe?.title;
+  // The generic extractor names a direct file after its URL (title = id = file name); the file's own
+  // title tag is better then. A real title (a feed entry's, a site's) wins over the tag.
+  const madeUp = meta.extractor === 'generic' && (!meta.title || meta.title === meta.id);
+  const title = madeUp ? probe?.title || meta.title : meta.title || probe?.title;
   return {
     id: meta.id ?? null,
     title: title ?? null,
