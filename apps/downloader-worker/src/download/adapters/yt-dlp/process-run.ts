@@ -57,6 +57,8 @@ export class ProcessRun {
     const pid = this.child.pid;
     if (pid === undefined) return; // never started (spawn error)
     const exited = this.exited.catch(() => undefined);
+    // A group id stays reserved while any member lives; once all are gone it may be reused: do not signal it.
+    if (!this.spawner.isGroupAlive(pid)) return void (await exited);
     this.spawner.signalGroup(pid, 'SIGTERM');
     const deadline = Date.now() + this.graceMs;
     while (Date.now() < deadline && this.spawner.isGroupAlive(pid)) await delay(POLL_MS);
