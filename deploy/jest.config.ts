@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'deploy',
   preset: '../jest.preset.js',

@@ -52,7 +52,8 @@ describe('docker-compose.yml', () => {
     const rabbit = compose.services['rabbitmq'];
     expect(rabbit.image).toBe('rabbitmq:3.13-management');
     const mount = rabbit.volumes?.find((v) => v.includes(':/etc/rabbitmq/enabled_plugins'));
-    const hostFile = mount!.split(':')[0];
+    expect(mount).toBeDefined();
+    const hostFile = String(mount).split(':')[0];
     expect(existsSync(repoPath(hostFile))).toBe(true);
     const plugins = readRepoFile(hostFile.replace(/^\.\//, ''));
     expect(plugins).toMatch(/^\[[a-z_,\s]+\]\.\s*$/);

@@ -13,7 +13,6 @@ interface HealthModule {
   healthPort(env: Record<string, string | undefined>): number;
   healthUrl(arg: string | undefined, env: Record<string, string | undefined>): string;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const health = require(SCRIPT) as HealthModule;
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {

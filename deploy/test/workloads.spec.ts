@@ -62,7 +62,7 @@ describe.each(APPS)('%s Deployment', (app) => {
     expect(c.livenessProbe?.httpGet.path).toBe('/health/live');
     expect(c.readinessProbe?.httpGet.path).toBe('/health/ready');
     expect(c.startupProbe?.httpGet.path).toBe('/health/live');
-    for (const p of [c.livenessProbe, c.readinessProbe, c.startupProbe]) expect(portNumber(d, p!.httpGet.port)).toBe(HEALTH_PORT[app]);
+    for (const p of [c.livenessProbe, c.readinessProbe, c.startupProbe]) expect(portNumber(d, p?.httpGet.port ?? '')).toBe(HEALTH_PORT[app]);
   });
 
   it('probes paths the app actually serves', () => {
@@ -188,6 +188,6 @@ describe('monitoring', () => {
     expect(sm.endpoints).toHaveLength(1);
     expect(sm.endpoints[0].path).toBe('/metrics');
     const svcPort = svc.ports.find((p) => p.name === sm.endpoints[0].port);
-    expect(portNumber(d, svcPort!.targetPort)).toBe(HEALTH_PORT[app]);
+    expect(portNumber(d, svcPort?.targetPort ?? '')).toBe(HEALTH_PORT[app]);
   });
 });

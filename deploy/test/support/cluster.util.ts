@@ -24,11 +24,11 @@ export function selects(selector: Labels | undefined, labels: Labels | undefined
 }
 
 export function podLabels(deployment: K8sObject): Labels {
-  return (deployment as { spec: { template: { metadata: { labels: Labels } } } }).spec.template.metadata.labels;
+  return (deployment['spec'] as { template: { metadata: { labels: Labels } } }).template.metadata.labels;
 }
 
 export function podSpec(deployment: K8sObject): Record<string, unknown> {
-  return (deployment as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+  return (deployment['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
 }
 
 export interface ContainerPort {

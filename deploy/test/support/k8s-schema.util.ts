@@ -34,9 +34,10 @@ const GROUP_VERSIONS: Record<string, Record<string, unknown>> = {
 };
 
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
-  const candidate = GROUP_VERSIONS[apiVersion]?.[kind] as Partial<ModelClass> | undefined;
-  if (typeof candidate !== 'function' || candidate.apiVersion !== apiVersion || candidate.kind !== kind) return undefined;
-  return candidate as ModelClass;
+  const candidate: unknown = GROUP_VERSIONS[apiVersion]?.[kind];
+  if (typeof candidate !== 'function') return undefined;
+  const model = candidate as unknown as ModelClass;
+  return model.apiVersion === apiVersion && model.kind === kind ? model : undefined;
 }
 
 interface Visit {
