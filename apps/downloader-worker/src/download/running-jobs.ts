@@ -10,7 +10,7 @@ export class RunningJobs {
   private readonly running = new Map<string, AbortController>();
   private readonly cancelledEarly = new Map<string, number>();
 
-  constructor(private readonly maxRemembered = 10_000) {}
+  private readonly maxRemembered = 10_000;
 
   start(requestId: string): AbortController {
     const c = new AbortController();

@@ -82,7 +82,7 @@ export class TestSystem {
 
   async waitReady(timeoutMs = 30_000): Promise<void> {
     for (const app of this.apps.values()) {
-      if (app.child.exitCode !== null) continue;
+      if (app.child.exitCode !== null) throw new Error(`${app.name} exited: ${app.output.slice(-30).join('\n')}`);
       const url = app.name === 'gateway' ? `${this.baseUrl}/health/ready` : `http://127.0.0.1:${app.metricsPort}/health/ready`;
       await waitFor(
         async () => {

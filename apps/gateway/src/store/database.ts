@@ -33,7 +33,7 @@ export function createDatabase(opts: StoreOptions): Kysely<Database> {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, kind: StoreKind): Promise<void> {
-  const migrator = new Migrator({ db, provider: new CodeMigrationProvider(kind) });
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider(kind), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`database migration failed: ${failed?.migrationName ?? ''} ${String(error)}`);

@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 @Injectable()
 export class FinalEvents {
   private readonly done = new Map<string, true>();
-  constructor(private readonly max = 50_000) {}
+  private readonly max = 50_000;
 
   markFinal(requestId: string): void {
     this.done.set(requestId, true);
