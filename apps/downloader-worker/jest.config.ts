@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'downloader-worker',
   preset: '../../jest.preset.js',

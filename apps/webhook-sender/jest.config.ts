@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'webhook-sender',
   preset: '../../jest.preset.js',

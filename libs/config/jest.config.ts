@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'config',
   preset: '../../jest.preset.js',

@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'contracts',
   preset: '../../jest.preset.js',

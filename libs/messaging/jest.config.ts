@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'messaging',
   preset: '../../jest.preset.js',

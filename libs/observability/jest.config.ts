@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'observability',
   preset: '../../jest.preset.js',

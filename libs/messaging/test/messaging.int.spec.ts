@@ -7,7 +7,6 @@ import { AmqpConnection, HandlerOutcome, Publisher, QueueConsumer, assertTopolog
 const logger = createLogger('messaging-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
 const env = (type: string, data: unknown) =>
   makeEnvelope({ newId: () => `msg_${Math.random().toString(36).slice(2)}`, now: () => new Date() }, type, data, 'corr-1');
-const cancel = (id: string) => env(ROUTING_KEYS.downloadCancel, { request_id: id });
 
 describe('messaging on the real RabbitMQ', () => {
   let vhost: TestVhost;
