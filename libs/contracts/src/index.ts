@@ -6,3 +6,4 @@ export * from './keys';
 export * from './subscriptions';
 export * from './clock';
 export * from './file-url';
+export * from './worker-queries';

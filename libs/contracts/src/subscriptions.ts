@@ -2,6 +2,7 @@ import type { ZodTypeAny } from 'zod';
 import { DOWNLOAD_EVENT_SCHEMAS, downloadCancelSchema, downloadRequestedSchema } from './downloads';
 import { EXCHANGES, QUEUES, ROUTING_KEYS } from './topology';
 import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
+import { workerQuerySchema } from './worker-queries';
 
 /**
  * What each consumer reads and which message types it accepts. A handler names one of these
@@ -24,6 +25,11 @@ export const SUBSCRIPTIONS = {
     name: 'downloader.control',
     exclusive: { exchange: EXCHANGES.control, routingKeys: [ROUTING_KEYS.downloadCancel] },
     schemas: { [ROUTING_KEYS.downloadCancel]: downloadCancelSchema },
+  },
+  workerQueries: {
+    name: QUEUES.downloaderMetadata,
+    queue: QUEUES.downloaderMetadata,
+    schemas: { [ROUTING_KEYS.metadataRequested]: workerQuerySchema },
   },
   gatewayDownloadEvents: {
     name: QUEUES.gatewayDownloadEvents,

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Request/reply to a worker over `downloads.commands` / `metadata.requested` (queue
+ * `downloader.metadata`). The request's AMQP `replyTo` is the caller's direct reply-to, its
+ * `correlationId` matches the reply; the reply is this envelope's `WorkerQueryReply`.
+ */
+export const workerQuerySchema = z.discriminatedUnion('kind', [
+  /** Title, uploader, duration, thumbnail and formats of one URL, without downloading. */
+  z.object({ kind: z.literal('metadata'), url: z.string().url(), cookies: z.string().nullish() }),
+  /** Flat listing of a playlist, feed or channel (yt-dlp --flat-playlist), without downloading. */
+  z.object({ kind: z.literal('listing'), url: z.string().url(), max_entries: z.number().int().min(1).max(5000).default(1000), cookies: z.string().nullish() }),
+]);
+export type WorkerQuery = z.infer<typeof workerQuerySchema>;
+
+export const mediaFormatSchema = z.object({
+  format_id: z.string(),
+  ext: z.string().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  fps: z.number().nullable(),
+  vcodec: z.string().nullable(),
+  acodec: z.string().nullable(),
+  filesize: z.number().nullable(),
+  tbr: z.number().nullable(),
+  format_note: z.string().nullable(),
+});
+
+export const metadataResultSchema = z.object({
+  title: z.string().nullable(),
+  uploader: z.string().nullable(),
+  duration: z.number().nullable(),
+  thumbnail: z.string().nullable(),
+  extractor: z.string().nullable(),
+  webpage_url: z.string().nullable(),
+  upload_date: z.string().nullable(),
+  formats: z.array(mediaFormatSchema),
+});
+export type MetadataResult = z.infer<typeof metadataResultSchema>;
+
+export const listingEntrySchema = z.object({
+  index: z.number().int().min(1),
+  id: z.string().nullable(),
+  title: z.string().nullable(),
+  url: z.string(),
+  duration: z.number().nullable(),
+  upload_date: z.string().nullable(),
+  view_count: z.number().nullable(),
+  uploader: z.string().nullable(),
+  thumbnail: z.string().nullable(),
+});
+export type ListingEntry = z.infer<typeof listingEntrySchema>;
+
+export const listingResultSchema = z.object({
+  title: z.string().nullable(),
+  uploader: z.string().nullable(),
+  entries: z.array(listingEntrySchema),
+});
+export type ListingResult = z.infer<typeof listingResultSchema>;
+
+export const workerQueryReplySchema = z.union([
+  z.object({ ok: z.literal(true), kind: z.literal('metadata'), result: metadataResultSchema }),
+  z.object({ ok: z.literal(true), kind: z.literal('listing'), result: listingResultSchema }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type WorkerQueryReply = z.infer<typeof workerQueryReplySchema>;
+
+export const WORKER_QUERY_REPLY_TYPE = 'metadata.reply';
