@@ -2,3 +2,4 @@ export * from './wait-for';
 export * from './rabbitmq';
 export * from './http-server';
 export * from './media';
+export * from './postgres';
