@@ -30,6 +30,8 @@ export const webhookDeliverySchema = z.object({
   created_at: z.string().datetime(),
   /** Set by a redelivery request, so the delivery log can tell them apart. */
   redelivery: z.boolean().optional(),
+  /** Which redelivery of the event this is (1, 2 …), so each one's attempts are recorded apart. */
+  redelivery_seq: z.number().int().min(1).optional(),
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 
@@ -51,6 +53,8 @@ export const webhookAttemptedSchema = z.object({
   response_body: z.string().nullable(),
   next_retry_in_sec: z.number().nullable(),
   attempted_at: z.string().datetime(),
+  /** 0 for the event's original delivery, n for its n-th redelivery. */
+  redelivery: z.number().int().min(0).optional(),
   /** The delivery itself on a final outcome, so the gateway can redeliver it later. */
   delivery: z
     .object({ key_fp: z.string(), body: z.string(), created_at: z.string() })
