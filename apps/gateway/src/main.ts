@@ -13,6 +13,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 import { createValidationPipe } from './common/validation';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { ShutdownState } from './health/shutdown-state';
+import { registerHttpMetrics } from './metrics/http-metrics';
 import { migrateToLatest, storeKind } from './store/database';
 import { Database } from './store/schema';
 
@@ -34,6 +35,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger) {
       return reply.status(status).send(body);
     }
   });
+  registerHttpMetrics(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(createValidationPipe());
   await migrateToLatest(app.get<Kysely<Database>>('DB'), storeKind({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }));

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Logger, counter, histogram } from '@mda/observability';
+
+const requestsTotal = counter('mda_http_requests_total', 'HTTP requests answered, by method, route pattern and status', ['method', 'route', 'status']);
+const requestDuration = histogram(
+  'mda_http_request_duration_seconds',
+  'HTTP request duration, by method, route pattern and status class',
+  ['method', 'route', 'status_class'],
+  [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+);
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Requests that matched no route share one label value, so probing random paths adds no series. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * The route label: the pattern Fastify matched (`/api/v1/download/:request_id`), never the raw
+ * URL, which carries ids and signed query strings (cardinality and secrets).
+ */
+export function routeLabel(req: FastifyRequest): string {
+  const pattern = req.routeOptions?.url;
+  return pattern && pattern !== '*' ? pattern : UNMATCHED_ROUTE;
+}
+
+/**
+ * Counts and times every answered request (onResponse runs after the reply is sent, also for
+ * 404, 401 and errors) and writes one access log line with the route pattern, never the URL.
+ */
+export function registerHttpMetrics(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+    const method = METHODS.has(req.method) ? req.method : 'OTHER';
+    const route = routeLabel(req);
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    requestsTotal.inc({ method, route, status: String(status) });
+    requestDuration.observe({ method, route, status_class: `${Math.floor(status / 100)}xx` }, seconds);
+    if (route === '/health/live' || route === '/health/ready' || route === '/metrics') return; // probes and scrapes: not worth a line each
+    logger.info({ event: 'http.request', method, route, status_code: status, duration_ms: Math.round(seconds * 100_000) / 100 }, 'request handled');
+  });
+}
