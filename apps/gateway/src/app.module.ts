@@ -17,13 +17,14 @@ import { MetricsController } from './metrics/metrics.controller';
 import { createDatabase } from './store/database';
 import { JobsRepository } from './store/jobs.repository';
 import { Database } from './store/schema';
+import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 })],
+      imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule],
       controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -66,3 +66,6 @@ export const workerQueryReplySchema = z.union([
 export type WorkerQueryReply = z.infer<typeof workerQueryReplySchema>;
 
 export const WORKER_QUERY_REPLY_TYPE = 'metadata.reply';
+
+/** A query as a caller writes it (defaults not yet applied). */
+export type WorkerQueryInput = z.input<typeof workerQuerySchema>;

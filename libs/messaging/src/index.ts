@@ -3,3 +3,4 @@ export * from './publisher';
 export * from './consumer';
 export * from './amqp-transport';
 export * from './messaging.module';
+export * from './rpc-client';
