@@ -18,6 +18,7 @@ import { createDatabase } from './store/database';
 import { JobsRepository } from './store/jobs.repository';
 import { Database } from './store/schema';
 import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
+import { WEBHOOKS_FEATURE } from './webhooks/webhooks.feature';
 
 @Module({})
 export class AppModule {
@@ -25,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule],
-      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController],
+      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...WEBHOOKS_FEATURE.controllers],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
@@ -36,6 +37,7 @@ export class AppModule {
         ShutdownState,
         UrlPolicy,
         DownloadsService,
+        ...WEBHOOKS_FEATURE.providers,
       ],
     };
   }

@@ -15,6 +15,7 @@ import { Logger, counter, histogram } from '@mda/observability';
 import type { SenderConfig } from '../config/sender-config';
 import { SENDER_CONFIG, SENDER_LOGGER } from '../tokens';
 import { FinalEvents } from './final-events';
+import { JobLanes } from './job-lanes';
 import { WebhookClient, WebhookNetworkError } from './ports/webhook-client';
 import { AttemptResult, chooseTier, classify, parseRetryAfter } from './retry-policy';
 import { webhookHeaders } from './signer';
@@ -29,11 +30,14 @@ const latency = histogram(
   [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
 );
 const FINAL_EVENTS = new Set(['download.completed', 'download.failed', 'download.cancelled']);
+// SPEC §4: Retry-After is honoured on these two (it means "come back then"), not on any 5xx
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 /** One attempt of one delivery, and what follows it: done, the next retry tier, or the dead letters. */
 @Injectable()
 export class DeliveryService {
   private readonly keysByFp: Map<string, string>;
+  private readonly lanes = new JobLanes();
 
   constructor(
     private readonly client: WebhookClient,
@@ -46,7 +50,12 @@ export class DeliveryService {
     this.keysByFp = new Map(config.apiKeys.map((k) => [apiKeyFingerprint(k), k]));
   }
 
-  async deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
+  /** One job's deliveries are attempted in the order they arrived; other jobs' run alongside. */
+  deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
+    return this.lanes.run(d.request_id, () => this.attempt(d));
+  }
+
+  private async attempt(d: WebhookDelivery): Promise<HandlerOutcome> {
     const log = this.logger.child({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id });
     if (d.event === 'download.progress' && d.attempt > 1 && d.request_id && this.finals.isFinal(d.request_id)) {
       await this.record(d, 'dropped', { statusCode: null, error: 'stale progress: the job already finished', durationMs: 0, body: null, next: null });
@@ -80,7 +89,8 @@ export class DeliveryService {
       statusCode = r.statusCode;
       body = r.body;
       durationMs = r.durationMs;
-      result = { kind: 'response', statusCode: r.statusCode, retryAfterSec: parseRetryAfter(r.headers['retry-after'], this.clock.nowMs()) };
+      const retryAfterSec = RETRY_AFTER_STATUSES.has(r.statusCode) ? parseRetryAfter(r.headers['retry-after'], this.clock.nowMs()) : null;
+      result = { kind: 'response', statusCode: r.statusCode, retryAfterSec };
     } catch (err) {
       const e = err instanceof WebhookNetworkError ? err : new WebhookNetworkError('network_error', String(err), 0);
       error = e.code;
@@ -123,7 +133,6 @@ export class DeliveryService {
     r: { statusCode: number | null; error: string | null; durationMs: number; body: string | null; next: number | null },
   ): Promise<void> {
     attemptsTotal.inc({ event: d.event, outcome });
-    const final = outcome === 'delivered' || outcome === 'dead';
     const attempted: WebhookAttempted = {
       event_id: d.event_id,
       event: d.event,
@@ -138,7 +147,9 @@ export class DeliveryService {
       response_body: r.body === null ? null : r.body.slice(0, 1024),
       next_retry_in_sec: r.next,
       attempted_at: this.clock.now().toISOString(),
-      delivery: final ? { key_fp: d.key_fp, body: d.body, created_at: d.created_at } : null,
+      redelivery: d.redelivery_seq ?? (d.redelivery ? 1 : 0),
+      // on every attempt, so the gateway holds the exact body for a redelivery from the first one on
+      delivery: { key_fp: d.key_fp, body: d.body, created_at: d.created_at },
     };
     await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookAttempted, attempted, d.request_id ?? d.event_id);
   }
