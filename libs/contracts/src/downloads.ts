@@ -44,6 +44,8 @@ export const downloadRequestedSchema = z.object({
   options: downloadOptionsSchema,
   webhook: webhookTargetSchema.nullable(),
   batch_id: z.string().nullish(),
+  /** The job's cookies (Netscape text) sealed with COOKIE_ENCRYPTION_KEY for this request id only (cookie-sealing.ts). */
+  cookies: z.string().max(1_500_000).nullish(),
 });
 export type DownloadRequested = z.infer<typeof downloadRequestedSchema>;
 

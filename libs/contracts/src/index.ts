@@ -7,3 +7,6 @@ export * from './subscriptions';
 export * from './clock';
 export * from './file-url';
 export * from './worker-queries';
+export * from './batches';
+export * from './cookie-sealing';
+export * from './path-template';

@@ -1,4 +1,5 @@
 import type { ZodTypeAny } from 'zod';
+import { batchCompletedSchema } from './batches';
 import { DOWNLOAD_EVENT_SCHEMAS, downloadCancelSchema, downloadRequestedSchema } from './downloads';
 import { EXCHANGES, QUEUES, ROUTING_KEYS } from './topology';
 import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
@@ -39,7 +40,7 @@ export const SUBSCRIPTIONS = {
   senderDownloadEvents: {
     name: QUEUES.senderDownloadEvents,
     queue: QUEUES.senderDownloadEvents,
-    schemas: DOWNLOAD_EVENT_SCHEMAS,
+    schemas: { ...DOWNLOAD_EVENT_SCHEMAS, [ROUTING_KEYS.batchCompleted]: batchCompletedSchema },
   },
   webhooksDeliver: {
     name: QUEUES.webhooksDeliver,

@@ -150,6 +150,8 @@ export const TOPOLOGY: Topology = {
     { queue: QUEUES.downloaderMetadata, exchange: EXCHANGES.commands, routingKey: ROUTING_KEYS.metadataRequested },
     { queue: QUEUES.gatewayDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.allDownloadEvents },
     { queue: QUEUES.senderDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.allDownloadEvents },
+    // the gateway publishes one batch.completed per batch; only the sender needs it (webhooks)
+    { queue: QUEUES.senderDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.batchCompleted },
     { queue: QUEUES.webhooksDeliver, exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookDeliver },
     ...tiers.map((t) => ({ queue: retryTierQueue(t), exchange: EXCHANGES.webhooks, routingKey: webhookRetryRoutingKey(t) })),
     { queue: QUEUES.webhooksDead, exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookDead },
