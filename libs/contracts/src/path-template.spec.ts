@@ -1,5 +1,4 @@
-import { DownloadError } from '../ports/media-downloader';
-import { expandPathTemplate, validatePathTemplate } from './path-template';
+import { PathTemplateError, expandPathTemplate, validatePathTemplate } from './path-template';
 
 const values = { id: 'abc123', title: 'My Video', uploader: 'Some One', ext: 'mp4', date: '20230304' };
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -56,13 +55,9 @@ describe('expandPathTemplate', () => {
     expect(expandPathTemplate('videos/{id}', values)).toBe('videos/abc123.mp4');
   });
 
-  it('throws invalid_request for a bad template', () => {
-    expect(() => expandPathTemplate('../{id}', values)).toThrow(DownloadError);
-    try {
-      expandPathTemplate('{nope}', values);
-    } catch (err) {
-      expect((err as DownloadError).code).toBe('invalid_request');
-    }
+  it('throws PathTemplateError for a bad template', () => {
+    expect(() => expandPathTemplate('../{id}', values)).toThrow(PathTemplateError);
+    expect(() => expandPathTemplate('{nope}', values)).toThrow(/unknown placeholder \{nope\}/);
   });
 
   it.each([

@@ -1,4 +1,10 @@
-import { DownloadError } from '../ports/media-downloader';
+/** A template that cannot be used, or a value that cannot fit it. Plain, so both the gateway and the worker can map it. */
+export class PathTemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PathTemplateError';
+  }
+}
 
 /** What a path template may refer to. */
 export interface PathTemplateValues {
@@ -53,7 +59,7 @@ export function validatePathTemplate(template: string): string | null {
  */
 export function expandPathTemplate(template: string, values: PathTemplateValues): string {
   const problem = validatePathTemplate(template);
-  if (problem) throw new DownloadError('invalid_request', problem);
+  if (problem) throw new PathTemplateError(problem);
   const full = template.includes('{ext}') ? template : `${template}.{ext}`;
   const sanitised = sanitiseValues(values);
   return full
@@ -70,7 +76,7 @@ function expandSegment(segment: string, values: Record<Placeholder, string>): st
     const used = [...segment.matchAll(PLACEHOLDER)].map((m) => m[1] as Placeholder).filter((p) => SHRINKABLE.has(p));
     const longest = used.sort((a, b) => byteLength(local[b]) - byteLength(local[a]))[0];
     if (!longest || local[longest] === '') {
-      throw new DownloadError('invalid_request', `path segment "${segment}" is too long even with an empty title`);
+      throw new PathTemplateError(`path segment "${segment}" is too long even with an empty title`);
     }
     // A value used n times shrinks the segment n times per byte cut.
     const uses = used.filter((p) => p === longest).length;
