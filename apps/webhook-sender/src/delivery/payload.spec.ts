@@ -1,4 +1,4 @@
-import { buildPayload, seedTimestamp } from './payload';
+import { buildBatchPayload, buildPayload, seedTimestamp } from './payload';
 
 const base = { request_id: 'req_abc123abc123', url: 'https://example.com/video', webhook: null };
 
@@ -54,5 +54,37 @@ describe('buildPayload (the seed, field for field)', () => {
 
   it('timestamps are UTC with Z and whole seconds', () => {
     expect(seedTimestamp('2025-11-06T10:00:00.999Z')).toBe('2025-11-06T10:00:00Z');
+  });
+});
+
+describe('buildBatchPayload', () => {
+  it('is the seed envelope with request_id null, the batch id and the counts', () => {
+    const p = buildBatchPayload(
+      {
+        batch_id: 'batch_abcdefabcdef',
+        status: 'completed',
+        total: 3,
+        counts: { completed: 2, failed: 1, cancelled: 0 },
+        request_ids: ['req_aaaaaaaaaaaa', 'req_bbbbbbbbbbbb', 'req_cccccccccccc'],
+        webhook: null,
+        completed_at: '2025-11-06T10:02:30.123Z',
+      },
+      '2025-11-06T10:02:30.123Z',
+    );
+    expect(p).toEqual({
+      event: 'batch.completed',
+      timestamp: '2025-11-06T10:02:30Z',
+      request_id: null,
+      batch_id: 'batch_abcdefabcdef',
+      data: {
+        batch_id: 'batch_abcdefabcdef',
+        status: 'completed',
+        total: 3,
+        completed: 2,
+        failed: 1,
+        cancelled: 0,
+        request_ids: ['req_aaaaaaaaaaaa', 'req_bbbbbbbbbbbb', 'req_cccccccccccc'],
+      },
+    });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BatchCompleted,
   DownloadCompleted,
   DownloadEvent,
   DownloadFailed,
@@ -59,4 +60,26 @@ export function buildPayload(event: DownloadEvent, occurredAt: string): WebhookP
       throw new Error(`no webhook payload for ${(never as { type: string }).type}`);
     }
   }
+}
+
+/**
+ * `batch.completed` (an addition to the seed): the seed's envelope with `request_id: null`, so a
+ * receiver written from the guide that reads `request_id` first still gets a value, plus `batch_id`.
+ */
+export function buildBatchPayload(b: BatchCompleted, occurredAt: string) {
+  return {
+    event: 'batch.completed' as const,
+    timestamp: seedTimestamp(occurredAt),
+    request_id: null,
+    batch_id: b.batch_id,
+    data: {
+      batch_id: b.batch_id,
+      status: b.status,
+      total: b.total,
+      completed: b.counts.completed,
+      failed: b.counts.failed,
+      cancelled: b.counts.cancelled,
+      request_ids: b.request_ids,
+    },
+  };
 }

@@ -1,9 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { DownloadEvent, EXCHANGES, Envelope, ROUTING_KEYS, SUBSCRIPTIONS, WebhookDelivery } from '@mda/contracts';
+import { BatchCompleted, DownloadEvent, EXCHANGES, Envelope, ROUTING_KEYS, SUBSCRIPTIONS, WebhookDelivery, WebhookTarget } from '@mda/contracts';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
 import type { SenderConfig } from '../config/sender-config';
-import { buildPayload } from '../delivery/payload';
+import { buildBatchPayload, buildPayload } from '../delivery/payload';
 import { SENDER_CONFIG } from '../tokens';
 
 /**
@@ -18,18 +18,38 @@ export class EventIntakeHandler {
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.senderDownloadEvents.name)
-  async handle(@Payload() env: Envelope<DownloadEvent['data']>): Promise<HandlerOutcome> {
+  async handle(@Payload() env: Envelope<DownloadEvent['data'] | BatchCompleted>): Promise<HandlerOutcome> {
     const target = env.data.webhook;
     if (!this.config.enabled || !target) return 'ack';
-    const event = { type: env.type, data: env.data } as DownloadEvent;
+    if (env.type === ROUTING_KEYS.batchCompleted) return this.intakeBatch(env as Envelope<BatchCompleted>, target);
+    const data = env.data as DownloadEvent['data'];
+    const event = { type: env.type, data } as DownloadEvent;
     const delivery: WebhookDelivery = {
       event_id: env.id,
       event: event.type,
-      request_id: env.data.request_id,
-      batch_id: env.data.batch_id ?? null,
+      request_id: data.request_id,
+      batch_id: data.batch_id ?? null,
       url: target.url,
       key_fp: target.key_fp,
       body: JSON.stringify(buildPayload(event, env.occurred_at)),
+      attempt: 1,
+      created_at: env.occurred_at,
+    };
+    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
+    return 'ack';
+  }
+
+  /** `batch.completed` goes to the batch's webhook, signed with the key that created the batch. */
+  private async intakeBatch(env: Envelope<BatchCompleted>, target: WebhookTarget): Promise<HandlerOutcome> {
+    const b = env.data;
+    const delivery: WebhookDelivery = {
+      event_id: env.id,
+      event: 'batch.completed',
+      request_id: null,
+      batch_id: b.batch_id,
+      url: target.url,
+      key_fp: target.key_fp,
+      body: JSON.stringify(buildBatchPayload(b, env.occurred_at)),
       attempt: 1,
       created_at: env.occurred_at,
     };
