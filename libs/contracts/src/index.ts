@@ -10,3 +10,4 @@ export * from './worker-queries';
 export * from './batches';
 export * from './cookie-sealing';
 export * from './path-template';
+export * from './job-queries';

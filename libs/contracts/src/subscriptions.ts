@@ -4,6 +4,7 @@ import { DOWNLOAD_EVENT_SCHEMAS, downloadCancelSchema, downloadRequestedSchema }
 import { EXCHANGES, QUEUES, ROUTING_KEYS } from './topology';
 import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
 import { workerQuerySchema } from './worker-queries';
+import { jobStatusQuerySchema } from './job-queries';
 
 /**
  * What each consumer reads and which message types it accepts. A handler names one of these
@@ -31,6 +32,11 @@ export const SUBSCRIPTIONS = {
     name: QUEUES.downloaderMetadata,
     queue: QUEUES.downloaderMetadata,
     schemas: { [ROUTING_KEYS.metadataRequested]: workerQuerySchema },
+  },
+  gatewayJobQueries: {
+    name: QUEUES.gatewayJobQueries,
+    queue: QUEUES.gatewayJobQueries,
+    schemas: { [ROUTING_KEYS.jobStatusRequested]: jobStatusQuerySchema },
   },
   gatewayDownloadEvents: {
     name: QUEUES.gatewayDownloadEvents,

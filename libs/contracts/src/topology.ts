@@ -13,6 +13,7 @@ export const EXCHANGES = {
 export const ROUTING_KEYS = {
   downloadRequested: 'download.requested',
   metadataRequested: 'metadata.requested',
+  jobStatusRequested: 'job.status.requested',
   downloadCancel: 'download.cancel',
   downloadStarted: 'download.started',
   downloadProgress: 'download.progress',
@@ -46,6 +47,7 @@ export const MAX_RETRY_TIERS = 10;
 export const QUEUES = {
   downloaderJobs: 'downloader.jobs',
   downloaderMetadata: 'downloader.metadata',
+  gatewayJobQueries: 'gateway.job-queries',
   gatewayDownloadEvents: 'gateway.download-events',
   senderDownloadEvents: 'webhook-sender.download-events',
   webhooksDeliver: 'webhooks.deliver',
@@ -108,7 +110,7 @@ function retryTier(tier: number): QueueDefinition {
 }
 
 const tiers = Array.from({ length: MAX_RETRY_TIERS }, (_, i) => i + 1);
-const dlqSources = [QUEUES.downloaderJobs, QUEUES.downloaderMetadata, QUEUES.gatewayDownloadEvents, QUEUES.senderDownloadEvents, QUEUES.gatewayWebhookAttempts];
+const dlqSources = [QUEUES.downloaderJobs, QUEUES.downloaderMetadata, QUEUES.gatewayJobQueries, QUEUES.gatewayDownloadEvents, QUEUES.senderDownloadEvents, QUEUES.gatewayWebhookAttempts];
 
 export const TOPOLOGY: Topology = {
   exchanges: [
@@ -130,6 +132,7 @@ export const TOPOLOGY: Topology = {
       },
     },
     classicWithDeadLetters(QUEUES.downloaderMetadata),
+    classicWithDeadLetters(QUEUES.gatewayJobQueries),
     classicWithDeadLetters(QUEUES.gatewayDownloadEvents),
     classicWithDeadLetters(QUEUES.senderDownloadEvents),
     classicWithDeadLetters(QUEUES.gatewayWebhookAttempts),
@@ -148,6 +151,7 @@ export const TOPOLOGY: Topology = {
   bindings: [
     { queue: QUEUES.downloaderJobs, exchange: EXCHANGES.commands, routingKey: ROUTING_KEYS.downloadRequested },
     { queue: QUEUES.downloaderMetadata, exchange: EXCHANGES.commands, routingKey: ROUTING_KEYS.metadataRequested },
+    { queue: QUEUES.gatewayJobQueries, exchange: EXCHANGES.commands, routingKey: ROUTING_KEYS.jobStatusRequested },
     { queue: QUEUES.gatewayDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.allDownloadEvents },
     { queue: QUEUES.senderDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.allDownloadEvents },
     // the gateway publishes one batch.completed per batch; only the sender needs it (webhooks)
