@@ -12,6 +12,8 @@ import { DownloadsController } from './downloads/downloads.controller';
 import { DownloadsService } from './downloads/downloads.service';
 import { UrlPolicy } from './downloads/url-policy';
 import { HealthController } from './health/health.controller';
+import { DASHBOARD_FEATURE } from './dashboard/dashboard.feature';
+import { EVENTS_STREAM_FEATURE } from './events-stream/events-stream.feature';
 import { ShutdownState } from './health/shutdown-state';
 import { MetricsController } from './metrics/metrics.controller';
 import { createDatabase } from './store/database';
@@ -26,7 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule],
-      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...WEBHOOKS_FEATURE.controllers],
+      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
@@ -37,6 +39,8 @@ export class AppModule {
         ShutdownState,
         UrlPolicy,
         DownloadsService,
+        ...EVENTS_STREAM_FEATURE.providers,
+        ...DASHBOARD_FEATURE.providers,
         ...WEBHOOKS_FEATURE.providers,
       ],
     };

@@ -14,6 +14,7 @@ import {
 import { HandlerOutcome } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { GATEWAY_LOGGER } from '../common/tokens';
+import { JobEventsBus } from '../events-stream/job-events.bus';
 import { JobsRepository } from '../store/jobs.repository';
 
 /** Keeps the read model current from the workers' lifecycle events. */
@@ -22,25 +23,27 @@ export class DownloadEventsHandler {
   constructor(
     private readonly jobs: JobsRepository,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    private readonly bus: JobEventsBus,
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.gatewayDownloadEvents.name)
   async handle(@Payload() env: Envelope<DownloadEvent['data']>): Promise<HandlerOutcome> {
     const at = env.occurred_at;
     const type = env.type as DownloadEvent['type'];
+    let changed = false;
     switch (type) {
       case ROUTING_KEYS.downloadStarted:
-        await this.jobs.markStarted((env.data as DownloadStarted).request_id, at);
+        changed = await this.jobs.markStarted((env.data as DownloadStarted).request_id, at);
         break;
       case ROUTING_KEYS.downloadProgress: {
         const d = env.data as DownloadProgress;
-        await this.jobs.recordProgress(d.request_id, d.progress, at);
+        changed = await this.jobs.recordProgress(d.request_id, d.progress, at);
         break;
       }
       case ROUTING_KEYS.downloadCompleted: {
         const d = env.data as DownloadCompleted;
         const total = d.file_info.size_bytes;
-        await this.jobs.finish(d.request_id, 'completed', d.completed_at, {
+        changed = await this.jobs.finish(d.request_id, 'completed', d.completed_at, {
           file_info: d.file_info,
           metadata: d.metadata,
           progress: { percent: 100, downloaded_bytes: total, total_bytes: total, speed: null, eta: 0 },
@@ -49,11 +52,11 @@ export class DownloadEventsHandler {
       }
       case ROUTING_KEYS.downloadFailed: {
         const d = env.data as DownloadFailed;
-        await this.jobs.finish(d.request_id, 'failed', d.completed_at, { error: d.error, error_code: d.error_code });
+        changed = await this.jobs.finish(d.request_id, 'failed', d.completed_at, { error: d.error, error_code: d.error_code });
         break;
       }
       case ROUTING_KEYS.downloadCancelled:
-        await this.jobs.finish((env.data as DownloadCancelled).request_id, 'cancelled', at, { error: 'Cancelled', error_code: 'cancelled' });
+        changed = await this.jobs.finish((env.data as DownloadCancelled).request_id, 'cancelled', at, { error: 'Cancelled', error_code: 'cancelled' });
         break;
       default: {
         const never: never = type;
@@ -61,7 +64,20 @@ export class DownloadEventsHandler {
         return 'dead';
       }
     }
-    this.logger.debug({ request_id: (env.data as { request_id: string }).request_id, event: type }, 'job updated');
+    const requestId = (env.data as { request_id: string }).request_id;
+    this.logger.debug({ request_id: requestId, event: type }, 'job updated');
+    if (changed) await this.announce(requestId);
     return 'ack';
+  }
+
+  /** Tells open event streams (the dashboard) what the job looks like now that the store has it. */
+  private async announce(requestId: string): Promise<void> {
+    try {
+      const job = await this.jobs.find(requestId);
+      if (job) this.bus.publishJob(job);
+    } catch (err) {
+      // the store is already updated: a stream missing one change must not redeliver the event
+      this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'job change not streamed');
+    }
   }
 }
