@@ -1,0 +1,54 @@
+import { ConfigError, bool, int, oneOf, url } from './env';
+import { loadApiKeys, loadCommonConfig, loadFilesSigningSecret } from './common';
+
+describe('env parsing', () => {
+  it('uses defaults for unset and blank values', () => {
+    expect(int({}, 'X', { default: 3, min: 1, max: 10 })).toBe(3);
+    expect(int({ X: '  ' }, 'X', { default: 3, min: 1, max: 10 })).toBe(3);
+    expect(bool({}, 'B', true)).toBe(true);
+  });
+
+  it.each([
+    ['0', /WEBHOOK_MAX_RETRIES must be from 1 to 10 \(got 0\)/],
+    ['11', /WEBHOOK_MAX_RETRIES must be from 1 to 10 \(got 11\)/],
+    ['3.5', /WEBHOOK_MAX_RETRIES must be a whole number/],
+    ['three', /WEBHOOK_MAX_RETRIES must be a whole number/],
+  ])('refuses WEBHOOK_MAX_RETRIES=%s naming the variable', (v, msg) => {
+    expect(() => int({ WEBHOOK_MAX_RETRIES: v }, 'WEBHOOK_MAX_RETRIES', { default: 3, min: 1, max: 10 })).toThrow(msg);
+    try {
+      int({ WEBHOOK_MAX_RETRIES: v }, 'WEBHOOK_MAX_RETRIES', { default: 3, min: 1, max: 10 });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).variable).toBe('WEBHOOK_MAX_RETRIES');
+    }
+  });
+
+  it('reads booleans strictly', () => {
+    expect(bool({ B: 'false' }, 'B', true)).toBe(false);
+    expect(bool({ B: 'YES' }, 'B', false)).toBe(true);
+    expect(() => bool({ WEBHOOK_ENABLE: 'maybe' }, 'WEBHOOK_ENABLE', true)).toThrow(/WEBHOOK_ENABLE must be true or false/);
+  });
+
+  it('checks URLs and enumerations', () => {
+    expect(() => url({ AMQP_URL: 'http://x' }, 'AMQP_URL', 'amqp://l', ['amqp:', 'amqps:'])).toThrow(/AMQP_URL must use amqp: or amqps:/);
+    expect(() => url({ AMQP_URL: '::' }, 'AMQP_URL', 'amqp://l', ['amqp:'])).toThrow(/AMQP_URL must be a valid URL/);
+    expect(() => oneOf({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', ['info', 'debug'], 'info')).toThrow(/LOG_LEVEL must be one of info, debug/);
+  });
+});
+
+describe('common config', () => {
+  it('has the SPEC defaults', () => {
+    expect(loadCommonConfig({})).toMatchObject({ amqpUrl: 'amqp://guest:guest@127.0.0.1:5672', logLevel: 'info', allowPrivateNetworks: false });
+  });
+
+  it('merges API_KEY and API_KEYS without duplicates and requires one', () => {
+    expect(loadApiKeys({ API_KEY: 'key-one-111', API_KEYS: 'key-two-222, key-one-111 ,' })).toEqual(['key-one-111', 'key-two-222']);
+    expect(() => loadApiKeys({})).toThrow(/API_KEY is required/);
+    expect(() => loadApiKeys({ API_KEY: 'short' })).toThrow(/at least 8 characters/);
+  });
+
+  it('derives a files signing secret that does not reveal the keys verbatim only when none is set', () => {
+    expect(loadFilesSigningSecret({ FILES_SIGNING_SECRET: 'explicit-secret', API_KEY: 'key-one-111' })).toBe('explicit-secret');
+    expect(loadFilesSigningSecret({ API_KEYS: 'b-key-22222,a-key-11111' })).toBe(loadFilesSigningSecret({ API_KEYS: 'a-key-11111,b-key-22222' }));
+  });
+});

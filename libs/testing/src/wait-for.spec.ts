@@ -1,0 +1,36 @@
+import { waitFor } from './wait-for';
+import { createTestVhost } from './rabbitmq';
+
+describe('waitFor', () => {
+  it('returns the first truthy value', async () => {
+    let n = 0;
+    await expect(waitFor(() => (++n >= 3 ? `done after ${n}` : undefined), { intervalMs: 1 })).resolves.toBe('done after 3');
+  });
+
+  it('times out naming what it waited for and the last error', async () => {
+    await expect(
+      waitFor(
+        () => {
+          throw new Error('still down');
+        },
+        { timeoutMs: 50, intervalMs: 5, what: 'the broker' },
+      ),
+    ).rejects.toThrow(/timed out after 50 ms waiting for the broker \(last error: still down\)/);
+  });
+});
+
+describe('createTestVhost', () => {
+  it('creates a usable vhost of its own and removes it', async () => {
+    const v = await createTestVhost('selftest');
+    expect(v.amqpUrl).toContain(encodeURIComponent(v.name));
+    const amqplib = await import('amqplib');
+    const c = await amqplib.connect(v.amqpUrl);
+    const ch = await c.createChannel();
+    await ch.assertQueue('probe');
+    await ch.sendToQueue('probe', Buffer.from('x'));
+    await waitFor(async () => (await v.queueDepth('probe')) === 1, { what: 'one message' });
+    await c.close();
+    await v.dispose();
+    await expect(amqplib.connect(v.amqpUrl)).rejects.toThrow();
+  });
+});
