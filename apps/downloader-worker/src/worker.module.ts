@@ -1,17 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Clock } from '@mda/contracts';
-import { MessagingModule } from '@mda/messaging';
-import { GuardedHttpClient } from '@mda/net-guard';
-import { createLogger } from '@mda/observability';
+import { AmqpConnection, EventPublisher, MessagingModule } from '@mda/messaging';
+import { GuardedHttpClient, assertPublicUrl } from '@mda/net-guard';
+import { Logger, createLogger } from '@mda/observability';
 import type { WorkerConfig } from './config/worker-config';
+import { AmqpCancellationCheck } from './download/adapters/amqp-cancellation-check';
 import { FfprobeMediaProbe } from './download/adapters/ffprobe-media-probe';
 import { HttpMediaDownloader } from './download/adapters/http/http-media-downloader';
 import { YtDlpMediaDownloader } from './download/adapters/yt-dlp/yt-dlp-media-downloader';
 import { DownloadJobService } from './download/download-job.service';
 import { DownloadHandler } from './download/download.handler';
+import { CancellationCheck } from './download/ports/cancellation-check';
 import { MediaDownloader } from './download/ports/media-downloader';
+import { MediaProbe } from './download/ports/media-probe';
 import { RoutingMediaDownloader } from './download/routing-media-downloader';
 import { RunningJobs } from './download/running-jobs';
+import { YtDlpMediaInspector } from './queries/adapters/yt-dlp-media-inspector';
+import { MediaInspector } from './queries/ports/media-inspector';
+import { WorkerQueryHandler } from './queries/worker-query.handler';
 import { WORKER_CONFIG, WORKER_LOGGER } from './tokens';
 
 @Module({})
@@ -20,21 +26,29 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'downloader-worker' })],
-      controllers: [DownloadHandler],
+      controllers: [DownloadHandler, WorkerQueryHandler],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         { provide: WORKER_LOGGER, useFactory: () => createLogger('downloader-worker', config.logLevel) },
+        { provide: MediaProbe, useFactory: () => new FfprobeMediaProbe(config.ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1')) },
         {
           provide: MediaDownloader,
-          inject: [Clock],
-          useFactory: (clock: Clock) => {
+          inject: [Clock, MediaProbe],
+          useFactory: (clock: Clock, probe: MediaProbe) => {
             const ffprobePath = config.ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1');
             const http = new GuardedHttpClient({ allowPrivate: config.allowPrivateNetworks, connections: 16 });
             return new RoutingMediaDownloader(
-              new HttpMediaDownloader(http, new FfprobeMediaProbe(ffprobePath), () => clock.nowMs()),
+              new HttpMediaDownloader(http, probe, () => clock.nowMs()),
               new YtDlpMediaDownloader({ ytdlpPath: config.ytdlpPath, ffmpegPath: config.ffmpegPath, ffprobePath }),
+              (url) => assertPublicUrl(url, config.allowPrivateNetworks),
             );
           },
+        },
+        { provide: MediaInspector, inject: [MediaProbe], useFactory: (probe: MediaProbe) => new YtDlpMediaInspector(config.ytdlpPath, probe) },
+        {
+          provide: CancellationCheck,
+          inject: [AmqpConnection, EventPublisher, WORKER_LOGGER],
+          useFactory: (conn: AmqpConnection, events: EventPublisher, logger: Logger) => new AmqpCancellationCheck(conn, events, logger),
         },
         RunningJobs,
         DownloadJobService,

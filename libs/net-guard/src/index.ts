@@ -5,3 +5,4 @@ export * from './guarded-lookup';
 export * from './guarded-agent';
 export * from './net-error';
 export * from './http-client';
+export * from './assert-public-url';

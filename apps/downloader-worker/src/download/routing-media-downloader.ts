@@ -1,5 +1,9 @@
+import { NetError } from '@mda/net-guard';
 import { NotDirectMediaError } from './adapters/http/http-media-downloader';
-import { DownloadHooks, DownloadJob, DownloadResult, MediaDownloader } from './ports/media-downloader';
+import { DownloadError, DownloadHooks, DownloadJob, DownloadResult, MediaDownloader } from './ports/media-downloader';
+
+/** Refuses a URL that must not be dialled (private network); yt-dlp dials by itself. */
+export type UrlGuard = (url: string) => Promise<void>;
 
 /**
  * Direct media files take the fast HTTP stream; pages, streams and anything that needs
@@ -9,6 +13,7 @@ export class RoutingMediaDownloader extends MediaDownloader {
   constructor(
     private readonly direct: MediaDownloader,
     private readonly ytdlp: MediaDownloader,
+    private readonly guard: UrlGuard = async () => undefined,
   ) {
     super();
   }
@@ -23,6 +28,15 @@ export class RoutingMediaDownloader extends MediaDownloader {
         if (!(err instanceof NotDirectMediaError)) throw err;
         hooks.onLog(`not a direct media file (${err.contentType || 'no content type'}): using yt-dlp`);
       }
+    }
+    try {
+      await this.guard(job.url);
+    } catch (err) {
+      if (err instanceof NetError && err.code === 'forbidden_address') {
+        throw new DownloadError('forbidden_address', 'The URL points to a private or reserved network address');
+      }
+      if (err instanceof NetError && err.code === 'dns_failure') throw new DownloadError('network_error', `Network error: ${err.message}`);
+      throw err;
     }
     return this.ytdlp.download(job, hooks);
   }
