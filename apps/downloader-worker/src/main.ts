@@ -43,8 +43,13 @@ async function main() {
     drain: async () => {
       draining = true;
       const finished = await transport.stopAndDrain(config.shutdownGraceSec * 1000);
-      // unfinished jobs are not acked: closing the channel hands them back to the queue
-      if (!finished) logger.warn('grace period over: unfinished jobs go back to the queue');
+      if (!finished) {
+        // stop yt-dlp (its own process group would outlive us) and remove partial files; each job
+        // answers 'requeue', and anything still unsettled goes back when the channel closes
+        const stopped = app.get(RunningJobs).abortAll();
+        logger.warn({ jobs: stopped }, 'grace period over: unfinished jobs go back to the queue');
+        await transport.stopAndDrain(5000);
+      }
     },
     close: async () => {
       await ops.close();

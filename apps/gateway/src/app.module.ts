@@ -20,6 +20,8 @@ import { createDatabase } from './store/database';
 import { JobsRepository } from './store/jobs.repository';
 import { Database } from './store/schema';
 import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
+import { DOWNLOAD_LIFECYCLE_FEATURE } from './downloads/download-lifecycle.feature';
+import { FILES_FEATURE } from './files/files.feature';
 import { WEBHOOKS_FEATURE } from './webhooks/webhooks.feature';
 
 @Module({})
@@ -28,7 +30,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule],
-      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers],
+      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },

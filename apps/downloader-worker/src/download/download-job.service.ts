@@ -19,7 +19,8 @@ import type { WorkerConfig } from '../config/worker-config';
 import { partialDir, placeFile } from './file-placement';
 import { DownloadError, MediaDownloader } from './ports/media-downloader';
 import { ProgressThrottle } from './progress-throttle';
-import { RunningJobs } from './running-jobs';
+import { CancellationCheck } from './ports/cancellation-check';
+import { RunningJobs, WorkerShuttingDown } from './running-jobs';
 import { resolveFilePath } from './target-path';
 
 const jobsTotal = counter('mda_jobs_total', 'Finished download jobs by outcome', ['outcome']);
@@ -36,6 +37,7 @@ export class DownloadJobService {
     private readonly downloader: MediaDownloader,
     private readonly events: EventPublisher,
     private readonly running: RunningJobs,
+    private readonly cancellations: CancellationCheck,
     private readonly clock: Clock,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
@@ -44,8 +46,11 @@ export class DownloadJobService {
   async run(cmd: DownloadRequested): Promise<HandlerOutcome> {
     const base = { request_id: cmd.request_id, url: cmd.url, webhook: cmd.webhook, batch_id: cmd.batch_id ?? null };
     const log = this.logger.child({ request_id: cmd.request_id });
-    if (this.running.wasCancelled(cmd.request_id)) {
-      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now() }, cmd.request_id);
+    // cancelled while queued: this replica saw the cancel, or the job store says so (a replica
+    // started after the cancel never saw it)
+    if (this.running.wasCancelled(cmd.request_id) || (await this.cancellations.wasCancelled(cmd.request_id))) {
+      log.info({ event: 'download.cancelled' }, 'job was cancelled while queued: skipped');
+      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now(), logs: ['Cancelled while queued: not started'] }, cmd.request_id);
       return 'ack';
     }
     const workDir = partialDir(this.config.storageDir, cmd.request_id);
@@ -82,7 +87,10 @@ export class DownloadJobService {
           { requestId: cmd.request_id, url: cmd.url, options: cmd.options, workDir, maxBytes: this.config.maxFileBytes },
           { onProgress, onLog, signal: controller.signal },
         );
-        const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result));
+        const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), {
+          keepExisting: !!cmd.options.path_template,
+          suffix: cmd.request_id.replace(/^req_/, ''),
+        });
         const expires = Math.floor(this.clock.nowMs() / 1000) + this.config.filesUrlTtlSec;
         const completed: DownloadCompleted = {
           ...base,
@@ -100,6 +108,12 @@ export class DownloadJobService {
         bytesTotal.inc(placed.size);
         final = { type: ROUTING_KEYS.downloadCompleted, data: completed, outcome: 'completed' };
       } catch (err) {
+        if (controller.signal.reason instanceof WorkerShuttingDown) {
+          // stopped by SIGTERM after the grace period: another replica runs it from the start
+          await progressChain;
+          log.warn({ event: 'download.requeued' }, 'download stopped by shutdown: back to the queue');
+          return 'requeue';
+        }
         const e = err instanceof DownloadError ? err : new DownloadError('internal_error', `Internal error: ${(err as Error)?.message ?? String(err)}`);
         onLog(`ERROR: ${e.message}`);
         final =

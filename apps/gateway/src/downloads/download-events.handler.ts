@@ -30,6 +30,9 @@ export class DownloadEventsHandler {
   async handle(@Payload() env: Envelope<DownloadEvent['data']>): Promise<HandlerOutcome> {
     const at = env.occurred_at;
     const type = env.type as DownloadEvent['type'];
+    // final events carry the downloader's log lines: kept for GET /download/{id}/logs
+    const logs = (env.data as { logs?: string[] }).logs;
+    if (logs) await this.jobs.replaceLogs((env.data as { request_id: string }).request_id, logs, at);
     let changed = false;
     switch (type) {
       case ROUTING_KEYS.downloadStarted:

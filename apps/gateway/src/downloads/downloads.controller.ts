@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { Identity } from '../common/api-key.guard';
@@ -16,6 +16,18 @@ export class DownloadsController {
     const job = await this.downloads.create(dto, who);
     void reply.header('Location', `/api/v1/download/${job.request_id}`);
     return jobView(job);
+  }
+
+  @Delete('download/:request_id')
+  async cancel(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { httpStatus, body } = await this.downloads.cancel(requestId, who);
+    void reply.status(httpStatus);
+    return body;
+  }
+
+  @Get('download/:request_id/logs')
+  logs(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity) {
+    return this.downloads.logs(requestId, who);
   }
 
   @Get('download/:request_id')

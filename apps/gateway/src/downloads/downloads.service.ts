@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DownloadRequested, EXCHANGES, IdGenerator, ROUTING_KEYS, downloadOptionsSchema } from '@mda/contracts';
+import { Clock, DownloadCancel, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
@@ -24,6 +24,10 @@ export class DownloadsService {
   /** Stores the job, then publishes it with a confirm; if the broker does not confirm, nothing is kept. */
   async create(dto: CreateDownloadDto, who: ApiKeyIdentity, batchId: string | null = null) {
     this.urls.assertAllowed(dto.url, 'url');
+    if (dto.path_template != null) {
+      const problem = validatePathTemplate(dto.path_template);
+      if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);
+    }
     if (dto.webhook_url) this.urls.assertAllowed(dto.webhook_url, 'webhook_url');
     const { url, webhook_url, ...rest } = dto;
     const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
@@ -51,9 +55,50 @@ export class DownloadsService {
     return job!;
   }
 
+  /**
+   * Queued: marked cancelled in the store at once (a worker asks the store before starting a job,
+   * so even a replica that never saw the cancel skips it). Running: `download.cancel` reaches every
+   * replica and the one running it stops and reports `download.cancelled`. Finished: 409.
+   */
+  async cancel(requestId: string, who: ApiKeyIdentity): Promise<{ httpStatus: 200 | 202; body: ReturnType<typeof jobView> & { cancel_requested: true } }> {
+    const job = await this.jobs.find(requestId, who.fingerprint);
+    if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
+    assertNotFinished(requestId, job.status);
+    const cancelledHere = job.status === 'queued' && (await this.jobs.cancelQueued(requestId, this.clock.now().toISOString()));
+    const current = cancelledHere ? job : await this.jobs.find(requestId);
+    if (!cancelledHere) assertNotFinished(requestId, current?.status ?? 'cancelled');
+    const command: DownloadCancel = { request_id: requestId };
+    try {
+      await this.events.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, command, requestId);
+    } catch (err) {
+      this.logger.error({ request_id: requestId, err: (err as Error).message }, 'cancel not published');
+      // a queued job is cancelled in the store, which workers ask before starting; a running one needs the broker
+      if (!cancelledHere) {
+        throw new ApiError('broker_unavailable', 'The cancel could not be sent to the workers; try again shortly', undefined, { 'Retry-After': '5' });
+      }
+    }
+    this.logger.info({ request_id: requestId, event: 'download.cancel', was: cancelledHere ? 'queued' : 'running' }, 'cancel requested');
+    const view = jobView((await this.jobs.find(requestId))!);
+    return { httpStatus: cancelledHere ? 200 : 202, body: { ...view, cancel_requested: true } };
+  }
+
+  /** The downloader's log lines, stored when the job ends (bounded to the last 500). */
+  async logs(requestId: string, who: ApiKeyIdentity) {
+    const job = await this.jobs.find(requestId, who.fingerprint);
+    if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
+    const rows = await this.jobs.logs(requestId);
+    return { request_id: requestId, status: job.status, count: rows.length, logs: rows.map((r) => r.line) };
+  }
+
   async get(requestId: string, who: ApiKeyIdentity) {
     const job = await this.jobs.find(requestId, who.fingerprint);
     if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
     return jobView(job);
+  }
+}
+
+function assertNotFinished(requestId: string, status: JobStatus): void {
+  if ((FINAL_STATUSES as readonly string[]).includes(status)) {
+    throw new ApiError('conflict', `Download ${requestId} is already ${status}; only queued or running downloads can be cancelled`, { status });
   }
 }

@@ -42,6 +42,9 @@ export interface ListQuery {
 
 const OPEN: JobStatus[] = ['queued', 'running'];
 
+/** Log lines kept per job (the worker sends at most as many). */
+export const MAX_JOB_LOG_LINES = 500;
+
 function parse<T>(v: string | null): T | null {
   return v === null ? null : (JSON.parse(v) as T);
 }
@@ -123,6 +126,35 @@ export class JobsRepository {
       .where('status', 'in', OPEN)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** queued → cancelled in one conditional update; false when the job had already left `queued`. */
+  async cancelQueued(requestId: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ status: 'cancelled', completed_at: at, updated_at: at, error: 'Cancelled by request', error_code: 'cancelled' })
+      .where('request_id', '=', requestId)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Replaces the job's downloader log (final events carry it whole; a redelivered event writes the same lines once). */
+  async replaceLogs(requestId: string, lines: string[], at: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('job_logs').where('request_id', '=', requestId).execute();
+      const kept = lines.slice(-MAX_JOB_LOG_LINES);
+      for (let i = 0; i < kept.length; i += 200) {
+        await tx
+          .insertInto('job_logs')
+          .values(kept.slice(i, i + 200).map((line) => ({ request_id: requestId, at, line })))
+          .execute();
+      }
+    });
+  }
+
+  async logs(requestId: string): Promise<Array<{ at: string; line: string }>> {
+    return this.db.selectFrom('job_logs').select(['at', 'line']).where('request_id', '=', requestId).orderBy('id', 'asc').limit(MAX_JOB_LOG_LINES).execute();
   }
 
   async finish(

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** The part of a child process the downloader uses (Node's ChildProcess fits it; so can a fake). */
@@ -22,8 +23,20 @@ export abstract class ProcessSpawner {
 }
 
 export class NodeProcessSpawner extends ProcessSpawner {
+  /**
+   * `setpriv --pdeathsig KILL` when present: a worker that is SIGKILLed cannot stop the group it
+   * started, so the kernel kills yt-dlp with it (its ffmpeg, if any, finishes writing into a work
+   * folder the job's next attempt removes).
+   */
+  constructor(private readonly setpriv: string | null = findOnPath('setpriv')) {
+    super();
+  }
+
   spawn(command: string, args: readonly string[]): SpawnedProcess {
-    return spawn(command, [...args], {
+    // a program that cannot be found is spawned as is, so the error names it (ENOENT), not setpriv
+    const program = command.includes('/') ? (isExecutable(command) ? command : null) : findOnPath(command);
+    const [cmd, argv] = this.setpriv && program ? [this.setpriv, ['--pdeathsig', 'KILL', '--', program, ...args]] : [command, [...args]];
+    return spawn(cmd, argv, {
       shell: false,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,4 +91,18 @@ export function liveGroupMembers(pgid: number): number[] | null {
     if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live.push(Number(entry));
   }
   return live;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(name: string): string | null {
+  const dirs = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
+  return dirs.map((dir) => join(dir, name)).find(isExecutable) ?? null;
 }

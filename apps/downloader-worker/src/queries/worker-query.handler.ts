@@ -1,0 +1,51 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Clock, Envelope, SUBSCRIPTIONS, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import { AmqpContext, EventPublisher, HandlerOutcome, RPC_DEADLINE_HEADER, rpcDeadlinePassed } from '@mda/messaging';
+import { Logger } from '@mda/observability';
+import { WORKER_LOGGER } from '../tokens';
+import { DownloadError } from '../download/ports/media-downloader';
+import { MediaInspector } from './ports/media-inspector';
+
+/** Longest a query may run, whatever deadline the caller sent. */
+const MAX_QUERY_MS = 120_000;
+
+/** Answers `metadata.requested` (kinds metadata and listing) on the caller's direct reply-to. */
+@Controller()
+export class WorkerQueryHandler {
+  constructor(
+    private readonly inspector: MediaInspector,
+    private readonly events: EventPublisher,
+    private readonly clock: Clock,
+    @Inject(WORKER_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @EventPattern(SUBSCRIPTIONS.workerQueries.name)
+  async answer(@Payload() env: Envelope<WorkerQuery>, @Ctx() ctx: AmqpContext): Promise<HandlerOutcome> {
+    const { replyTo, correlationId } = ctx.message.properties;
+    if (!replyTo) {
+      this.logger.warn({ message_id: env.id }, 'query without reply-to: nobody to answer');
+      return 'dead';
+    }
+    const now = this.clock.nowMs();
+    if (rpcDeadlinePassed(ctx.message, now)) return 'ack'; // the caller gave up: do not spend a yt-dlp run on it
+    const deadline = Number(ctx.message.properties.headers?.[RPC_DEADLINE_HEADER]);
+    const budget = Math.min(MAX_QUERY_MS, Number.isFinite(deadline) ? Math.max(1000, deadline - now) : MAX_QUERY_MS);
+    const reply = await this.run(env.data, budget);
+    // a reply the caller no longer waits for is dropped by the broker; losing it is harmless
+    const out = this.events.envelope(WORKER_QUERY_REPLY_TYPE, reply, env.correlation_id);
+    await this.events.publishEnvelope('', replyTo, out, { correlationId });
+    this.logger.info({ event: 'worker.query', kind: env.data.kind, ok: reply.ok, ms: this.clock.nowMs() - now }, 'query answered');
+    return 'ack';
+  }
+
+  private async run(q: WorkerQuery, budgetMs: number): Promise<WorkerQueryReply> {
+    try {
+      if (q.kind === 'metadata') return { ok: true, kind: 'metadata', result: await this.inspector.metadata(q.url, budgetMs) };
+      return { ok: true, kind: 'listing', result: await this.inspector.listing(q.url, q.max_entries, budgetMs) };
+    } catch (err) {
+      const e = err instanceof DownloadError ? err : new DownloadError('internal_error', (err as Error)?.message ?? String(err));
+      return { ok: false, error: { code: e.code, message: e.message } };
+    }
+  }
+}

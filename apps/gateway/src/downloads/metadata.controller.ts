@@ -1,0 +1,37 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiError } from '../common/api-error';
+import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, WorkerQueryClient } from '../worker-queries/worker-query-client';
+import { UrlPolicy } from './url-policy';
+
+const MAX_TIMEOUT_SEC = 120;
+
+/** GET /api/v1/metadata?url=: what a URL offers (title, uploader, duration, thumbnail, formats), asked of a worker. */
+@Controller('api/v1')
+export class MetadataController {
+  constructor(
+    private readonly queries: WorkerQueryClient,
+    private readonly urls: UrlPolicy,
+  ) {}
+
+  @Get('metadata')
+  async metadata(@Query('url') url?: string | string[], @Query('timeout_sec') timeoutSec?: string) {
+    if (typeof url !== 'string' || url.trim() === '') {
+      throw new ApiError('validation_error', 'url is required: GET /api/v1/metadata?url=<http or https URL>', [{ field: 'url', message: 'url is required' }]);
+    }
+    if (url.length > 4096) throw new ApiError('validation_error', 'url must be at most 4096 characters', [{ field: 'url', message: 'too long' }]);
+    this.urls.assertAllowed(url, 'url');
+    const result = await this.queries.query({ kind: 'metadata', url }, parseTimeout(timeoutSec));
+    return { url, ...result };
+  }
+}
+
+/** Optional `timeout_sec` (1–120): how long to wait for a worker; default 30 s. */
+function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_WORKER_QUERY_TIMEOUT_MS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMEOUT_SEC) {
+    const message = `timeout_sec must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SEC}`;
+    throw new ApiError('validation_error', message, [{ field: 'timeout_sec', message }]);
+  }
+  return n * 1000;
+}

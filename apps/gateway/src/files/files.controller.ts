@@ -1,0 +1,111 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Clock, verifyFileSignature } from '@mda/contracts';
+import { ApiError } from '../common/api-error';
+import { Public } from '../common/api-key.guard';
+import type { ApiKeyIdentity } from '../common/api-keys';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { parseRange } from './byte-range';
+import { parseFilePath } from './file-path';
+import { MediaFolder } from './media-folder';
+import { mediaTypeOf } from './media-types';
+
+const PREFIX = '/files/';
+
+/**
+ * GET /files/{filepath}: a stored file, streamed, with Range, ETag and the right Content-Type.
+ * Needs a valid X-API-Key or the signed, expiring query of `download_url`.
+ */
+@Public() // the key is optional here: a signed link stands in for it (checked below)
+@Controller()
+export class FilesController {
+  private readonly folder: MediaFolder;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly clock: Clock,
+  ) {
+    this.folder = new MediaFolder(config.storageDir);
+  }
+
+  @Get('files/*')
+  async serve(@Req() req: FastifyRequest & { identity?: ApiKeyIdentity }, @Res() reply: FastifyReply): Promise<void> {
+    const rawUrl = req.raw.url ?? req.url;
+    const rawPath = rawUrl.split('?')[0];
+    if (!rawPath.startsWith(PREFIX)) throw new ApiError('not_found', 'File not found');
+    const parsed = parseFilePath(rawPath.slice(PREFIX.length));
+    if (!parsed.ok) {
+      throw parsed.problem.kind === 'hidden' ? new ApiError('not_found', 'File not found') : new ApiError('validation_error', parsed.problem.message);
+    }
+    this.authorize(req, parsed.path);
+    const file = await this.folder.open(parsed.path);
+    if (!file) throw new ApiError('not_found', `File not found: ${parsed.path}`);
+    let handed = false;
+    try {
+      const etag = `"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}-${file.ino.toString(16)}"`;
+      void reply
+        .header('Accept-Ranges', 'bytes')
+        .header('ETag', etag)
+        .header('Last-Modified', new Date(file.mtimeMs).toUTCString())
+        .header('Cache-Control', 'private, max-age=0')
+        .header('Content-Disposition', contentDisposition(parsed.path));
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
+        await reply.code(304).send();
+        return;
+      }
+      const ifRange = req.headers['if-range'];
+      const range = ifRange && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, file.size);
+      if (range.kind === 'unsatisfiable') {
+        await reply.code(416).header('Content-Range', `bytes */${file.size}`).header('Content-Type', 'application/json').send({
+          error: { code: 'range_not_satisfiable', message: `The range is outside the file (${file.size} bytes)` },
+        });
+        return;
+      }
+      const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, file.size - 1];
+      if (range.kind === 'partial') void reply.code(206).header('Content-Range', `bytes ${start}-${end}/${file.size}`);
+      void reply.header('Content-Type', mediaTypeOf(parsed.path)).header('Content-Length', String(Math.max(0, end - start + 1)));
+      if (req.method === 'HEAD' || file.size === 0) {
+        await reply.send();
+        return;
+      }
+      // streamed from the open handle (never buffered); the stream closes the handle when done
+      const stream = file.handle.createReadStream({ start, end, highWaterMark: 1 << 20 });
+      handed = true;
+      await reply.send(stream);
+    } finally {
+      if (!handed) await file.handle.close().catch(() => undefined);
+    }
+  }
+
+  private authorize(req: FastifyRequest & { identity?: ApiKeyIdentity }, filepath: string): void {
+    const q = req.query as Record<string, string | string[] | undefined>;
+    const expires = typeof q['expires'] === 'string' ? q['expires'] : undefined;
+    const signature = typeof q['signature'] === 'string' ? q['signature'] : undefined;
+    if (expires !== undefined || signature !== undefined) {
+      const nowSec = Math.floor(this.clock.nowMs() / 1000);
+      const exp = Number(expires);
+      if (req.identity) return; // a valid key is enough, whatever the link says
+      if (!expires || !signature || !/^\d{1,12}$/.test(expires)) throw new ApiError('unauthorized', 'Invalid signed link: expires and signature are both required');
+      if (exp < nowSec) throw new ApiError('unauthorized', 'This signed link has expired; fetch the job again for a fresh download_url');
+      if (!verifyFileSignature(this.config.filesSigningSecret, filepath, exp, signature, nowSec)) {
+        throw new ApiError('unauthorized', 'Invalid signed link: the signature does not match');
+      }
+      return;
+    }
+    if (!req.identity) {
+      const presented = req.headers['x-api-key'];
+      throw new ApiError('unauthorized', presented ? 'Invalid API key' : 'Missing API key: send X-API-Key or use the signed download_url');
+    }
+  }
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag);
+}
+
+function contentDisposition(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
