@@ -34,7 +34,13 @@ export class TestSystem {
 
   static async start(opts: SystemOptions = {}): Promise<TestSystem> {
     const s = new TestSystem();
-    await s.init(opts);
+    try {
+      await s.init(opts);
+    } catch (err) {
+      // a failed start must not leave app processes behind (jest would never exit)
+      await s.stop().catch(() => undefined);
+      throw err;
+    }
     return s;
   }
 
