@@ -23,6 +23,7 @@ import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
 import { DOWNLOAD_LIFECYCLE_FEATURE } from './downloads/download-lifecycle.feature';
 import { FILES_FEATURE } from './files/files.feature';
 import { WEBHOOKS_FEATURE } from './webhooks/webhooks.feature';
+import { API_FEATURES } from './batches/api-features';
 
 @Module({})
 export class AppModule {
@@ -30,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule],
-      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers],
+      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers, ...API_FEATURES.controllers],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
@@ -38,12 +39,15 @@ export class AppModule {
         { provide: JobsRepository, useFactory: (db: Kysely<Database>) => new JobsRepository(db), inject: ['DB'] },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // after ApiKeyGuard: the rate limit is per API key
+        ...API_FEATURES.guards,
         ShutdownState,
         UrlPolicy,
         DownloadsService,
         ...EVENTS_STREAM_FEATURE.providers,
         ...DASHBOARD_FEATURE.providers,
         ...WEBHOOKS_FEATURE.providers,
+        ...API_FEATURES.providers,
       ],
     };
   }

@@ -11,6 +11,7 @@ import { ErrorFilter, toErrorResponse } from './common/error.filter';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 import { createValidationPipe } from './common/validation';
+import { setupOpenApi } from './docs/openapi';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { ShutdownState } from './health/shutdown-state';
 import { registerHttpMetrics } from './metrics/http-metrics';
@@ -38,6 +39,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger) {
   registerHttpMetrics(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(createValidationPipe());
+  setupOpenApi(app);
   await migrateToLatest(app.get<Kysely<Database>>('DB'), storeKind({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }));
   const transport = new AmqpTransport(app.get(AmqpConnection), logger, { prefetchFor: () => config.amqpPrefetch });
   app.connectMicroservice({ strategy: transport });

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   rate_limited: 429,
   internal_error: 500,
   broker_unavailable: 503,
+  cookies_unavailable: 503,
   gateway_timeout: 504,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,4 +1,4 @@
-import { CommonConfig, Env, bool, int, loadApiKeys, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, optionalStr, str } from '@mda/config';
+import { CommonConfig, Env, bool, int, num, loadApiKeys, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, optionalStr, str } from '@mda/config';
 
 export interface GatewayConfig extends CommonConfig {
   port: number;
@@ -12,6 +12,11 @@ export interface GatewayConfig extends CommonConfig {
   filesUrlTtlSec: number;
   bodyLimitBytes: number;
   webhookEnable: boolean;
+  /** Per API key, per replica: token bucket refill rate and size. */
+  rateLimitRps: number;
+  rateLimitBurst: number;
+  /** Checked only when cookies are used, so the API starts without it. */
+  cookieEncryptionKey?: string;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -28,6 +33,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     filesUrlTtlSec: int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 }),
     bodyLimitBytes: int(env, 'MAX_BODY_BYTES', { default: 256 * 1024, min: 1024, max: 10 * 1024 * 1024 }),
     webhookEnable: bool(env, 'WEBHOOK_ENABLE', true),
+    rateLimitRps: num(env, 'RATE_LIMIT_RPS', { default: 50, min: 0.01, max: 1_000_000 }),
+    rateLimitBurst: int(env, 'RATE_LIMIT_BURST', { default: 100, min: 1, max: 10_000_000 }),
+    cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
   };
 }
 

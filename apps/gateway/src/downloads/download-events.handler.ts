@@ -13,6 +13,7 @@ import {
 } from '@mda/contracts';
 import { HandlerOutcome } from '@mda/messaging';
 import { Logger } from '@mda/observability';
+import { JobFinalFollowUp } from '../batches/job-final.follow-up';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { JobEventsBus } from '../events-stream/job-events.bus';
 import { JobsRepository } from '../store/jobs.repository';
@@ -24,6 +25,7 @@ export class DownloadEventsHandler {
     private readonly jobs: JobsRepository,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly bus: JobEventsBus,
+    private readonly followUp: JobFinalFollowUp,
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.gatewayDownloadEvents.name)
@@ -70,6 +72,8 @@ export class DownloadEventsHandler {
     const requestId = (env.data as { request_id: string }).request_id;
     this.logger.debug({ request_id: requestId, event: type }, 'job updated');
     if (changed) await this.announce(requestId);
+    // archive and batch release run on every delivery of a final event (idempotent), not only the first
+    await this.followUp.afterEvent(type, env.data);
     return 'ack';
   }
 

@@ -5,6 +5,7 @@ import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
+import { CookiesService } from '../cookies/cookies.service';
 import { JobsRepository } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { jobView } from './job-view';
@@ -18,6 +19,7 @@ export class DownloadsService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly urls: UrlPolicy,
+    private readonly cookies: CookiesService,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -33,6 +35,9 @@ export class DownloadsService {
     const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
     const requestId = this.ids.requestId();
     const createdAt = this.clock.now().toISOString();
+    // the caller's own cookies only (400 malformed id, 404 unknown); sealed for this request id alone
+    await this.cookies.assertUsable(options.cookies_id, who);
+    const cookies = await this.cookies.sealForJob(options.cookies_id, who.fingerprint, requestId);
     await this.jobs.insert({ request_id: requestId, api_key_fp: who.fingerprint, url, options, webhook_url: webhook_url ?? null, batch_id: batchId, created_at: createdAt });
     const command: DownloadRequested = {
       request_id: requestId,
@@ -40,6 +45,7 @@ export class DownloadsService {
       options,
       webhook: webhook_url ? { url: webhook_url, key_fp: who.fingerprint } : null,
       batch_id: batchId,
+      cookies,
     };
     try {
       await this.events.publish(EXCHANGES.commands, ROUTING_KEYS.downloadRequested, command, requestId);

@@ -87,6 +87,63 @@ function buildMigrations(kind: StoreKind): Record<string, Migration> {
       await db.schema.createIndex('job_logs_request').on('job_logs').columns(['request_id', 'id']).execute();
     },
   },
+  '0100_batches': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('batches')
+        .addColumn('batch_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('api_key_fp', 'varchar(64)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('source_url', 'text')
+        .addColumn('concurrent_limit', 'integer', (c) => c.notNull())
+        .addColumn('stop_on_error', 'integer', (c) => c.notNull())
+        .addColumn('webhook_url', 'text')
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('cancelled_at', 'varchar(32)')
+        .addColumn('completed_at', 'varchar(32)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('batches_open').on('batches').column('completed_at').execute();
+      await db.schema
+        .createTable('batch_children')
+        .addColumn('request_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('claimed_at', 'varchar(32)')
+        .addColumn('published_at', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('batch_children_batch').on('batch_children').columns(['batch_id', 'position']).execute();
+    },
+  },
+  '0101_cookies': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('cookies')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('api_key_fp', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('sealed', 'text', (c) => c.notNull())
+        .addColumn('cookie_count', 'integer', (c) => c.notNull())
+        .addColumn('domains', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('cookies_owner').on('cookies').columns(['api_key_fp', 'created_at']).execute();
+    },
+  },
+  '0102_download_archive': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('download_archive')
+        .addColumn('api_key_fp', 'varchar(64)', (c) => c.notNull())
+        .addColumn('archive_key', 'varchar(64)', (c) => c.notNull())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('recorded_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('download_archive_pk', ['api_key_fp', 'archive_key'])
+        .execute();
+    },
+  },
   };
 }
 

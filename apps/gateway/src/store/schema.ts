@@ -59,9 +59,60 @@ export interface JobLogsTable {
   line: string;
 }
 
+/** A batch of downloads (batch endpoint, playlists, channels); its children are jobs with its batch_id. */
+export interface BatchesTable {
+  batch_id: string;
+  api_key_fp: string;
+  kind: string;
+  source_url: string | null;
+  concurrent_limit: number;
+  stop_on_error: number;
+  webhook_url: string | null;
+  total: number;
+  /** Bumped by every release, so replicas never release the same slot twice. */
+  version: number;
+  cancelled_at: string | null;
+  /** Set once batch.completed is confirmed by the broker. */
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Order and release state of a batch's children (claimed = allowed to run; published = command confirmed). */
+export interface BatchChildrenTable {
+  request_id: string;
+  batch_id: string;
+  position: number;
+  claimed_at: string | null;
+  published_at: string | null;
+}
+
+/** Uploaded cookies, sealed with COOKIE_ENCRYPTION_KEY; only metadata ever leaves this table. */
+export interface CookiesTable {
+  id: string;
+  api_key_fp: string;
+  name: string;
+  sealed: string;
+  cookie_count: number;
+  domains: string;
+  created_at: string;
+}
+
+/** What each API key has downloaded (skip_downloaded): sha256 of the media URL. */
+export interface DownloadArchiveTable {
+  api_key_fp: string;
+  archive_key: string;
+  request_id: string;
+  recorded_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   webhook_attempts: WebhookAttemptsTable;
   webhook_events: WebhookEventsTable;
   job_logs: JobLogsTable;
+  batches: BatchesTable;
+  batch_children: BatchChildrenTable;
+  cookies: CookiesTable;
+  download_archive: DownloadArchiveTable;
 }

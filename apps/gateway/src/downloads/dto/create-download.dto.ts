@@ -1,54 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AUDIO_FORMATS, QUALITIES, VIDEO_FORMATS } from '@mda/contracts';
 
-const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true, allow_underscores: true };
+export const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true, allow_underscores: true };
 
 /** Options shared by single, batch, playlist and channel downloads. */
 export class DownloadOptionsDto {
+  @ApiPropertyOptional({ enum: QUALITIES, default: 'best', example: '1080p' })
   @IsOptional() @IsIn(QUALITIES, { message: `quality must be one of ${QUALITIES.join(', ')}` })
   quality?: (typeof QUALITIES)[number];
 
+  @ApiPropertyOptional({ enum: VIDEO_FORMATS, default: 'mp4' })
   @IsOptional() @IsIn(VIDEO_FORMATS, { message: `video_format must be one of ${VIDEO_FORMATS.join(', ')}` })
   video_format?: (typeof VIDEO_FORMATS)[number];
 
+  @ApiPropertyOptional({ enum: AUDIO_FORMATS, default: 'mp3', description: 'Used when quality is audio' })
   @IsOptional() @IsIn(AUDIO_FORMATS, { message: `audio_format must be one of ${AUDIO_FORMATS.join(', ')}` })
   audio_format?: (typeof AUDIO_FORMATS)[number];
 
+  @ApiPropertyOptional({ example: 'bestvideo[height<=720]+bestaudio/best', description: 'A yt-dlp format selector (overrides quality)' })
   @IsOptional() @IsString() @MaxLength(500)
   @Matches(/^[^-\s][\x20-\x7e]*$/, { message: 'custom_format must be a yt-dlp format selector (printable, not starting with "-")' })
   custom_format?: string;
 
+  @ApiPropertyOptional({ example: 'videos/%(title)s.%(ext)s', description: 'Where the file goes under the media folder (yt-dlp template fields); default videos/video-<id>.<ext>' })
   @IsOptional() @IsString() @MaxLength(500)
   path_template?: string;
 
+  @ApiPropertyOptional({ default: false })
   @IsOptional() @IsBoolean()
   download_subtitles?: boolean;
 
+  @ApiPropertyOptional({ type: [String], example: ['en', 'pt-BR'] })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(20, { each: true })
   @Matches(/^[A-Za-z0-9_.*-]+$/, { each: true, message: 'subtitle_languages entries must be language codes like en or pt-BR' })
   subtitle_languages?: string[];
 
+  @ApiPropertyOptional({ default: false })
   @IsOptional() @IsBoolean()
   embed_subtitles?: boolean;
 
+  @ApiPropertyOptional({ default: false })
   @IsOptional() @IsBoolean()
   write_thumbnail?: boolean;
 
+  @ApiPropertyOptional({ default: false })
   @IsOptional() @IsBoolean()
   embed_metadata?: boolean;
 
+  @ApiPropertyOptional({ example: 'ck_3k5j7h2g9f8d1s0a', description: 'Cookies uploaded with POST /api/v1/cookies' })
   @IsOptional() @IsString() @MaxLength(100)
   cookies_id?: string;
 
+  @ApiPropertyOptional({ minimum: 60, maximum: 7200, default: 1800 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(7200)
   timeout_sec?: number;
 
+  @ApiPropertyOptional({ example: 'https://your-app.com/webhook', description: 'Receives signed download.* events (see the webhooks guide)' })
   @IsOptional() @IsString() @MaxLength(2048) @IsUrl(HTTP_URL, { message: 'webhook_url must be an http or https URL' })
   webhook_url?: string;
 }
 
 export class CreateDownloadDto extends DownloadOptionsDto {
+  @ApiProperty({ example: 'https://example.com/video', description: 'http or https URL of a video page, stream, or file' })
   @IsString({ message: 'url is required' }) @MaxLength(4096) @IsUrl(HTTP_URL, { message: 'url must be an http or https URL' })
   url!: string;
 }

@@ -1,0 +1,23 @@
+import type { Provider, Type } from '@nestjs/common';
+import { Kysely } from 'kysely';
+import type { Database } from '../store/schema';
+import { BatchDispatcher } from './batch-dispatcher.service';
+import { BatchSweeper } from './batch-sweeper';
+import { BatchesController } from './batches.controller';
+import { BatchesRepository } from './batches.repository';
+import { BatchesService } from './batches.service';
+import { ChildCommandPublisher } from './child-command.publisher';
+import { JobFinalFollowUp } from './job-final.follow-up';
+
+/** Batches (their release under concurrent_limit and batch.completed); spread into AppModule. */
+export const BATCHES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
+  controllers: [BatchesController],
+  providers: [
+    { provide: BatchesRepository, useFactory: (db: Kysely<Database>) => new BatchesRepository(db), inject: ['DB'] },
+    ChildCommandPublisher,
+    BatchDispatcher,
+    BatchSweeper,
+    BatchesService,
+    JobFinalFollowUp,
+  ],
+};

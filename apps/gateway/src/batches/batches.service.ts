@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, EXCHANGES, IdGenerator, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { EventPublisher } from '@mda/messaging';
+import { Logger } from '@mda/observability';
+import { ApiError } from '../common/api-error';
+import { ApiKeyIdentity } from '../common/api-keys';
+import { GATEWAY_LOGGER } from '../common/tokens';
+import { CookiesService } from '../cookies/cookies.service';
+import { UrlPolicy } from '../downloads/url-policy';
+import { Job, JobsRepository, NewJob } from '../store/jobs.repository';
+import { BatchDispatcher } from './batch-dispatcher.service';
+import { isFinal } from './batch-plan';
+import { batchView } from './batch-view';
+import { BatchKind, BatchesRepository } from './batches.repository';
+import { BatchControlDto, DEFAULT_CONCURRENT_LIMIT } from './dto/batch-control.dto';
+import { CreateBatchDto } from './dto/create-batch.dto';
+
+export interface NewBatchInput {
+  kind: BatchKind;
+  sourceUrl: string | null;
+  urls: string[];
+  control: BatchControlDto;
+}
+
+@Injectable()
+export class BatchesService {
+  constructor(
+    private readonly batches: BatchesRepository,
+    private readonly jobs: JobsRepository,
+    private readonly dispatcher: BatchDispatcher,
+    private readonly cookies: CookiesService,
+    private readonly urls: UrlPolicy,
+    private readonly events: EventPublisher,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  create(dto: CreateBatchDto, who: ApiKeyIdentity) {
+    const { urls, ...control } = dto;
+    return this.createBatch({ kind: 'urls', sourceUrl: null, urls, control }, who);
+  }
+
+  /**
+   * Stores the batch and all its children, then releases the first ones. If the broker does not
+   * confirm them, the batch is removed and the caller gets 503: nothing half-accepted stays.
+   */
+  async createBatch(input: NewBatchInput, who: ApiKeyIdentity) {
+    input.urls.forEach((u, i) => this.urls.assertAllowed(u, input.kind === 'urls' ? `urls[${i}]` : 'url'));
+    const { concurrent_limit, stop_on_error, webhook_url, ...rest } = input.control;
+    if (webhook_url) this.urls.assertAllowed(webhook_url, 'webhook_url');
+    if (rest.path_template != null) {
+      const problem = validatePathTemplate(rest.path_template);
+      if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);
+    }
+    await this.cookies.assertUsable(rest.cookies_id, who);
+    const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
+    const batchId = this.ids.batchId();
+    const createdAt = this.clock.now().toISOString();
+    const children: NewJob[] = input.urls.map((url) => ({
+      request_id: this.ids.requestId(),
+      api_key_fp: who.fingerprint,
+      url,
+      options,
+      webhook_url: webhook_url ?? null,
+      batch_id: batchId,
+      created_at: createdAt,
+    }));
+    const batch = {
+      batch_id: batchId,
+      api_key_fp: who.fingerprint,
+      kind: input.kind,
+      source_url: input.sourceUrl,
+      concurrent_limit: concurrent_limit ?? DEFAULT_CONCURRENT_LIMIT,
+      stop_on_error: stop_on_error ?? false,
+      webhook_url: webhook_url ?? null,
+      total: children.length,
+      created_at: createdAt,
+    };
+    await this.batches.create(batch, children);
+    try {
+      await this.dispatcher.advance(batchId);
+    } catch (err) {
+      await this.abandon(batchId, children.map((c) => c.request_id));
+      this.logger.error({ batch_id: batchId, err: (err as Error).message }, 'broker did not take the batch');
+      throw new ApiError('broker_unavailable', 'The job queue is unavailable; nothing was stored. Try again shortly.', undefined, { 'Retry-After': '5' });
+    }
+    this.logger.info({ batch_id: batchId, total: children.length, kind: input.kind }, 'batch accepted');
+    return {
+      batch_id: batchId,
+      status: 'queued' as const,
+      total: children.length,
+      request_ids: children.map((c) => c.request_id),
+      concurrent_limit: batch.concurrent_limit,
+      stop_on_error: batch.stop_on_error,
+      webhook_url: batch.webhook_url,
+      created_at: createdAt,
+    };
+  }
+
+  private async abandon(batchId: string, requestIds: string[]): Promise<void> {
+    // a child that did get out is told to stop; the rows go, so its events change nothing
+    for (const id of requestIds) await this.events.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, { request_id: id }, id).catch(() => undefined);
+    await this.batches.remove(batchId);
+  }
+
+  async get(batchId: string, who: ApiKeyIdentity) {
+    const batch = await this.batches.find(batchId, who.fingerprint);
+    if (!batch) throw new ApiError('not_found', `No batch with batch_id ${batchId}`);
+    return batchView(batch, await this.childJobs(batchId, who));
+  }
+
+  /** Cancels what has not finished: waiting children at once, running ones through download.cancel. */
+  async cancel(batchId: string, who: ApiKeyIdentity) {
+    const batch = await this.batches.find(batchId, who.fingerprint);
+    if (!batch) throw new ApiError('not_found', `No batch with batch_id ${batchId}`);
+    const kids = await this.batches.children(batchId);
+    if (batch.completed_at || batch.cancelled_at || kids.every((k) => isFinal(k.status))) {
+      throw new ApiError('conflict', `Batch ${batchId} has already ${batch.cancelled_at ? 'been cancelled' : 'finished'}`);
+    }
+    const now = this.clock.now().toISOString();
+    await this.batches.markCancelled(batchId, now);
+    for (const k of kids.filter((c) => c.claimed_at && !isFinal(c.status))) {
+      if (k.status === 'queued') await this.jobs.finish(k.request_id, 'cancelled', now, { error: 'Cancelled with its batch', error_code: 'cancelled' });
+      await this.events.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, { request_id: k.request_id }, k.request_id);
+    }
+    await this.dispatcher.advance(batchId);
+    this.logger.info({ batch_id: batchId, event: 'batch.cancel' }, 'batch cancelled');
+    return this.get(batchId, who);
+  }
+
+  private async childJobs(batchId: string, who: ApiKeyIdentity): Promise<Job[]> {
+    const order = await this.batches.children(batchId);
+    const jobs = await this.jobs.list({ ownerFp: who.fingerprint, batchId, limit: 1000 });
+    const byId = new Map(jobs.map((j) => [j.request_id, j]));
+    return order.map((c) => byId.get(c.request_id)).filter((j): j is Job => !!j);
+  }
+}

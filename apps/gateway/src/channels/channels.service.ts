@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import type { ListingEntry } from '@mda/contracts';
+import { ApiError } from '../common/api-error';
+import { ApiKeyIdentity } from '../common/api-keys';
+import { BatchesService } from '../batches/batches.service';
+import { PlaylistsService, entryView } from '../playlists/playlists.service';
+import { ChannelFilter, filterEntries, sortEntries } from './channel-filter';
+import { ChannelDownloadDto, ChannelInfoQuery } from './dto/channel.dto';
+
+export const DEFAULT_MAX_DOWNLOADS = 100;
+
+function assertBounds(f: ChannelFilter): void {
+  if (f.date_after && f.date_before && f.date_after > f.date_before) {
+    throw new ApiError('validation_error', 'date_after must not be after date_before', [{ field: 'date_after', message: 'after date_before' }]);
+  }
+  if (f.min_duration !== undefined && f.max_duration !== undefined && f.min_duration > f.max_duration) {
+    throw new ApiError('validation_error', 'min_duration must not exceed max_duration', [{ field: 'min_duration', message: 'exceeds max_duration' }]);
+  }
+}
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly playlists: PlaylistsService,
+    private readonly batches: BatchesService,
+  ) {}
+
+  private async videos(url: string, f: ChannelFilter): Promise<{ title: string | null; uploader: string | null; entries: ListingEntry[] }> {
+    assertBounds(f);
+    const list = await this.playlists.listing(url);
+    return { title: list.title, uploader: list.uploader, entries: sortEntries(filterEntries(list.entries, f), f.sort_by) };
+  }
+
+  async info(q: ChannelInfoQuery) {
+    const page = q.page ?? 1;
+    const pageSize = q.page_size ?? 20;
+    const { title, uploader, entries } = await this.videos(q.url, q);
+    return {
+      url: q.url,
+      title,
+      uploader,
+      total: entries.length,
+      page,
+      page_size: pageSize,
+      videos: entries.slice((page - 1) * pageSize, page * pageSize).map(entryView),
+    };
+  }
+
+  async download(dto: ChannelDownloadDto, who: ApiKeyIdentity) {
+    const { url, date_after, date_before, min_duration, max_duration, sort_by, max_downloads, skip_downloaded, ...control } = dto;
+    const { title, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, sort_by });
+    const { entries: todo, skipped } = await this.playlists.skipDownloaded(entries, skip_downloaded ?? false, who);
+    const chosen = todo.slice(0, max_downloads ?? DEFAULT_MAX_DOWNLOADS);
+    const batch = await this.batches.createBatch({ kind: 'channel', sourceUrl: url, urls: chosen.map((e) => e.url), control }, who);
+    return { ...batch, channel: { url, title }, matched: entries.length, skipped_downloaded: skipped };
+  }
+}

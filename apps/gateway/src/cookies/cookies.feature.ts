@@ -1,0 +1,17 @@
+import type { Provider, Type } from '@nestjs/common';
+import { Kysely } from 'kysely';
+import type { Database } from '../store/schema';
+import { CookieVault } from './cookie-vault';
+import { CookiesController } from './cookies.controller';
+import { CookiesRepository } from './cookies.repository';
+import { CookiesService } from './cookies.service';
+
+/** Cookie upload and use, spread into AppModule. */
+export const COOKIES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
+  controllers: [CookiesController],
+  providers: [
+    { provide: CookiesRepository, useFactory: (db: Kysely<Database>) => new CookiesRepository(db), inject: ['DB'] },
+    CookieVault,
+    CookiesService,
+  ],
+};

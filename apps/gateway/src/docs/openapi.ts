@@ -1,0 +1,58 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SWAGGER_ASSETS, SwaggerAsset, loadSwaggerAsset, swaggerHtml } from './swagger-ui-assets';
+
+export const DOCS_PATH = '/docs';
+export const DOCS_JSON_PATH = '/docs-json';
+
+const WEBHOOKS = `Every download may carry a \`webhook_url\`. Events: \`download.started\`, \`download.progress\` (at most one a second),
+\`download.completed\`, \`download.failed\`, plus \`download.cancelled\` and \`batch.completed\`. Each POST is signed:
+\`X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with your API key>\`.
+
+\`\`\`json
+{
+  "event": "download.completed",
+  "timestamp": "2025-11-06T10:02:30Z",
+  "request_id": "req_abc123",
+  "data": {
+    "request_id": "req_abc123",
+    "url": "https://example.com/video",
+    "status": "completed",
+    "file_info": {
+      "filename": "video-abc123.mp4",
+      "filepath": "videos/video-abc123.mp4",
+      "size_bytes": 104857600,
+      "download_url": "https://api.example.com/files/videos/video-abc123.mp4"
+    },
+    "metadata": { "title": "Example Video", "uploader": "Channel Name", "duration": 600 }
+  }
+}
+\`\`\`
+
+\`batch.completed\` has \`request_id: null\`, a \`batch_id\`, and \`data\` with \`status\`, \`total\`, \`completed\`, \`failed\`, \`cancelled\` and \`request_ids\`.`;
+
+/** OpenAPI from the controllers and DTOs: UI at /docs, JSON at /docs-json (and /docs/json). No API key needed. */
+export function setupOpenApi(app: NestFastifyApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Media Download API')
+    .setDescription(`Download media by URL with yt-dlp; get signed webhooks as it progresses.\n\n## Webhooks\n\n${WEBHOOKS}`)
+    .setVersion('1.0')
+    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api_key')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  // the UI is served below (SwaggerModule's own UI needs @fastify/static, which this app does not carry)
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, { ui: false, raw: ['json'], jsonDocumentUrl: DOCS_JSON_PATH.slice(1) });
+  const fastify = app.getHttpAdapter().getInstance();
+  const json = JSON.stringify(document);
+  fastify.get(`${DOCS_PATH}/json`, (_req, reply) => void reply.type('application/json; charset=utf-8').send(json));
+  const html = swaggerHtml(DOCS_PATH, DOCS_JSON_PATH);
+  fastify.get(DOCS_PATH, (_req, reply) => void reply.type('text/html; charset=utf-8').send(html));
+  const cache = new Map<SwaggerAsset, { body: Buffer; type: string }>();
+  for (const name of SWAGGER_ASSETS) {
+    fastify.get(`${DOCS_PATH}/${name}`, (_req, reply) => {
+      let a = cache.get(name);
+      if (!a) cache.set(name, (a = loadSwaggerAsset(name)));
+      void reply.type(a.type).header('Cache-Control', 'public, max-age=86400').send(a.body);
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/api-error';
+import { ApiKeyIdentity } from '../common/api-keys';
+import { JobsRepository } from '../store/jobs.repository';
+import { jobView } from './job-view';
+import { decodeCursor, encodeCursor } from './list-cursor';
+import { ListDownloadsQuery } from './list-downloads.query';
+
+/** The caller's jobs, newest first, a page at a time. */
+@Injectable()
+export class DownloadsListService {
+  constructor(private readonly jobs: JobsRepository) {}
+
+  async list(q: ListDownloadsQuery, who: ApiKeyIdentity) {
+    const limit = q.limit ?? 20;
+    const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
+    if (q.cursor !== undefined && !after) throw new ApiError('validation_error', 'cursor is not valid: pass next_cursor from a previous page', [{ field: 'cursor', message: 'invalid' }]);
+    const rows = await this.jobs.list({ ownerFp: who.fingerprint, status: q.status, batchId: q.batch_id, limit: limit + 1, after });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { downloads: page.map(jobView), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+}
