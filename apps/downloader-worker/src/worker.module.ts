@@ -19,6 +19,7 @@ import { YtDlpMediaInspector } from './queries/adapters/yt-dlp-media-inspector';
 import { MediaInspector } from './queries/ports/media-inspector';
 import { WorkerQueryHandler } from './queries/worker-query.handler';
 import { WORKER_CONFIG, WORKER_LOGGER } from './tokens';
+import { WORKER_COOKIES_PROVIDERS } from './cookies/cookies.providers';
 
 @Module({})
 export class WorkerModule {
@@ -51,6 +52,7 @@ export class WorkerModule {
           useFactory: (conn: AmqpConnection, events: EventPublisher, logger: Logger) => new AmqpCancellationCheck(conn, events, logger),
         },
         RunningJobs,
+        ...WORKER_COOKIES_PROVIDERS,
         DownloadJobService,
       ],
     };

@@ -16,6 +16,7 @@ import { EventPublisher, HandlerOutcome } from '@mda/messaging';
 import { Logger, counter, gauge, histogram } from '@mda/observability';
 import { WORKER_CONFIG, WORKER_LOGGER } from '../tokens';
 import type { WorkerConfig } from '../config/worker-config';
+import { JobCookieFile, JobCookieFiles } from '../cookies/job-cookie-files';
 import { partialDir, placeFile } from './file-placement';
 import { DownloadError, MediaDownloader } from './ports/media-downloader';
 import { ProgressThrottle } from './progress-throttle';
@@ -41,6 +42,7 @@ export class DownloadJobService {
     private readonly clock: Clock,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
+    private readonly cookieFiles: JobCookieFiles,
   ) {}
 
   async run(cmd: DownloadRequested): Promise<HandlerOutcome> {
@@ -68,6 +70,7 @@ export class DownloadJobService {
     const throttle = new ProgressThrottle(() => this.clock.nowMs());
     let progressChain: Promise<unknown> = Promise.resolve();
     const startedMs = this.clock.nowMs();
+    let cookies: JobCookieFile | undefined;
     activeDownloads.inc();
     try {
       await this.publish(ROUTING_KEYS.downloadStarted, { ...base, started_at: this.now() }, cmd.request_id);
@@ -83,8 +86,10 @@ export class DownloadJobService {
       };
       let final: { type: string; data: DownloadCompleted | DownloadFailed | Record<string, unknown>; outcome: string };
       try {
+        // this job's cookies only, in a 0600 temp file removed in finally
+        if (cmd.cookies) cookies = await this.cookieFiles.write(cmd.request_id, cmd.cookies);
         const result = await this.downloader.download(
-          { requestId: cmd.request_id, url: cmd.url, options: cmd.options, workDir, maxBytes: this.config.maxFileBytes },
+          { requestId: cmd.request_id, url: cmd.url, options: cmd.options, workDir, maxBytes: this.config.maxFileBytes, cookiesFile: cookies?.path },
           { onProgress, onLog, signal: controller.signal },
         );
         const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), {
@@ -133,6 +138,7 @@ export class DownloadJobService {
       activeDownloads.dec();
       this.running.finish(cmd.request_id);
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+      await cookies?.dispose().catch(() => undefined);
     }
   }
 
