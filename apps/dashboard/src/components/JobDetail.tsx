@@ -208,7 +208,7 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
                         </td>
                         <td>{a.outcome}</td>
                         <td>{a.status_code ?? a.error ?? '–'}</td>
-                        <td>{a.duration_ms} ms</td>
+                        <td>{Math.round(a.duration_ms)} ms</td>
                         <td>{formatTime(a.attempted_at)}</td>
                       </tr>
                     ))}

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 interface Props {
   onKey: (key: string) => void;
@@ -8,6 +8,9 @@ interface Props {
 /** Asks for the API key once per browser tab; it stays in session storage, never in a URL. */
 export function KeyForm({ onKey, problem }: Props) {
   const [key, setKey] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  // the one thing to do here: put the cursor in the field (autofocus only works on page load)
+  useEffect(() => input.current?.focus(), []);
   return (
     <section class="card keyform" aria-labelledby="key-heading">
       <h2 id="key-heading">Enter your API key</h2>
@@ -25,7 +28,7 @@ export function KeyForm({ onKey, problem }: Props) {
       >
         <div class="field field--wide">
           <label for="api-key">API key</label>
-          <input id="api-key" type="password" autoComplete="off" spellcheck={false} required autoFocus value={key} onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)} />
+          <input ref={input} id="api-key" type="password" autoComplete="off" spellcheck={false} required value={key} onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)} />
         </div>
         <button type="submit" class="button button--primary">
           Continue

@@ -29,6 +29,7 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
   const [kind, setKind] = useState<'playlist' | 'channel'>('playlist');
   const [preview, setPreview] = useState<{ title: string | null; entries: ListingEntry[]; total: number | null } | null>(null);
   const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [maxDownloads, setMaxDownloads] = useState(1);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -78,6 +79,7 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
       const p = await api.preview(kind, url.trim());
       setPreview(p);
       setPicked(new Set(p.entries.map((x) => x.index)));
+      setMaxDownloads(Math.max(1, p.entries.length));
       return `${p.entries.length} item${p.entries.length === 1 ? '' : 's'} found${p.total && p.total > p.entries.length ? ` (of ${p.total})` : ''}.`;
     });
   };
@@ -87,11 +89,11 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
       if (!preview) throw new Error('preview first');
       const all = picked.size === preview.entries.length;
       const items = all ? undefined : [...picked].sort((a, b) => a - b).join(',');
-      if (picked.size === 0) throw new Error('pick at least one item');
-      const r = await api.downloadListing(kind, url.trim(), options, { items, maxDownloads: kind === 'channel' ? picked.size : undefined });
+      if (kind === 'playlist' && picked.size === 0) throw new Error('pick at least one item');
+      const r = await api.downloadListing(kind, url.trim(), options, kind === 'playlist' ? { items } : { maxDownloads });
       onCreatedIds(r.requestIds);
       setPreview(null);
-      return `Batch ${r.batchId} queued with ${r.requestIds.length || picked.size} downloads.`;
+      return `Batch ${r.batchId} queued with ${r.requestIds.length} downloads.`;
     });
   };
 
@@ -164,16 +166,35 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
               <ul class="preview__list">
                 {preview.entries.map((x) => (
                   <li key={x.index}>
-                    <label class="check">
-                      <input type="checkbox" checked={picked.has(x.index)} onChange={() => toggle(x.index)} />
-                      <span class="preview__idx">{x.index}.</span> {x.title} <span class="muted">{formatDuration(x.duration)}</span>
-                    </label>
+                    {kind === 'playlist' ? (
+                      <label class="check">
+                        <input type="checkbox" checked={picked.has(x.index)} onChange={() => toggle(x.index)} />
+                        <span class="preview__idx">{x.index}.</span> {x.title} <span class="muted">{formatDuration(x.duration)}</span>
+                      </label>
+                    ) : (
+                      <span>
+                        <span class="preview__idx">{x.index}.</span> {x.title} <span class="muted">{formatDuration(x.duration)}</span>
+                      </span>
+                    )}
                   </li>
                 ))}
               </ul>
+              {kind === 'channel' && (
+                <div class="field field--wide">
+                  <label for="listing-max">How many videos to download (in the order shown)</label>
+                  <input
+                    id="listing-max"
+                    type="number"
+                    min={1}
+                    max={1000}
+                    value={maxDownloads}
+                    onInput={(e) => setMaxDownloads(Math.max(1, Math.min(1000, Number((e.currentTarget as HTMLInputElement).value) || 1)))}
+                  />
+                </div>
+              )}
               <OptionsFields idPrefix="listing" value={options} onChange={setOptions} />
-              <button type="button" class="button button--primary" disabled={busy || picked.size === 0} onClick={downloadListing}>
-                Download {picked.size} item{picked.size === 1 ? '' : 's'}
+              <button type="button" class="button button--primary" disabled={busy || (kind === 'playlist' && picked.size === 0)} onClick={downloadListing}>
+                {kind === 'playlist' ? `Download ${picked.size} item${picked.size === 1 ? '' : 's'}` : `Download ${maxDownloads} video${maxDownloads === 1 ? '' : 's'}`}
               </button>
             </div>
           )}
