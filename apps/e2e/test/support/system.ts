@@ -110,7 +110,8 @@ export class TestSystem {
 
   async kill(name: AppName, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
     const app = this.apps.get(name);
-    if (!app || app.child.exitCode !== null) return app?.child.exitCode ?? null;
+    // a process killed by a signal has exitCode null and signalCode set: it is gone all the same
+    if (!app || app.child.exitCode !== null || app.child.signalCode !== null) return app?.child.exitCode ?? null;
     const exited = new Promise<number | null>((r) => app.child.once('exit', (code) => r(code)));
     app.child.kill(signal);
     const force = setTimeout(() => app.child.kill('SIGKILL'), 15_000);
