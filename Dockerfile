@@ -50,6 +50,8 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/dist/${APP} ./dist/${APP}
+# the gateway serves the web dashboard's built assets at /
+COPY --from=build /app/dist/dashboard ./dist/dashboard
 COPY deploy/docker/healthcheck.js ./healthcheck.js
 # ./data (SQLite fallback) and ./storage (media) are the defaults of SQLITE_PATH and STORAGE_DIR;
 # volumes mounted there inherit this ownership.
