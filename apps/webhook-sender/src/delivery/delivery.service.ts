@@ -109,7 +109,9 @@ export class DeliveryService {
     if (verdict.verdict === 'retry' && retry <= this.config.maxRetries) {
       const tier = chooseTier(retry, result.kind === 'response' ? result.retryAfterSec : null);
       const next: WebhookDelivery = { ...d, attempt: d.attempt + 1 };
-      await this.events.publish(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), next, d.request_id ?? d.event_id);
+      // parked under the tier's routing key, but still a webhook.deliver message when the tier hands it back
+      const env = this.events.envelope(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id);
+      await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), env);
       retriesTotal.inc({ tier: String(retryTierDelaySec(tier)) });
       await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
       log.warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
