@@ -61,7 +61,10 @@ export class BatchDispatcher {
         continue; // a child may have been dropped (deleted cookies): look again
       }
       if (plan.republish.length > 0) await this.publishAll(plan.republish);
-      if (plan.complete) await this.complete(batch, kids);
+      if (plan.complete) {
+        if (!(await this.batches.claimCompletion(batchId, batch.version, now.toISOString()))) continue;
+        await this.complete(batch, kids);
+      }
       return;
     }
     this.logger.warn({ batch_id: batchId }, 'batch still contended; the sweeper will look again');

@@ -13,6 +13,7 @@ const batch = (over: Partial<Batch> = {}): Batch => ({
   total: 4,
   version: 0,
   cancelled_at: null,
+  completing_at: null,
   completed_at: null,
   created_at: '2026-01-01T00:00:00.000Z',
   ...over,
@@ -44,6 +45,9 @@ describe('planBatch', () => {
     const p = planBatch(batch(), [child(0, 'completed', true), child(1, 'failed', true), child(2, 'cancelled')], now, 30_000);
     expect(p.complete).toBe(true);
     expect(planBatch(batch({ completed_at: T0 }), [child(0, 'completed', true)], now, 30_000).complete).toBe(false);
+    // another replica is publishing it: leave it, unless it has been too long
+    expect(planBatch(batch({ completing_at: T0 }), [child(0, 'completed', true)], now, 30_000).complete).toBe(false);
+    expect(planBatch(batch({ completing_at: T0 }), [child(0, 'completed', true)], now + 60_000, 30_000).complete).toBe(true);
   });
 
   it('cancels what has not started after a failure when stop_on_error is set, and after a cancel', () => {

@@ -33,6 +33,8 @@ export function planBatch(batch: Batch, children: ChildState[], nowMs: number, r
   plan.republish = children
     .filter((c) => c.claimed_at && !c.published_at && c.status === 'queued' && nowMs - Date.parse(c.claimed_at) >= republishAfterMs)
     .map((c) => c.request_id);
-  plan.complete = children.every((c) => isFinal(c.status));
+  // another replica is publishing batch.completed; take over only if it has been at it too long
+  const completing = batch.completing_at !== null && nowMs - Date.parse(batch.completing_at) < republishAfterMs;
+  plan.complete = !completing && children.every((c) => isFinal(c.status));
   return plan;
 }

@@ -16,11 +16,12 @@ export interface Batch {
   total: number;
   version: number;
   cancelled_at: string | null;
+  completing_at: string | null;
   completed_at: string | null;
   created_at: string;
 }
 
-export type NewBatch = Omit<Batch, 'version' | 'cancelled_at' | 'completed_at'>;
+export type NewBatch = Omit<Batch, 'version' | 'cancelled_at' | 'completing_at' | 'completed_at'>;
 
 /** One child as the release logic sees it: its place, release state and the job's status. */
 export interface ChildState {
@@ -43,6 +44,7 @@ function toBatch(r: BatchesTable): Batch {
     total: Number(r.total),
     version: Number(r.version),
     cancelled_at: r.cancelled_at,
+    completing_at: r.completing_at,
     completed_at: r.completed_at,
     created_at: r.created_at,
   };
@@ -57,7 +59,7 @@ export class BatchesRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('batches')
-        .values({ ...batch, stop_on_error: batch.stop_on_error ? 1 : 0, version: 0, cancelled_at: null, completed_at: null, updated_at: batch.created_at })
+        .values({ ...batch, stop_on_error: batch.stop_on_error ? 1 : 0, version: 0, cancelled_at: null, completing_at: null, completed_at: null, updated_at: batch.created_at })
         .execute();
       const jobs = new JobsRepository(trx);
       for (const [i, job] of children.entries()) {
@@ -112,6 +114,18 @@ export class BatchesRepository {
       }
       return true;
     });
+  }
+
+  /** Takes the publishing of batch.completed (same version rule as claim). */
+  async claimCompletion(batchId: string, version: number, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('batches')
+      .set({ version: version + 1, completing_at: at, updated_at: at })
+      .where('batch_id', '=', batchId)
+      .where('version', '=', version)
+      .where('completed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async markPublished(requestId: string, at: string): Promise<void> {

@@ -144,6 +144,12 @@ function buildMigrations(kind: StoreKind): Record<string, Migration> {
         .execute();
     },
   },
+  '0103_batch_completing': {
+    async up(db: Kysely<unknown>) {
+      // who is publishing batch.completed, since when (a replica that died meanwhile is taken over later)
+      await db.schema.alterTable('batches').addColumn('completing_at', 'varchar(32)').execute();
+    },
+  },
   };
 }
 

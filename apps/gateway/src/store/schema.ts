@@ -72,6 +72,8 @@ export interface BatchesTable {
   /** Bumped by every release, so replicas never release the same slot twice. */
   version: number;
   cancelled_at: string | null;
+  /** Set by the replica that publishes batch.completed (taken over if it never finishes). */
+  completing_at: string | null;
   /** Set once batch.completed is confirmed by the broker. */
   completed_at: string | null;
   created_at: string;
