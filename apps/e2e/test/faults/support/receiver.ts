@@ -25,6 +25,10 @@ export class Receiver {
   mode: ReceiverMode = 'ok';
   /** Answer this many next attempts with 503 (then back to `mode`). */
   failNext = 0;
+  /** Hold every answer this long (an in-flight delivery for shutdown tests). */
+  delayMs = 0;
+  /** Requests being answered right now. */
+  inFlight = 0;
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   port = 0;
@@ -59,7 +63,17 @@ export class Receiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.answer(req, res);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const sig = String(req.headers['x-webhook-signature'] ?? '');
     const want = 'sha256=' + createHmac('sha256', this.apiKey).update(body).digest('hex');
     const verified = sig.length === want.length && timingSafeEqual(Buffer.from(sig), Buffer.from(want));

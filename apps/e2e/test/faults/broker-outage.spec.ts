@@ -1,0 +1,76 @@
+import { statSync } from 'node:fs';
+import { MediaServer, makeClip, mediaRoot, serveMedia } from '@mda/testing';
+import { TestSystem } from '../support/system';
+import { AuditTap, blockVhost, unblockVhost } from './support/broker';
+import { jsonLines, statuses, submit, waitAllFinal } from './support/jobs';
+import { printLedger, settleLedger } from './support/ledger';
+import { Receiver } from './support/receiver';
+
+const OUTAGE_MS = 8_000;
+const FLOW_MS = 16_000;
+
+/**
+ * Fault 3: a broker outage while jobs and webhooks flow. The broker is shared with other test
+ * runs, so it is never stopped: this vhost alone is cut off (connection limit 0 and every
+ * connection closed), which the apps see exactly as a broker restart.
+ */
+describe('fault: broker outage while jobs and webhooks flow', () => {
+  let sys: TestSystem;
+  let receiver: Receiver;
+  let media: MediaServer;
+  let tap: AuditTap;
+  let clip: string;
+
+  beforeAll(async () => {
+    sys = await TestSystem.start({ env: { WEBHOOK_MAX_RETRIES: '6' } });
+    tap = await AuditTap.start(sys.vhost);
+    receiver = await Receiver.start(sys.apiKey);
+    clip = await makeClip({ seconds: 3, title: 'Outage Clip' });
+    media = await serveMedia(mediaRoot(), { bytesPerSecond: Math.ceil(statSync(clip).size / 2) });
+  }, 90_000);
+
+  afterAll(async () => {
+    await unblockVhost(sys.vhost).catch(() => undefined);
+    await receiver?.close();
+    await media?.close();
+    await sys?.stop();
+  }, 60_000);
+
+  it('brings every accepted job to a final state and delivers every event', async () => {
+    const accepted: string[] = [];
+    const refused: number[] = [];
+    const started = Date.now();
+    let outage: Promise<void> | undefined;
+    while (Date.now() - started < FLOW_MS) {
+      if (!outage && Date.now() - started > 4_000) {
+        outage = (async () => {
+          await blockVhost(sys.vhost);
+          await new Promise((r) => setTimeout(r, OUTAGE_MS));
+          await unblockVhost(sys.vhost);
+        })();
+      }
+      const r = await submit(sys, media.urlFor(clip), receiver.url);
+      if (r.id) accepted.push(r.id);
+      else refused.push(r.status);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await outage;
+    // the gateway answers 503 (and keeps nothing) when the broker cannot take a job
+    expect(refused.every((s) => s === 503)).toBe(true);
+    expect(accepted.length).toBeGreaterThan(5);
+
+    const final = await waitAllFinal(sys, accepted, 120_000);
+    const ledger = await settleLedger('3 broker outage 8 s', accepted, () => statuses(sys, accepted), () => tap.drain(), receiver.receipts, 90_000);
+    const phantoms = new Set(receiver.receipts.filter((r) => !accepted.includes(r.requestId)).map((r) => r.requestId));
+    const notPublished = ['downloader-worker', 'webhook-sender', 'gateway'].flatMap((n) => jsonLines(sys.logsOf(n as 'gateway'))).filter((l) => /not published/.test(l.msg ?? '')).length;
+    printLedger(ledger, { refused_503: refused.length, completed: [...final.values()].filter((s) => s === 'completed').length, phantom_jobs: phantoms.size, progress_unpublished: notPublished });
+    expect(ledger.lost).toBe(0);
+    expect([...final.values()].every((s) => s === 'completed')).toBe(true);
+    expect(receiver.receipts.every((r) => r.verified)).toBe(true);
+    // every app noticed and came back
+    for (const name of ['gateway', 'downloader-worker', 'webhook-sender'] as const) {
+      expect(sys.logsOf(name).some((l) => l.includes('lost RabbitMQ connection'))).toBe(true);
+      expect(sys.logsOf(name).filter((l) => l.includes('connected to RabbitMQ')).length).toBeGreaterThanOrEqual(2);
+    }
+  }, 240_000);
+});
