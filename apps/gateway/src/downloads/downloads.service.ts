@@ -6,7 +6,7 @@ import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { CookiesService } from '../cookies/cookies.service';
-import { JobsRepository } from '../store/jobs.repository';
+import { Job, JobsRepository } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { jobView } from './job-view';
 import { UrlPolicy } from './url-policy';
@@ -57,8 +57,26 @@ export class DownloadsService {
       });
     }
     this.logger.info({ request_id: requestId, event: 'download.requested' }, 'download queued');
-    const job = await this.jobs.find(requestId);
-    return job!;
+    // the row as just inserted: no read back on the accept path
+    const job: Job = {
+      request_id: requestId,
+      api_key_fp: who.fingerprint,
+      url,
+      status: 'queued',
+      options,
+      webhook_url: webhook_url ?? null,
+      batch_id: batchId,
+      progress: null,
+      file_info: null,
+      metadata: null,
+      error: null,
+      error_code: null,
+      created_at: createdAt,
+      started_at: null,
+      completed_at: null,
+      updated_at: createdAt,
+    };
+    return job;
   }
 
   /**
