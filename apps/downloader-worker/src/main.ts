@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ConfigError } from '@mda/config';
 import { AmqpConnection, AmqpTransport } from '@mda/messaging';
-import { collectProcessMetrics, createLogger, onShutdownSignal, startOpsServer } from '@mda/observability';
+import { collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
 import { SUBSCRIPTIONS } from '@mda/contracts';
 import { WorkerConfig, loadWorkerConfig } from './config/worker-config';
 import { RunningJobs } from './download/running-jobs';
@@ -21,6 +21,7 @@ async function main() {
     throw err;
   }
   const logger = createLogger('downloader-worker', config.logLevel);
+  logProcessWarnings(logger);
   collectProcessMetrics();
   const app = await NestFactory.create(WorkerModule.forRoot(config), new FastifyAdapter(), { logger: ['error', 'warn'] });
   const amqp = app.get(AmqpConnection);

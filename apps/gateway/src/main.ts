@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Kysely } from 'kysely';
 import { AmqpConnection, AmqpTransport } from '@mda/messaging';
 import { ConfigError } from '@mda/config';
-import { Logger, collectProcessMetrics, createLogger, onShutdownSignal } from '@mda/observability';
+import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
 import { ApiError } from './common/api-error';
 import { ErrorFilter, toErrorResponse } from './common/error.filter';
@@ -59,6 +59,7 @@ async function main() {
     throw err;
   }
   const logger = createLogger('gateway', config.logLevel);
+  logProcessWarnings(logger);
   collectProcessMetrics();
   const { app, transport } = await createGateway(config, logger);
   await app.listen(config.port, config.host);

@@ -4,7 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ConfigError } from '@mda/config';
 import { SUBSCRIPTIONS } from '@mda/contracts';
 import { AmqpConnection, AmqpTransport } from '@mda/messaging';
-import { collectProcessMetrics, createLogger, onShutdownSignal, startOpsServer } from '@mda/observability';
+import { collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
 import { SenderConfig, loadSenderConfig } from './config/sender-config';
 import { SenderModule } from './sender.module';
 
@@ -20,6 +20,7 @@ async function main() {
     throw err;
   }
   const logger = createLogger('webhook-sender', config.logLevel);
+  logProcessWarnings(logger);
   collectProcessMetrics();
   const app = await NestFactory.create(SenderModule.forRoot(config), new FastifyAdapter(), { logger: ['error', 'warn'] });
   const amqp = app.get(AmqpConnection);

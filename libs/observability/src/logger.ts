@@ -32,3 +32,12 @@ export function createLogger(service: string, level = process.env['LOG_LEVEL'] ?
     formatters: { level: (label) => ({ level: label }) },
   });
 }
+
+/**
+ * Node writes process warnings (deprecations, library warnings) to stderr as plain text; route
+ * them through the JSON logger instead, so every line an app prints is one JSON object.
+ */
+export function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error & { code?: string }) => logger.warn({ event: 'process.warning', warning: w.name, code: w.code }, w.message));
+}
