@@ -56,17 +56,18 @@ export class DeliveryService {
   }
 
   private async attempt(d: WebhookDelivery): Promise<HandlerOutcome> {
-    const log = this.logger.child({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id });
+    // built only when something is logged: a successful delivery logs at debug, and this is the hot path
+    const log = () => this.logger.child({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id });
     if (d.event === 'download.progress' && d.attempt > 1 && d.request_id && this.finals.isFinal(d.request_id)) {
       await this.record(d, 'dropped', { statusCode: null, error: 'stale progress: the job already finished', durationMs: 0, body: null, next: null });
-      log.info('stale progress retry dropped');
+      log().info('stale progress retry dropped');
       return 'ack';
     }
     const apiKey = this.keysByFp.get(d.key_fp);
     if (!apiKey) {
       await this.deadLetter(d, 'unknown_api_key');
       await this.record(d, 'dead', { statusCode: null, error: 'the API key that created the job is no longer configured', durationMs: 0, body: null, next: null });
-      log.error('no configured API key matches the delivery: dead-lettered');
+      log().error('no configured API key matches the delivery: dead-lettered');
       return 'ack';
     }
     const nowMs = this.clock.nowMs();
@@ -103,7 +104,7 @@ export class DeliveryService {
       if (FINAL_EVENTS.has(d.event) && d.request_id) this.finals.markFinal(d.request_id);
       latency.observe({ event: d.event }, Math.max(0, this.clock.nowMs() - Date.parse(d.created_at)) / 1000);
       await this.record(d, 'delivered', { statusCode, error, durationMs, body, next: null });
-      log.info({ status_code: statusCode, duration_ms: Math.round(durationMs) }, 'webhook delivered');
+      if (this.logger.isLevelEnabled('debug')) log().debug({ status_code: statusCode, duration_ms: Math.round(durationMs) }, 'webhook delivered');
       return 'ack';
     }
     if (verdict.verdict === 'retry' && retry <= this.config.maxRetries) {
@@ -114,13 +115,13 @@ export class DeliveryService {
       await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), env);
       retriesTotal.inc({ tier: String(retryTierDelaySec(tier)) });
       await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
-      log.warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
+      log().warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
       return 'ack';
     }
     const reason = verdict.verdict === 'retry' ? `retries_exhausted:${verdict.reason}` : verdict.reason;
     await this.deadLetter(d, reason);
     await this.record(d, 'dead', { statusCode, error: error ?? reason, durationMs, body, next: null });
-    log.warn({ status_code: statusCode, reason }, 'webhook delivery dead-lettered');
+    log().warn({ status_code: statusCode, reason }, 'webhook delivery dead-lettered');
     return 'ack';
   }
 

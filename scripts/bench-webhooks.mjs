@@ -1,0 +1,279 @@
+#!/usr/bin/env node
+// npm run bench:webhooks — webhook deliveries per second through the built webhook-sender on the
+// real broker (download event -> intake -> webhooks.deliver (quorum) -> signed POST -> attempt
+// recorded), against a keep-alive receiver on 127.0.0.1; then a bare undici client posting the
+// same signed bodies to the same receiver (the ceiling); then a paced run at half the measured
+// throughput for latency from publish to receipt.
+// Last line: RESULT deliveries_per_s=<n> ceiling_per_s=<n> ratio=<n> p50_ms=<n> p99_ms=<n>
+// (p50/p99 are from the half-throughput run.)
+// Env: BENCH_EVENTS (20000), BENCH_TIMEOUT_SEC (120), BENCH_PACED_SEC (10), BENCH_CONCURRENCY (64),
+//      AMQP_BASE (amqp://guest:guest@127.0.0.1:5672), RABBITMQ_MGMT_URL (http://127.0.0.1:15672).
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import amqplib from 'amqplib';
+import { Agent, request } from 'undici';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SENDER = join(ROOT, 'dist/webhook-sender/apps/webhook-sender/src/main.js');
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_SEC ?? 120) * 1000;
+const PACED_SEC = Number(process.env.BENCH_PACED_SEC ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const AMQP_BASE = process.env.AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
+const MGMT = process.env.RABBITMQ_MGMT_URL ?? 'http://127.0.0.1:15672';
+const MGMT_AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
+const API_KEY = 'bench-key-' + randomBytes(8).toString('hex');
+const KEY_FP = createHash('sha256').update(API_KEY).digest('hex').slice(0, 16);
+const EVENTS_PER_JOB = 4;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+
+const freePort = () =>
+  new Promise((r) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => r(port));
+    });
+  });
+
+async function mgmt(method, path) {
+  try {
+    return await fetch(`${MGMT}/api${path}`, { method, headers: { authorization: MGMT_AUTH } });
+  } catch {
+    return undefined;
+  }
+}
+
+async function createVhost() {
+  const name = `bench-webhooks-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const enc = encodeURIComponent(name);
+  const res = await mgmt('PUT', `/vhosts/${enc}`);
+  if (res?.ok) {
+    const body = JSON.stringify({ configure: '.*', write: '.*', read: '.*' });
+    const perm = await fetch(`${MGMT}/api/permissions/${enc}/guest`, { method: 'PUT', headers: { authorization: MGMT_AUTH, 'content-type': 'application/json' }, body });
+    if (!perm.ok) throw new Error(`cannot set permissions on ${name}`);
+  } else {
+    execFileSync('rabbitmqctl', ['-q', 'add_vhost', name]);
+    execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', name, 'guest', '.*', '.*', '.*']);
+  }
+  return {
+    url: `${AMQP_BASE}/${enc}`,
+    dispose: async () => {
+      if (!(await mgmt('DELETE', `/vhosts/${enc}`))) execFileSync('rabbitmqctl', ['-q', 'delete_vhost', name]);
+    },
+  };
+}
+
+/** Keep-alive receiver: answers 200 at once, notes when each webhook id arrived, keeps the signed requests. */
+async function startReceiver() {
+  const arrivals = new Map();
+  const samples = [];
+  let onArrival = () => undefined;
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const at = performance.now();
+      const id = req.headers['x-webhook-id'];
+      if (id && !arrivals.has(id)) arrivals.set(id, at);
+      if (samples.length < EVENTS && id) samples.push({ path: req.url, headers: { ...req.headers }, body: Buffer.concat(chunks) });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '15' });
+      res.end('{"status":"ok"}');
+      onArrival();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 31_000;
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    arrivals,
+    samples,
+    setOnArrival: (f) => (onArrival = f),
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+function envelopeFor(i, webhookUrl) {
+  const job = Math.floor(i / EVENTS_PER_JOB);
+  const step = i % EVENTS_PER_JOB;
+  const requestId = `req_bench${String(job).padStart(10, '0')}`;
+  const base = { request_id: requestId, url: `https://media.example/v/${job}.mp4`, webhook: { url: `${webhookUrl}/hook`, key_fp: KEY_FP } };
+  const now = new Date().toISOString();
+  const [type, data] =
+    step === 0
+      ? ['download.started', { ...base, started_at: now }]
+      : step === EVENTS_PER_JOB - 1
+        ? ['download.completed', { ...base, completed_at: now, file_info: { filename: 'v.mp4', filepath: `videos/v-${job}.mp4`, size_bytes: 1048576, download_url: `https://api.example/files/videos/v-${job}.mp4` }, metadata: { title: `Video ${job}`, uploader: 'Bench', duration: 60 } }]
+        : ['download.progress', { ...base, progress: { percent: step * 33.3, downloaded_bytes: step * 349525, total_bytes: 1048576, speed: 1048576, eta: 1 } }];
+  const id = `msg_${randomBytes(10).toString('hex')}`;
+  return { id, type, body: Buffer.from(JSON.stringify({ id, type, version: 1, occurred_at: now, correlation_id: requestId, data })) };
+}
+
+/** Publishes `count` events (pipelined, with confirms); `ratePerSec` paces them, 0 = as fast as possible. */
+async function publishEvents(ch, startIndex, count, webhookUrl, published, ratePerSec = 0) {
+  const started = performance.now();
+  const batch = 500;
+  for (let i = 0; i < count; i++) {
+    if (ratePerSec > 0) {
+      const due = started + (i * 1000) / ratePerSec;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+    }
+    const e = envelopeFor(startIndex + i, webhookUrl);
+    published.set(e.id, performance.now());
+    ch.publish('downloads.events', e.type, e.body, { persistent: true, contentType: 'application/json', messageId: e.id, type: e.type });
+    if ((i + 1) % batch === 0 && ratePerSec === 0) await ch.waitForConfirms();
+  }
+  await ch.waitForConfirms();
+}
+
+async function waitForArrivals(receiver, idMap, timeoutMs) {
+  const ids = [...idMap.keys()];
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    let missing = 0;
+    for (const id of ids) if (!receiver.arrivals.has(id)) missing++;
+    if (missing === 0) return 0;
+    await sleep(100);
+  }
+  let missing = 0;
+  for (const id of ids) if (!receiver.arrivals.has(id)) missing++;
+  return missing;
+}
+
+function latencies(published, receiver) {
+  const out = [];
+  for (const id of published.keys()) {
+    const at = receiver.arrivals.get(id);
+    if (at !== undefined) out.push(at - published.get(id));
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function ceiling(receiver, samples) {
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+  let next = 0;
+  let ok = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < samples.length) {
+        const s = samples[next++];
+        const { 'content-length': _l, host: _h, connection: _c, ...headers } = s.headers;
+        const res = await request(`${receiver.url}${s.path}`, { method: 'POST', headers, body: s.body, dispatcher: agent });
+        await res.body.dump();
+        if (res.statusCode === 200) ok++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await agent.close();
+  return { perSec: ok / seconds, ok, seconds };
+}
+
+async function main() {
+  if (!existsSync(SENDER)) {
+    console.error('webhook-sender is not built: run `npx nx run webhook-sender:build` (or npm run build) first');
+    process.exit(1);
+  }
+  const vhost = await createVhost();
+  const receiver = await startReceiver();
+  const metricsPort = await freePort();
+  const sender = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), SENDER], {
+    env: { PATH: process.env.PATH, AMQP_URL: vhost.url, API_KEY, ALLOW_PRIVATE_NETWORKS: 'true', HOST: '127.0.0.1', METRICS_PORT: String(metricsPort), WEBHOOK_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let senderOut = '';
+  let logLines = 0;
+  sender.stdout.on('data', (b) => {
+    const s = b.toString();
+    logLines += s.split('\n').length - 1;
+    if (senderOut.length < 100_000) senderOut += s;
+  });
+  const conn = await amqplib.connect(vhost.url);
+  const ch = await conn.createConfirmChannel();
+  try {
+    const deadline = performance.now() + 30_000;
+    while (!senderOut.includes('delivering webhooks')) {
+      if (sender.exitCode !== null) throw new Error(`webhook-sender exited: ${senderOut.slice(-2000)}`);
+      if (performance.now() > deadline) throw new Error('webhook-sender did not start consuming within 30 s');
+      await sleep(100);
+    }
+    console.log(`webhook-sender up (prefetch ${CONCURRENCY}); burst of ${EVENTS} events (${EVENTS / EVENTS_PER_JOB} jobs x ${EVENTS_PER_JOB}) on vhost ${decodeURIComponent(vhost.url.split('/').pop())}`);
+
+    // warm-up: connections, JIT, quorum queues
+    const warm = new Map();
+    await publishEvents(ch, 10_000_000, 200, receiver.url, warm);
+    await waitForArrivals(receiver, warm, 30_000);
+    receiver.samples.length = 0;
+
+    // 1. burst (queue depths sampled each second show where a backlog waits)
+    const depths = [];
+    const probe = await conn.createChannel();
+    const sampler = setInterval(() => {
+      void Promise.all(['webhook-sender.download-events', 'webhooks.deliver'].map((q) => probe.checkQueue(q).then((r) => r.messageCount)))
+        .then(([intake, deliver]) => depths.push(`${intake}/${deliver}`))
+        .catch(() => undefined);
+    }, 1000);
+    const published = new Map();
+    const t0 = performance.now();
+    await publishEvents(ch, 0, EVENTS, receiver.url, published);
+    const publishSec = (performance.now() - t0) / 1000;
+    const missing = await waitForArrivals(receiver, published, TIMEOUT_MS);
+    clearInterval(sampler);
+    console.log(`ready messages each second (intake queue/webhooks.deliver): ${depths.join(' ')}`);
+    const delivered = EVENTS - missing;
+    const last = Math.max(...[...published.keys()].map((id) => receiver.arrivals.get(id) ?? 0));
+    const burstSec = (last - t0) / 1000;
+    const perSec = delivered / burstSec;
+    const burstLat = latencies(published, receiver);
+    console.log(
+      `sender burst: ${delivered}/${EVENTS} delivered in ${round(burstSec, 2)} s (published in ${round(publishSec, 2)} s) = ${round(perSec)} deliveries/s; ` +
+        `latency under backlog p50 ${round(pct(burstLat, 50))} ms, p99 ${round(pct(burstLat, 99))} ms${missing ? `; ${missing} NOT delivered within ${TIMEOUT_MS / 1000} s` : ''}`,
+    );
+
+    // 2. ceiling: the same signed requests from a bare undici client, same receiver, same concurrency
+    const samples = receiver.samples.slice(0, EVENTS);
+    const c = await ceiling(receiver, samples);
+    console.log(`bare undici ceiling: ${c.ok} POSTs of the same signed bodies in ${round(c.seconds, 2)} s = ${round(c.perSec)} /s (${CONCURRENCY} in flight)`);
+
+    // 3. paced at half the measured throughput: latency from publish to receipt
+    const rate = Math.max(1, Math.floor(perSec / 2));
+    const pacedCount = Math.min(EVENTS, rate * PACED_SEC);
+    const paced = new Map();
+    await publishEvents(ch, 20_000_000, pacedCount, receiver.url, paced, rate);
+    const pacedMissing = await waitForArrivals(receiver, paced, TIMEOUT_MS);
+    const lat = latencies(paced, receiver);
+    const p50 = pct(lat, 50);
+    const p99 = pct(lat, 99);
+    console.log(`paced at ${rate}/s for ${PACED_SEC} s: ${pacedCount - pacedMissing}/${pacedCount} delivered; publish->receipt p50 ${round(p50)} ms, p90 ${round(pct(lat, 90))} ms, p99 ${round(p99)} ms, max ${round(lat[lat.length - 1])} ms`);
+    console.log(`sender wrote ${logLines} log lines`);
+    console.log(`goals: ratio >= 0.5 (${round(perSec / c.perSec, 2)}), p99 <= 50 ms at half throughput (${round(p99)})`);
+    console.log(`RESULT deliveries_per_s=${Math.round(perSec)} ceiling_per_s=${Math.round(c.perSec)} ratio=${round(perSec / c.perSec, 2)} p50_ms=${round(p50)} p99_ms=${round(p99)}`);
+  } finally {
+    await conn.close().catch(() => undefined);
+    if (sender.exitCode === null) {
+      const exited = new Promise((r) => sender.once('exit', r));
+      sender.kill('SIGTERM');
+      const force = setTimeout(() => sender.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(force);
+    }
+    await receiver.close();
+    await vhost.dispose().catch(() => undefined);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
