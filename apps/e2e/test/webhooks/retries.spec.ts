@@ -3,7 +3,7 @@ import { waitFor } from '@mda/testing';
 import { TestSystem } from '../support/system';
 import { DeadLetter, TestBroker, lifecycle, webhookTarget } from './support/broker';
 import { Hit, TestReceiver, endOf, gaps } from './support/receiver';
-import { verifyStandardWebhook, verifyWebhookSignature } from './support/verify';
+import { verifyStandardWebhook, verifyStandardWebhookPython, verifyWebhookSignature } from './support/verify';
 
 /**
  * The retry engine on the real broker: the sender and the gateway as built processes, a real
@@ -91,6 +91,8 @@ describe('webhook retries, outcomes and the delivery log', () => {
       expect(Math.abs(Number(headerOf(h, 'webhook-timestamp')) - Date.now() / 1000)).toBeLessThan(30);
       expect(verifyStandardWebhook(h, sys.apiKey)).toEqual(JSON.parse(h.body.toString('utf8')));
       expect(() => verifyStandardWebhook(h, otherKey)).toThrow();
+      expect(verifyStandardWebhookPython(h, sys.apiKey)).toBe(true);
+      expect(verifyStandardWebhookPython(h, otherKey)).toBe(false);
     }
     // a retry is signed for its own moment (replay protection), the body is not re-serialised
     expect(Number(headerOf(hits[2], 'webhook-timestamp'))).toBeGreaterThanOrEqual(Number(headerOf(hits[0], 'webhook-timestamp')) + 2);
