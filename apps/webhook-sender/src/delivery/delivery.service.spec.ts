@@ -1,0 +1,130 @@
+import { Clock, Envelope, WebhookAttempted, WebhookDelivery, apiKeyFingerprint } from '@mda/contracts';
+import { EventPublisher } from '@mda/messaging';
+import { createLogger } from '@mda/observability';
+import { loadSenderConfig } from '../config/sender-config';
+import { DeliveryService } from './delivery.service';
+import { FinalEvents } from './final-events';
+import { WebhookClient, WebhookNetworkError, WebhookResponse } from './ports/webhook-client';
+
+const KEY = 'unit-test-key-123';
+
+class FixedClock extends Clock {
+  now(): Date {
+    return new Date('2026-01-01T00:00:00.000Z');
+  }
+}
+
+class ScriptedClient extends WebhookClient {
+  readonly calls: Array<{ url: string; headers: Record<string, string>; body: string }> = [];
+  constructor(private readonly answers: Array<Partial<WebhookResponse> | WebhookNetworkError>) {
+    super();
+  }
+  async post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse> {
+    this.calls.push({ url, headers, body });
+    const a = this.answers.shift() ?? { statusCode: 200 };
+    if (a instanceof WebhookNetworkError) throw a;
+    return { statusCode: 200, headers: {}, body: '', durationMs: 3, ...a };
+  }
+}
+
+/** Records what would be published, by routing key. */
+class RecordingPublisher {
+  readonly published: Array<{ routingKey: string; type: string; data: unknown; headers?: Record<string, string | number> }> = [];
+  envelope<T>(type: string, data: T, correlationId: string): Envelope<T> {
+    return { id: 'msg_x', type, version: 1, occurred_at: '2026-01-01T00:00:00.000Z', correlation_id: correlationId, data };
+  }
+  async publish<T>(_exchange: string, routingKey: string, data: T, _c: string, opts?: { headers?: Record<string, string | number> }) {
+    this.published.push({ routingKey, type: routingKey, data, headers: opts?.headers });
+  }
+  async publishEnvelope(_exchange: string, routingKey: string, env: Envelope) {
+    this.published.push({ routingKey, type: env.type, data: env.data });
+  }
+  attempts(): WebhookAttempted[] {
+    return this.published.filter((p) => p.routingKey === 'webhook.attempted').map((p) => p.data as WebhookAttempted);
+  }
+}
+
+function delivery(over: Partial<WebhookDelivery> = {}): WebhookDelivery {
+  return {
+    event_id: 'msg_event',
+    event: 'download.completed',
+    request_id: 'req_abcdefabcdef',
+    batch_id: null,
+    url: 'https://hooks.example/x',
+    key_fp: apiKeyFingerprint(KEY),
+    body: '{"event":"download.completed"}',
+    attempt: 1,
+    created_at: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+function setup(answers: Array<Partial<WebhookResponse> | WebhookNetworkError>, env: Record<string, string> = {}) {
+  const client = new ScriptedClient(answers);
+  const events = new RecordingPublisher();
+  const finals = new FinalEvents();
+  const config = loadSenderConfig({ API_KEY: KEY, ...env });
+  const service = new DeliveryService(client, events as unknown as EventPublisher, finals, new FixedClock(), config, createLogger('test', 'silent'));
+  return { client, events, finals, service };
+}
+
+describe('DeliveryService', () => {
+  it('parks a retry in the next tier as a webhook.deliver message with attempt + 1', async () => {
+    const { service, events } = setup([{ statusCode: 500 }]);
+    expect(await service.deliver(delivery())).toBe('ack');
+    const retry = events.published.find((p) => p.routingKey === 'webhook.retry.1');
+    expect(retry).toMatchObject({ type: 'webhook.deliver', data: { attempt: 2, event_id: 'msg_event', body: '{"event":"download.completed"}' } });
+    expect(events.attempts()[0]).toMatchObject({ outcome: 'retrying', status_code: 500, next_retry_in_sec: 1, redelivery: 0 });
+  });
+
+  it('honours Retry-After on 429 and 503 but not on other statuses', async () => {
+    for (const [status, key] of [
+      [429, 'webhook.retry.3'],
+      [503, 'webhook.retry.3'],
+      [500, 'webhook.retry.1'],
+    ] as const) {
+      const { service, events } = setup([{ statusCode: status, headers: { 'retry-after': '3' } }]);
+      await service.deliver(delivery());
+      expect(events.published.map((p) => p.routingKey)).toContain(key);
+    }
+  });
+
+  it('dead-letters after WEBHOOK_MAX_RETRIES retries, with the reason', async () => {
+    const { service, events } = setup([{ statusCode: 502 }], { WEBHOOK_MAX_RETRIES: '2' });
+    await service.deliver(delivery({ attempt: 3 }));
+    const dead = events.published.find((p) => p.routingKey === 'webhook.dead');
+    expect(dead?.headers).toEqual({ 'x-dead-reason': 'retries_exhausted:http_502' });
+    expect(events.attempts()[0]).toMatchObject({ outcome: 'dead', attempt: 3, delivery: { body: '{"event":"download.completed"}' } });
+  });
+
+  it('a refused private address is permanent', async () => {
+    const { service, events } = setup([new WebhookNetworkError('forbidden_address', 'private', 0)]);
+    await service.deliver(delivery());
+    expect(events.published.find((p) => p.routingKey === 'webhook.dead')?.headers).toEqual({ 'x-dead-reason': 'forbidden_address' });
+  });
+
+  it('drops a progress retry once the job’s final event was delivered, without sending it', async () => {
+    const { service, events, client } = setup([{ statusCode: 200 }]);
+    await service.deliver(delivery({ event_id: 'msg_final' }));
+    await service.deliver(delivery({ event: 'download.progress', event_id: 'msg_progress', attempt: 2 }));
+    expect(client.calls).toHaveLength(1);
+    expect(events.attempts().map((a) => [a.event_id, a.outcome])).toEqual([
+      ['msg_final', 'delivered'],
+      ['msg_progress', 'dropped'],
+    ]);
+  });
+
+  it('numbers a redelivery’s attempts and keeps the same webhook id', async () => {
+    const { service, events, client } = setup([{ statusCode: 200 }]);
+    await service.deliver(delivery({ redelivery: true, redelivery_seq: 2 }));
+    expect(client.calls[0].headers['x-webhook-id']).toBe('msg_event');
+    expect(events.attempts()[0]).toMatchObject({ redelivery: 2, outcome: 'delivered' });
+  });
+
+  it('dead-letters a delivery whose API key is no longer configured', async () => {
+    const { service, events, client } = setup([]);
+    await service.deliver(delivery({ key_fp: apiKeyFingerprint('some-other-key') }));
+    expect(client.calls).toHaveLength(0);
+    expect(events.published.find((p) => p.routingKey === 'webhook.dead')?.headers).toEqual({ 'x-dead-reason': 'unknown_api_key' });
+  });
+});
