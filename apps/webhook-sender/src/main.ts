@@ -63,7 +63,6 @@ function prefetchFor(name: string, config: SenderConfig): number {
 }
 
 void main().catch((err) => {
-  // eslint-disable-next-line no-console
   console.error(err);
   process.exit(1);
 });
