@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// npm run bench:download: one large file served on 127.0.0.1, downloaded to disk by curl and
+// through the system (submit -> completed), alternating. Prints as its last line:
+// RESULT worker_mib_s=<n> curl_mib_s=<n> ratio=<n> worker_peak_rss_mib=<n>
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), AMQP base and management as in tests.
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MGMT = process.env.RABBITMQ_MGMT_URL ?? 'http://127.0.0.1:15672';
+const AMQP = process.env.TEST_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
+const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
+const API_KEY = 'bench-' + randomBytes(8).toString('hex');
+
+for (const app of ['gateway', 'downloader-worker']) {
+  if (!existsSync(join(ROOT, `dist/${app}/apps/${app}/src/main.js`))) {
+    console.error(`not built: ${app}. Run: npm run build`);
+    process.exit(1);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mda-bench-'));
+const children = [];
+let server;
+let vhost;
+
+async function cleanup() {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  server?.close();
+  if (vhost) await fetch(`${MGMT}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: { authorization: AUTH } }).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch((err) => {
+      if (err.fatal) throw err;
+      return undefined;
+    });
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+function freePort() {
+  return new Promise((r) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => r(port));
+    });
+  });
+}
+
+/** VmHWM of a process: its peak resident set, in MiB. */
+function peakRssMib(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main() {
+  // the source file: 1 MiB of random bytes repeated (written once, served with sendfile-like streaming)
+  const source = join(dir, 'big.bin');
+  const block = randomBytes(1 << 20);
+  const fd = openSync(source, 'w');
+  for (let i = 0; i < SIZE_MIB; i++) writeSync(fd, block);
+  closeSync(fd);
+  const size = statSync(source).size;
+  server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size });
+    createReadStream(source, { highWaterMark: 1 << 20 }).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const sourceUrl = `http://127.0.0.1:${server.address().port}/big.mp4`;
+
+  vhost = `bench-${Date.now().toString(36)}`;
+  const put = await fetch(`${MGMT}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'PUT', headers: { authorization: AUTH } });
+  if (!put.ok) throw new Error(`cannot create vhost (management API ${put.status})`);
+  await fetch(`${MGMT}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
+    method: 'PUT',
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? '/tmp',
+    API_KEY,
+    AMQP_URL: `${AMQP}/${encodeURIComponent(vhost)}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: base,
+    STORAGE_DIR: join(dir, 'storage'),
+    SQLITE_PATH: join(dir, 'jobs.sqlite'),
+    ALLOW_PRIVATE_NETWORKS: 'true',
+    MAX_FILE_SIZE_MB: String(SIZE_MIB * 2),
+    WORKER_CONCURRENCY: '1',
+    LOG_LEVEL: 'warn',
+  };
+  const start = (app, extra = {}) => {
+    const c = spawn(process.execPath, [join(ROOT, `dist/${app}/apps/${app}/src/main.js`)], { env: { ...env, ...extra }, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(c);
+    return c;
+  };
+  const metricsPort = await freePort();
+  start('gateway');
+  const worker = start('downloader-worker', { METRICS_PORT: String(metricsPort) });
+  await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, 30_000, 'gateway ready');
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).ok, 30_000, 'worker ready');
+  await sleep(1000); // consumers attach after readiness
+
+  const api = async (method, path, body) => {
+    const res = await fetch(`${base}${path}`, { method, headers: { 'x-api-key': API_KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body && JSON.stringify(body) });
+    return res.json();
+  };
+  const mib = size / 1048576;
+  const curlRates = [];
+  const workerRates = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const out = join(dir, 'curl.out');
+    let t = process.hrtime.bigint();
+    // async: the source server runs in this process and must keep serving
+    await promisify(execFile)('curl', ['-s', '-f', '-o', out, sourceUrl]);
+    const curlSec = Number(process.hrtime.bigint() - t) / 1e9;
+    rmSync(out, { force: true });
+    curlRates.push(mib / curlSec);
+
+    t = process.hrtime.bigint();
+    const { request_id: id } = await api('POST', '/api/v1/download', { url: sourceUrl });
+    const job = await waitFor(async () => {
+      const j = await api('GET', `/api/v1/download/${id}`);
+      if (j.status === 'failed') throw Object.assign(new Error(`download failed: ${j.error}`), { fatal: true });
+      return j.status === 'completed' ? j : undefined;
+    }, 600_000, 'download completed');
+    const workerSec = Number(process.hrtime.bigint() - t) / 1e9;
+    if (job.file_info.size_bytes !== size) throw new Error(`stored ${job.file_info.size_bytes} bytes, expected ${size}`);
+    rmSync(join(env.STORAGE_DIR, job.file_info.filepath), { force: true });
+    workerRates.push(mib / workerSec);
+    console.log(`round ${round}: curl ${curlSec.toFixed(2)} s (${(mib / curlSec).toFixed(0)} MiB/s), worker ${workerSec.toFixed(2)} s (${(mib / workerSec).toFixed(0)} MiB/s)`);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const w = median(workerRates);
+  const c = median(curlRates);
+  const rss = peakRssMib(worker.pid);
+  await cleanup();
+  console.log(`RESULT worker_mib_s=${w.toFixed(1)} curl_mib_s=${c.toFixed(1)} ratio=${(w / c).toFixed(3)} worker_peak_rss_mib=${rss.toFixed(1)}`);
+}
+
+main().catch(async (err) => {
+  console.error(err.message);
+  await cleanup();
+  process.exit(1);
+});
