@@ -63,7 +63,7 @@ describe('files', () => {
     expect(withKey.status).toBe(200);
     const none = await fetch(`${sys.baseUrl}${path()}`);
     expect(none.status).toBe(401);
-    expect((await none.json()).error.code).toBe('unauthorized');
+    expect(((await none.json()) as any).error.code).toBe('unauthorized');
     expect((await fetch(`${sys.baseUrl}${path()}`, { headers: { 'x-api-key': 'not-a-key-123' } })).status).toBe(401);
   });
 
@@ -72,7 +72,7 @@ describe('files', () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = await fetch(`${sys.baseUrl}${signed(fp, now - 5)}`);
     expect(expired.status).toBe(401);
-    expect((await expired.json()).error.message).toMatch(/expired/);
+    expect(((await expired.json()) as any).error.message).toMatch(/expired/);
     expect((await fetch(`${sys.baseUrl}${signed(fp, now + 600)}`)).status).toBe(200);
     const url = new URL(job.file_info.download_url);
     const sig = url.searchParams.get('signature')!;
