@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kysely } from 'kysely';
-import { AmqpConnection, AmqpTransport } from '@mda/messaging';
-import { ConfigError } from '@mda/config';
+import { AmqpConnection, AmqpTransport, loadConfigOrExit } from '@mda/messaging';
 import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
 import { ApiError } from './common/api-error';
@@ -47,17 +46,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger) {
 }
 
 async function main() {
-  const bootLogger = createLogger('gateway');
-  let config: GatewayConfig;
-  try {
-    config = loadGatewayConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      bootLogger.fatal(err.message);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('gateway', loadGatewayConfig);
   const logger = createLogger('gateway', config.logLevel);
   logProcessWarnings(logger);
   collectProcessMetrics();
@@ -77,7 +66,6 @@ async function main() {
 
 if (require.main === module) {
   void main().catch((err) => {
-    // eslint-disable-next-line no-console
     console.error(err);
     process.exit(1);
   });

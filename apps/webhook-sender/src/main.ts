@@ -1,55 +1,8 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ConfigError } from '@mda/config';
 import { SUBSCRIPTIONS } from '@mda/contracts';
-import { AmqpConnection, AmqpTransport } from '@mda/messaging';
-import { collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
+import { runConsumerApp } from '@mda/messaging';
 import { SenderConfig, loadSenderConfig } from './config/sender-config';
 import { SenderModule } from './sender.module';
-
-async function main() {
-  let config: SenderConfig;
-  try {
-    config = loadSenderConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      createLogger('webhook-sender').fatal(err.message);
-      process.exit(78);
-    }
-    throw err;
-  }
-  const logger = createLogger('webhook-sender', config.logLevel);
-  logProcessWarnings(logger);
-  collectProcessMetrics();
-  const app = await NestFactory.create(SenderModule.forRoot(config), new FastifyAdapter(), { logger: ['error', 'warn'] });
-  const amqp = app.get(AmqpConnection);
-  let draining = false;
-  const ops = await startOpsServer({
-    port: config.metricsPort,
-    host: config.host,
-    readiness: () => ({
-      ready: amqp.isConnected() && !draining,
-      checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, webhooks_enabled: config.enabled },
-    }),
-  });
-  const transport = new AmqpTransport(amqp, logger, { prefetchFor: (name) => prefetchFor(name, config) });
-  app.connectMicroservice({ strategy: transport });
-  await app.init();
-  onShutdownSignal(logger, {
-    drain: async () => {
-      draining = true;
-      await transport.stopAndDrain(Math.min(config.shutdownGraceSec, config.timeoutSec + 5) * 1000);
-    },
-    close: async () => {
-      await ops.close();
-      await app.close();
-    },
-  });
-  logger.info({ metrics_port: ops.port, enabled: config.enabled, max_retries: config.maxRetries, timeout_sec: config.timeoutSec }, 'webhook-sender starting');
-  await app.startAllMicroservices();
-  logger.info('delivering webhooks');
-}
 
 /**
  * The intake's only work per event is one confirmed publish to the quorum `webhooks.deliver`,
@@ -62,7 +15,18 @@ function prefetchFor(name: string, config: SenderConfig): number {
   return config.amqpPrefetch;
 }
 
-void main().catch((err) => {
+void runConsumerApp<SenderConfig>({
+  service: 'webhook-sender',
+  loadConfig: loadSenderConfig,
+  module: (config) => SenderModule.forRoot(config),
+  prefetchFor,
+  readinessChecks: ({ config }) => ({ webhooks_enabled: config.enabled }),
+  // an attempt in flight ends within its timeout; retries wait in the broker, not here
+  drain: ({ transport, config }) => transport.stopAndDrain(Math.min(config.shutdownGraceSec, config.timeoutSec + 5) * 1000).then(() => undefined),
+  startingFields: (config) => ({ enabled: config.enabled, max_retries: config.maxRetries, timeout_sec: config.timeoutSec }),
+  consumingMessage: 'delivering webhooks',
+}).catch((err) => {
+  // eslint-disable-next-line no-console
   console.error(err);
   process.exit(1);
 });

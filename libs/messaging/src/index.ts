@@ -4,3 +4,4 @@ export * from './consumer';
 export * from './amqp-transport';
 export * from './messaging.module';
 export * from './rpc-client';
+export * from './consumer-app';

@@ -61,7 +61,8 @@ describe('lifecycle: SIGTERM drains each app and exits 0', () => {
   let clip: string;
 
   beforeAll(async () => {
-    sys = await TestSystem.start({ env: { SHUTDOWN_GRACE_SEC: String(GRACE) } });
+    // the sender logs each successful delivery at debug level (info would flood at volume)
+    sys = await TestSystem.start({ env: { SHUTDOWN_GRACE_SEC: String(GRACE) }, appEnv: { 'webhook-sender': { LOG_LEVEL: 'debug' } } });
     receiver = await Receiver.start(sys.apiKey);
     clip = await makeClip({ seconds: 3, title: 'Lifecycle Clip' });
     media = await serveMedia(mediaRoot(), { bytesPerSecond: Math.ceil(statSync(clip).size / 3) });

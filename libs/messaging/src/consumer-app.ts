@@ -1,0 +1,79 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { CommonConfig, ConfigError } from '@mda/config';
+import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
+import { AmqpConnection } from './amqp-connection';
+import { AmqpTransport } from './amqp-transport';
+
+/** Loads the app's configuration; a bad value stops the process with a line naming the variable (exit 78). */
+export function loadConfigOrExit<C>(service: string, load: () => C): C {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      createLogger(service).fatal(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
+export interface ConsumerAppContext<C> {
+  app: INestApplication;
+  config: C;
+  logger: Logger;
+  transport: AmqpTransport;
+}
+
+export interface ConsumerAppOptions<C extends CommonConfig & { metricsPort: number; host: string }> {
+  service: string;
+  loadConfig: () => C;
+  module: (config: C) => DynamicModule;
+  prefetchFor: (subscription: string, config: C) => number;
+  /** Extra fields of /health/ready. */
+  readinessChecks: (ctx: Omit<ConsumerAppContext<C>, 'transport' | 'logger'>) => Record<string, string | boolean | number>;
+  /** After SIGTERM: stop taking work and let what is in flight finish (or hand it back). */
+  drain: (ctx: ConsumerAppContext<C>) => Promise<void>;
+  startingFields: (config: C) => Record<string, unknown>;
+  /** Logged once every consumer is attached. */
+  consumingMessage: string;
+}
+
+/**
+ * Boots an app that serves no API (worker, sender): Nest context with our AMQP transport, the
+ * ops port (health, metrics), and graceful shutdown. Readiness follows the broker connection.
+ */
+export async function runConsumerApp<C extends CommonConfig & { metricsPort: number; host: string }>(opts: ConsumerAppOptions<C>): Promise<void> {
+  const config = loadConfigOrExit(opts.service, opts.loadConfig);
+  const logger = createLogger(opts.service, config.logLevel);
+  logProcessWarnings(logger);
+  collectProcessMetrics();
+  const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: ['error', 'warn'] });
+  const amqp = app.get(AmqpConnection);
+  let draining = false;
+  const ops = await startOpsServer({
+    port: config.metricsPort,
+    host: config.host,
+    readiness: () => ({
+      ready: amqp.isConnected() && !draining,
+      checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, ...opts.readinessChecks({ app, config }) },
+    }),
+  });
+  const transport = new AmqpTransport(amqp, logger, { prefetchFor: (name) => opts.prefetchFor(name, config) });
+  app.connectMicroservice({ strategy: transport });
+  await app.init();
+  onShutdownSignal(logger, {
+    drain: async () => {
+      draining = true;
+      await opts.drain({ app, config, logger, transport });
+    },
+    close: async () => {
+      await ops.close();
+      await app.close();
+    },
+  });
+  logger.info({ metrics_port: ops.port, ...opts.startingFields(config) }, `${opts.service} starting`);
+  await app.startAllMicroservices();
+  logger.info(opts.consumingMessage);
+}
