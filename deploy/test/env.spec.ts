@@ -57,6 +57,8 @@ function variablesReadByTheApps(): string[] {
     for (const m of text.matchAll(/\benv,\s*'([A-Z][A-Z0-9_]*)'/g)) found.add(m[1]);
     for (const m of text.matchAll(/process\.env(?:\.|\[')([A-Z][A-Z0-9_]*)/g)) found.add(m[1]);
   }
+  // the operating system's own variables (PATH for finding tools) are not configuration
+  for (const system of ['PATH', 'HOME', 'TMPDIR']) found.delete(system);
   return [...found].sort();
 }
 
