@@ -69,6 +69,8 @@ describe('worker crash and shutdown', () => {
   }, 60_000);
 
   it('takes yt-dlp down with a SIGKILLed worker (no orphan process keeps writing)', async () => {
+    // the previous case ends with its worker stopped: this one needs a running worker of its own
+    if (sys.apps.get('downloader-worker')?.child.exitCode !== null) await sys.startApp('downloader-worker');
     await sys.waitReady();
     const id = await submit(sys, { url: media.urlFor(await makeHls(clip)) });
     const workDir = join(sys.storageDir, '.partial', id);
