@@ -9,4 +9,5 @@ module.exports = {
     '^@mda/(contracts|messaging|config|observability|net-guard|testing)$': '<rootDir>/../../libs/$1/src/index.ts',
   },
   testTimeout: 30000,
+  reporters: ['default', require('node:path').join(__dirname, 'tools/jest-summary-reporter.js')],
 };
