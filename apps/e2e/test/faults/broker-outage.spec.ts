@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
-import { MediaServer, makeClip, mediaRoot, serveMedia } from '@mda/testing';
+import { MediaServer } from '@mda/testing';
 import { TestSystem } from '../support/system';
+import { FaultRig, startFaultRig } from './support/rig';
 import { AuditTap, blockVhost, unblockVhost } from './support/broker';
 import { jsonLines, statuses, submit, waitAllFinal } from './support/jobs';
 import { printLedger, settleLedger } from './support/ledger';
@@ -21,20 +21,14 @@ describe('fault: broker outage while jobs and webhooks flow', () => {
   let tap: AuditTap;
   let clip: string;
 
+  let rig: FaultRig;
+
   beforeAll(async () => {
-    sys = await TestSystem.start({ env: { WEBHOOK_MAX_RETRIES: '6' } });
-    tap = await AuditTap.start(sys.vhost);
-    receiver = await Receiver.start(sys.apiKey);
-    clip = await makeClip({ seconds: 3, title: 'Outage Clip' });
-    media = await serveMedia(mediaRoot(), { bytesPerSecond: Math.ceil(statSync(clip).size / 2) });
+    rig = await startFaultRig({ env: { WEBHOOK_MAX_RETRIES: '6' }, clip: { seconds: 3, title: 'Outage Clip' }, downloadSeconds: 2 });
+    ({ sys, tap, receiver, media, clip } = rig);
   }, 90_000);
 
-  afterAll(async () => {
-    await unblockVhost(sys.vhost).catch(() => undefined);
-    await receiver?.close();
-    await media?.close();
-    await sys?.stop();
-  }, 60_000);
+  afterAll(() => rig?.stop(), 60_000);
 
   it('brings every accepted job to a final state and delivers every event', async () => {
     const accepted: string[] = [];

@@ -1,5 +1,6 @@
-import { MediaServer, makeClip, mediaRoot, serveMedia, waitFor } from '@mda/testing';
+import { MediaServer, waitFor } from '@mda/testing';
 import { TestSystem } from '../support/system';
+import { FaultRig, startFaultRig } from './support/rig';
 import { AuditTap } from './support/broker';
 import { statuses, submit, waitAllFinal } from './support/jobs';
 import { printLedger, settleLedger } from './support/ledger';
@@ -17,19 +18,14 @@ describe('fault: webhook receiver down for 20 s', () => {
   let tap: AuditTap;
   let clip: string;
 
+  let rig: FaultRig;
+
   beforeAll(async () => {
-    sys = await TestSystem.start({ env: { WEBHOOK_MAX_RETRIES: String(MAX_RETRIES) } });
-    tap = await AuditTap.start(sys.vhost);
-    receiver = await Receiver.start(sys.apiKey);
-    clip = await makeClip({ seconds: 2, title: 'Receiver Down Clip' });
-    media = await serveMedia(mediaRoot());
+    rig = await startFaultRig({ env: { WEBHOOK_MAX_RETRIES: String(MAX_RETRIES) }, clip: { seconds: 2, title: 'Receiver Down Clip' } });
+    ({ sys, tap, receiver, media, clip } = rig);
   }, 90_000);
 
-  afterAll(async () => {
-    await receiver?.close();
-    await media?.close();
-    await sys?.stop();
-  }, 60_000);
+  afterAll(() => rig?.stop(), 60_000);
 
   it('delivers everything within the retry budget once the receiver is back', async () => {
     await receiver.down();

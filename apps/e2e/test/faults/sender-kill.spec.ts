@@ -1,5 +1,6 @@
-import { MediaServer, makeClip, mediaRoot, serveMedia, waitFor } from '@mda/testing';
+import { MediaServer, waitFor } from '@mda/testing';
 import { TestSystem } from '../support/system';
+import { FaultRig, startFaultRig } from './support/rig';
 import { AuditTap } from './support/broker';
 import { statuses, submit, waitAllFinal } from './support/jobs';
 import { printLedger, settleLedger } from './support/ledger';
@@ -13,19 +14,14 @@ describe('fault: sender killed while deliveries wait in retry tiers', () => {
   let tap: AuditTap;
   let clip: string;
 
+  let rig: FaultRig;
+
   beforeAll(async () => {
-    sys = await TestSystem.start({ env: { WEBHOOK_MAX_RETRIES: '5' } });
-    tap = await AuditTap.start(sys.vhost);
-    receiver = await Receiver.start(sys.apiKey);
-    clip = await makeClip({ seconds: 2, title: 'Sender Kill Clip' });
-    media = await serveMedia(mediaRoot());
+    rig = await startFaultRig({ env: { WEBHOOK_MAX_RETRIES: '5' }, clip: { seconds: 2, title: 'Sender Kill Clip' } });
+    ({ sys, tap, receiver, media, clip } = rig);
   }, 90_000);
 
-  afterAll(async () => {
-    await receiver?.close();
-    await media?.close();
-    await sys?.stop();
-  }, 60_000);
+  afterAll(() => rig?.stop(), 60_000);
 
   it('delivers every event after the restart, none dead', async () => {
     receiver.mode = 'fail503';
