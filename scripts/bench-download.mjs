@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // npm run bench:download: one large file served on 127.0.0.1, downloaded to disk by curl and
-// through the system (submit -> completed), alternating. Prints as its last line:
+// through the system (submit -> completed) on the direct path and through yt-dlp, alternating.
+// Prints as its last line:
 // RESULT worker_mib_s=<n> curl_mib_s=<n> ratio=<n> worker_peak_rss_mib=<n>
-// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 3), AMQP base and management as in tests.
-import { execFile, spawn } from 'node:child_process';
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 5), AMQP base and management as in tests.
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MGMT = process.env.RABBITMQ_MGMT_URL ?? 'http://127.0.0.1:15672';
 const AMQP = process.env.TEST_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
 const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
@@ -69,15 +70,21 @@ function peakRssMib(pid) {
 }
 
 async function main() {
-  // the source file: 1 MiB of random bytes repeated (written once, served with sendfile-like streaming)
-  const source = join(dir, 'big.bin');
-  const block = randomBytes(1 << 20);
-  const fd = openSync(source, 'w');
-  for (let i = 0; i < SIZE_MIB; i++) writeSync(fd, block);
-  closeSync(fd);
+  // the source: a real H.264/AAC mp4 of about SIZE_MIB with its index first (+faststart, as web
+  // video is served): a 10 s lossless clip looped with stream copy, so making it takes seconds
+  const source = join(dir, 'big.mp4');
+  const clip = join(dir, 'clip.mp4');
+  const ffmpeg = (args) => promisify(execFile)('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 20 });
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-c:a', 'aac', '-metadata', 'title=Bench Clip', clip]);
+  const loops = Math.max(1, Math.round((SIZE_MIB * 1048576) / statSync(clip).size));
+  await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', source]);
+  rmSync(clip);
   const size = statSync(source).size;
+  // `?via=ytdlp` serves the same bytes as `binary/octet-stream` (as some S3 buckets do): not a media
+  // type, so the worker hands the URL to yt-dlp, whose generic extractor downloads it as a file
   server = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size });
+    const type = req.url.includes('via=ytdlp') ? 'binary/octet-stream' : 'video/mp4';
+    res.writeHead(200, { 'content-type': type, 'content-length': size });
     createReadStream(source, { highWaterMark: 1 << 20 }).pipe(res);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -125,35 +132,67 @@ async function main() {
     return res.json();
   };
   const mib = size / 1048576;
-  const curlRates = [];
-  const workerRates = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    const out = join(dir, 'curl.out');
-    let t = process.hrtime.bigint();
-    // async: the source server runs in this process and must keep serving
-    await promisify(execFile)('curl', ['-s', '-f', '-o', out, sourceUrl]);
-    const curlSec = Number(process.hrtime.bigint() - t) / 1e9;
-    rmSync(out, { force: true });
-    curlRates.push(mib / curlSec);
-
-    t = process.hrtime.bigint();
-    const { request_id: id } = await api('POST', '/api/v1/download', { url: sourceUrl });
+  const syncDisk = () => promisify(execFile)('sync');
+  /** Submit to completed, through the whole system; returns seconds. */
+  const throughWorker = async (url, round, label) => {
+    // each download starts with no dirty pages of the one before still being written back
+    await syncDisk();
+    const t = process.hrtime.bigint();
+    const { request_id: id } = await api('POST', '/api/v1/download', { url });
     const job = await waitFor(async () => {
       const j = await api('GET', `/api/v1/download/${id}`);
       if (j.status === 'failed') throw Object.assign(new Error(`download failed: ${j.error}`), { fatal: true });
       return j.status === 'completed' ? j : undefined;
     }, 600_000, 'download completed');
-    const workerSec = Number(process.hrtime.bigint() - t) / 1e9;
-    if (job.file_info.size_bytes !== size) throw new Error(`stored ${job.file_info.size_bytes} bytes, expected ${size}`);
+    const sec = Number(process.hrtime.bigint() - t) / 1e9;
+    if (job.file_info.size_bytes !== size) throw new Error(`${label}: stored ${job.file_info.size_bytes} bytes, expected ${size}`);
+    if (!(job.metadata?.duration > 0)) throw new Error(`${label}: no duration in the metadata: ${JSON.stringify(job.metadata)}`);
+    if (round === 1) console.log(`${label}: ${mib.toFixed(0)} MiB mp4, ${job.metadata.duration} s, ${job.metadata.width}x${job.metadata.height}, extractor ${job.metadata.extractor}`);
     rmSync(join(env.STORAGE_DIR, job.file_info.filepath), { force: true });
+    return sec;
+  };
+  // the worker and its children (yt-dlp, ffprobe): resident set summed, sampled every 50 ms
+  let treePeakMib = 0;
+  const treeSampler = setInterval(() => {
+    try {
+      const pids = [worker.pid, ...execFileSync('pgrep', ['-P', String(worker.pid)]).toString().split('\n').filter(Boolean).map(Number)];
+      let kb = 0;
+      for (const pid of pids) kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      treePeakMib = Math.max(treePeakMib, kb / 1024);
+    } catch {
+      /* no children right now */
+    }
+  }, 50);
+  const curlRates = [];
+  const workerRates = [];
+  const ytdlpRates = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const out = join(dir, 'curl.out');
+    await syncDisk();
+    const t = process.hrtime.bigint();
+    // async: the source server runs in this process and must keep serving
+    await promisify(execFile)('curl', ['-s', '-f', '-o', out, sourceUrl]);
+    const curlSec = Number(process.hrtime.bigint() - t) / 1e9;
+    rmSync(out, { force: true });
+    curlRates.push(mib / curlSec);
+    const workerSec = await throughWorker(sourceUrl, round, 'direct path');
     workerRates.push(mib / workerSec);
-    console.log(`round ${round}: curl ${curlSec.toFixed(2)} s (${(mib / curlSec).toFixed(0)} MiB/s), worker ${workerSec.toFixed(2)} s (${(mib / workerSec).toFixed(0)} MiB/s)`);
+    const ytdlpSec = await throughWorker(`${sourceUrl}?via=ytdlp`, round, 'yt-dlp path');
+    ytdlpRates.push(mib / ytdlpSec);
+    console.log(
+      `round ${round}: curl ${curlSec.toFixed(2)} s (${(mib / curlSec).toFixed(0)} MiB/s), worker direct ${workerSec.toFixed(2)} s (${(mib / workerSec).toFixed(0)} MiB/s), ` +
+        `worker via yt-dlp ${ytdlpSec.toFixed(2)} s (${(mib / ytdlpSec).toFixed(0)} MiB/s)`,
+    );
   }
+  clearInterval(treeSampler);
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const w = median(workerRates);
+  const y = median(ytdlpRates);
   const c = median(curlRates);
   const rss = peakRssMib(worker.pid);
   await cleanup();
+  console.log(`yt-dlp path: worker_mib_s=${y.toFixed(1)} ratio=${(y / c).toFixed(3)} (goal >= 0.8); worker + children peak RSS ${treePeakMib.toFixed(1)} MiB`);
+  console.log(`goals: direct ratio >= 0.9 (${(w / c).toFixed(3)}), worker peak RSS < 200 MiB (${rss.toFixed(1)})`);
   console.log(`RESULT worker_mib_s=${w.toFixed(1)} curl_mib_s=${c.toFixed(1)} ratio=${(w / c).toFixed(3)} worker_peak_rss_mib=${rss.toFixed(1)}`);
 }
 

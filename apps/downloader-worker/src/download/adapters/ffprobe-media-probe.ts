@@ -13,10 +13,10 @@ export class FfprobeMediaProbe extends MediaProbe {
   async probe(path: string): Promise<ProbeResult> {
     const { stdout } = await run(
       this.ffprobePath,
-      ['-v', 'error', '-show_entries', 'format=duration:format_tags=title:stream=width,height', '-of', 'json', path],
+      ['-v', 'error', '-show_entries', 'format=format_name,duration:format_tags=title:stream=width,height', '-of', 'json', path],
       { timeout: 15_000, maxBuffer: 1 << 20 },
     );
-    const j = JSON.parse(stdout) as { format?: { duration?: string; tags?: { title?: string } }; streams?: Array<{ width?: number; height?: number }> };
+    const j = JSON.parse(stdout) as { format?: { format_name?: string; duration?: string; tags?: { title?: string } }; streams?: Array<{ width?: number; height?: number }> };
     const video = j.streams?.find((s) => s.width && s.height);
     const duration = j.format?.duration ? Number(j.format.duration) : NaN;
     return {
@@ -24,6 +24,8 @@ export class FfprobeMediaProbe extends MediaProbe {
       duration: Number.isFinite(duration) ? Math.round(duration * 1000) / 1000 : null,
       width: video?.width ?? null,
       height: video?.height ?? null,
+      // the mov demuxer fails without a moov box, so a duration from it comes from the index
+      indexed: /(^|,)mov(,|$)/.test(j.format?.format_name ?? '') && Number.isFinite(duration),
     };
   }
 }

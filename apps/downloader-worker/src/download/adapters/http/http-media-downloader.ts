@@ -1,10 +1,14 @@
-import { createWriteStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { writeSync } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { basename, extname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { GuardedHttpClient, NetError } from '@mda/net-guard';
 import { DownloadError, DownloadHooks, DownloadJob, DownloadResult, MediaDownloader } from '../../ports/media-downloader';
-import { MediaProbe } from '../../ports/media-probe';
+import { MediaProbe, ProbeResult } from '../../ports/media-probe';
+
+/** Bytes on disk before the head of a file is probed while the rest downloads. */
+export const HEAD_PROBE_BYTES = 8 << 20;
 
 const MIME_EXT: Record<string, string> = {
   'video/mp4': 'mp4',
@@ -42,6 +46,7 @@ export class HttpMediaDownloader extends MediaDownloader {
     private readonly http: GuardedHttpClient,
     private readonly probe: MediaProbe,
     private readonly nowMs: () => number = Date.now,
+    private readonly headProbeBytes = HEAD_PROBE_BYTES,
   ) {
     super();
   }
@@ -71,15 +76,14 @@ export class HttpMediaDownloader extends MediaDownloader {
     const tempPath = join(job.workDir, `download.${ext}.part`);
     const started = this.nowMs();
     let downloaded = 0;
-    // bytes are counted by a listener on the source rather than a Transform stage in the pipe:
-    // one stage less measured about a quarter more throughput to disk on loopback
     const body = res.body;
-    body.on('data', (chunk: Buffer) => {
+    // a file that starts with its index (a "faststart" mp4, most web video) is probed while the
+    // rest arrives, so the probe is off the critical path; any other file is probed when complete
+    let headProbe: Promise<ProbeResult | undefined> | undefined;
+    const onChunk = (chunk: Buffer) => {
+      if (!headProbe && downloaded >= this.headProbeBytes) headProbe = this.probe.probe(tempPath).catch(() => undefined);
       downloaded += chunk.length;
-      if (downloaded > job.maxBytes) {
-        body.destroy(new DownloadError('too_large', `File is larger than the limit (${mib(job.maxBytes)})`));
-        return;
-      }
+      if (downloaded > job.maxBytes) throw new DownloadError('too_large', `File is larger than the limit (${mib(job.maxBytes)})`);
       const elapsed = Math.max((this.nowMs() - started) / 1000, 0.001);
       const speed = downloaded / elapsed;
       hooks.onProgress({
@@ -89,15 +93,16 @@ export class HttpMediaDownloader extends MediaDownloader {
         speed: Math.round(speed),
         eta: total ? Math.max(0, Math.round((total - downloaded) / speed)) : null,
       });
-    });
+    };
     try {
-      await pipeline(body, createWriteStream(tempPath, { highWaterMark: 1 << 20 }), { signal: hooks.signal });
+      await writeBodyToFile(body, tempPath, onChunk, hooks.signal);
     } catch (err) {
       await unlink(tempPath).catch(() => undefined);
       throw toDownloadError(err, hooks.signal);
     }
     hooks.onProgress({ percent: 100, downloaded_bytes: downloaded, total_bytes: downloaded, speed: null, eta: 0 });
-    const probed = await this.probe.probe(tempPath).catch(() => undefined);
+    const head = await headProbe;
+    const probed = head?.indexed ? head : await this.probe.probe(tempPath).catch(() => undefined);
     const title = probed?.title ?? decodeURIComponent(basename(res.url.pathname, extname(res.url.pathname))) ?? null;
     return {
       tempPath,
@@ -115,6 +120,34 @@ export class HttpMediaDownloader extends MediaDownloader {
         ext,
       },
     };
+  }
+}
+
+/**
+ * Writes a response body to a new file as its chunks arrive, with a synchronous write per chunk
+ * (about 64 KiB into the page cache, tens of microseconds; the longest measured 4 ms). On 2 cores
+ * this ran at 0.7–1.2x curl's speed where a pipeline into fs.createWriteStream, one thread-pool
+ * round trip per chunk, ran at 0.45–0.6x. `onChunk` sees each chunk before it is written and
+ * may throw to stop the download (the size limit).
+ */
+export async function writeBodyToFile(body: Readable, path: string, onChunk: (chunk: Buffer) => void, signal: AbortSignal): Promise<void> {
+  const file = await open(path, 'w');
+  const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  try {
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    body.on('data', (chunk: Buffer) => {
+      try {
+        onChunk(chunk);
+        for (let off = 0; off < chunk.length; ) off += writeSync(file.fd, chunk, off, chunk.length - off);
+      } catch (err) {
+        body.destroy(err as Error);
+      }
+    });
+    await finished(body);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await file.close();
   }
 }
 
