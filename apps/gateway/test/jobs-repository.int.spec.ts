@@ -49,6 +49,34 @@ describe.each(['sqlite', 'postgres'] as const)('JobsRepository on %s', (kind) =>
     expect(await repo.find('req_aaaaaaaaaaaa', 'someoneelse00000')).toBeUndefined();
   });
 
+  it('groups the inserts of one moment into one statement, and each caller resolves once its row is stored', async () => {
+    const insertInto = jest.spyOn(db, 'insertInto');
+    try {
+      const ids = Array.from({ length: 150 }, (_, i) => `req_grouped${String(i).padStart(4, '0')}`);
+      await Promise.all(ids.map((id) => repo.insertGrouped(newJob(id, 'ownergroupowner1', '2026-01-02T00:00:00.000Z'))));
+      // 150 rows in groups of at most MAX_GROUPED_ROWS (100)
+      expect(insertInto).toHaveBeenCalledTimes(2);
+      const stored = await repo.list({ ownerFp: 'ownergroupowner1', limit: 100 });
+      expect(stored).toHaveLength(100);
+      for (const id of ids) expect(await repo.find(id, 'ownergroupowner1')).toMatchObject({ status: 'queued', options: { quality: 'best' } });
+    } finally {
+      insertInto.mockRestore();
+    }
+  });
+
+  it('fails only the caller of a bad row when a group cannot be stored as a whole', async () => {
+    await repo.insert(newJob('req_groupdupe0001', 'ownergroupowner2', '2026-01-03T00:00:00.000Z'));
+    const fresh = ['req_groupfresh001', 'req_groupfresh002', 'req_groupfresh003'];
+    const results = await Promise.allSettled([
+      ...fresh.map((id) => repo.insertGrouped(newJob(id, 'ownergroupowner2', '2026-01-03T00:00:01.000Z'))),
+      repo.insertGrouped(newJob('req_groupdupe0001', 'ownergroupowner2', '2026-01-03T00:00:01.000Z')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    for (const id of fresh) expect(await repo.find(id)).toMatchObject({ created_at: '2026-01-03T00:00:01.000Z' });
+    // the existing row is untouched
+    expect(await repo.find('req_groupdupe0001')).toMatchObject({ created_at: '2026-01-03T00:00:00.000Z' });
+  });
+
   it('moves through running and completed, and never leaves a final state', async () => {
     const id = 'req_bbbbbbbbbbbb';
     await repo.insert(newJob(id, 'owner1owner1own1', '2026-01-01T00:00:01.000Z'));

@@ -38,7 +38,7 @@ export class DownloadsService {
     // the caller's own cookies only (400 malformed id, 404 unknown); sealed for this request id alone
     await this.cookies.assertUsable(options.cookies_id, who);
     const cookies = await this.cookies.sealForJob(options.cookies_id, who.fingerprint, requestId);
-    await this.jobs.insert({ request_id: requestId, api_key_fp: who.fingerprint, url, options, webhook_url: webhook_url ?? null, batch_id: batchId, created_at: createdAt });
+    await this.jobs.insertGrouped({ request_id: requestId, api_key_fp: who.fingerprint, url, options, webhook_url: webhook_url ?? null, batch_id: batchId, created_at: createdAt });
     const command: DownloadRequested = {
       request_id: requestId,
       url,

@@ -60,27 +60,73 @@ function toJob(r: JobsTable): Job {
   };
 }
 
+/** Rows one grouped insert writes at most (16 columns each: far below both databases' parameter limits). */
+export const MAX_GROUPED_ROWS = 100;
+
+function newJobRow(job: NewJob): JobsTable {
+  return {
+    ...job,
+    options: JSON.stringify(job.options),
+    status: 'queued',
+    progress: null,
+    file_info: null,
+    metadata: null,
+    error: null,
+    error_code: null,
+    started_at: null,
+    completed_at: null,
+    updated_at: job.created_at,
+  };
+}
+
+interface PendingInsert {
+  row: JobsTable;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /** The gateway's read model of jobs. Transitions never leave a final state. */
 export class JobsRepository {
+  private pending: PendingInsert[] = [];
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(job: NewJob): Promise<void> {
-    await this.db
-      .insertInto('jobs')
-      .values({
-        ...job,
-        options: JSON.stringify(job.options),
-        status: 'queued',
-        progress: null,
-        file_info: null,
-        metadata: null,
-        error: null,
-        error_code: null,
-        started_at: null,
-        completed_at: null,
-        updated_at: job.created_at,
-      })
-      .execute();
+    await this.db.insertInto('jobs').values(newJobRow(job)).execute();
+  }
+
+  /**
+   * Inserts a job together with the others submitted in the same turn of the event loop: one
+   * multi-row statement, one transaction (group commit). Each caller still resolves only once
+   * its row is stored; if the statement fails, the rows are retried one by one so that only the
+   * caller of a bad row sees an error. Not for use inside a transaction.
+   */
+  insertGrouped(job: NewJob): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ row: newJobRow(job), resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flushGrouped());
+    });
+  }
+
+  private async flushGrouped(): Promise<void> {
+    const all = this.pending;
+    this.pending = [];
+    for (let i = 0; i < all.length; i += MAX_GROUPED_ROWS) {
+      const group = all.slice(i, i + MAX_GROUPED_ROWS);
+      try {
+        await this.db.insertInto('jobs').values(group.map((p) => p.row)).execute();
+        for (const p of group) p.resolve();
+      } catch (err) {
+        if (group.length === 1) {
+          group[0].reject(err);
+          continue;
+        }
+        // the statement stored nothing: one row at a time, so one bad row fails only its caller
+        for (const p of group) {
+          await this.db.insertInto('jobs').values(p.row).execute().then(p.resolve, p.reject);
+        }
+      }
+    }
   }
 
   async remove(requestId: string): Promise<void> {
