@@ -77,39 +77,39 @@ describe('HttpMediaDownloader (direct files)', () => {
     const size = (await stat(faststart)).size;
     const { result, probe, progress } = await download(slow.urlFor(faststart));
     expect(result).toBeDefined();
-    expect(await sha(result!.tempPath)).toBe(await sha(faststart));
+    expect(await sha(result?.tempPath ?? '')).toBe(await sha(faststart));
     // one probe only, made while the file was still arriving
     expect(probe.sizesAtProbe).toHaveLength(1);
     expect(probe.sizesAtProbe[0]).toBeGreaterThanOrEqual(64 * 1024);
     expect(probe.sizesAtProbe[0]).toBeLessThan(size);
-    expect(result!.metadata).toMatchObject({ title: 'Head Probe', width: 640, height: 360, extractor: 'direct', ext: 'mp4' });
-    expect(result!.metadata.duration).toBeCloseTo(4, 1);
+    expect(result?.metadata).toMatchObject({ title: 'Head Probe', width: 640, height: 360, extractor: 'direct', ext: 'mp4' });
+    expect(result?.metadata.duration).toBeCloseTo(4, 1);
     expect(progress.at(-1)).toMatchObject({ percent: 100, downloaded_bytes: size });
   });
 
   it('probes the whole file again when the index comes last (the head says nothing reliable)', async () => {
     const size = (await stat(moovAtEnd)).size;
     const { result, probe } = await download(slow.urlFor(moovAtEnd));
-    expect(await sha(result!.tempPath)).toBe(await sha(moovAtEnd));
+    expect(await sha(result?.tempPath ?? '')).toBe(await sha(moovAtEnd));
     expect(probe.sizesAtProbe).toHaveLength(2);
     expect(probe.sizesAtProbe[0]).toBeLessThan(size);
     expect(probe.sizesAtProbe[1]).toBe(size);
-    expect(result!.metadata.duration).toBeCloseTo(4, 1);
-    expect(result!.metadata).toMatchObject({ title: 'Head Probe', width: 640, height: 360 });
+    expect(result?.metadata.duration).toBeCloseTo(4, 1);
+    expect(result?.metadata).toMatchObject({ title: 'Head Probe', width: 640, height: 360 });
   });
 
   it('probes once, at the end, a file smaller than the head threshold', async () => {
     const size = (await stat(faststart)).size;
     const { result, probe } = await download(served.urlFor(faststart), { headProbeBytes: size + 1 });
     expect(probe.sizesAtProbe).toEqual([size]);
-    expect(result!.metadata.duration).toBeCloseTo(4, 1);
+    expect(result?.metadata.duration).toBeCloseTo(4, 1);
   });
 
   it('stops at the size limit while bytes arrive (no Content-Length) and leaves no partial file', async () => {
     const { result, error, workDir } = await download(chunked.urlFor(faststart), { maxBytes: 100_000 });
     expect(result).toBeUndefined();
     expect(error).toBeInstanceOf(DownloadError);
-    expect(error!.code).toBe('too_large');
+    expect(error?.code).toBe('too_large');
     expect(await readdir(workDir)).toEqual([]);
   });
 
