@@ -1,6 +1,7 @@
 import { Clock, Envelope, WebhookAttempted, WebhookDelivery, apiKeyFingerprint } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
+import { waitFor } from '@mda/testing';
 import { loadSenderConfig } from '../config/sender-config';
 import { DeliveryService } from './delivery.service';
 import { FinalEvents } from './final-events';
@@ -127,4 +128,31 @@ describe('DeliveryService', () => {
     expect(client.calls).toHaveLength(0);
     expect(events.published.find((p) => p.routingKey === 'webhook.dead')?.headers).toEqual({ 'x-dead-reason': 'unknown_api_key' });
   });
+
+  it("posts a job's events in order, and the next one does not wait for the broker to confirm the last one's record", async () => {
+    const { service, events, client } = setup([]);
+    // the broker sits on every confirm until released
+    const held: Array<() => void> = [];
+    const publish = events.publish.bind(events);
+    events.publish = (...args: Parameters<RecordingPublisher['publish']>) =>
+      new Promise<void>((resolve) => held.push(() => void publish(...args).then(resolve)));
+    const started = service.deliver(delivery({ event_id: 'msg_1', event: 'download.started' }));
+    const progress = service.deliver(delivery({ event_id: 'msg_2', event: 'download.progress' }));
+    const completed = service.deliver(delivery({ event_id: 'msg_3', event: 'download.completed' }));
+    await waitFor(() => client.calls.length === 3, { timeoutMs: 2000, intervalMs: 1, what: 'three POSTs' });
+    expect(client.calls.map((c) => c.headers['x-webhook-id'])).toEqual(['msg_1', 'msg_2', 'msg_3']);
+    // none acked yet: each ack waits for its own record's confirm
+    let settled = 0;
+    for (const p of [started, progress, completed]) void p.then(() => settled++);
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(0);
+    held.splice(0).forEach((release) => release());
+    expect(await Promise.all([started, progress, completed])).toEqual(['ack', 'ack', 'ack']);
+    expect(events.attempts().map((a) => [a.event_id, a.outcome])).toEqual([
+      ['msg_1', 'delivered'],
+      ['msg_2', 'delivered'],
+      ['msg_3', 'delivered'],
+    ]);
+  });
 });
+

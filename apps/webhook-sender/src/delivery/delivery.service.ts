@@ -50,25 +50,36 @@ export class DeliveryService {
     this.keysByFp = new Map(config.apiKeys.map((k) => [apiKeyFingerprint(k), k]));
   }
 
-  /** One job's deliveries are attempted in the order they arrived; other jobs' run alongside. */
-  deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
-    return this.lanes.run(d.request_id, () => this.attempt(d));
+  /**
+   * One job's deliveries are attempted in the order they arrived; other jobs' run alongside. The
+   * lane holds a job's next event only until this one's request is answered: publishing what
+   * follows (the attempt record, a retry, a dead letter) and the ack happen outside it, so a
+   * broker confirm never delays the job's next POST.
+   */
+  async deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
+    const settle = await this.lanes.run(d.request_id, () => this.attempt(d));
+    return settle();
   }
 
-  private async attempt(d: WebhookDelivery): Promise<HandlerOutcome> {
+  /** Makes the attempt; resolves with what remains to do once it is answered. */
+  private async attempt(d: WebhookDelivery): Promise<() => Promise<HandlerOutcome>> {
     // built only when something is logged: a successful delivery logs at debug, and this is the hot path
     const log = () => this.logger.child({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id });
     if (d.event === 'download.progress' && d.attempt > 1 && d.request_id && this.finals.isFinal(d.request_id)) {
-      await this.record(d, 'dropped', { statusCode: null, error: 'stale progress: the job already finished', durationMs: 0, body: null, next: null });
-      log().info('stale progress retry dropped');
-      return 'ack';
+      return async () => {
+        await this.record(d, 'dropped', { statusCode: null, error: 'stale progress: the job already finished', durationMs: 0, body: null, next: null });
+        log().info('stale progress retry dropped');
+        return 'ack';
+      };
     }
     const apiKey = this.keysByFp.get(d.key_fp);
     if (!apiKey) {
-      await this.deadLetter(d, 'unknown_api_key');
-      await this.record(d, 'dead', { statusCode: null, error: 'the API key that created the job is no longer configured', durationMs: 0, body: null, next: null });
-      log().error('no configured API key matches the delivery: dead-lettered');
-      return 'ack';
+      return async () => {
+        await this.deadLetter(d, 'unknown_api_key');
+        await this.record(d, 'dead', { statusCode: null, error: 'the API key that created the job is no longer configured', durationMs: 0, body: null, next: null });
+        log().error('no configured API key matches the delivery: dead-lettered');
+        return 'ack';
+      };
     }
     const nowMs = this.clock.nowMs();
     const headers = webhookHeaders({
@@ -103,26 +114,32 @@ export class DeliveryService {
     if (verdict.verdict === 'delivered') {
       if (FINAL_EVENTS.has(d.event) && d.request_id) this.finals.markFinal(d.request_id);
       latency.observe({ event: d.event }, Math.max(0, this.clock.nowMs() - Date.parse(d.created_at)) / 1000);
-      await this.record(d, 'delivered', { statusCode, error, durationMs, body, next: null });
-      if (this.logger.isLevelEnabled('debug')) log().debug({ status_code: statusCode, duration_ms: Math.round(durationMs) }, 'webhook delivered');
-      return 'ack';
+      return async () => {
+        await this.record(d, 'delivered', { statusCode, error, durationMs, body, next: null });
+        if (this.logger.isLevelEnabled('debug')) log().debug({ status_code: statusCode, duration_ms: Math.round(durationMs) }, 'webhook delivered');
+        return 'ack';
+      };
     }
     if (verdict.verdict === 'retry' && retry <= this.config.maxRetries) {
       const tier = chooseTier(retry, result.kind === 'response' ? result.retryAfterSec : null);
-      const next: WebhookDelivery = { ...d, attempt: d.attempt + 1 };
-      // parked under the tier's routing key, but still a webhook.deliver message when the tier hands it back
-      const env = this.events.envelope(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id);
-      await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), env);
-      retriesTotal.inc({ tier: String(retryTierDelaySec(tier)) });
-      await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
-      log().warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
-      return 'ack';
+      return async () => {
+        const next: WebhookDelivery = { ...d, attempt: d.attempt + 1 };
+        // parked under the tier's routing key, but still a webhook.deliver message when the tier hands it back
+        const env = this.events.envelope(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id);
+        await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), env);
+        retriesTotal.inc({ tier: String(retryTierDelaySec(tier)) });
+        await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
+        log().warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
+        return 'ack';
+      };
     }
     const reason = verdict.verdict === 'retry' ? `retries_exhausted:${verdict.reason}` : verdict.reason;
-    await this.deadLetter(d, reason);
-    await this.record(d, 'dead', { statusCode, error: error ?? reason, durationMs, body, next: null });
-    log().warn({ status_code: statusCode, reason }, 'webhook delivery dead-lettered');
-    return 'ack';
+    return async () => {
+      await this.deadLetter(d, reason);
+      await this.record(d, 'dead', { statusCode, error: error ?? reason, durationMs, body, next: null });
+      log().warn({ status_code: statusCode, reason }, 'webhook delivery dead-lettered');
+      return 'ack';
+    };
   }
 
   private async deadLetter(d: WebhookDelivery, reason: string): Promise<void> {
