@@ -3,11 +3,12 @@
 // through the system (submit -> completed) on the direct path and through yt-dlp, alternating.
 // Prints as its last line:
 // RESULT worker_mib_s=<n> curl_mib_s=<n> ratio=<n> worker_peak_rss_mib=<n>
-// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 5), AMQP base and management as in tests.
+// Env: BENCH_SIZE_MIB (default 1024), BENCH_ROUNDS (default 5), BENCH_NODE_ARGS (for the worker, e.g.
+// --cpu-prof), AMQP base and management as in tests.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,7 +35,7 @@ let vhost;
 
 async function cleanup() {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  server?.close();
+  if (server && server.exitCode === null) server.kill('SIGTERM');
   if (vhost) await fetch(`${MGMT}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: { authorization: AUTH } }).catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 }
@@ -80,15 +81,27 @@ async function main() {
   await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', source]);
   rmSync(clip);
   const size = statSync(source).size;
-  // `?via=ytdlp` serves the same bytes as `binary/octet-stream` (as some S3 buckets do): not a media
-  // type, so the worker hands the URL to yt-dlp, whose generic extractor downloads it as a file
-  server = createServer((req, res) => {
-    const type = req.url.includes('via=ytdlp') ? 'binary/octet-stream' : 'video/mp4';
-    res.writeHead(200, { 'content-type': type, 'content-length': size });
-    createReadStream(source, { highWaterMark: 1 << 20 }).pipe(res);
+  // the source server runs in a process of its own, so nothing this script does (polling the
+  // API) shares its event loop. `?via=ytdlp` serves the same bytes as `binary/octet-stream` (as
+  // some S3 buckets do): not a media type, so the worker hands the URL to yt-dlp, whose generic
+  // extractor downloads it as a file
+  const sourcePort = await freePort();
+  const sourceServer = `
+    const { createServer } = require('node:http');
+    const { createReadStream } = require('node:fs');
+    const [source, size, port] = [process.env.SOURCE, Number(process.env.SIZE), Number(process.env.PORT)];
+    createServer((req, res) => {
+      const type = req.url.includes('via=ytdlp') ? 'binary/octet-stream' : 'video/mp4';
+      res.writeHead(200, { 'content-type': type, 'content-length': size });
+      if (req.method === 'HEAD') return void res.end();
+      createReadStream(source, { highWaterMark: 1 << 20 }).pipe(res);
+    }).listen(port, '127.0.0.1', () => console.log('serving'));`;
+  server = spawn(process.execPath, ['-e', sourceServer], { env: { SOURCE: source, SIZE: String(size), PORT: String(sourcePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolveUp, reject) => {
+    server.stdout.once('data', resolveUp);
+    server.once('exit', (code) => reject(new Error(`source server exited (${code})`)));
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const sourceUrl = `http://127.0.0.1:${server.address().port}/big.mp4`;
+  const sourceUrl = `http://127.0.0.1:${sourcePort}/big.mp4`;
 
   vhost = `bench-${Date.now().toString(36)}`;
   const put = await fetch(`${MGMT}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'PUT', headers: { authorization: AUTH } });
@@ -115,14 +128,14 @@ async function main() {
     WORKER_CONCURRENCY: '1',
     LOG_LEVEL: 'warn',
   };
-  const start = (app, extra = {}) => {
-    const c = spawn(process.execPath, [join(ROOT, `dist/${app}/apps/${app}/src/main.js`)], { env: { ...env, ...extra }, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  const start = (app, extra = {}, nodeArgs = []) => {
+    const c = spawn(process.execPath, [...nodeArgs, join(ROOT, `dist/${app}/apps/${app}/src/main.js`)], { env: { ...env, ...extra }, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(c);
     return c;
   };
   const metricsPort = await freePort();
   start('gateway');
-  const worker = start('downloader-worker', { METRICS_PORT: String(metricsPort) });
+  const worker = start('downloader-worker', { METRICS_PORT: String(metricsPort) }, (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));
   await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, 30_000, 'gateway ready');
   await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).ok, 30_000, 'worker ready');
   await sleep(1000); // consumers attach after readiness
@@ -170,7 +183,6 @@ async function main() {
     const out = join(dir, 'curl.out');
     await syncDisk();
     const t = process.hrtime.bigint();
-    // async: the source server runs in this process and must keep serving
     await promisify(execFile)('curl', ['-s', '-f', '-o', out, sourceUrl]);
     const curlSec = Number(process.hrtime.bigint() - t) / 1e9;
     rmSync(out, { force: true });
