@@ -2,7 +2,7 @@
 // npm run bench:gateway — accepted downloads per second through the built gateway (SQLite store,
 // every job persisted and confirmed by RabbitMQ), then a bare Node HTTP handler driven the same
 // way on the same machine. Last line: RESULT accepted_per_s=<n> bare_per_s=<n> ratio=<n> p99_ms=<n>
-// Env: BENCH_DURATION_SEC (10), BENCH_CONNECTIONS (16), AMQP_BASE (amqp://guest:guest@127.0.0.1:5672).
+// Env: BENCH_DURATION_SEC (10), BENCH_CONNECTIONS (32), AMQP_BASE (amqp://guest:guest@127.0.0.1:5672).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const AMQP_BASE = process.env.AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
 const API_KEY = 'bench-key-' + randomBytes(8).toString('hex');
 const BODY = JSON.stringify({ url: 'https://example.com/video', quality: '1080p', webhook_url: 'https://your-app.com/webhook' });

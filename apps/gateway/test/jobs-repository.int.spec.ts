@@ -64,6 +64,29 @@ describe.each(['sqlite', 'postgres'] as const)('JobsRepository on %s', (kind) =>
     }
   });
 
+  it('reuses for a group the very statement Kysely builds for those rows', async () => {
+    const rows = ['req_samesql00001', 'req_samesql00002', 'req_samesql00003'].map((id) => ({
+      ...newJob(id, 'ownersqlowner001', '2026-01-04T00:00:00.000Z'),
+      options: JSON.stringify(options),
+      webhook_url: 'https://hooks.example/x',
+      status: 'queued',
+      progress: null,
+      file_info: null,
+      metadata: null,
+      error: null,
+      error_code: null,
+      started_at: null,
+      completed_at: null,
+      updated_at: '2026-01-04T00:00:00.000Z',
+    }));
+    const expected = db.insertInto('jobs').values(rows).compile();
+    for (let i = 0; i < 2; i++) {
+      const compiled = repo.compiledGroupInsert(rows); // the second time from the cache
+      expect(compiled.sql).toBe(expected.sql);
+      expect(compiled.parameters).toEqual(expected.parameters);
+    }
+  });
+
   it('fails only the caller of a bad row when a group cannot be stored as a whole', async () => {
     await repo.insert(newJob('req_groupdupe0001', 'ownergroupowner2', '2026-01-03T00:00:00.000Z'));
     const fresh = ['req_groupfresh001', 'req_groupfresh002', 'req_groupfresh003'];

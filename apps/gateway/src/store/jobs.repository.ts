@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { CompiledQuery, Kysely } from 'kysely';
 import type { DownloadOptions, FileInfo, JobStatus, MediaMetadata, Progress } from '@mda/contracts';
 import type { Database, JobsTable } from './schema';
 
@@ -63,6 +63,26 @@ function toJob(r: JobsTable): Job {
 /** Rows one grouped insert writes at most (16 columns each: far below both databases' parameter limits). */
 export const MAX_GROUPED_ROWS = 100;
 
+/** Column order of a new row: the compiled multi-row insert takes its parameters in this order. */
+const JOB_COLUMNS: ReadonlyArray<keyof JobsTable> = [
+  'request_id',
+  'api_key_fp',
+  'url',
+  'options',
+  'webhook_url',
+  'batch_id',
+  'created_at',
+  'status',
+  'progress',
+  'file_info',
+  'metadata',
+  'error',
+  'error_code',
+  'started_at',
+  'completed_at',
+  'updated_at',
+];
+
 function newJobRow(job: NewJob): JobsTable {
   return {
     ...job,
@@ -88,6 +108,8 @@ interface PendingInsert {
 /** The gateway's read model of jobs. Transitions never leave a final state. */
 export class JobsRepository {
   private pending: PendingInsert[] = [];
+  /** The SQL of an n-row insert, compiled once per n (building it each time cost more than running it). */
+  private readonly groupedSql = new Map<number, string>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -114,7 +136,7 @@ export class JobsRepository {
     for (let i = 0; i < all.length; i += MAX_GROUPED_ROWS) {
       const group = all.slice(i, i + MAX_GROUPED_ROWS);
       try {
-        await this.db.insertInto('jobs').values(group.map((p) => p.row)).execute();
+        await this.db.executeQuery(this.compiledGroupInsert(group.map((p) => p.row)));
         for (const p of group) p.resolve();
       } catch (err) {
         if (group.length === 1) {
@@ -127,6 +149,18 @@ export class JobsRepository {
         }
       }
     }
+  }
+
+  /** The same statement Kysely builds for these rows, with its SQL text reused across calls. */
+  compiledGroupInsert(rows: JobsTable[]): CompiledQuery {
+    const parameters = rows.flatMap((row) => JOB_COLUMNS.map((c) => row[c]));
+    let sql = this.groupedSql.get(rows.length);
+    if (sql === undefined) {
+      const ordered = rows.map((row) => Object.fromEntries(JOB_COLUMNS.map((c) => [c, row[c]])) as unknown as JobsTable);
+      sql = this.db.insertInto('jobs').values(ordered).compile().sql;
+      this.groupedSql.set(rows.length, sql);
+    }
+    return CompiledQuery.raw(sql, parameters);
   }
 
   async remove(requestId: string): Promise<void> {
