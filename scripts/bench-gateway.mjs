@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import amqplib from 'amqplib';
 import autocannon from 'autocannon';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +68,32 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('bare listening'));
 `;
 
+/** What the broker alone confirms: `clients` loops, each one persistent publish to a quorum queue at a time. */
+async function brokerCeiling(url, clients, seconds) {
+  const conn = await amqplib.connect(url);
+  const ch = await conn.createConfirmChannel();
+  const queue = 'bench.confirm-ceiling';
+  await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  const body = Buffer.from(JSON.stringify({ request_id: 'req_0000000000000000', url: 'https://example.com/video', options: { quality: '1080p' } }));
+  const latencies = [];
+  const end = Date.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        await new Promise((resolveConfirm, reject) => ch.publish('', queue, body, { persistent: true }, (err) => (err ? reject(err) : resolveConfirm())));
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const perSec = latencies.length / ((performance.now() - t0) / 1000);
+  await ch.deleteQueue(queue);
+  await conn.close();
+  latencies.sort((a, b) => a - b);
+  return { perSec, p99: latencies[Math.floor(latencies.length * 0.99)] };
+}
+
 async function main() {
   const main = join(ROOT, 'dist/gateway/apps/gateway/src/main.js');
   if (!existsSync(main)) throw new Error('build the gateway first: npx nx run gateway:build');
@@ -103,6 +130,11 @@ async function main() {
     await drive(`http://127.0.0.1:${barePort}/`, {});
     const bareRun = await drive(`http://127.0.0.1:${barePort}/`, {});
     const barePerSec = summary('bare node:http handler', bareRun);
+    const broker = await brokerCeiling(`${AMQP_BASE}/${vhost}`, CONNECTIONS, Math.min(DURATION, 5));
+    console.log(
+      `broker alone: ${CONNECTIONS} clients each publishing a persistent message to a quorum queue and awaiting its confirm: ` +
+        `${Math.round(broker.perSec)}/s, p99 ${broker.p99.toFixed(1)} ms (every accepted download waits for one such confirm)`,
+    );
     console.log(
       `RESULT accepted_per_s=${Math.round(accepted)} bare_per_s=${Math.round(barePerSec)} ratio=${(accepted / barePerSec).toFixed(3)} p99_ms=${gwRun.latency.p99}`,
     );
