@@ -122,4 +122,20 @@ describe('HttpMediaDownloader (direct files)', () => {
     expect(error).toMatchObject({ code: 'cancelled', message: 'Cancelled by the user' });
     expect(await readdir(workDir)).toEqual([]);
   });
+
+  it('fails with a storage error, not a network one, when the work folder cannot be written', async () => {
+    const downloader = new HttpMediaDownloader(http, new RecordingProbe(), Date.now, 64 * 1024);
+    const missing = join(tmpdir(), `mda-direct-missing-${process.pid}`, 'gone');
+    const error = await downloader
+      .download(
+        { requestId: 'req_directdirect', url: served.urlFor(faststart), options: downloadOptionsSchema.parse({}), workDir: missing, maxBytes: 1 << 30 },
+        { onProgress: () => undefined, onLog: () => undefined, signal: new AbortController().signal },
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error).toMatchObject({ code: 'internal_error', message: 'Could not write the file (ENOENT)' });
+  });
 });

@@ -131,7 +131,10 @@ export class HttpMediaDownloader extends MediaDownloader {
  * may throw to stop the download (the size limit).
  */
 export async function writeBodyToFile(body: Readable, path: string, onChunk: (chunk: Buffer) => void, signal: AbortSignal): Promise<void> {
-  const file = await open(path, 'w');
+  const file = await open(path, 'w').catch((err: unknown) => {
+    body.destroy(); // the response is not read: release its connection
+    throw err;
+  });
   const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
   try {
     if (signal.aborted) onAbort();
@@ -171,6 +174,11 @@ function toDownloadError(err: unknown, signal: AbortSignal): DownloadError {
     if (err.code === 'timeout') return new DownloadError('timed_out', 'The download timed out');
     if (err.code === 'invalid_url') return new DownloadError('invalid_request', err.message);
     return new DownloadError('network_error', `Network error: ${err.message}`);
+  }
+  const syscall = (err as NodeJS.ErrnoException)?.syscall;
+  if (syscall === 'open' || syscall === 'write' || syscall === 'close') {
+    // the media folder, not the network: full disk, no permission, folder gone
+    return new DownloadError('internal_error', `Could not write the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return new DownloadError('network_error', `Network error: ${(err as Error)?.message ?? String(err)}`);
 }
