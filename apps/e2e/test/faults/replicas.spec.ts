@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { MediaServer, makeClip, mediaRoot, serveMedia } from '@mda/testing';
+import { MediaServer, makeClip, mediaRoot, serveMedia, waitFor } from '@mda/testing';
 import { TestSystem } from '../support/system';
 import { AuditTap } from './support/broker';
 import { jsonLines, statuses, submit, waitAllFinal } from './support/jobs';
@@ -61,7 +61,17 @@ describe('fault: three worker replicas on one queue', () => {
     }
     const three = await batch();
 
-    const outputs = [sys.logsOf('downloader-worker'), ...extra.map((r) => r.output)];
+    // a worker logs a job's end after the broker confirmed its final event, so the gateway can
+    // report the job final a moment before that line reaches us: wait for the lines, then count
+    const outputsNow = () => [sys.logsOf('downloader-worker'), ...extra.map((r) => r.output)];
+    await waitFor(
+      () => {
+        const done = new Set(outputsNow().flatMap((o) => jsonLines(o)).filter((l) => l.event === 'download.completed').map((l) => l.request_id));
+        return three.ids.every((id) => done.has(id));
+      },
+      { timeoutMs: 10_000, what: 'a download.completed log line for every job' },
+    );
+    const outputs = outputsNow();
     const perReplica = outputs.map((o) => jsonLines(o).filter((l) => l.event === 'download.completed' && three.ids.includes(l.request_id)).length);
     for (const id of three.ids) {
       const lines = outputs.flatMap((o) => jsonLines(o)).filter((l) => l.request_id === id);
