@@ -5,7 +5,7 @@ import { Kysely } from 'kysely';
 import { downloadOptionsSchema } from '@mda/contracts';
 import { TestDatabase, createTestDatabase } from '@mda/testing';
 import { createDatabase, migrateToLatest, storeKind } from '../src/store/database';
-import { JobsRepository } from '../src/store/jobs.repository';
+import { JobsRepository, newJobRow } from '../src/store/jobs.repository';
 import { Database } from '../src/store/schema';
 
 const options = downloadOptionsSchema.parse({});
@@ -65,20 +65,9 @@ describe.each(['sqlite', 'postgres'] as const)('JobsRepository on %s', (kind) =>
   });
 
   it('reuses for a group the very statement Kysely builds for those rows', async () => {
-    const rows = ['req_samesql00001', 'req_samesql00002', 'req_samesql00003'].map((id) => ({
-      ...newJob(id, 'ownersqlowner001', '2026-01-04T00:00:00.000Z'),
-      options: JSON.stringify(options),
-      webhook_url: 'https://hooks.example/x',
-      status: 'queued',
-      progress: null,
-      file_info: null,
-      metadata: null,
-      error: null,
-      error_code: null,
-      started_at: null,
-      completed_at: null,
-      updated_at: '2026-01-04T00:00:00.000Z',
-    }));
+    const rows = ['req_samesql00001', 'req_samesql00002', 'req_samesql00003'].map((id) =>
+      newJobRow({ ...newJob(id, 'ownersqlowner001', '2026-01-04T00:00:00.000Z'), webhook_url: 'https://hooks.example/x' }),
+    );
     const expected = db.insertInto('jobs').values(rows).compile();
     for (let i = 0; i < 2; i++) {
       const compiled = repo.compiledGroupInsert(rows); // the second time from the cache

@@ -63,27 +63,8 @@ function toJob(r: JobsTable): Job {
 /** Rows one grouped insert writes at most (16 columns each: far below both databases' parameter limits). */
 export const MAX_GROUPED_ROWS = 100;
 
-/** Column order of a new row: the compiled multi-row insert takes its parameters in this order. */
-const JOB_COLUMNS: ReadonlyArray<keyof JobsTable> = [
-  'request_id',
-  'api_key_fp',
-  'url',
-  'options',
-  'webhook_url',
-  'batch_id',
-  'created_at',
-  'status',
-  'progress',
-  'file_info',
-  'metadata',
-  'error',
-  'error_code',
-  'started_at',
-  'completed_at',
-  'updated_at',
-];
-
-function newJobRow(job: NewJob): JobsTable {
+/** The row of a new job. Every row has the same columns in the same order, which grouped inserts rely on. */
+export function newJobRow(job: NewJob): JobsTable {
   return {
     ...job,
     options: JSON.stringify(job.options),
@@ -151,16 +132,17 @@ export class JobsRepository {
     }
   }
 
-  /** The same statement Kysely builds for these rows, with its SQL text reused across calls. */
+  /**
+   * The same statement Kysely builds for these rows (made by newJobRow: one column order), with
+   * its SQL text reused for every group of the same size.
+   */
   compiledGroupInsert(rows: JobsTable[]): CompiledQuery {
-    const parameters = rows.flatMap((row) => JOB_COLUMNS.map((c) => row[c]));
     let sql = this.groupedSql.get(rows.length);
     if (sql === undefined) {
-      const ordered = rows.map((row) => Object.fromEntries(JOB_COLUMNS.map((c) => [c, row[c]])) as unknown as JobsTable);
-      sql = this.db.insertInto('jobs').values(ordered).compile().sql;
+      sql = this.db.insertInto('jobs').values(rows).compile().sql;
       this.groupedSql.set(rows.length, sql);
     }
-    return CompiledQuery.raw(sql, parameters);
+    return CompiledQuery.raw(sql, rows.flatMap((row) => Object.values(row)));
   }
 
   async remove(requestId: string): Promise<void> {
