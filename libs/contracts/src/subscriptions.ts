@@ -1,7 +1,7 @@
 import type { ZodTypeAny } from 'zod';
 import { batchCompletedSchema } from './batches';
 import { DOWNLOAD_EVENT_SCHEMAS, downloadCancelSchema, downloadRequestedSchema } from './downloads';
-import { EXCHANGES, QUEUES, ROUTING_KEYS } from './topology';
+import { EXCHANGES, EXCLUSIVE_QUEUES, QUEUES, ROUTING_KEYS } from './topology';
 import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
 import { workerQuerySchema } from './worker-queries';
 import { jobStatusQuerySchema } from './job-queries';
@@ -24,7 +24,7 @@ export const SUBSCRIPTIONS = {
     schemas: { [ROUTING_KEYS.downloadRequested]: downloadRequestedSchema },
   },
   workerControl: {
-    name: 'downloader.control',
+    name: EXCLUSIVE_QUEUES.workerControl,
     exclusive: { exchange: EXCHANGES.control, routingKeys: [ROUTING_KEYS.downloadCancel] },
     schemas: { [ROUTING_KEYS.downloadCancel]: downloadCancelSchema },
   },

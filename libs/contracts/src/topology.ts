@@ -55,6 +55,14 @@ export const QUEUES = {
   gatewayWebhookAttempts: 'gateway.webhook-attempts',
 } as const;
 
+/**
+ * Per-process queues (exclusive, auto-delete, server-named): this name stands for all of them in
+ * logs and metrics and names their dead-letter queue.
+ */
+export const EXCLUSIVE_QUEUES = {
+  workerControl: 'downloader.control',
+} as const;
+
 /** Queue where a malformed or poisoned message from `queue` ends up. */
 export function deadLetterQueueOf(queue: string): string {
   return queue === QUEUES.webhooksDeliver ? QUEUES.webhooksDead : `${queue}.dead`;
@@ -109,8 +117,17 @@ function retryTier(tier: number): QueueDefinition {
   };
 }
 
+/**
+ * Arguments of a per-process queue of `name` (EXCLUSIVE_QUEUES): its rejects go to its dead-letter
+ * queue, like every other consumer's. The only definition of them; the consumer that declares the
+ * queue takes them from here.
+ */
+export function exclusiveQueueArguments(name: string): Record<string, unknown> {
+  return { 'x-dead-letter-exchange': EXCHANGES.deadLetters, 'x-dead-letter-routing-key': deadLetterQueueOf(name) };
+}
+
 const tiers = Array.from({ length: MAX_RETRY_TIERS }, (_, i) => i + 1);
-const dlqSources = [QUEUES.downloaderJobs, QUEUES.downloaderMetadata, QUEUES.gatewayJobQueries, QUEUES.gatewayDownloadEvents, QUEUES.senderDownloadEvents, QUEUES.gatewayWebhookAttempts];
+const dlqSources = [QUEUES.downloaderJobs, QUEUES.downloaderMetadata, QUEUES.gatewayJobQueries, QUEUES.gatewayDownloadEvents, QUEUES.senderDownloadEvents, QUEUES.gatewayWebhookAttempts, EXCLUSIVE_QUEUES.workerControl];
 
 export const TOPOLOGY: Topology = {
   exchanges: [

@@ -1,7 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ZodType } from 'zod';
-import { Envelope, parseEnvelope } from '@mda/contracts';
+import { Envelope, exclusiveQueueArguments, parseEnvelope } from '@mda/contracts';
 import { Logger, counter, gauge } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
@@ -15,7 +15,7 @@ export type HandlerOutcome = 'ack' | 'requeue' | 'dead';
 export interface ConsumeSource {
   /** A named durable queue of the topology… */
   queue?: string;
-  /** …or an exclusive, auto-delete queue of this process bound to the exchange. */
+  /** …or an exclusive, auto-delete queue of this process bound to the exchange (dead-lettered under the subscription's name). */
   exclusive?: { exchange: string; routingKeys: string[] };
 }
 
@@ -65,7 +65,7 @@ export class QueueConsumer<T = unknown> {
   private async declareSource(ch: ConfirmChannel): Promise<string> {
     if (this.sub.queue) return this.sub.queue;
     if (!this.sub.exclusive) throw new Error(`subscription ${this.sub.name} names no queue`);
-    const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false, arguments: exclusiveQueueArguments(this.sub.name) });
     for (const key of this.sub.exclusive.routingKeys) await ch.bindQueue(queue, this.sub.exclusive.exchange, key);
     return queue;
   }

@@ -76,6 +76,34 @@ describe('messaging on the real RabbitMQ', () => {
     await consumer.close();
   });
 
+  it("dead-letters a malformed control message from a replica's exclusive queue and keeps consuming", async () => {
+    const seen: string[] = [];
+    const consumer = new QueueConsumer(
+      conn,
+      {
+        ...SUBSCRIPTIONS.workerControl,
+        prefetch: 5,
+        handle: async (e) => {
+          seen.push((e.data as { request_id: string }).request_id);
+          return 'ack';
+        },
+      },
+      logger,
+    );
+    await consumer.start();
+    const raw = await amqplib.connect(vhost.amqpUrl);
+    const ch = await raw.createConfirmChannel();
+    ch.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, Buffer.from('{not json'), { persistent: true });
+    ch.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, Buffer.from(JSON.stringify(env(ROUTING_KEYS.downloadCancel, { request: 1 }))), { persistent: true });
+    await ch.waitForConfirms();
+    await publisher.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, env(ROUTING_KEYS.downloadCancel, { request_id: 'req_cccccccccccc1' }));
+    await waitFor(() => seen.includes('req_cccccccccccc1'), { what: 'the good cancel after two bad ones' });
+    await waitFor(async () => (await vhost.queueDepth('downloader.control.dead')) === 2, { what: 'two control messages dead-lettered', timeoutMs: 15_000 });
+    expect(seen).toEqual(['req_cccccccccccc1']);
+    await raw.close();
+    await consumer.close();
+  });
+
   it('redelivers a message whose consumer died before acking', async () => {
     const first = new QueueConsumer<{ request_id: string }>(
       conn,
