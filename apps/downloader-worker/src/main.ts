@@ -9,8 +9,13 @@ void runConsumerApp<WorkerConfig>({
   service: 'downloader-worker',
   loadConfig: loadWorkerConfig,
   module: (config) => WorkerModule.forRoot(config),
-  // WORKER_CONCURRENCY is the job queue's prefetch: that many downloads at once per replica
-  prefetchFor: (name, config) => (name === SUBSCRIPTIONS.downloaderJobs.name ? config.concurrency : 10),
+  // WORKER_CONCURRENCY is the job queue's prefetch: that many downloads at once per replica;
+  // WORKER_QUERY_CONCURRENCY the query queue's (metadata and listings)
+  prefetchFor: (name, config) => {
+    if (name === SUBSCRIPTIONS.downloaderJobs.name) return config.concurrency;
+    if (name === SUBSCRIPTIONS.workerQueries.name) return config.queryConcurrency;
+    return 10;
+  },
   readinessChecks: ({ app }) => ({ active_downloads: app.get(RunningJobs).size }),
   drain: async ({ app, config, logger, transport }) => {
     const finished = await transport.stopAndDrain(config.shutdownGraceSec * 1000);

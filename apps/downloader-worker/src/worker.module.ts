@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Clock } from '@mda/contracts';
+import { Clock, KeyedSlots } from '@mda/contracts';
 import { AmqpConnection, EventPublisher, MessagingModule } from '@mda/messaging';
 import { GuardedHttpClient, assertPublicUrl } from '@mda/net-guard';
 import { Logger, createLogger } from '@mda/observability';
@@ -18,7 +18,7 @@ import { RunningJobs } from './download/running-jobs';
 import { YtDlpMediaInspector } from './queries/adapters/yt-dlp-media-inspector';
 import { MediaInspector } from './queries/ports/media-inspector';
 import { WorkerQueryHandler } from './queries/worker-query.handler';
-import { WORKER_CONFIG, WORKER_LOGGER } from './tokens';
+import { WORKER_CONFIG, WORKER_LOGGER, WORKER_QUERY_SLOTS } from './tokens';
 import { WORKER_COOKIES_PROVIDERS } from './cookies/cookies.providers';
 
 @Module({})
@@ -45,6 +45,8 @@ export class WorkerModule {
             );
           },
         },
+        // a key's share can never be all of the slots: other keys always find one free
+        { provide: WORKER_QUERY_SLOTS, useValue: new KeyedSlots(Math.min(config.queryConcurrencyPerKey, config.queryConcurrency)) },
         { provide: MediaInspector, inject: [MediaProbe], useFactory: (probe: MediaProbe) => new YtDlpMediaInspector(config.ytdlpPath, probe) },
         {
           provide: CancellationCheck,

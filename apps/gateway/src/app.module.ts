@@ -30,7 +30,7 @@ export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule],
+      imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule.forRoot({ perKey: config.queryConcurrencyPerKey })],
       controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers, ...API_FEATURES.controllers],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -5,11 +5,17 @@ import { z } from 'zod';
  * `downloader.metadata`). The request's AMQP `replyTo` is the caller's direct reply-to, its
  * `correlationId` matches the reply; the reply is this envelope's `WorkerQueryReply`.
  */
+/**
+ * Fingerprint of the API key that asked (`apiKeyFingerprint`, never the key): the worker gives one
+ * key at most its share of its query slots. Absent (an older gateway): all such queries share one.
+ */
+const keyFp = z.string().regex(/^[0-9a-f]{16}$/).nullish();
+
 export const workerQuerySchema = z.discriminatedUnion('kind', [
   /** Title, uploader, duration, thumbnail and formats of one URL, without downloading. */
-  z.object({ kind: z.literal('metadata'), url: z.string().url(), cookies: z.string().nullish() }),
+  z.object({ kind: z.literal('metadata'), url: z.string().url(), cookies: z.string().nullish(), key_fp: keyFp }),
   /** Flat listing of a playlist, feed or channel (yt-dlp --flat-playlist), without downloading. */
-  z.object({ kind: z.literal('listing'), url: z.string().url(), max_entries: z.number().int().min(1).max(5000).default(1000), cookies: z.string().nullish() }),
+  z.object({ kind: z.literal('listing'), url: z.string().url(), max_entries: z.number().int().min(1).max(5000).default(1000), cookies: z.string().nullish(), key_fp: keyFp }),
 ]);
 export type WorkerQuery = z.infer<typeof workerQuerySchema>;
 
@@ -66,6 +72,9 @@ export const workerQueryReplySchema = z.union([
 export type WorkerQueryReply = z.infer<typeof workerQueryReplySchema>;
 
 export const WORKER_QUERY_REPLY_TYPE = 'metadata.reply';
+
+/** Error code of a reply refused at once because the asking key already holds its share of the worker's query slots. */
+export const WORKER_QUERY_BUSY = 'busy';
 
 /** A query as a caller writes it (defaults not yet applied). */
 export type WorkerQueryInput = z.input<typeof workerQuerySchema>;

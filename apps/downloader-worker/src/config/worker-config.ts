@@ -6,6 +6,10 @@ export interface WorkerConfig extends CommonConfig {
   filesSigningSecret: string;
   filesUrlTtlSec: number;
   concurrency: number;
+  /** Metadata/listing queries one replica answers at once (the query queue's prefetch). */
+  queryConcurrency: number;
+  /** Of those, the most one API key may hold; more are refused at once (the gateway answers 429). */
+  queryConcurrencyPerKey: number;
   downloadTimeoutSec: number;
   maxFileBytes: number;
   ytdlpPath: string;
@@ -22,6 +26,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     filesSigningSecret: loadFilesSigningSecret(env),
     filesUrlTtlSec: int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 }),
     concurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
+    queryConcurrency: int(env, 'WORKER_QUERY_CONCURRENCY', { default: 10, min: 1, max: 256 }),
+    queryConcurrencyPerKey: int(env, 'QUERY_CONCURRENCY_PER_KEY', { default: 4, min: 1, max: 256 }),
     downloadTimeoutSec: int(env, 'DOWNLOAD_TIMEOUT_SEC', { default: 1800, min: 10, max: 7200 }),
     maxFileBytes: int(env, 'MAX_FILE_SIZE_MB', { default: 2048, min: 1, max: 1024 * 1024 }) * 1024 * 1024,
     ytdlpPath: str(env, 'YTDLP_PATH', 'yt-dlp'),

@@ -1,11 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Clock, Envelope, SUBSCRIPTIONS, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import { Clock, Envelope, KeyedSlots, SUBSCRIPTIONS, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
 import { AmqpContext, EventPublisher, HandlerOutcome, RPC_DEADLINE_HEADER, rpcDeadlinePassed } from '@mda/messaging';
-import { Logger } from '@mda/observability';
-import { WORKER_LOGGER } from '../tokens';
+import { Logger, counter } from '@mda/observability';
+import { WORKER_LOGGER, WORKER_QUERY_SLOTS } from '../tokens';
 import { DownloadError } from '../download/ports/media-downloader';
 import { MediaInspector } from './ports/media-inspector';
+
+const refused = counter('mda_worker_queries_refused_total', 'Queries refused at once because their API key already held its share of the query slots');
 
 /** Longest a query may run, whatever deadline the caller sent. */
 const MAX_QUERY_MS = 120_000;
@@ -18,6 +20,7 @@ export class WorkerQueryHandler {
     private readonly events: EventPublisher,
     private readonly clock: Clock,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
+    @Inject(WORKER_QUERY_SLOTS) private readonly slots: KeyedSlots,
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.workerQueries.name)
@@ -31,12 +34,27 @@ export class WorkerQueryHandler {
     if (rpcDeadlinePassed(ctx.message, now)) return 'ack'; // the caller gave up: do not spend a yt-dlp run on it
     const deadline = Number(ctx.message.properties.headers?.[RPC_DEADLINE_HEADER]);
     const budget = Math.min(MAX_QUERY_MS, Number.isFinite(deadline) ? Math.max(1000, deadline - now) : MAX_QUERY_MS);
-    const reply = await this.run(env.data, budget);
+    const reply = await this.runInShare(env.data, budget);
     // a reply the caller no longer waits for is dropped by the broker; losing it is harmless
     const out = this.events.envelope(WORKER_QUERY_REPLY_TYPE, reply, env.correlation_id);
     await this.events.publishEnvelope('', replyTo, out, { correlationId });
     this.logger.info({ event: 'worker.query', kind: env.data.kind, ok: reply.ok, ms: this.clock.nowMs() - now }, 'query answered');
     return 'ack';
+  }
+
+  /** One key never holds more than its share of the slots: its surplus is answered busy now instead of queueing ahead of other keys. */
+  private async runInShare(q: WorkerQuery, budgetMs: number): Promise<WorkerQueryReply> {
+    const release = this.slots.tryTake(q.key_fp ?? '');
+    if (!release) {
+      refused.inc();
+      const message = `This API key already has ${this.slots.perKey} metadata or listing queries running on this worker; try again when one has finished`;
+      return { ok: false, error: { code: WORKER_QUERY_BUSY, message } };
+    }
+    try {
+      return await this.run(q, budgetMs);
+    } finally {
+      release();
+    }
   }
 
   private async run(q: WorkerQuery, budgetMs: number): Promise<WorkerQueryReply> {

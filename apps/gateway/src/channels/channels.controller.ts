@@ -12,8 +12,8 @@ export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
 
   @Get('info')
-  info(@Query() q: ChannelInfoQuery) {
-    return this.channels.info(q);
+  info(@Query() q: ChannelInfoQuery, @Identity() who: ApiKeyIdentity) {
+    return this.channels.info(q, who);
   }
 
   @Post('download')

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  too_many_queries: 429,
   internal_error: 500,
   broker_unavailable: 503,
   cookies_unavailable: 503,

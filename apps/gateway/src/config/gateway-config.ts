@@ -15,6 +15,8 @@ export interface GatewayConfig extends CommonConfig {
   /** Per API key, per replica: token bucket refill rate and size. */
   rateLimitRps: number;
   rateLimitBurst: number;
+  /** Per API key, per replica: metadata and listing queries in flight at once (more get 429). */
+  queryConcurrencyPerKey: number;
   /** Checked only when cookies are used, so the API starts without it. */
   cookieEncryptionKey?: string;
 }
@@ -35,6 +37,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     webhookEnable: bool(env, 'WEBHOOK_ENABLE', true),
     rateLimitRps: num(env, 'RATE_LIMIT_RPS', { default: 50, min: 0.01, max: 1_000_000 }),
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', { default: 100, min: 1, max: 10_000_000 }),
+    queryConcurrencyPerKey: int(env, 'QUERY_CONCURRENCY_PER_KEY', { default: 4, min: 1, max: 256 }),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
   };
 }

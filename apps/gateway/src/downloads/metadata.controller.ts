@@ -1,5 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
+import { Identity } from '../common/api-key.guard';
+import { ApiKeyIdentity } from '../common/api-keys';
 import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, WorkerQueryClient } from '../worker-queries/worker-query-client';
 import { UrlPolicy } from './url-policy';
 
@@ -14,13 +16,13 @@ export class MetadataController {
   ) {}
 
   @Get('metadata')
-  async metadata(@Query('url') url?: string | string[], @Query('timeout_sec') timeoutSec?: string) {
+  async metadata(@Identity() who: ApiKeyIdentity, @Query('url') url?: string | string[], @Query('timeout_sec') timeoutSec?: string) {
     if (typeof url !== 'string' || url.trim() === '') {
       throw new ApiError('validation_error', 'url is required: GET /api/v1/metadata?url=<http or https URL>', [{ field: 'url', message: 'url is required' }]);
     }
     if (url.length > 4096) throw new ApiError('validation_error', 'url must be at most 4096 characters', [{ field: 'url', message: 'too long' }]);
     this.urls.assertAllowed(url, 'url');
-    const result = await this.queries.query({ kind: 'metadata', url }, parseTimeout(timeoutSec));
+    const result = await this.queries.query({ kind: 'metadata', url, key_fp: who.fingerprint }, parseTimeout(timeoutSec));
     return { url, ...result };
   }
 }

@@ -12,8 +12,8 @@ export class PlaylistsController {
   constructor(private readonly playlists: PlaylistsService) {}
 
   @Get('preview')
-  preview(@Query() q: PlaylistPreviewQuery) {
-    return this.playlists.preview(q);
+  preview(@Query() q: PlaylistPreviewQuery, @Identity() who: ApiKeyIdentity) {
+    return this.playlists.preview(q, who);
   }
 
   @Post('download')

@@ -34,15 +34,15 @@ export class PlaylistsService {
   ) {}
 
   /** The listing from a worker (flat extraction, nothing downloaded). */
-  async listing(url: string): Promise<ListingResult> {
+  async listing(url: string, who: ApiKeyIdentity): Promise<ListingResult> {
     this.urls.assertAllowed(url, 'url');
-    return this.worker.query({ kind: 'listing', url, max_entries: MAX_LISTING_ENTRIES });
+    return this.worker.query({ kind: 'listing', url, max_entries: MAX_LISTING_ENTRIES, key_fp: who.fingerprint });
   }
 
-  async preview(q: PlaylistPreviewQuery) {
+  async preview(q: PlaylistPreviewQuery, who: ApiKeyIdentity) {
     const page = q.page ?? 1;
     const limit = q.limit ?? 20;
-    const list = await this.listing(q.url);
+    const list = await this.listing(q.url, who);
     return {
       url: q.url,
       title: list.title,
@@ -56,7 +56,7 @@ export class PlaylistsService {
 
   async download(dto: PlaylistDownloadDto, who: ApiKeyIdentity) {
     const { url, items, start, end, reverse, skip_downloaded, max_downloads, ...control } = dto;
-    const list = await this.listing(url);
+    const list = await this.listing(url, who);
     let picked: ListingEntry[];
     try {
       picked = selectEntries(list.entries, { items, start, end, reverse });

@@ -88,6 +88,19 @@ describe('AmqpWorkerQueryClient on the real broker', () => {
     }
   });
 
+  it("maps a worker's busy answer (the key's share of its query slots is taken) to 429 too_many_queries with Retry-After", async () => {
+    const worker = await fakeWorker(vhost.amqpUrl, () => ({ ok: false, error: { code: 'busy', message: 'This API key already has 4 queries running' } }));
+    try {
+      const err = await client.query({ kind: 'metadata', url: 'http://127.0.0.1/busy.mp4', key_fp: 'aaaaaaaaaaaaaaaa' }, 5000).catch((e) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err.getStatus()).toBe(429);
+      expect(err.getResponse()).toEqual({ error: { code: 'too_many_queries', message: 'This API key already has 4 queries running' } });
+      expect(err.headers).toEqual({ 'Retry-After': '2' });
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('gives up with 504 gateway_timeout when no worker answers', async () => {
     const started = Date.now();
     const err = await client.query({ kind: 'metadata', url: 'http://127.0.0.1/c.mp4' }, 700).catch((e) => e);

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import {
   EXCHANGES,
   ROUTING_KEYS,
+  WORKER_QUERY_BUSY,
   WORKER_QUERY_REPLY_TYPE,
   WorkerQueryInput,
   WorkerQueryReply,
@@ -11,7 +12,7 @@ import {
 } from '@mda/contracts';
 import { AmqpConnection, EventPublisher, RpcClient, RpcTimeoutError } from '@mda/messaging';
 import { ApiError } from '../common/api-error';
-import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, WorkerQueryClient, WorkerQueryResult } from './worker-query-client';
+import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, QUERY_RETRY_AFTER_SEC, WorkerQueryClient, WorkerQueryResult } from './worker-query-client';
 
 /** WorkerQueryClient over RabbitMQ: `metadata.requested` on downloads.commands, answered by direct reply-to. */
 @Injectable()
@@ -55,6 +56,9 @@ function unwrap(reply: WorkerQueryReply, kind: WorkerQueryInput['kind']) {
   }
   const { code, message } = reply.error;
   switch (code) {
+    case WORKER_QUERY_BUSY:
+      // the worker refused this key's surplus at once (its share of the query slots is taken)
+      throw new ApiError('too_many_queries', message, undefined, { 'Retry-After': String(QUERY_RETRY_AFTER_SEC) });
     case 'timed_out':
       throw new ApiError('gateway_timeout', message);
     case 'forbidden_address':

@@ -1,10 +1,29 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { KeyedSlots } from '@mda/contracts';
 import { AmqpWorkerQueryClient } from './amqp-worker-query-client';
+import { PerKeyWorkerQueryClient } from './per-key-worker-query-client';
 import { WorkerQueryClient } from './worker-query-client';
 
-/** Gives the gateway's controllers a WorkerQueryClient (metadata, playlist and channel listings). */
-@Module({
-  providers: [{ provide: WorkerQueryClient, useClass: AmqpWorkerQueryClient }],
-  exports: [WorkerQueryClient],
-})
-export class WorkerQueriesModule {}
+export interface WorkerQueriesOptions {
+  /** Queries one API key may have in flight on this replica (QUERY_CONCURRENCY_PER_KEY). */
+  perKey: number;
+}
+
+/** Gives the gateway's controllers a WorkerQueryClient (metadata, playlist and channel listings), capped per API key. */
+@Module({})
+export class WorkerQueriesModule {
+  static forRoot(opts: WorkerQueriesOptions): DynamicModule {
+    return {
+      module: WorkerQueriesModule,
+      providers: [
+        AmqpWorkerQueryClient,
+        {
+          provide: WorkerQueryClient,
+          inject: [AmqpWorkerQueryClient],
+          useFactory: (amqp: AmqpWorkerQueryClient) => new PerKeyWorkerQueryClient(amqp, new KeyedSlots(opts.perKey)),
+        },
+      ],
+      exports: [WorkerQueryClient],
+    };
+  }
+}
