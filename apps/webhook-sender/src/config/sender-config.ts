@@ -8,6 +8,8 @@ export interface SenderConfig extends CommonConfig {
   metricsPort: number;
   host: string;
   deliverPrefetch: number;
+  /** Of deliverPrefetch, the most one receiver host may hold; more are parked in the 1 s tier. */
+  perHostConcurrency: number;
   userAgent: string;
 }
 
@@ -21,6 +23,7 @@ export function loadSenderConfig(env: Env = process.env): SenderConfig {
     metricsPort: int(env, 'METRICS_PORT', { default: 9465, min: 0, max: 65535 }),
     host: str(env, 'HOST', '0.0.0.0'),
     deliverPrefetch: int(env, 'WEBHOOK_CONCURRENCY', { default: 64, min: 1, max: 1000 }),
+    perHostConcurrency: int(env, 'WEBHOOK_CONCURRENCY_PER_HOST', { default: 8, min: 1, max: 1000 }),
     userAgent: str(env, 'WEBHOOK_USER_AGENT', 'MediaDownloadAPI-Webhooks/1.0'),
   };
 }

@@ -154,5 +154,79 @@ describe('DeliveryService', () => {
       ['msg_3', 'delivered'],
     ]);
   });
-});
 
+  describe('per receiver host cap', () => {
+    /** A receiver that answers only when the test says so. */
+    class HeldClient extends WebhookClient {
+      readonly calls: string[] = [];
+      readonly open: Array<() => void> = [];
+      async post(url: string, headers: Record<string, string>): Promise<WebhookResponse> {
+        this.calls.push(`${new URL(url).hostname} ${headers['x-webhook-id']}`);
+        await new Promise<void>((r) => this.open.push(r));
+        return { statusCode: 200, headers: {}, body: '', durationMs: 3 };
+      }
+    }
+
+    function capped(perHost: number) {
+      const client = new HeldClient();
+      const events = new RecordingPublisher();
+      const config = loadSenderConfig({ API_KEY: KEY, WEBHOOK_CONCURRENCY_PER_HOST: String(perHost) });
+      const service = new DeliveryService(client, events as unknown as EventPublisher, new FinalEvents(), new FixedClock(), config, createLogger('test', 'silent'));
+      return { client, events, service };
+    }
+
+    it('parks a delivery over its host cap in the 1 s tier unchanged, without an attempt, and lets other hosts through', async () => {
+      const { service, events, client } = capped(2);
+      const slow = 'https://slow.example/hook';
+      const held = [
+        service.deliver(delivery({ url: slow, request_id: 'req_aaaaaaaaaaa1', event_id: 'msg_a1' })),
+        service.deliver(delivery({ url: slow, request_id: 'req_aaaaaaaaaaa2', event_id: 'msg_a2' })),
+      ];
+      const third = delivery({ url: slow, request_id: 'req_aaaaaaaaaaa3', event_id: 'msg_a3', attempt: 2 });
+      expect(await service.deliver(third)).toBe('ack');
+      expect(events.published).toEqual([{ routingKey: 'webhook.retry.1', type: 'webhook.deliver', data: third }]);
+
+      const other = service.deliver(delivery({ url: 'https://fast.example/hook', request_id: 'req_bbbbbbbbbbb1', event_id: 'msg_b1' }));
+      await waitFor(() => client.calls.length === 3, { timeoutMs: 2000, intervalMs: 1, what: 'three POSTs' });
+      expect(client.calls).toEqual(['slow.example msg_a1', 'slow.example msg_a2', 'fast.example msg_b1']);
+      client.open.splice(0).forEach((answer) => answer());
+      expect(await Promise.all([...held, other])).toEqual(['ack', 'ack', 'ack']);
+      // three attempts recorded; the parked delivery is none of them
+      expect(events.attempts().map((a) => a.event_id).sort()).toEqual(['msg_a1', 'msg_a2', 'msg_b1']);
+
+      // once its host has room, the parked delivery comes back as the same attempt
+      const back = service.deliver(third);
+      await waitFor(() => client.open.length === 1, { timeoutMs: 2000, intervalMs: 1, what: 'the parked delivery posted' });
+      client.open.splice(0).forEach((answer) => answer());
+      expect(await back).toBe('ack');
+      expect(events.attempts().find((a) => a.event_id === 'msg_a3')).toMatchObject({ attempt: 2, outcome: 'delivered' });
+    });
+
+    it("keeps a job's events in order when one of them was parked", async () => {
+      const { service, events, client } = capped(1);
+      const slow = 'https://slow.example/hook';
+      const job = (event_id: string, event: WebhookDelivery['event']) => delivery({ url: slow, request_id: 'req_cccccccccccc', event_id, event });
+      const blocker = service.deliver(delivery({ url: slow, request_id: 'req_dddddddddddd', event_id: 'msg_other' }));
+      await waitFor(() => client.open.length === 1, { timeoutMs: 2000, intervalMs: 1, what: 'the blocking POST' });
+      expect(await service.deliver(job('msg_started', 'download.started'))).toBe('ack');
+      client.open.splice(0).forEach((answer) => answer());
+      await blocker;
+      // the host has room again, but the job's started event is parked: completed must wait behind it
+      expect(await service.deliver(job('msg_completed', 'download.completed'))).toBe('ack');
+      expect(events.published.filter((p) => p.routingKey === 'webhook.retry.1').map((p) => (p.data as WebhookDelivery).event_id)).toEqual(['msg_started', 'msg_completed']);
+      // they come back from the tier in the order they were parked
+      const started = service.deliver(job('msg_started', 'download.started'));
+      const completed = service.deliver(job('msg_completed', 'download.completed'));
+      await waitFor(() => client.calls.length === 2, { timeoutMs: 2000, intervalMs: 1, what: 'started posted' });
+      client.open.splice(0).forEach((answer) => answer());
+      await started;
+      // completed was parked again while started held the only slot
+      expect(await completed).toBe('ack');
+      const again = service.deliver(job('msg_completed', 'download.completed'));
+      await waitFor(() => client.open.length === 1, { timeoutMs: 2000, intervalMs: 1, what: 'completed posted' });
+      client.open.splice(0).forEach((answer) => answer());
+      await again;
+      expect(client.calls).toEqual(['slow.example msg_other', 'slow.example msg_started', 'slow.example msg_completed']);
+    });
+  });
+});

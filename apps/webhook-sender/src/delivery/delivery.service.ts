@@ -15,6 +15,7 @@ import { Logger, counter, histogram } from '@mda/observability';
 import type { SenderConfig } from '../config/sender-config';
 import { SENDER_CONFIG, SENDER_LOGGER } from '../tokens';
 import { FinalEvents } from './final-events';
+import { DEFERRAL_REASONS, DeferralReason, HostGate, receiverHost } from './host-gate';
 import { JobLanes } from './job-lanes';
 import { WebhookClient, WebhookNetworkError } from './ports/webhook-client';
 import { AttemptResult, chooseTier, classify, parseRetryAfter } from './retry-policy';
@@ -22,6 +23,10 @@ import { webhookHeaders } from './signer';
 
 const attemptsTotal = counter('mda_webhook_attempts_total', 'Webhook attempts by event and outcome', ['event', 'outcome']);
 const retriesTotal = counter('mda_webhook_retries_total', 'Retries scheduled, by tier', ['tier']);
+const deferralsTotal = counter('mda_webhook_deferrals_total', 'Deliveries parked in the 1 s tier without an attempt: their receiver host was at its cap, or an earlier event of the job was parked', ['reason']);
+for (const reason of DEFERRAL_REASONS) deferralsTotal.inc({ reason }, 0);
+/** Tier a parked delivery waits in: the shortest, so it is back as soon as a slot may be free. */
+const DEFERRAL_TIER = 1;
 const deadTotal = counter('mda_webhook_dead_letters_total', 'Deliveries given up and dead-lettered');
 const latency = histogram(
   'mda_webhook_delivery_latency_seconds',
@@ -38,6 +43,7 @@ const RETRY_AFTER_STATUSES = new Set([429, 503]);
 export class DeliveryService {
   private readonly keysByFp: Map<string, string>;
   private readonly lanes = new JobLanes();
+  private readonly hosts: HostGate;
 
   constructor(
     private readonly client: WebhookClient,
@@ -48,17 +54,38 @@ export class DeliveryService {
     @Inject(SENDER_LOGGER) private readonly logger: Logger,
   ) {
     this.keysByFp = new Map(config.apiKeys.map((k) => [apiKeyFingerprint(k), k]));
+    this.hosts = new HostGate(Math.min(config.perHostConcurrency, config.deliverPrefetch), clock);
   }
 
   /**
    * One job's deliveries are attempted in the order they arrived; other jobs' run alongside. The
    * lane holds a job's next event only until this one's request is answered: publishing what
    * follows (the attempt record, a retry, a dead letter) and the ack happen outside it, so a
-   * broker confirm never delays the job's next POST.
+   * broker confirm never delays the job's next POST. A receiver host holds at most
+   * WEBHOOK_CONCURRENCY_PER_HOST of the deliveries here (posting or waiting in a lane); beyond that
+   * they are parked in the broker, so a hanging receiver cannot take every slot (HostGate).
    */
   async deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
-    const settle = await this.lanes.run(d.request_id, () => this.attempt(d));
-    return settle();
+    const admission = this.hosts.enter(receiverHost(d.url), d.request_id, d.event_id);
+    if (!admission.admitted) return this.park(d, admission.reason);
+    try {
+      const settle = await this.lanes.run(d.request_id, () => this.attempt(d));
+      return await settle();
+    } finally {
+      admission.release();
+    }
+  }
+
+  /**
+   * Sends a delivery its host cannot take now to the 1 s tier, unchanged: the same attempt number
+   * and bytes, no attempt record (nothing was attempted). Acked only once the broker confirmed it.
+   */
+  private async park(d: WebhookDelivery, reason: DeferralReason): Promise<HandlerOutcome> {
+    const env = this.events.envelope(ROUTING_KEYS.webhookDeliver, d, d.request_id ?? d.event_id);
+    await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(DEFERRAL_TIER), env);
+    deferralsTotal.inc({ reason });
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id, reason }, 'webhook delivery parked for 1 s');
+    return 'ack';
   }
 
   /** Makes the attempt; resolves with what remains to do once it is answered. */
