@@ -21,14 +21,14 @@ export type Script = (hit: Hit, previousHits: number) => Reply;
 
 const OK: Script = () => ({ status: 200, body: '{"status":"ok"}' });
 
-/** A webhook receiver on 127.0.0.1 that records every request and answers as scripted. */
+/** A webhook receiver on 127.0.0.1 (or another loopback address) that records every request and answers as scripted. */
 export class TestReceiver {
   readonly hits: Hit[] = [];
   private readonly routes = new Map<string, Script>();
   private server?: LocalServer;
 
   /** Every path answers 200 until `route` scripts it. */
-  static async start(): Promise<TestReceiver> {
+  static async start(host = '127.0.0.1'): Promise<TestReceiver> {
     const r = new TestReceiver();
     r.server = await startLocalServer((req, res) => {
       const arrivedAt = performance.now();
@@ -44,7 +44,7 @@ export class TestReceiver {
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
         res.end(reply.body ?? '{}', () => (hit.endedAt = performance.now()));
       });
-    });
+    }, host);
     return r;
   }
 
