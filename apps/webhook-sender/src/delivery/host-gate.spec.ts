@@ -64,6 +64,18 @@ describe('HostGate', () => {
     expect(gate.enter('h', 'req_1', 'progress').admitted).toBe(true);
   });
 
+  it('forgets jobs whose parked events never came back here, even if the job sends nothing more', () => {
+    const clock = new ManualClock();
+    const gate = new HostGate(1, clock, 15_000);
+    const busy = gate.enter('h', null, 'x');
+    for (let i = 0; i < 5; i++) expect(gate.enter('h', `req_${i}`, `e${i}`).admitted).toBe(false);
+    expect(gate.parkedJobs).toBe(5);
+    release(busy);
+    clock.ms += 16_000;
+    gate.enter('other', null, 'y');
+    expect(gate.parkedJobs).toBe(0);
+  });
+
   it('deliveries without a job (batch.completed) are capped by host but never ordered', () => {
     const gate = new HostGate(1, new ManualClock());
     const a = gate.enter('h', null, 'b1');

@@ -27,6 +27,7 @@ export class HostGate {
   private readonly slots: KeyedSlots;
   /** Per job: the events parked here and not yet let in, oldest first. */
   private readonly parked = new Map<string, Deferred[]>();
+  private lastSweepMs = 0;
 
   constructor(
     perHost: number,
@@ -43,6 +44,7 @@ export class HostGate {
   /** Lets a delivery in (release its host slot once it is settled), or says why it must be parked. */
   enter(host: string, job: string | null, eventId: string): Admission {
     const now = this.clock.nowMs();
+    this.sweep(now);
     const line = job === null ? undefined : this.lineOf(job, now);
     if (job !== null && line && line[0].eventId !== eventId) {
       this.park(job, line, eventId, now);
@@ -74,6 +76,13 @@ export class HostGate {
     if (known) known.at = now;
     else line.push({ eventId, at: now });
     this.parked.set(job, line);
+  }
+
+  /** Forgets, now and then, jobs whose parked events all went to another replica and which sent nothing here since. */
+  private sweep(now: number): void {
+    if (now - this.lastSweepMs < this.forgetAfterMs) return;
+    this.lastSweepMs = now;
+    for (const job of [...this.parked.keys()]) this.lineOf(job, now);
   }
 
   /** The job's parked events, without those gone for longer than forgetAfterMs (taken by another replica). */
