@@ -14,7 +14,7 @@ export function applyHttpTimeouts(server: Server, t: HttpTimeouts): void {
   server.setTimeout(t.idleTimeoutMs);
   // Node checks the request and headers deadlines on this interval (30 s by default), read when
   // the server starts listening: check often enough that a timeout means what it says
-  server.connectionsCheckingInterval = Math.max(100, Math.min(1000, Math.floor(t.headersTimeoutMs / 4)));
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(100, Math.min(1000, Math.floor(t.headersTimeoutMs / 4)));
 }
 
 /** A client error Node raised before any handler saw the request, as status and stable code. */
