@@ -1,25 +1,5 @@
-import { connect } from 'node:net';
+import { parseRawResponse, rawHttpExchange as rawExchange } from '@mda/testing';
 import { startOpsServer } from './ops-server';
-
-/** Sends raw bytes on one socket and collects what comes back until the server closes it. */
-function rawExchange(port: number, send: (write: (s: string) => void) => void): Promise<{ text: string; closedAfterMs: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const started = Date.now();
-    let text = '';
-    socket.on('data', (d) => (text += d.toString()));
-    socket.on('error', reject);
-    socket.on('close', () => resolve({ text, closedAfterMs: Date.now() - started }));
-    send((s) => {
-      if (socket.writable) socket.write(s);
-    });
-  });
-}
-
-function parseResponse(text: string): { status: number; headers: string; body: any } {
-  const [head, body] = text.split('\r\n\r\n');
-  return { status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: JSON.parse(body) };
-}
 
 describe('ops server hardening (worker and sender health/metrics port)', () => {
   let ops: Awaited<ReturnType<typeof startOpsServer>>;
@@ -37,24 +17,24 @@ describe('ops server hardening (worker and sender health/metrics port)', () => {
       timer = setInterval(() => write('X-Slow: 1\r\n'), 200);
     });
     clearInterval(timer);
-    const res = parseResponse(r.text);
+    const res = parseRawResponse(r.text);
     expect(res.status).toBe(408);
     expect(res.body).toEqual({ error: { code: 'request_timeout', message: expect.any(String) } });
-    expect(res.headers).toContain('connection: close');
+    expect(res.head).toContain('connection: close');
     expect(r.closedAfterMs).toBeGreaterThanOrEqual(900);
     expect(r.closedAfterMs).toBeLessThan(3000);
   });
 
   it('answers 431 in the error shape to oversized headers', async () => {
     const r = await rawExchange(ops.port, (write) => write(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
-    const res = parseResponse(r.text);
+    const res = parseRawResponse(r.text);
     expect(res.status).toBe(431);
     expect(res.body.error.code).toBe('headers_too_large');
   });
 
   it('answers 400 in the error shape to bytes that are not HTTP', async () => {
     const r = await rawExchange(ops.port, (write) => write('HELLO THERE\r\n\r\n'));
-    const res = parseResponse(r.text);
+    const res = parseRawResponse(r.text);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('bad_request');
   });

@@ -31,8 +31,8 @@ export function fastifyServerOptions(config: GatewayConfig): FastifyServerOption
 export function hardenHttpServer(fastify: FastifyInstance, config: GatewayConfig): void {
   applyHttpTimeouts(fastify.server, config.http);
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
-    const parsed = parseJsonBody(body as string);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
+    const parsed = parseJsonBody(body as Buffer);
     if (parsed.ok) done(null, parsed.value);
     else done(new ApiError('invalid_json', parsed.message), undefined);
   });

@@ -1,4 +1,6 @@
-import { nestsDeeperThan, parseJsonBody } from './json-body';
+import { nestsDeeperThan, parseJsonBody as parseBytes } from './json-body';
+
+const parseJsonBody = (text: string) => parseBytes(Buffer.from(text));
 
 describe('parseJsonBody', () => {
   it('parses JSON and treats an empty or blank body as no body', () => {
@@ -20,11 +22,13 @@ describe('parseJsonBody', () => {
   });
 
   it('does not count brackets inside strings, escaped quotes included', () => {
-    expect(nestsDeeperThan(JSON.stringify({ s: '[[[[[[[[' }), 2)).toBe(false);
-    expect(nestsDeeperThan(JSON.stringify({ s: 'a"[[[[\\"[[[[' }), 2)).toBe(false);
-    expect(nestsDeeperThan('{"s":"\\\\"}', 1)).toBe(false);
-    expect(nestsDeeperThan('{"s":"\\\\","t":[[1]]}', 2)).toBe(true);
-    expect(nestsDeeperThan('["\\u005b", [1]]', 2)).toBe(false);
+    expect(nestsDeeperThan(Buffer.from(JSON.stringify({ s: '[[[[[[[[' })), 2)).toBe(false);
+    expect(nestsDeeperThan(Buffer.from(JSON.stringify({ s: 'a"[[[[\\"[[[[' })), 2)).toBe(false);
+    expect(nestsDeeperThan(Buffer.from('{"s":"\\\\"}'), 1)).toBe(false);
+    expect(nestsDeeperThan(Buffer.from('{"s":"\\\\","t":[[1]]}'), 2)).toBe(true);
+    expect(nestsDeeperThan(Buffer.from('["\\u005b", [1]]'), 2)).toBe(false);
+    expect(nestsDeeperThan(Buffer.from(JSON.stringify({ s: 'été [[[ 日本 "' })), 1)).toBe(false);
+    expect(parseJsonBody('{"title":"été 日本"}')).toEqual({ ok: true, value: { title: 'été 日本' } });
   });
 
   it.each([

@@ -10,12 +10,12 @@ export type JsonBodyResult = { ok: true; value: unknown } | { ok: false; message
  * every recursive step after parsing), and `__proto__` / `constructor.prototype` keys are refused
  * as Fastify's own parser does.
  */
-export function parseJsonBody(text: string, maxDepth = MAX_JSON_DEPTH): JsonBodyResult {
-  if (text.trim() === '') return { ok: true, value: undefined };
-  if (nestsDeeperThan(text, maxDepth)) return { ok: false, message: `Request body nests arrays and objects deeper than ${maxDepth} levels` };
+export function parseJsonBody(body: Buffer, maxDepth = MAX_JSON_DEPTH): JsonBodyResult {
+  if (isBlank(body)) return { ok: true, value: undefined };
+  if (nestsDeeperThan(body, maxDepth)) return { ok: false, message: `Request body nests arrays and objects deeper than ${maxDepth} levels` };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(body.toString('utf8'));
   } catch {
     return { ok: false, message: 'Request body is not valid JSON' };
   }
@@ -24,12 +24,16 @@ export function parseJsonBody(text: string, maxDepth = MAX_JSON_DEPTH): JsonBody
   return { ok: true, value };
 }
 
-/** One pass over the text; brackets inside strings (and escaped quotes) do not count. */
-export function nestsDeeperThan(text: string, maxDepth: number): boolean {
+/**
+ * One pass over the bytes, before any text is decoded (a refused body is never turned into a
+ * string); brackets inside strings (and escaped quotes) do not count. Bytes are enough: JSON's
+ * structural characters are ASCII, and no byte of a multi-byte UTF-8 character is below 0x80.
+ */
+export function nestsDeeperThan(body: Buffer, maxDepth: number): boolean {
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
     if (inString) {
       if (c === 0x5c) i++; // a backslash escapes the next character, a quote included
       else if (c === 0x22) inString = false;
@@ -42,6 +46,12 @@ export function nestsDeeperThan(text: string, maxDepth: number): boolean {
     }
   }
   return false;
+}
+
+function isBlank(body: Buffer): boolean {
+  // JSON's whitespace: space, tab, line feed, carriage return
+  for (const c of body) if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  return true;
 }
 
 const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
