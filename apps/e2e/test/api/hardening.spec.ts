@@ -38,6 +38,7 @@ describe('gateway request hardening (gateway alone)', () => {
         HTTP_REQUEST_TIMEOUT_SEC: '2',
         HTTP_HEADERS_TIMEOUT_SEC: '1',
         HTTP_KEEP_ALIVE_TIMEOUT_SEC: '1',
+        HTTP_IDLE_TIMEOUT_SEC: '20',
         RATE_LIMIT_AUTH_FAILURE_RPS: '0.01',
         RATE_LIMIT_AUTH_FAILURE_BURST: '3',
         RATE_LIMIT_FILES_RPS: '0.01',
@@ -149,15 +150,23 @@ describe('gateway request hardening (gateway alone)', () => {
     expect(idle.closedAfterMs).toBeLessThan(3000);
   });
 
-  it('keeps responses longer than the request timeout: an SSE stream and a slowly read file', async () => {
+  it('keeps responses longer than the request and idle timeouts: an SSE stream with heartbeats, a slowly read file', async () => {
+    // open past the 2 s request timeout and the 20 s idle timeout: the 15 s heartbeat keeps it alive
     const sse = await fetch(`${sys.baseUrl}/api/v1/events`, { headers: { 'x-api-key': sys.apiKey } });
     expect(sse.status).toBe(200);
     const reader = sse.body!.getReader();
-    await reader.read();
-    let closed = false;
-    void reader.closed.then(() => (closed = true)).catch(() => (closed = true));
-    await new Promise((r) => setTimeout(r, 3500)); // longer than the 2 s request timeout, on purpose
-    expect(closed).toBe(false);
+    const decoder = new TextDecoder();
+    let received = '';
+    const until = Date.now() + 21_000;
+    for (;;) {
+      const left = until - Date.now();
+      if (left <= 0) break;
+      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), left))]);
+      if (chunk === null) break;
+      if (chunk.done) throw new Error(`the server closed the event stream after ${21_000 - (until - Date.now())} ms`);
+      received += decoder.decode(chunk.value);
+    }
+    expect(received).toContain(': heartbeat');
     await reader.cancel();
 
     mkdirSync(join(sys.storageDir, 'videos'), { recursive: true });
@@ -171,7 +180,7 @@ describe('gateway request hardening (gateway alone)', () => {
     }
     expect(bytes).toBe(24 * 1024 * 1024);
     expect(Date.now() - started).toBeGreaterThan(2500);
-  }, 30_000);
+  }, 45_000);
 
   it('serves /files as an attachment with nosniff, and limits /files per client address', async () => {
     mkdirSync(join(sys.storageDir, 'videos'), { recursive: true });
