@@ -5,10 +5,8 @@ import { Kysely } from 'kysely';
 import { AmqpConnection, AmqpTransport, loadConfigOrExit } from '@mda/messaging';
 import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
-import { ApiError } from './common/api-error';
-import { ErrorFilter, toErrorResponse } from './common/error.filter';
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+import { ErrorFilter } from './common/error.filter';
+import { fastifyServerOptions, hardenHttpServer } from './common/http-hardening';
 import { createValidationPipe } from './common/validation';
 import { setupOpenApi } from './docs/openapi';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
@@ -18,23 +16,10 @@ import { migrateToLatest, storeKind } from './store/database';
 import { Database } from './store/schema';
 
 export async function createGateway(config: GatewayConfig, logger: Logger) {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, logger: false, trustProxy: true });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: ['error', 'warn'] });
-  // errors raised by Fastify itself (body too large, bad JSON, wrong content type) get our error format too
-  app.getHttpAdapter().getInstance().setErrorHandler((err, _req, reply) => {
-    const { status, body, headers } = toErrorResponse(err);
-    void reply.status(status).headers(headers).send(body);
-  });
-  // the API speaks JSON only: any other body type is refused before parsing
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
-    if (!BODY_METHODS.has(req.method)) return;
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (hasBody && type !== 'application/json') {
-      const { status, body } = toErrorResponse(new ApiError('unsupported_media_type', 'Send the body as application/json'));
-      return reply.status(status).send(body);
-    }
-  });
+  const adapter = new FastifyAdapter(fastifyServerOptions(config));
+  // our JSON parser replaces Nest's (see hardenHttpServer)
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: ['error', 'warn'], bodyParser: false });
+  hardenHttpServer(app.getHttpAdapter().getInstance(), config);
   registerHttpMetrics(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(createValidationPipe());

@@ -1,4 +1,5 @@
 import { ConfigError, Env, bool, int, oneOf, optionalStr, str, url } from './env';
+import { HttpTimeouts, loadHttpTimeouts } from './http-timeouts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -8,6 +9,8 @@ export interface CommonConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   allowPrivateNetworks: boolean;
   shutdownGraceSec: number;
+  /** Of the app's HTTP server (the gateway API; the ops port of the worker and the sender). */
+  http: HttpTimeouts;
 }
 
 export function loadCommonConfig(env: Env = process.env): CommonConfig {
@@ -17,6 +20,7 @@ export function loadCommonConfig(env: Env = process.env): CommonConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     allowPrivateNetworks: bool(env, 'ALLOW_PRIVATE_NETWORKS', false),
     shutdownGraceSec: int(env, 'SHUTDOWN_GRACE_SEC', { default: 30, min: 0, max: 3600 }),
+    http: loadHttpTimeouts(env),
   };
 }
 

@@ -55,6 +55,7 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
   const ops = await startOpsServer({
     port: config.metricsPort,
     host: config.host,
+    timeouts: config.http,
     readiness: () => ({
       ready: amqp.isConnected() && !draining,
       checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, ...opts.readinessChecks({ app, config }) },

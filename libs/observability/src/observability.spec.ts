@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { loadHttpTimeouts } from '@mda/config';
 import { REDACTED_PATHS } from './logger';
 import { counter, renderMetrics } from './metrics';
 import { startOpsServer } from './ops-server';
@@ -31,7 +32,7 @@ describe('metrics helpers', () => {
 describe('ops server', () => {
   it('serves live, ready (from the probe) and metrics on 127.0.0.1', async () => {
     let ready = false;
-    const ops = await startOpsServer({ port: 0, host: '127.0.0.1', readiness: () => ({ ready, checks: { broker: ready ? 'up' : 'down' } }) });
+    const ops = await startOpsServer({ port: 0, host: '127.0.0.1', readiness: () => ({ ready, checks: { broker: ready ? 'up' : 'down' } }), timeouts: loadHttpTimeouts({}) });
     try {
       const base = `http://127.0.0.1:${ops.port}`;
       expect((await fetch(`${base}/health/live`)).status).toBe(200);

@@ -1,5 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { HttpTimeouts } from '@mda/config';
+import { answerClientError, applyHttpTimeouts } from './http-hardening';
 import { renderMetrics } from './metrics';
 
 export interface ReadinessReport {
@@ -11,7 +13,7 @@ export interface ReadinessReport {
  * The small HTTP port of the apps that serve no API (worker, sender):
  * /health/live, /health/ready and /metrics.
  */
-export async function startOpsServer(opts: { port: number; host: string; readiness: () => ReadinessReport }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export async function startOpsServer(opts: { port: number; host: string; readiness: () => ReadinessReport; timeouts: HttpTimeouts }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -30,6 +32,8 @@ export async function startOpsServer(opts: { port: number; host: string; readine
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found","message":"Not found"}}');
     }
   });
+  applyHttpTimeouts(server, opts.timeouts);
+  server.on('clientError', (err, socket) => answerClientError(err, socket as Parameters<typeof answerClientError>[1]));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, resolve);

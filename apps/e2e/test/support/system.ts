@@ -65,6 +65,8 @@ export class TestSystem {
       // tests poll the API hard; the rate-limit tests set their own limits
       RATE_LIMIT_RPS: '100000',
       RATE_LIMIT_BURST: '100000',
+      RATE_LIMIT_AUTH_FAILURE_BURST: '100000',
+      RATE_LIMIT_FILES_BURST: '100000',
       ...opts.env,
     };
     for (const app of opts.apps ?? (['gateway', 'downloader-worker', 'webhook-sender'] as AppName[])) {

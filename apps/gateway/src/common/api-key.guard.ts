@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDeco
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
+import { ClientAddressLimits } from '../rate-limit/client-address.limits';
 import { ApiKeyIdentity, ApiKeyRegistry } from './api-keys';
 
 export const PUBLIC_ROUTE = 'mda:public';
@@ -15,13 +16,18 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly keys: ApiKeyRegistry,
     private readonly reflector: Reflector,
+    private readonly limits: ClientAddressLimits,
   ) {}
 
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const presented = req.headers['x-api-key'];
-    const identity = this.keys.identify(Array.isArray(presented) ? presented[0] : presented);
+    const key = Array.isArray(presented) ? presented[0] : presented;
+    // failed checks are counted per client address; past the limit no key is checked at all
+    if (key) this.limits.assertMayPresentKey(req.ip);
+    const identity = this.keys.identify(key);
     if (identity) req.identity = identity;
+    else if (key) this.limits.recordFailedKey(req.ip);
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()])) return true;
     if (!identity) {
       throw new ApiError('unauthorized', presented ? 'Invalid API key' : 'Missing API key: send it in the X-API-Key header');

@@ -1,4 +1,5 @@
 import { CommonConfig, Env, bool, int, num, loadApiKeys, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, optionalStr, str } from '@mda/config';
+import { loadTrustProxy } from './trust-proxy';
 
 export interface GatewayConfig extends CommonConfig {
   port: number;
@@ -17,6 +18,13 @@ export interface GatewayConfig extends CommonConfig {
   rateLimitBurst: number;
   /** Per API key, per replica: metadata and listing queries in flight at once (more get 429). */
   queryConcurrencyPerKey: number;
+  /** Per client address: failed API-key checks, and /files requests. */
+  authFailureRps: number;
+  authFailureBurst: number;
+  filesRps: number;
+  filesBurst: number;
+  /** Peers trusted to set X-Forwarded-For (off: the socket's address is the client's). */
+  trustProxy: false | string[];
   /** Checked only when cookies are used, so the API starts without it. */
   cookieEncryptionKey?: string;
 }
@@ -38,6 +46,11 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     rateLimitRps: num(env, 'RATE_LIMIT_RPS', { default: 50, min: 0.01, max: 1_000_000 }),
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', { default: 100, min: 1, max: 10_000_000 }),
     queryConcurrencyPerKey: int(env, 'QUERY_CONCURRENCY_PER_KEY', { default: 4, min: 1, max: 256 }),
+    authFailureRps: num(env, 'RATE_LIMIT_AUTH_FAILURE_RPS', { default: 0.2, min: 0.001, max: 1_000_000 }),
+    authFailureBurst: int(env, 'RATE_LIMIT_AUTH_FAILURE_BURST', { default: 10, min: 1, max: 10_000_000 }),
+    filesRps: num(env, 'RATE_LIMIT_FILES_RPS', { default: 20, min: 0.01, max: 1_000_000 }),
+    filesBurst: int(env, 'RATE_LIMIT_FILES_BURST', { default: 100, min: 1, max: 10_000_000 }),
+    trustProxy: loadTrustProxy(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
   };
 }

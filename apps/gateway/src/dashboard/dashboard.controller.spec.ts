@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ApiKeyGuard } from '../common/api-key.guard';
+import { openClientAddressLimits } from '../rate-limit/client-address.limits.fake';
 import { ApiKeyRegistry } from '../common/api-keys';
 import { ErrorFilter } from '../common/error.filter';
 import { DashboardController } from './dashboard.controller';
@@ -29,6 +30,7 @@ async function startApp(files: DashboardFiles) {
       { provide: DashboardFiles, useValue: files },
       { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry(['k-1234567890']) },
       { provide: APP_GUARD, useClass: ApiKeyGuard },
+      openClientAddressLimits(),
     ],
   })
   class TestModule {}

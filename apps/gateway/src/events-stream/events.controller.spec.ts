@@ -6,6 +6,7 @@ import { apiKeyFingerprint } from '@mda/contracts';
 import { waitFor } from '@mda/testing';
 import type { JobView } from '../downloads/job-view';
 import { ApiKeyGuard } from '../common/api-key.guard';
+import { openClientAddressLimits } from '../rate-limit/client-address.limits.fake';
 import { ApiKeyRegistry } from '../common/api-keys';
 import { ErrorFilter } from '../common/error.filter';
 import { GATEWAY_LOGGER } from '../common/tokens';
@@ -69,6 +70,8 @@ describe('GET /api/v1/events', () => {
         { provide: GATEWAY_LOGGER, useValue: pino({ level: 'silent' }) },
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry([KEY_A, KEY_B]) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+      openClientAddressLimits(),
+        openClientAddressLimits(),
         EventStreams,
       ],
     })

@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock, verifyFileSignature } from '@mda/contracts';
 import { ApiError } from '../common/api-error';
 import { Public } from '../common/api-key.guard';
 import type { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { FilesRateLimitGuard } from '../rate-limit/files-rate-limit.guard';
 import { parseRange } from './byte-range';
 import { parseFilePath } from './file-path';
 import { MediaFolder } from './media-folder';
@@ -17,6 +18,7 @@ const PREFIX = '/files/';
  * Needs a valid X-API-Key or the signed, expiring query of `download_url`.
  */
 @Public() // the key is optional here: a signed link stands in for it (checked below)
+@UseGuards(FilesRateLimitGuard)
 @Controller()
 export class FilesController {
   private readonly folder: MediaFolder;
@@ -107,5 +109,6 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 function contentDisposition(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // attachment: a stored file is never rendered as a page of this origin (with nosniff, set for every response)
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

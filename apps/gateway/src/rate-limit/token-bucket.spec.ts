@@ -23,4 +23,14 @@ describe('TokenBuckets', () => {
     expect(b.take('b', 0).allowed).toBe(true);
     expect(b.take('a', 0)).toMatchObject({ allowed: false, retryAfterSec: 10 });
   });
+
+  it('peeks without spending', () => {
+    const b = new TokenBuckets(1, 2);
+    expect(b.peek('k', 0)).toMatchObject({ allowed: true, remaining: 2 });
+    b.take('k', 0);
+    b.take('k', 0);
+    expect(b.peek('k', 0)).toMatchObject({ allowed: false, retryAfterSec: 1 });
+    expect(b.peek('k', 0).allowed).toBe(false);
+    expect(b.peek('k', 1000)).toMatchObject({ allowed: true, remaining: 1 });
+  });
 });

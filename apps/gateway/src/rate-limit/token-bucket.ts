@@ -22,6 +22,15 @@ export class TokenBuckets {
   ) {}
 
   take(key: string, nowMs: number): Take {
+    return this.settle(key, nowMs, true);
+  }
+
+  /** What `take` would answer, without spending a token. */
+  peek(key: string, nowMs: number): Take {
+    return this.settle(key, nowMs, false);
+  }
+
+  private settle(key: string, nowMs: number, spend: boolean): Take {
     let b = this.buckets.get(key);
     if (!b) {
       b = { tokens: this.burst, at: nowMs };
@@ -31,7 +40,7 @@ export class TokenBuckets {
     b.tokens = Math.min(this.burst, b.tokens + ((nowMs - b.at) / 1000) * this.rps);
     b.at = nowMs;
     const allowed = b.tokens >= 1;
-    if (allowed) b.tokens -= 1;
+    if (allowed && spend) b.tokens -= 1;
     return {
       allowed,
       remaining: Math.floor(b.tokens),
