@@ -3,3 +3,4 @@ export * from './rabbitmq';
 export * from './http-server';
 export * from './media';
 export * from './postgres';
+export * from './clock';

@@ -1,10 +1,8 @@
-import { CommonConfig, Env, int, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, str } from '@mda/config';
+import { CommonConfig, Env, int, loadCommonConfig, loadPublicBaseUrl, str } from '@mda/config';
 
 export interface WorkerConfig extends CommonConfig {
   storageDir: string;
   publicBaseUrl: string;
-  filesSigningSecret: string;
-  filesUrlTtlSec: number;
   concurrency: number;
   downloadTimeoutSec: number;
   maxFileBytes: number;
@@ -19,8 +17,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     ...loadCommonConfig(env),
     storageDir: str(env, 'STORAGE_DIR', './storage'),
     publicBaseUrl: loadPublicBaseUrl(env),
-    filesSigningSecret: loadFilesSigningSecret(env),
-    filesUrlTtlSec: int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 }),
     concurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
     downloadTimeoutSec: int(env, 'DOWNLOAD_TIMEOUT_SEC', { default: 1800, min: 10, max: 7200 }),
     maxFileBytes: int(env, 'MAX_FILE_SIZE_MB', { default: 2048, min: 1, max: 1024 * 1024 }) * 1024 * 1024,
