@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -27,6 +27,15 @@ describe('files signing secret in the job store', () => {
     const path = join(dir, 'never', 'jobs.sqlite');
     expect(await resolveFilesSigningSecret({ explicit: 'explicit-secret', sqlitePath: path })).toBe('explicit-secret');
     expect(require('node:fs').existsSync(path)).toBe(false);
+  });
+
+  it('says which store it could not read, without its password', async () => {
+    const aFile = join(dir, 'a-file');
+    writeFileSync(aFile, 'x');
+    await expect(resolveFilesSigningSecret({ sqlitePath: join(aFile, 'data', 'jobs.sqlite') })).rejects.toThrow(/FILES_SIGNING_SECRET is unset .* SQLite/);
+    const err = await resolveFilesSigningSecret({ databaseUrl: 'postgres://nobody:hunter2pw@127.0.0.1:1/x', sqlitePath: 'unused' }).catch((e: Error) => e);
+    expect(String(err)).toMatch(/FILES_SIGNING_SECRET is unset .* PostgreSQL/);
+    expect(String(err)).not.toContain('hunter2pw');
   });
 
   it('SQLite: 32 random bytes made once, the same after a restart, new for another store', async () => {

@@ -17,11 +17,17 @@ export interface SigningSecretSource {
  */
 export async function resolveFilesSigningSecret(src: SigningSecretSource): Promise<string> {
   if (src.explicit) return src.explicit;
-  const db = openStore(src);
   try {
-    return await storedFilesSigningSecret(db);
-  } finally {
-    await db.destroy();
+    const db = openStore(src);
+    try {
+      return await storedFilesSigningSecret(db);
+    } finally {
+      await db.destroy();
+    }
+  } catch (err) {
+    // names neither the URL nor its password: only which store and why
+    const store = src.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite (SQLITE_PATH ${src.sqlitePath})`;
+    throw new Error(`FILES_SIGNING_SECRET is unset and the job store holding the signing secret could not be read from ${store}: ${(err as Error).message}`);
   }
 }
 
