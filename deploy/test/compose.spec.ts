@@ -77,9 +77,9 @@ describe('docker-compose.yml', () => {
       expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { APP: app } });
     });
 
-    it('waits for a healthy RabbitMQ (and the gateway for a healthy PostgreSQL)', () => {
+    it('waits for a healthy RabbitMQ (and the gateway and the sender, which reads the signing secret there, for a healthy PostgreSQL)', () => {
       const expected: Record<string, { condition: string }> = { rabbitmq: { condition: 'service_healthy' } };
-      if (app === 'gateway') expected['postgres'] = { condition: 'service_healthy' };
+      if (app === 'gateway' || app === 'webhook-sender') expected['postgres'] = { condition: 'service_healthy' };
       expect(service.depends_on).toEqual(expected);
       for (const dep of Object.keys(expected)) expect(compose.services[dep].healthcheck).toBeDefined();
     });

@@ -17,6 +17,7 @@ import { EVENTS_STREAM_FEATURE } from './events-stream/events-stream.feature';
 import { ShutdownState } from './health/shutdown-state';
 import { MetricsController } from './metrics/metrics.controller';
 import { createDatabase } from './store/database';
+import { JobFilesRepository } from './store/job-files.repository';
 import { JobsRepository } from './store/jobs.repository';
 import { Database } from './store/schema';
 import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
@@ -37,6 +38,7 @@ export class AppModule {
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
         { provide: 'DB', useFactory: () => createDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }) },
         { provide: JobsRepository, useFactory: (db: Kysely<Database>) => new JobsRepository(db), inject: ['DB'] },
+        { provide: JobFilesRepository, useFactory: (db: Kysely<Database>) => new JobFilesRepository(db), inject: ['DB'] },
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // after ApiKeyGuard: the rate limit is per API key
@@ -44,6 +46,7 @@ export class AppModule {
         ShutdownState,
         UrlPolicy,
         DownloadsService,
+        ...FILES_FEATURE.providers,
         ...EVENTS_STREAM_FEATURE.providers,
         ...DASHBOARD_FEATURE.providers,
         ...WEBHOOKS_FEATURE.providers,

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Clock } from '@mda/contracts';
+import { FileLinks, resolveFilesSigningSecret } from '@mda/file-links';
 import { MessagingModule } from '@mda/messaging';
 import { GuardedHttpClient } from '@mda/net-guard';
 import { createLogger } from '@mda/observability';
@@ -27,6 +29,17 @@ export class SenderModule {
             new GuardedWebhookClient(
               new GuardedHttpClient({ allowPrivate: config.allowPrivateNetworks, connectTimeoutMs: config.timeoutSec * 1000, connections: 128 }),
             ),
+        },
+        {
+          // download_url is signed here, when the webhook is built (the worker's event carries it unsigned)
+          provide: FileLinks,
+          useFactory: async (clock: Clock) =>
+            new FileLinks(
+              await resolveFilesSigningSecret({ explicit: config.filesSigningSecret, databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }),
+              config.filesUrlTtlSec,
+              clock,
+            ),
+          inject: [Clock],
         },
         FinalEvents,
         DeliveryService,

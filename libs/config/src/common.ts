@@ -43,10 +43,26 @@ export function loadPublicBaseUrl(env: Env = process.env): string {
   return url(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '');
 }
 
-/** Secret that signs `/files` URLs: FILES_SIGNING_SECRET, or derived from the API keys. */
-export function loadFilesSigningSecret(env: Env = process.env): string {
-  const explicit = optionalStr(env, 'FILES_SIGNING_SECRET');
-  if (explicit) return explicit;
-  const keys = loadApiKeys(env).sort();
-  return `derived:${keys.join(',')}`;
+/**
+ * FILES_SIGNING_SECRET, the secret that signs `/files` links; undefined when unset: then a random
+ * one is generated once and kept in the job store (see @mda/file-links). Never derived from the API keys.
+ */
+export function loadFilesSigningSecret(env: Env = process.env): string | undefined {
+  return optionalStr(env, 'FILES_SIGNING_SECRET');
+}
+
+/** How long a signed `download_url` stays valid once handed out. */
+export function loadFilesUrlTtlSec(env: Env = process.env): number {
+  return int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 });
+}
+
+export interface JobStoreConfig {
+  /** postgres://…: PostgreSQL; unset: the embedded SQLite file. */
+  databaseUrl?: string;
+  sqlitePath: string;
+}
+
+/** The job store: DATABASE_URL (PostgreSQL) or SQLITE_PATH. */
+export function loadJobStoreConfig(env: Env = process.env): JobStoreConfig {
+  return { databaseUrl: optionalStr(env, 'DATABASE_URL'), sqlitePath: str(env, 'SQLITE_PATH', './data/jobs.sqlite') };
 }

@@ -1,5 +1,5 @@
 import { ConfigError, bool, int, oneOf, url } from './env';
-import { loadApiKeys, loadCommonConfig, loadFilesSigningSecret } from './common';
+import { loadApiKeys, loadCommonConfig, loadFilesSigningSecret, loadFilesUrlTtlSec, loadJobStoreConfig } from './common';
 
 describe('env parsing', () => {
   it('uses defaults for unset and blank values', () => {
@@ -47,8 +47,16 @@ describe('common config', () => {
     expect(() => loadApiKeys({ API_KEY: 'short' })).toThrow(/at least 8 characters/);
   });
 
-  it('derives a files signing secret that does not reveal the keys verbatim only when none is set', () => {
+  it('takes the files signing secret only from FILES_SIGNING_SECRET, never from the API keys', () => {
     expect(loadFilesSigningSecret({ FILES_SIGNING_SECRET: 'explicit-secret', API_KEY: 'key-one-111' })).toBe('explicit-secret');
-    expect(loadFilesSigningSecret({ API_KEYS: 'b-key-22222,a-key-11111' })).toBe(loadFilesSigningSecret({ API_KEYS: 'a-key-11111,b-key-22222' }));
+    expect(loadFilesSigningSecret({ API_KEYS: 'b-key-22222,a-key-11111' })).toBeUndefined();
+    expect(loadFilesSigningSecret({ FILES_SIGNING_SECRET: '', API_KEY: 'key-one-111' })).toBeUndefined();
+  });
+
+  it('reads the job store and the link lifetime the same way for every app', () => {
+    expect(loadJobStoreConfig({})).toEqual({ databaseUrl: undefined, sqlitePath: './data/jobs.sqlite' });
+    expect(loadJobStoreConfig({ DATABASE_URL: 'postgres://x@h/db', SQLITE_PATH: '/d/j.sqlite' })).toEqual({ databaseUrl: 'postgres://x@h/db', sqlitePath: '/d/j.sqlite' });
+    expect(loadFilesUrlTtlSec({})).toBe(86400);
+    expect(() => loadFilesUrlTtlSec({ FILES_URL_TTL_SEC: '5' })).toThrow(/FILES_URL_TTL_SEC/);
   });
 });

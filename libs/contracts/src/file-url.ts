@@ -5,10 +5,12 @@ export function fileSignature(secret: string, filepath: string, expires: number)
   return createHmac('sha256', secret).update(`${filepath}\n${expires}`).digest('hex');
 }
 
-/** `download_url`: PUBLIC_BASE_URL + /files/ + filepath + the signed, expiring query. */
-export function signedFileUrl(baseUrl: string, secret: string, filepath: string, expires: number): string {
-  const path = filepath.split('/').map(encodeURIComponent).join('/');
-  return `${baseUrl}/files/${path}?expires=${expires}&signature=${fileSignature(secret, filepath, expires)}`;
+/**
+ * `download_url` as events carry it: PUBLIC_BASE_URL + /files/ + filepath, unsigned. The gateway
+ * and the webhook sender add the signed, expiring query when they hand it out.
+ */
+export function fileUrl(baseUrl: string, filepath: string): string {
+  return `${baseUrl}/files/${filepath.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export function verifyFileSignature(secret: string, filepath: string, expires: number, signature: string, nowSec: number): boolean {

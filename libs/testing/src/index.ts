@@ -4,3 +4,4 @@ export * from './http-server';
 export * from './media';
 export * from './postgres';
 export * from './raw-http';
+export * from './clock';

@@ -1,10 +1,8 @@
-import { CommonConfig, Env, int, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, str } from '@mda/config';
+import { CommonConfig, Env, int, loadCommonConfig, loadPublicBaseUrl, str } from '@mda/config';
 
 export interface WorkerConfig extends CommonConfig {
   storageDir: string;
   publicBaseUrl: string;
-  filesSigningSecret: string;
-  filesUrlTtlSec: number;
   concurrency: number;
   /** Metadata/listing queries one replica answers at once (the query queue's prefetch). */
   queryConcurrency: number;
@@ -23,8 +21,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     ...loadCommonConfig(env),
     storageDir: str(env, 'STORAGE_DIR', './storage'),
     publicBaseUrl: loadPublicBaseUrl(env),
-    filesSigningSecret: loadFilesSigningSecret(env),
-    filesUrlTtlSec: int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 }),
     concurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
     queryConcurrency: int(env, 'WORKER_QUERY_CONCURRENCY', { default: 10, min: 1, max: 256 }),
     queryConcurrencyPerKey: int(env, 'QUERY_CONCURRENCY_PER_KEY', { default: 4, min: 1, max: 256 }),

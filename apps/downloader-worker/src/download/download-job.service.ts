@@ -10,7 +10,7 @@ import {
   Progress,
   ROUTING_KEYS,
   defaultFilePath,
-  signedFileUrl,
+  fileUrl,
 } from '@mda/contracts';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
 import { Logger, counter, gauge, histogram } from '@mda/observability';
@@ -96,14 +96,14 @@ export class DownloadJobService {
           keepExisting: !!cmd.options.path_template,
           suffix: cmd.request_id.replace(/^req_/, ''),
         });
-        const expires = Math.floor(this.clock.nowMs() / 1000) + this.config.filesUrlTtlSec;
         const completed: DownloadCompleted = {
           ...base,
           file_info: {
             filename: basename(placed.filepath),
             filepath: placed.filepath,
             size_bytes: placed.size,
-            download_url: signedFileUrl(this.config.publicBaseUrl, this.config.filesSigningSecret, placed.filepath, expires),
+            // unsigned: the gateway and the webhook sender sign it when they hand it out
+            download_url: fileUrl(this.config.publicBaseUrl, placed.filepath),
             ...(result.mimeType ? { mime_type: result.mimeType } : {}),
           },
           metadata: result.metadata,

@@ -1,4 +1,5 @@
 import { JOB_STATUSES, JobStatus } from '@mda/contracts';
+import type { FileLinks } from '@mda/file-links';
 import { jobView } from '../downloads/job-view';
 import type { Job } from '../store/jobs.repository';
 import { isFinal } from './batch-plan';
@@ -19,7 +20,7 @@ export function countByStatus(statuses: JobStatus[]): Record<JobStatus, number> 
 }
 
 /** GET /api/v1/batch/{id}: the batch, counts per status, and its downloads in order. */
-export function batchView(batch: Batch, children: Job[]) {
+export function batchView(batch: Batch, children: Job[], links: FileLinks) {
   const statuses = children.map((j) => j.status);
   return {
     batch_id: batch.batch_id,
@@ -34,6 +35,6 @@ export function batchView(batch: Batch, children: Job[]) {
     created_at: batch.created_at,
     cancelled_at: batch.cancelled_at,
     completed_at: batch.completed_at,
-    downloads: children.map(jobView),
+    downloads: children.map((j) => jobView(j, links)),
   };
 }

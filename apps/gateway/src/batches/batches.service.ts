@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, EXCHANGES, IdGenerator, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
@@ -34,6 +35,7 @@ export class BatchesService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    private readonly links: FileLinks,
   ) {}
 
   create(dto: CreateBatchDto, who: ApiKeyIdentity) {
@@ -107,7 +109,7 @@ export class BatchesService {
   async get(batchId: string, who: ApiKeyIdentity) {
     const batch = await this.batches.find(batchId, who.fingerprint);
     if (!batch) throw new ApiError('not_found', `No batch with batch_id ${batchId}`);
-    return batchView(batch, await this.childJobs(batchId, who));
+    return batchView(batch, await this.childJobs(batchId, who), this.links);
   }
 
   /** Cancels what has not finished: waiting children at once, running ones through download.cancel. */

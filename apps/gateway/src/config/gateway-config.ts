@@ -1,15 +1,29 @@
-import { CommonConfig, Env, bool, int, num, loadApiKeys, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, optionalStr, str } from '@mda/config';
+import {
+  CommonConfig,
+  Env,
+  JobStoreConfig,
+  bool,
+  int,
+  num,
+  loadApiKeys,
+  loadCommonConfig,
+  loadFilesSigningSecret,
+  loadFilesUrlTtlSec,
+  loadJobStoreConfig,
+  loadPublicBaseUrl,
+  optionalStr,
+  str,
+} from '@mda/config';
 import { loadTrustProxy } from './trust-proxy';
 
-export interface GatewayConfig extends CommonConfig {
+export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   port: number;
   host: string;
   apiKeys: string[];
-  databaseUrl?: string;
-  sqlitePath: string;
   storageDir: string;
   publicBaseUrl: string;
-  filesSigningSecret: string;
+  /** FILES_SIGNING_SECRET; unset: the random one kept in the job store. */
+  filesSigningSecret?: string;
   filesUrlTtlSec: number;
   bodyLimitBytes: number;
   webhookEnable: boolean;
@@ -35,12 +49,11 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     port: int(env, 'PORT', { default: 8080, min: 0, max: 65535 }),
     host: str(env, 'HOST', '0.0.0.0'),
     apiKeys: loadApiKeys(env),
-    databaseUrl: optionalStr(env, 'DATABASE_URL'),
-    sqlitePath: str(env, 'SQLITE_PATH', './data/jobs.sqlite'),
+    ...loadJobStoreConfig(env),
     storageDir: str(env, 'STORAGE_DIR', './storage'),
     publicBaseUrl: loadPublicBaseUrl(env),
     filesSigningSecret: loadFilesSigningSecret(env),
-    filesUrlTtlSec: int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 }),
+    filesUrlTtlSec: loadFilesUrlTtlSec(env),
     bodyLimitBytes: int(env, 'MAX_BODY_BYTES', { default: 256 * 1024, min: 1024, max: 10 * 1024 * 1024 }),
     webhookEnable: bool(env, 'WEBHOOK_ENABLE', true),
     rateLimitRps: num(env, 'RATE_LIMIT_RPS', { default: 50, min: 0.01, max: 1_000_000 }),

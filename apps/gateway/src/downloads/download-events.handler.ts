@@ -11,11 +11,13 @@ import {
   ROUTING_KEYS,
   SUBSCRIPTIONS,
 } from '@mda/contracts';
+import { FileLinks } from '@mda/file-links';
 import { HandlerOutcome } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { JobFinalFollowUp } from '../batches/job-final.follow-up';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { JobEventsBus } from '../events-stream/job-events.bus';
+import { JobFilesRepository } from '../store/job-files.repository';
 import { JobsRepository } from '../store/jobs.repository';
 
 /** Keeps the read model current from the workers' lifecycle events. */
@@ -26,6 +28,8 @@ export class DownloadEventsHandler {
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly bus: JobEventsBus,
     private readonly followUp: JobFinalFollowUp,
+    private readonly files: JobFilesRepository,
+    private readonly links: FileLinks,
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.gatewayDownloadEvents.name)
@@ -53,6 +57,8 @@ export class DownloadEventsHandler {
           metadata: d.metadata,
           progress: { percent: 100, downloaded_bytes: total, total_bytes: total, speed: null, eta: 0 },
         });
+        // on every delivery (idempotent): a crash between the two writes is mended by the redelivery
+        await this.files.record(d.request_id, d.file_info);
         break;
       }
       case ROUTING_KEYS.downloadFailed: {
@@ -81,7 +87,7 @@ export class DownloadEventsHandler {
   private async announce(requestId: string): Promise<void> {
     try {
       const job = await this.jobs.find(requestId);
-      if (job) this.bus.publishJob(job);
+      if (job) this.bus.publishJob(job, this.links);
     } catch (err) {
       // the store is already updated: a stream missing one change must not redeliver the event
       this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'job change not streamed');

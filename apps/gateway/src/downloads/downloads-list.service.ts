@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { FileLinks } from '@mda/file-links';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { JobsRepository } from '../store/jobs.repository';
@@ -9,7 +10,10 @@ import { ListDownloadsQuery } from './list-downloads.query';
 /** The caller's jobs, newest first, a page at a time. */
 @Injectable()
 export class DownloadsListService {
-  constructor(private readonly jobs: JobsRepository) {}
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly links: FileLinks,
+  ) {}
 
   async list(q: ListDownloadsQuery, who: ApiKeyIdentity) {
     const limit = q.limit ?? 20;
@@ -18,6 +22,6 @@ export class DownloadsListService {
     const rows = await this.jobs.list({ ownerFp: who.fingerprint, status: q.status, batchId: q.batch_id, limit: limit + 1, after });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { downloads: page.map(jobView), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { downloads: page.map((j) => jobView(j, this.links)), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { FileLinks } from '@mda/file-links';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { Identity } from '../common/api-key.guard';
 import { CreateDownloadDto } from './dto/create-download.dto';
@@ -8,14 +9,17 @@ import { jobView } from './job-view';
 
 @Controller('api/v1')
 export class DownloadsController {
-  constructor(private readonly downloads: DownloadsService) {}
+  constructor(
+    private readonly downloads: DownloadsService,
+    private readonly links: FileLinks,
+  ) {}
 
   @Post('download')
   @HttpCode(202)
   async create(@Body() dto: CreateDownloadDto, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const job = await this.downloads.create(dto, who);
     void reply.header('Location', `/api/v1/download/${job.request_id}`);
-    return jobView(job);
+    return jobView(job, this.links);
   }
 
   @Delete('download/:request_id')

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, DownloadCancel, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
@@ -21,6 +22,7 @@ export class DownloadsService {
     private readonly urls: UrlPolicy,
     private readonly cookies: CookiesService,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    private readonly links: FileLinks,
   ) {}
 
   /** Stores the job, then publishes it with a confirm; if the broker does not confirm, nothing is kept. */
@@ -102,7 +104,7 @@ export class DownloadsService {
       }
     }
     this.logger.info({ request_id: requestId, event: 'download.cancel', was: cancelledHere ? 'queued' : 'running' }, 'cancel requested');
-    const view = jobView((await this.jobs.find(requestId))!);
+    const view = jobView((await this.jobs.find(requestId))!, this.links);
     return { httpStatus: cancelledHere ? 200 : 202, body: { ...view, cancel_requested: true } };
   }
 
@@ -117,7 +119,7 @@ export class DownloadsService {
   async get(requestId: string, who: ApiKeyIdentity) {
     const job = await this.jobs.find(requestId, who.fingerprint);
     if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
-    return jobView(job);
+    return jobView(job, this.links);
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FileLinks } from '@mda/file-links';
 import type { Job } from '../store/jobs.repository';
 import { JobView, jobView } from '../downloads/job-view';
 
@@ -38,8 +39,8 @@ export class JobEventsBus {
 
   constructor(private readonly opts: JobEventsBusOptions = { replayLimit: 1000 }) {}
 
-  publishJob(job: Job): StreamEvent {
-    return this.publish(job.api_key_fp, jobView(job));
+  publishJob(job: Job, links: FileLinks): StreamEvent {
+    return this.publish(job.api_key_fp, jobView(job, links));
   }
 
   publish(ownerFp: string, view: JobView): StreamEvent {

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Clock, verifyFileSignature } from '@mda/contracts';
+import { Clock } from '@mda/contracts';
+import { FileLinks } from '@mda/file-links';
 import { ApiError } from '../common/api-error';
 import { Public } from '../common/api-key.guard';
 import type { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { FilesRateLimitGuard } from '../rate-limit/files-rate-limit.guard';
+import { JobFilesRepository } from '../store/job-files.repository';
 import { parseRange } from './byte-range';
 import { parseFilePath } from './file-path';
 import { MediaFolder } from './media-folder';
@@ -15,7 +17,8 @@ const PREFIX = '/files/';
 
 /**
  * GET /files/{filepath}: a stored file, streamed, with Range, ETag and the right Content-Type.
- * Needs a valid X-API-Key or the signed, expiring query of `download_url`.
+ * Needs the signed, expiring query of `download_url` (anyone holding the link), or the X-API-Key
+ * of the job that wrote the file: another key gets the same 404 as a missing file.
  */
 @Public() // the key is optional here: a signed link stands in for it (checked below)
 @UseGuards(FilesRateLimitGuard)
@@ -26,6 +29,8 @@ export class FilesController {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly clock: Clock,
+    private readonly links: FileLinks,
+    private readonly owners: JobFilesRepository,
   ) {
     this.folder = new MediaFolder(config.storageDir);
   }
@@ -39,7 +44,7 @@ export class FilesController {
     if (!parsed.ok) {
       throw parsed.problem.kind === 'hidden' ? new ApiError('not_found', 'File not found') : new ApiError('validation_error', parsed.problem.message);
     }
-    this.authorize(req, parsed.path);
+    await this.authorize(req, parsed.path);
     const file = await this.folder.open(parsed.path);
     if (!file) throw new ApiError('not_found', `File not found: ${parsed.path}`);
     let handed = false;
@@ -79,25 +84,28 @@ export class FilesController {
     }
   }
 
-  private authorize(req: FastifyRequest & { identity?: ApiKeyIdentity }, filepath: string): void {
+  /**
+   * A valid signature is the capability: it serves whoever holds the link, with or without a key.
+   * Otherwise an API key serves only the files of its own jobs; a file no job owns (or another
+   * key's) is 404, the answer for a missing file, so a key learns nothing about other keys' files.
+   */
+  private async authorize(req: FastifyRequest & { identity?: ApiKeyIdentity }, filepath: string): Promise<void> {
     const q = req.query as Record<string, string | string[] | undefined>;
     const expires = typeof q['expires'] === 'string' ? q['expires'] : undefined;
     const signature = typeof q['signature'] === 'string' ? q['signature'] : undefined;
-    if (expires !== undefined || signature !== undefined) {
-      const nowSec = Math.floor(this.clock.nowMs() / 1000);
-      const exp = Number(expires);
-      if (req.identity) return; // a valid key is enough, whatever the link says
-      if (!expires || !signature || !/^\d{1,12}$/.test(expires)) throw new ApiError('unauthorized', 'Invalid signed link: expires and signature are both required');
-      if (exp < nowSec) throw new ApiError('unauthorized', 'This signed link has expired; fetch the job again for a fresh download_url');
-      if (!verifyFileSignature(this.config.filesSigningSecret, filepath, exp, signature, nowSec)) {
-        throw new ApiError('unauthorized', 'Invalid signed link: the signature does not match');
-      }
+    const signed = expires !== undefined || signature !== undefined;
+    if (signed && expires && signature && /^\d{1,12}$/.test(expires) && this.links.verify(filepath, Number(expires), signature)) return;
+    if (req.identity) {
+      if ((await this.owners.ownerOf(filepath)) !== req.identity.fingerprint) throw new ApiError('not_found', `File not found: ${filepath}`);
       return;
     }
-    if (!req.identity) {
-      const presented = req.headers['x-api-key'];
-      throw new ApiError('unauthorized', presented ? 'Invalid API key' : 'Missing API key: send X-API-Key or use the signed download_url');
+    if (signed) {
+      if (!expires || !signature || !/^\d{1,12}$/.test(expires)) throw new ApiError('unauthorized', 'Invalid signed link: expires and signature are both required');
+      if (Number(expires) < Math.floor(this.clock.nowMs() / 1000)) throw new ApiError('unauthorized', 'This signed link has expired; fetch the job again for a fresh download_url');
+      throw new ApiError('unauthorized', 'Invalid signed link: the signature does not match');
     }
+    const presented = req.headers['x-api-key'];
+    throw new ApiError('unauthorized', presented ? 'Invalid API key' : 'Missing API key: send X-API-Key or use the signed download_url');
   }
 }
 

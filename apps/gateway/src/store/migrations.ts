@@ -1,5 +1,7 @@
 import { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+import { createSettingsTable } from '@mda/file-links';
 import type { StoreKind } from './database';
+import { backfillJobFiles } from './job-files';
 
 /** Migrations live in code so one build carries them; they run at start-up. */
 function buildMigrations(kind: StoreKind): Record<string, Migration> {
@@ -148,6 +150,21 @@ function buildMigrations(kind: StoreKind): Record<string, Migration> {
     async up(db: Kysely<unknown>) {
       // who is publishing batch.completed, since when (a replica that died meanwhile is taken over later)
       await db.schema.alterTable('batches').addColumn('completing_at', 'varchar(32)').execute();
+    },
+  },
+  '0104_job_files': {
+    async up(db: Kysely<unknown>) {
+      // which job (and so which API key) owns each stored file: /files with a key serves only its own
+      await db.schema
+        .createTable('job_files')
+        .addColumn('path', 'text', (c) => c.primaryKey())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('api_key_fp', 'varchar(64)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('job_files_request').on('job_files').column('request_id').execute();
+      await backfillJobFiles(db);
+      // the random FILES_SIGNING_SECRET stand-in lives here (other processes may have made the table first)
+      await createSettingsTable(db);
     },
   },
   };

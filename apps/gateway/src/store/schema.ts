@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { SettingsTable } from '@mda/file-links';
 
 /** Timestamps are ISO 8601 strings and structured fields JSON text, the same on both backends. */
 export interface JobsTable {
@@ -108,6 +109,13 @@ export interface DownloadArchiveTable {
   recorded_at: string;
 }
 
+/** Every stored file of a completed job (the media file, later its sidecars), by path: who owns it. */
+export interface JobFilesTable {
+  path: string;
+  request_id: string;
+  api_key_fp: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -117,4 +125,6 @@ export interface Database {
   batch_children: BatchChildrenTable;
   cookies: CookiesTable;
   download_archive: DownloadArchiveTable;
+  job_files: JobFilesTable;
+  settings: SettingsTable;
 }

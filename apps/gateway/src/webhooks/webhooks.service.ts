@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, EXCHANGES, ROUTING_KEYS, WebhookDelivery, WebhookEventName } from '@mda/contracts';
+import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
@@ -7,6 +8,7 @@ import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { JobsRepository } from '../store/jobs.repository';
+import { withFreshDownloadUrl } from './fresh-download-url';
 import { WebhookEventState, WebhookLogRepository } from './webhook-log.repository';
 import { attemptView, eventView } from './webhook-log.view';
 
@@ -24,6 +26,7 @@ export class WebhooksService {
     private readonly clock: Clock,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    private readonly links: FileLinks,
   ) {}
 
   async list(requestId: string, who: ApiKeyIdentity) {
@@ -39,7 +42,7 @@ export class WebhooksService {
 
   /**
    * Queues the job's dead events (or every finished one) again as fresh deliveries: the stored
-   * exact body, attempt 1 with the full retry schedule, the same X-Webhook-Id.
+   * exact body (its download_url signed afresh), attempt 1 with the full retry schedule, the same X-Webhook-Id.
    */
   async redeliver(requestId: string, who: ApiKeyIdentity, all: boolean) {
     await this.ownJob(requestId, who);
@@ -63,7 +66,7 @@ export class WebhooksService {
         batch_id: e.batch_id,
         url: e.url,
         key_fp: e.key_fp,
-        body: e.body,
+        body: withFreshDownloadUrl(e.body, this.links),
         attempt: 1,
         created_at: e.created_at,
         redelivery: true,

@@ -1,6 +1,19 @@
-import { CommonConfig, Env, bool, int, loadApiKeys, loadCommonConfig, str } from '@mda/config';
+import {
+  CommonConfig,
+  Env,
+  JobStoreConfig,
+  bool,
+  int,
+  loadApiKeys,
+  loadCommonConfig,
+  loadFilesSigningSecret,
+  loadFilesUrlTtlSec,
+  loadJobStoreConfig,
+  str,
+} from '@mda/config';
 
-export interface SenderConfig extends CommonConfig {
+/** The job store is read once, at start, for the /files signing secret when FILES_SIGNING_SECRET is unset. */
+export interface SenderConfig extends CommonConfig, JobStoreConfig {
   apiKeys: string[];
   enabled: boolean;
   timeoutSec: number;
@@ -11,11 +24,14 @@ export interface SenderConfig extends CommonConfig {
   /** Of deliverPrefetch, the most one receiver host may hold; more are parked in the 1 s tier. */
   perHostConcurrency: number;
   userAgent: string;
+  filesSigningSecret?: string;
+  filesUrlTtlSec: number;
 }
 
 export function loadSenderConfig(env: Env = process.env): SenderConfig {
   return {
     ...loadCommonConfig(env),
+    ...loadJobStoreConfig(env),
     apiKeys: loadApiKeys(env),
     enabled: bool(env, 'WEBHOOK_ENABLE', true),
     timeoutSec: int(env, 'WEBHOOK_TIMEOUT_SEC', { default: 10, min: 1, max: 60 }),
@@ -25,5 +41,7 @@ export function loadSenderConfig(env: Env = process.env): SenderConfig {
     deliverPrefetch: int(env, 'WEBHOOK_CONCURRENCY', { default: 64, min: 1, max: 1000 }),
     perHostConcurrency: int(env, 'WEBHOOK_CONCURRENCY_PER_HOST', { default: 8, min: 1, max: 1000 }),
     userAgent: str(env, 'WEBHOOK_USER_AGENT', 'MediaDownloadAPI-Webhooks/1.0'),
+    filesSigningSecret: loadFilesSigningSecret(env),
+    filesUrlTtlSec: loadFilesUrlTtlSec(env),
   };
 }

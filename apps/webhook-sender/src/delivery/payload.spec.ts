@@ -1,4 +1,10 @@
+import { fileSignature } from '@mda/contracts';
+import { ManualClock } from '@mda/testing';
+import { FileLinks } from '@mda/file-links';
 import { buildBatchPayload, buildPayload, seedTimestamp } from './payload';
+
+const NOW_SEC = 1_762_423_350;
+const links = new FileLinks('test-signing-secret', 600, new ManualClock(NOW_SEC * 1000));
 
 const base = { request_id: 'req_abc123abc123', url: 'https://example.com/video', webhook: null };
 
@@ -6,7 +12,7 @@ describe('buildPayload (the seed, field for field)', () => {
   const at = '2025-11-06T10:02:30.123Z';
 
   it('started', () => {
-    expect(buildPayload({ type: 'download.started', data: { ...base, started_at: at } }, at)).toEqual({
+    expect(buildPayload({ type: 'download.started', data: { ...base, started_at: at } }, at, links)).toEqual({
       event: 'download.started',
       timestamp: '2025-11-06T10:02:30Z',
       request_id: 'req_abc123abc123',
@@ -16,7 +22,7 @@ describe('buildPayload (the seed, field for field)', () => {
 
   it('progress', () => {
     const progress = { percent: 45.5, downloaded_bytes: 47721881, total_bytes: 104857600, speed: 1048576, eta: 54 };
-    expect(buildPayload({ type: 'download.progress', data: { ...base, progress } }, at).data).toEqual({
+    expect(buildPayload({ type: 'download.progress', data: { ...base, progress } }, at, links).data).toEqual({
       request_id: 'req_abc123abc123',
       url: 'https://example.com/video',
       status: 'running',
@@ -37,18 +43,22 @@ describe('buildPayload (the seed, field for field)', () => {
         },
       },
       at,
+      links,
     );
+    const expires = NOW_SEC + 600;
     expect(p.data).toEqual({
       request_id: 'req_abc123abc123',
       url: 'https://example.com/video',
       status: 'completed',
-      file_info: { filename: 'video-abc123abc123.mp4', filepath: 'videos/video-abc123abc123.mp4', size_bytes: 10, download_url: 'https://api/files/videos/video-abc123abc123.mp4' },
+      file_info: { filename: 'video-abc123abc123.mp4', filepath: 'videos/video-abc123abc123.mp4', size_bytes: 10,
+        download_url: `https://api/files/videos/video-abc123abc123.mp4?expires=${expires}&signature=${fileSignature('test-signing-secret', 'videos/video-abc123abc123.mp4', expires)}`,
+      },
       metadata: { title: 'Example Video', uploader: 'Channel Name', duration: 600 },
     });
   });
 
   it('failed', () => {
-    const p = buildPayload({ type: 'download.failed', data: { ...base, error: 'Video not available', error_code: 'not_found', completed_at: at } }, at);
+    const p = buildPayload({ type: 'download.failed', data: { ...base, error: 'Video not available', error_code: 'not_found', completed_at: at } }, at, links);
     expect(p.data).toEqual({ request_id: 'req_abc123abc123', url: 'https://example.com/video', status: 'failed', error: 'Video not available' });
   });
 

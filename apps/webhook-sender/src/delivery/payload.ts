@@ -7,6 +7,7 @@ import {
   ROUTING_KEYS,
   WebhookEventName,
 } from '@mda/contracts';
+import type { FileLinks } from '@mda/file-links';
 
 /** `2025-11-06T10:02:30Z`: ISO 8601 UTC, whole seconds, as the seed writes it. */
 export function seedTimestamp(iso: string): string {
@@ -20,8 +21,11 @@ export interface WebhookPayload {
   data: Record<string, unknown>;
 }
 
-/** The seed's payload for one lifecycle event, field for field (WEBHOOKS_GUIDE.md). */
-export function buildPayload(event: DownloadEvent, occurredAt: string): WebhookPayload {
+/**
+ * The seed's payload for one lifecycle event, field for field (WEBHOOKS_GUIDE.md); `download_url`
+ * gets its signed, expiring query here.
+ */
+export function buildPayload(event: DownloadEvent, occurredAt: string, links: FileLinks): WebhookPayload {
   const d = event.data;
   const common = { request_id: d.request_id, url: d.url };
   const wrap = (data: Record<string, unknown>): WebhookPayload => ({
@@ -47,7 +51,7 @@ export function buildPayload(event: DownloadEvent, occurredAt: string): WebhookP
       return wrap({
         ...common,
         status: 'completed',
-        file_info: { filename: f.filename, filepath: f.filepath, size_bytes: f.size_bytes, download_url: f.download_url },
+        file_info: { filename: f.filename, filepath: f.filepath, size_bytes: f.size_bytes, download_url: links.sign(f.download_url, f.filepath) },
         metadata: c.metadata,
       });
     }

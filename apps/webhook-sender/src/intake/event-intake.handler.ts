@@ -1,6 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { BatchCompleted, DownloadEvent, EXCHANGES, Envelope, ROUTING_KEYS, SUBSCRIPTIONS, WebhookDelivery, WebhookTarget } from '@mda/contracts';
+import { FileLinks } from '@mda/file-links';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
 import type { SenderConfig } from '../config/sender-config';
 import { buildBatchPayload, buildPayload } from '../delivery/payload';
@@ -15,6 +16,7 @@ export class EventIntakeHandler {
   constructor(
     private readonly events: EventPublisher,
     @Inject(SENDER_CONFIG) private readonly config: SenderConfig,
+    private readonly links: FileLinks,
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.senderDownloadEvents.name)
@@ -31,7 +33,7 @@ export class EventIntakeHandler {
       batch_id: data.batch_id ?? null,
       url: target.url,
       key_fp: target.key_fp,
-      body: JSON.stringify(buildPayload(event, env.occurred_at)),
+      body: JSON.stringify(buildPayload(event, env.occurred_at, this.links)),
       attempt: 1,
       created_at: env.occurred_at,
     };

@@ -1,0 +1,3 @@
+export * from './file-links';
+export * from './signing-secret';
+export * from './signing-secret.store';
