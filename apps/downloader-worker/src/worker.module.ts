@@ -37,11 +37,11 @@ export class WorkerModule {
           inject: [Clock, MediaProbe],
           useFactory: (clock: Clock, probe: MediaProbe) => {
             const ffprobePath = config.ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1');
-            const http = new GuardedHttpClient({ allowPrivate: config.allowPrivateNetworks, connections: 16 });
+            const http = new GuardedHttpClient({ policy: config.egressPolicy, connections: 16 });
             return new RoutingMediaDownloader(
               new HttpMediaDownloader(http, probe, () => clock.nowMs()),
               new YtDlpMediaDownloader({ ytdlpPath: config.ytdlpPath, ffmpegPath: config.ffmpegPath, ffprobePath }),
-              (url) => assertPublicUrl(url, config.allowPrivateNetworks),
+              (url) => assertPublicUrl(url, config.egressPolicy),
             );
           },
         },

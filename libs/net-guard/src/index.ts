@@ -1,4 +1,5 @@
 export * from './address-policy';
+export * from './egress-policy';
 export * from './url-policy';
 export * from './forbidden-address.error';
 export * from './guarded-lookup';

@@ -9,7 +9,7 @@ export class UrlPolicy {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
   assertAllowed(url: string, field: string): void {
-    const r = checkUrlSyntax(url, this.config.allowPrivateNetworks);
+    const r = checkUrlSyntax(url, this.config.egressPolicy);
     if (r.ok) return;
     const code = r.code === 'forbidden_address' ? 'forbidden_address' : 'invalid_url';
     throw new ApiError(code, `${field}: ${r.message}`, [{ field, message: r.message }]);
