@@ -7,3 +7,4 @@ export * from './guarded-agent';
 export * from './net-error';
 export * from './http-client';
 export * from './assert-public-url';
+export * from './egress-proxy';

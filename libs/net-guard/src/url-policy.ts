@@ -30,11 +30,11 @@ export function checkUrlSyntax(raw: string, policy: EgressPolicy): UrlCheckResul
 
   const host = bareHost(url.hostname);
   if (host === 'localhost' || host.endsWith('.localhost')) {
-    return reject('forbidden_address', `host ${host} is a loopback name`);
+    return reject('forbidden_address', `refusing to connect to ${host}: it is a loopback name`);
   }
   if (isIP(host) !== 0) {
     const verdict = policy.check(host);
-    if (verdict.forbidden) return reject('forbidden_address', `host ${host} is in a forbidden range (${verdict.range})`);
+    if (verdict.forbidden) return reject('forbidden_address', `refusing to connect to ${host}: address is in a forbidden range (${verdict.range})`);
   }
   return { ok: true, url };
 }
