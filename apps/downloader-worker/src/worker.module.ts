@@ -52,7 +52,15 @@ export class WorkerModule {
         {
           provide: MediaInspector,
           inject: [MediaProbe, Egress],
-          useFactory: (probe: MediaProbe, egress: Egress) => new YtDlpMediaInspector(config.ytdlpPath, probe, egress),
+          useFactory: (probe: MediaProbe, egress: Egress) => {
+            const http = new GuardedHttpClient({ policy: config.egressPolicy, connections: 4 });
+            const fetchText = async (url: string) => {
+              const res = await http.request({ method: 'GET', url, timeoutMs: 5_000, maxResponseBytes: 1 << 20 });
+              if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+              return res.body.toString('utf8');
+            };
+            return new YtDlpMediaInspector(config.ytdlpPath, probe, egress, fetchText);
+          },
         },
         {
           provide: CancellationCheck,

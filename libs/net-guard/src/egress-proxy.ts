@@ -135,7 +135,7 @@ export class EgressProxy {
       method: req.method,
       path: `${target.pathname}${target.search}`,
       // absolute-form: the target's authority replaces any Host the client sent (RFC 9112 §3.2.2)
-      headers: { ...endToEnd(req.headers), host: target.host },
+      headers: { ...endToEnd(req.headers), host: target.host, via: via(req) },
       agent: this.agent,
       lookup: this.lookup,
       timeout: this.idleTimeoutMs,
@@ -227,6 +227,13 @@ export class EgressProxy {
     this.opts.onRefused?.(refusal, session.label);
     return refusal.message;
   }
+}
+
+/** RFC 9110 §7.6.3: a proxy appends itself to Via. */
+function via(req: IncomingMessage): string {
+  const own = `${req.httpVersion} mda-egress`;
+  const prior = req.headers['via'];
+  return prior ? `${prior}, ${own}` : own;
 }
 
 /** Headers without the hop-by-hop ones, including any the Connection header names. */

@@ -153,6 +153,7 @@ describe('EgressProxy', () => {
       expect(seen['proxy-connection']).toBeUndefined();
       expect(seen['x-private']).toBeUndefined();
       expect(seen['x-end']).toBe('kept');
+      expect(seen['via']).toBe('1.1 mda-egress');
       // absolute-form: the target's authority is the Host, whatever the client sent (RFC 9112 §3.2.2)
       expect(seen['host']).toBe(`127.0.0.1:${server.port}`);
       expect(session.refusals()).toEqual([]);

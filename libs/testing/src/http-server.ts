@@ -8,16 +8,16 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server on 127.0.0.1 with an ephemeral port. */
-export async function startLocalServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LocalServer> {
+/** Starts an HTTP server on 127.0.0.1 (or another loopback address, e.g. 127.0.0.2) with an ephemeral port. */
+export async function startLocalServer(handler: (req: IncomingMessage, res: ServerResponse) => void, host = '127.0.0.1'): Promise<LocalServer> {
   const server = createServer(handler);
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     server,
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -26,6 +26,8 @@ export interface EgressSession {
    * listing answer): any that the egress policy would refuse is recorded like a refused connection.
    */
   checkUrls(urls: Iterable<string>): Promise<void>;
+  /** `text` without the session's proxy credentials (yt-dlp -v prints its proxy settings). */
+  redact(text: string): string;
   /** The first refused connection, if any. */
   refusal(): EgressRefusal | undefined;
   /** Ends the session: its credentials stop working. */

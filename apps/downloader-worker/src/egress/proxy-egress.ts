@@ -41,6 +41,7 @@ export class ProxyEgress extends Egress {
   open(label: string): EgressSession {
     const session = this.proxy.openSession(label);
     const url = session.url;
+    const token = new URL(url).username;
     const reported: EgressRefusal[] = [];
     return {
       checkUrls: async (urls) => {
@@ -53,6 +54,7 @@ export class ProxyEgress extends Egress {
       ffmpegArgs: () => ['-http_proxy', url],
       // Python (yt-dlp) and ffmpeg read these; an empty no_proxy keeps an inherited one from exempting hosts
       env: () => ({ http_proxy: url, https_proxy: url, HTTP_PROXY: url, HTTPS_PROXY: url, all_proxy: url, ALL_PROXY: url, no_proxy: '', NO_PROXY: '' }),
+      redact: (text) => text.split(token).join('***'),
       refusal: () => session.refusals()[0] ?? reported[0],
       close: () => session.close(),
     };

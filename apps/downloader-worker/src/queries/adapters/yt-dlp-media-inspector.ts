@@ -5,10 +5,16 @@ import { MediaProbe } from '../../download/ports/media-probe';
 import { classifyYtDlpFailure } from '../../download/adapters/yt-dlp/yt-dlp-errors';
 import { Egress, EgressSession, refusalError } from '../../egress/egress';
 import { MediaInspector } from '../ports/media-inspector';
+import { hlsReferences } from './hls-references';
 import { toListingResult, toMetadataResult } from './yt-dlp-json';
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const COMMON = ['-J', '--no-warnings', '--ignore-config', '--no-cache-dir'];
+/** HLS playlists of an answer read to check their segments (yt-dlp -J does not read them). */
+const MAX_PLAYLISTS_READ = 5;
+
+/** Reads a small text resource (an HLS playlist) through the guarded client; rejects on any failure. */
+export type TextFetcher = (url: string) => Promise<string>;
 
 /**
  * `yt-dlp -J` (one media) and `yt-dlp --flat-playlist -J` (a listing), run with an argument array
@@ -20,6 +26,7 @@ export class YtDlpMediaInspector extends MediaInspector {
     private readonly ytdlpPath: string,
     private readonly probe: MediaProbe,
     private readonly egress: Egress,
+    private readonly fetchText: TextFetcher,
   ) {
     super();
   }
@@ -27,7 +34,7 @@ export class YtDlpMediaInspector extends MediaInspector {
   metadata(url: string, timeoutMs: number): Promise<MetadataResult> {
     return this.guarded('query metadata', async (egress) => {
       const json = await this.run([...COMMON, '--no-playlist', '--', url], timeoutMs, egress);
-      await egress.checkUrls(mediaUrls(json));
+      await this.checkReferences(json, egress);
       const result = toMetadataResult(json);
       // a direct file: yt-dlp knows its name only; the file's own tags know title and duration
       if (result.extractor === 'generic' && result.duration === null) {
@@ -48,9 +55,22 @@ export class YtDlpMediaInspector extends MediaInspector {
   listing(url: string, maxEntries: number, timeoutMs: number): Promise<ListingResult> {
     return this.guarded('query listing', async (egress) => {
       const json = await this.run([...COMMON, '--flat-playlist', '--playlist-end', String(maxEntries), '--', url], timeoutMs, egress);
-      await egress.checkUrls(mediaUrls(json));
+      await this.checkReferences(json, egress);
       return toListingResult(json, maxEntries);
     });
+  }
+
+  /**
+   * The answer must not point at what the egress policy refuses: its media, format and entry URLs,
+   * and the segments of its HLS playlists. Throws forbidden_address when any is refused.
+   */
+  private async checkReferences(json: Record<string, unknown>, egress: EgressSession): Promise<void> {
+    await egress.checkUrls(mediaUrls(json));
+    const refused = refusalError(egress);
+    if (refused) throw refused;
+    const playlists = [...new Set(hlsPlaylistUrls(json))].slice(0, MAX_PLAYLISTS_READ);
+    const texts = await Promise.all(playlists.map((u) => this.fetchText(u).then((t) => ({ u, t }), () => null)));
+    await egress.checkUrls(texts.flatMap((x) => (x ? hlsReferences(x.t, x.u) : [])));
   }
 
   /** Runs `work` in its own egress session; anything refused meanwhile decides the answer. */
@@ -107,10 +127,20 @@ export function mediaUrls(json: Json): string[] {
   };
   const items = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
   own(json);
-  for (const f of [...items(json['formats']), ...items(json['requested_formats'])]) own(f);
+  for (const f of [...items(json['formats']), ...items(json['requested_formats'])]) {
+    own(f);
+    // DASH segments: absolute ones carry a url, relative ones a path under fragment_base_url
+    for (const frag of items(f['fragments'])) own(frag);
+  }
   for (const e of items(json['entries'])) {
     own(e);
     for (const f of items(e['formats'])) own(f);
   }
   return urls;
+}
+
+/** URLs of the HLS playlists among an answer's formats. */
+export function hlsPlaylistUrls(json: Json): string[] {
+  const formats = Array.isArray(json['formats']) ? (json['formats'] as Json[]) : [json];
+  return formats.filter((f) => typeof f?.['protocol'] === 'string' && /^m3u8/.test(f['protocol'] as string) && typeof f['url'] === 'string').map((f) => f['url'] as string);
 }

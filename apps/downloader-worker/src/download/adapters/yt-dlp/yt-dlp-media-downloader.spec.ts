@@ -67,6 +67,7 @@ class FakeEgress extends Egress {
       ffmpegArgs: () => ['-http_proxy', 'http://tok:x@127.0.0.1:1'],
       env: () => ({ http_proxy: 'http://tok:x@127.0.0.1:1' }),
       checkUrls: async () => undefined,
+      redact: (text) => text.split('tok').join('***'),
       refusal: () => this.refusals[0],
       close: () => void this.closed.push(label),
     };
@@ -123,8 +124,12 @@ describe('YtDlpMediaDownloader (fake process)', () => {
   });
 
   it('runs yt-dlp through the job\'s own egress session and closes it afterwards', async () => {
-    const t = setup(async (p) => void p.exit(1));
+    const t = setup(async (p) => {
+      p.stderr.write("[debug] Proxy map: {'http': 'http://tok:x@127.0.0.1:1'}\n");
+      p.exit(1);
+    });
     await expect(t.downloader.download(t.job, t.hooks)).rejects.toBeInstanceOf(DownloadError);
+    expect(t.seen.logs).toEqual(["[debug] Proxy map: {'http': 'http://***:x@127.0.0.1:1'}"]);
     const { args, env } = t.spawner.calls[0];
     expect(args.slice(args.indexOf('--proxy'), args.indexOf('--proxy') + 2)).toEqual(['--proxy', 'http://tok:x@127.0.0.1:1']);
     expect(args.indexOf('--proxy')).toBeLessThan(args.indexOf('--'));

@@ -95,10 +95,11 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       graceMs: this.graceMs,
       env: egress.env(),
       onStdout: guarded((line) => {
-        hooks.onLog(line);
+        hooks.onLog(egress.redact(line));
         this.onStdout(line, state, job, hooks);
       }),
-      onStderr: guarded((line) => {
+      onStderr: guarded((raw) => {
+        const line = egress.redact(raw);
         hooks.onLog(line);
         const bucket = line.startsWith('ERROR:') ? state.errors : state.otherStderr;
         bucket.push(line);
