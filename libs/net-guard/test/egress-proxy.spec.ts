@@ -196,6 +196,31 @@ describe('EgressProxy', () => {
       expect(session.refusals()).toEqual([]);
     });
 
+    it('reuses upstream connections and closes the upstream request when the client goes away', async () => {
+      const session = proxy.openSession('job');
+      await viaProxy(proxy, session, `${server.url}/one`);
+      await viaProxy(proxy, session, `${server.url}/two`);
+      expect(server.connections).toBe(1);
+
+      const upstreamClosed = new Promise<void>((resolve) => {
+        const hang = request({ host: '127.0.0.1', port: proxy.port, path: `${server.url}/hang`, headers: basic(session), agent: false });
+        hang.on('error', () => undefined);
+        hang.end();
+        // once the upstream request is in, the client gives up
+        const poll = setInterval(() => {
+          if (server.requests.some((r) => r.url === '/hang')) {
+            clearInterval(poll);
+            hang.destroy();
+            resolve();
+          }
+        }, 10);
+      });
+      await upstreamClosed;
+      const deadline = Date.now() + 1_000; // well before the 2 s idle timeout would close it anyway
+      while (server.open() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(server.open()).toBe(0);
+    });
+
     it('refuses non-absolute request targets', async () => {
       const session = proxy.openSession('job');
       expect((await viaProxy(proxy, session, '/relative')).status).toBe(400);

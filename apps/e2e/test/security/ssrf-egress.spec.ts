@@ -150,6 +150,7 @@ describe('SSRF: the egress guard at every hop (ALLOW_PRIVATE_NETWORKS=false, NET
     for (const a of answers) {
       expect({ name: a.name, status: a.status, code: a.code }).toEqual({ name: a.name, status: 400, code: 'forbidden_address' });
       expect(a.message).toMatch(/refusing to connect to \S+/);
+      expect(a.message).toMatch(/NETWORK_ALLOWLIST/);
     }
     expect(secret.hits).toEqual([]);
   }, 120_000);
