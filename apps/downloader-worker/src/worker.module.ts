@@ -20,6 +20,8 @@ import { MediaInspector } from './queries/ports/media-inspector';
 import { WorkerQueryHandler } from './queries/worker-query.handler';
 import { WORKER_CONFIG, WORKER_LOGGER, WORKER_QUERY_SLOTS } from './tokens';
 import { WORKER_COOKIES_PROVIDERS } from './cookies/cookies.providers';
+import { Egress } from './egress/egress';
+import { ProxyEgress } from './egress/proxy-egress';
 
 @Module({})
 export class WorkerModule {
@@ -31,23 +33,37 @@ export class WorkerModule {
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         { provide: WORKER_LOGGER, useFactory: () => createLogger('downloader-worker', config.logLevel) },
+        // the one way out for yt-dlp, ffmpeg and ffprobe: a loopback proxy that checks every dial
+        { provide: Egress, inject: [WORKER_LOGGER], useFactory: (logger: Logger) => ProxyEgress.start(config.egressPolicy, logger) },
         { provide: MediaProbe, useFactory: () => new FfprobeMediaProbe(config.ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1')) },
         {
           provide: MediaDownloader,
-          inject: [Clock, MediaProbe],
-          useFactory: (clock: Clock, probe: MediaProbe) => {
+          inject: [Clock, MediaProbe, Egress],
+          useFactory: (clock: Clock, probe: MediaProbe, egress: Egress) => {
             const ffprobePath = config.ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1');
-            const http = new GuardedHttpClient({ allowPrivate: config.allowPrivateNetworks, connections: 16 });
+            const http = new GuardedHttpClient({ policy: config.egressPolicy, connections: 16 });
             return new RoutingMediaDownloader(
               new HttpMediaDownloader(http, probe, () => clock.nowMs()),
-              new YtDlpMediaDownloader({ ytdlpPath: config.ytdlpPath, ffmpegPath: config.ffmpegPath, ffprobePath }),
-              (url) => assertPublicUrl(url, config.allowPrivateNetworks),
+              new YtDlpMediaDownloader({ ytdlpPath: config.ytdlpPath, ffmpegPath: config.ffmpegPath, ffprobePath }, { egress, probe }),
+              (url) => assertPublicUrl(url, config.egressPolicy),
             );
           },
         },
         // a key's share can never be all of the slots: other keys always find one free
         { provide: WORKER_QUERY_SLOTS, useValue: new KeyedSlots(Math.min(config.queryConcurrencyPerKey, config.queryConcurrency)) },
-        { provide: MediaInspector, inject: [MediaProbe], useFactory: (probe: MediaProbe) => new YtDlpMediaInspector(config.ytdlpPath, probe) },
+        {
+          provide: MediaInspector,
+          inject: [MediaProbe, Egress],
+          useFactory: (probe: MediaProbe, egress: Egress) => {
+            const http = new GuardedHttpClient({ policy: config.egressPolicy, connections: 4 });
+            const fetchText = async (url: string) => {
+              const res = await http.request({ method: 'GET', url, timeoutMs: 5_000, maxResponseBytes: 1 << 20 });
+              if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+              return res.body.toString('utf8');
+            };
+            return new YtDlpMediaInspector(config.ytdlpPath, probe, egress, fetchText);
+          },
+        },
         {
           provide: CancellationCheck,
           inject: [AmqpConnection, EventPublisher, WORKER_LOGGER],

@@ -27,7 +27,7 @@ export class SenderModule {
           provide: WebhookClient,
           useFactory: () =>
             new GuardedWebhookClient(
-              new GuardedHttpClient({ allowPrivate: config.allowPrivateNetworks, connectTimeoutMs: config.timeoutSec * 1000, connections: 128 }),
+              new GuardedHttpClient({ policy: config.egressPolicy, connectTimeoutMs: config.timeoutSec * 1000, connections: 128 }),
             ),
         },
         {

@@ -1,3 +1,4 @@
+import { CidrError, EgressPolicy, parseCidrList } from '@mda/net-guard';
 import { ConfigError, Env, bool, int, oneOf, optionalStr, str, url } from './env';
 import { HttpTimeouts, loadHttpTimeouts } from './http-timeouts';
 
@@ -8,20 +9,34 @@ export interface CommonConfig {
   amqpPrefetch: number;
   logLevel: (typeof LOG_LEVELS)[number];
   allowPrivateNetworks: boolean;
+  /** ALLOW_PRIVATE_NETWORKS and NETWORK_ALLOWLIST as one policy: every outbound check uses it. */
+  egressPolicy: EgressPolicy;
   shutdownGraceSec: number;
   /** Of the app's HTTP server (the gateway API; the ops port of the worker and the sender). */
   http: HttpTimeouts;
 }
 
 export function loadCommonConfig(env: Env = process.env): CommonConfig {
+  const allowPrivateNetworks = bool(env, 'ALLOW_PRIVATE_NETWORKS', false);
   return {
     amqpUrl: url(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
     amqpPrefetch: int(env, 'AMQP_PREFETCH', { default: 20, min: 1, max: 1000 }),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    allowPrivateNetworks: bool(env, 'ALLOW_PRIVATE_NETWORKS', false),
+    allowPrivateNetworks,
+    egressPolicy: new EgressPolicy(allowPrivateNetworks, networkAllowlist(env)),
     shutdownGraceSec: int(env, 'SHUTDOWN_GRACE_SEC', { default: 30, min: 0, max: 3600 }),
     http: loadHttpTimeouts(env),
   };
+}
+
+/** NETWORK_ALLOWLIST: comma-separated CIDR blocks (IPv4 or IPv6) reachable even when private. */
+export function networkAllowlist(env: Env = process.env) {
+  try {
+    return parseCidrList(optionalStr(env, 'NETWORK_ALLOWLIST') ?? '');
+  } catch (err) {
+    if (err instanceof CidrError) throw new ConfigError('NETWORK_ALLOWLIST', `must be comma-separated CIDR blocks: ${err.message}`);
+    throw err;
+  }
 }
 
 /** API keys from API_KEYS (comma-separated) and API_KEY (one). */

@@ -41,6 +41,19 @@ describe('common config', () => {
     expect(loadCommonConfig({})).toMatchObject({ amqpUrl: 'amqp://guest:guest@127.0.0.1:5672', logLevel: 'info', allowPrivateNetworks: false });
   });
 
+  it('builds the egress policy from ALLOW_PRIVATE_NETWORKS and NETWORK_ALLOWLIST', () => {
+    const strict = loadCommonConfig({ NETWORK_ALLOWLIST: '10.1.2.0/24, fd00:1::/32' }).egressPolicy;
+    expect(strict.check('10.1.2.7').forbidden).toBe(false);
+    expect(strict.check('fd00:1::7').forbidden).toBe(false);
+    expect(strict.check('10.1.3.7').forbidden).toBe(true);
+    expect(loadCommonConfig({}).egressPolicy.check('127.0.0.1').forbidden).toBe(true);
+    expect(loadCommonConfig({ ALLOW_PRIVATE_NETWORKS: 'true' }).egressPolicy.check('127.0.0.1').forbidden).toBe(false);
+  });
+
+  it('stops on a malformed NETWORK_ALLOWLIST, naming the variable and the entry', () => {
+    expect(() => loadCommonConfig({ NETWORK_ALLOWLIST: '10.1.2.0/24,10.1.2' })).toThrow(/NETWORK_ALLOWLIST must be comma-separated CIDR blocks: "10.1.2"/);
+  });
+
   it('merges API_KEY and API_KEYS without duplicates and requires one', () => {
     expect(loadApiKeys({ API_KEY: 'key-one-111', API_KEYS: 'key-two-222, key-one-111 ,' })).toEqual(['key-one-111', 'key-two-222']);
     expect(() => loadApiKeys({})).toThrow(/API_KEY is required/);

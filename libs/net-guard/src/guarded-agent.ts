@@ -1,12 +1,12 @@
 import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
-import { isForbiddenAddress } from './address-policy';
+import { EgressPolicy } from './egress-policy';
 import { ForbiddenAddressError } from './forbidden-address.error';
 import { createGuardedLookup, Resolver } from './guarded-lookup';
 import { bareHost } from './url-policy';
 
 export interface GuardedAgentOptions {
-  allowPrivate: boolean;
+  policy: EgressPolicy;
   connectTimeoutMs: number;
   connections?: number;
   keepAliveTimeoutMs?: number;
@@ -21,15 +21,15 @@ export interface GuardedAgentOptions {
 export function createGuardedAgent(opts: GuardedAgentOptions): Agent {
   const base = buildConnector({
     timeout: opts.connectTimeoutMs,
-    lookup: createGuardedLookup(opts.allowPrivate, opts.resolver),
+    lookup: createGuardedLookup(opts.policy, opts.resolver),
     // Node then asks the lookup for all addresses (every one checked) and tries both families.
     autoSelectFamily: true,
   });
 
   const connect: buildConnector.connector = (options, callback) => {
     const host = bareHost(options.hostname);
-    if (!opts.allowPrivate && isIP(host) !== 0) {
-      const verdict = isForbiddenAddress(host);
+    if (isIP(host) !== 0) {
+      const verdict = opts.policy.check(host);
       if (verdict.forbidden) {
         // Asynchronous like a real connect failure, so undici's bookkeeping sees the usual order.
         process.nextTick(() => callback(new ForbiddenAddressError(host, host, verdict.range), null));

@@ -1,6 +1,6 @@
 import { promises as dns, LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { isForbiddenAddress } from './address-policy';
+import { EgressPolicy } from './egress-policy';
 import { ForbiddenAddressError } from './forbidden-address.error';
 
 /** Resolves a host name to every address it has; injectable so tests can simulate DNS rebinding. */
@@ -15,9 +15,9 @@ export const systemResolver: Resolver = (hostname, family) =>
  * never reaches the wire. All answers must pass: a host mixing public and private records is
  * refused, because with autoSelectFamily Node may try any of them.
  */
-export function createGuardedLookup(allowPrivate: boolean, resolver: Resolver = systemResolver): LookupFunction {
+export function createGuardedLookup(policy: EgressPolicy, resolver: Resolver = systemResolver): LookupFunction {
   return (hostname, options, callback) => {
-    resolveChecked(hostname, familyOf(options.family), allowPrivate, resolver).then(
+    resolveChecked(hostname, familyOf(options.family), policy, resolver).then(
       (addresses) => {
         if (options.all) callback(null, addresses);
         else callback(null, addresses[0].address, addresses[0].family);
@@ -27,21 +27,19 @@ export function createGuardedLookup(allowPrivate: boolean, resolver: Resolver = 
   };
 }
 
-async function resolveChecked(
+export async function resolveChecked(
   hostname: string,
   family: 0 | 4 | 6,
-  allowPrivate: boolean,
-  resolver: Resolver,
+  policy: EgressPolicy,
+  resolver: Resolver = systemResolver,
 ): Promise<LookupAddress[]> {
   const answers = (await resolver(hostname, family)).filter((a) => family === 0 || a.family === family);
   if (answers.length === 0) {
     throw Object.assign(new Error(`no addresses found for ${hostname}`), { code: 'ENOTFOUND', hostname });
   }
-  if (!allowPrivate) {
-    for (const { address } of answers) {
-      const verdict = isForbiddenAddress(address);
-      if (verdict.forbidden) throw new ForbiddenAddressError(hostname, address, verdict.range);
-    }
+  for (const { address } of answers) {
+    const verdict = policy.check(address);
+    if (verdict.forbidden) throw new ForbiddenAddressError(hostname, address, verdict.range);
   }
   return answers;
 }

@@ -1,13 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
+import { EgressPolicy } from './egress-policy';
 import { createGuardedAgent } from './guarded-agent';
 import { Resolver } from './guarded-lookup';
 import { NetError, toNetError } from './net-error';
 import { checkUrlSyntax } from './url-policy';
 
 export interface GuardedHttpClientOptions {
-  allowPrivate: boolean;
+  policy: EgressPolicy;
   connectTimeoutMs?: number;
   connections?: number;
   keepAliveTimeoutMs?: number;
@@ -66,7 +67,7 @@ export class GuardedHttpClient {
 
   constructor(private readonly opts: GuardedHttpClientOptions) {
     this.agent = createGuardedAgent({
-      allowPrivate: opts.allowPrivate,
+      policy: opts.policy,
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
       connections: opts.connections,
       keepAliveTimeoutMs: opts.keepAliveTimeoutMs,
@@ -127,7 +128,7 @@ export class GuardedHttpClient {
         throw new NetError('invalid_url', 'redirect Location is not a valid URL');
       }
     }
-    const verdict = checkUrlSyntax(absolute, this.opts.allowPrivate);
+    const verdict = checkUrlSyntax(absolute, this.opts.policy);
     if (verdict.ok) return verdict.url;
     throw new NetError(verdict.code === 'forbidden_address' ? 'forbidden_address' : 'invalid_url', verdict.message);
   }

@@ -1,4 +1,5 @@
 export * from './address-policy';
+export * from './egress-policy';
 export * from './url-policy';
 export * from './forbidden-address.error';
 export * from './guarded-lookup';
@@ -6,3 +7,4 @@ export * from './guarded-agent';
 export * from './net-error';
 export * from './http-client';
 export * from './assert-public-url';
+export * from './egress-proxy';

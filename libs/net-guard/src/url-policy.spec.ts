@@ -1,3 +1,4 @@
+import { EgressPolicy } from './egress-policy';
 import { bareHost, checkUrlSyntax } from './url-policy';
 
 describe('checkUrlSyntax', () => {
@@ -46,7 +47,7 @@ describe('checkUrlSyntax', () => {
     // Zone ids are not valid in WHATWG URLs; refused either way.
     ['http://[fe80::1%25eth0]/', 'invalid_url'],
   ])('refuses %s with %s', (url, code) => {
-    const result = checkUrlSyntax(url, false);
+    const result = checkUrlSyntax(url, EgressPolicy.publicOnly());
     expect(result).toMatchObject({ ok: false, code });
   });
 
@@ -58,24 +59,24 @@ describe('checkUrlSyntax', () => {
     ['http://localhost.example.com/', 'localhost.example.com'],
     ['http://1.1.1.1:8080/', '1.1.1.1'],
   ])('accepts %s', (url, hostname) => {
-    const result = checkUrlSyntax(url, false);
+    const result = checkUrlSyntax(url, EgressPolicy.publicOnly());
     expect(result.ok).toBe(true);
     expect(result.ok && result.url.hostname).toBe(hostname);
   });
 
   it('with allowPrivate, accepts private hosts but still enforces scheme and credentials', () => {
-    expect(checkUrlSyntax('http://127.0.0.1:8080/', true).ok).toBe(true);
-    expect(checkUrlSyntax('http://localhost/', true).ok).toBe(true);
-    expect(checkUrlSyntax('http://2130706433/', true).ok).toBe(true);
-    expect(checkUrlSyntax('file:///etc/passwd', true)).toMatchObject({ ok: false, code: 'unsupported_scheme' });
-    expect(checkUrlSyntax('http://u:p@127.0.0.1/', true)).toMatchObject({ ok: false, code: 'credentials_in_url' });
+    expect(checkUrlSyntax('http://127.0.0.1:8080/', EgressPolicy.allowAll()).ok).toBe(true);
+    expect(checkUrlSyntax('http://localhost/', EgressPolicy.allowAll()).ok).toBe(true);
+    expect(checkUrlSyntax('http://2130706433/', EgressPolicy.allowAll()).ok).toBe(true);
+    expect(checkUrlSyntax('file:///etc/passwd', EgressPolicy.allowAll())).toMatchObject({ ok: false, code: 'unsupported_scheme' });
+    expect(checkUrlSyntax('http://u:p@127.0.0.1/', EgressPolicy.allowAll())).toMatchObject({ ok: false, code: 'credentials_in_url' });
   });
 
   it('never echoes the path or query (they may hold tokens) in its message', () => {
-    const result = checkUrlSyntax('http://127.0.0.1/hook?token=s3cr3t', false);
+    const result = checkUrlSyntax('http://127.0.0.1/hook?token=s3cr3t', EgressPolicy.publicOnly());
     expect(result).toMatchObject({ ok: false, code: 'forbidden_address' });
     expect(!result.ok && result.message).not.toContain('s3cr3t');
-    const creds = checkUrlSyntax('http://user:hunter2@example.com/', false);
+    const creds = checkUrlSyntax('http://user:hunter2@example.com/', EgressPolicy.publicOnly());
     expect(!creds.ok && creds.message).not.toContain('hunter2');
   });
 });

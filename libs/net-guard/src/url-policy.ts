@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { isForbiddenAddress } from './address-policy';
+import { EgressPolicy } from './egress-policy';
 
 export type UrlRejectionCode = 'invalid_url' | 'unsupported_scheme' | 'forbidden_address' | 'credentials_in_url';
 
@@ -11,7 +11,7 @@ export type UrlCheckResult = { ok: true; url: URL } | { ok: false; code: UrlReje
  * which is the check that actually matters. Messages name the host, never the full URL, since
  * paths and queries may carry tokens.
  */
-export function checkUrlSyntax(raw: string, allowPrivate: boolean): UrlCheckResult {
+export function checkUrlSyntax(raw: string, policy: EgressPolicy): UrlCheckResult {
   let url: URL;
   try {
     // The WHATWG parser normalises 2130706433, 0x7f.1, 017700000001 and 127.1 to 127.0.0.1.
@@ -26,15 +26,15 @@ export function checkUrlSyntax(raw: string, allowPrivate: boolean): UrlCheckResu
     return reject('credentials_in_url', 'URLs must not embed a user name or password');
   }
   if (url.hostname === '') return reject('invalid_url', 'URL has no host');
-  if (allowPrivate) return { ok: true, url };
+  if (policy.allowPrivate) return { ok: true, url };
 
   const host = bareHost(url.hostname);
   if (host === 'localhost' || host.endsWith('.localhost')) {
-    return reject('forbidden_address', `host ${host} is a loopback name`);
+    return reject('forbidden_address', `refusing to connect to ${host}: it is a loopback name`);
   }
   if (isIP(host) !== 0) {
-    const verdict = isForbiddenAddress(host);
-    if (verdict.forbidden) return reject('forbidden_address', `host ${host} is in a forbidden range (${verdict.range})`);
+    const verdict = policy.check(host);
+    if (verdict.forbidden) return reject('forbidden_address', `refusing to connect to ${host}: address is in a forbidden range (${verdict.range})`);
   }
   return { ok: true, url };
 }

@@ -1,5 +1,5 @@
 import { request as undiciRequest } from 'undici';
-import { createGuardedAgent, GuardedHttpClient, NetError, Resolver } from '../src';
+import { createGuardedAgent, EgressPolicy, GuardedHttpClient, NetError, Resolver } from '../src';
 import { closedPort, RecordingServer, startRecordingServer } from './local-server';
 
 // Only ever dials 127.0.0.1: public addresses appear solely as resolver answers that are never dialled.
@@ -57,17 +57,17 @@ describe('GuardedHttpClient against a loopback server', () => {
       ['a decimal IPv4 literal', (port: number) => `http://2130706433:${port}/`],
       ['an IPv4-mapped IPv6 literal', (port: number) => `http://[::ffff:127.0.0.1]:${port}/`],
     ])('refuses %s and the server receives nothing', async (_label, urlFor) => {
-      const err = await netErrorOf(client({ allowPrivate: false }).request(get(urlFor(server.port))));
+      const err = await netErrorOf(client({ policy: EgressPolicy.publicOnly() }).request(get(urlFor(server.port))));
       expect(err.code).toBe('forbidden_address');
 
       // Barrier: an allowed request on a fresh connection arrives after anything the refused one sent.
-      await client({ allowPrivate: true }).request(get(`${server.url}/barrier`));
+      await client({ policy: EgressPolicy.allowAll() }).request(get(`${server.url}/barrier`));
       expect(server.connections).toBe(1);
       expect(server.requests.map((r) => r.url)).toEqual(['/barrier']);
     });
 
     it('refuses a host name that resolves to loopback at dial time', async () => {
-      const guarded = client({ allowPrivate: false, resolver: toLoopback });
+      const guarded = client({ policy: EgressPolicy.publicOnly(), resolver: toLoopback });
       const err = await netErrorOf(guarded.request(get(`http://media.example:${server.port}/`)));
       expect(err.code).toBe('forbidden_address');
       expect(err.message).toContain('media.example');
@@ -75,7 +75,7 @@ describe('GuardedHttpClient against a loopback server', () => {
     });
 
     it('checks at dial time even when the URL check is bypassed (agent used directly)', async () => {
-      const agent = createGuardedAgent({ allowPrivate: false, connectTimeoutMs: 1_000 });
+      const agent = createGuardedAgent({ policy: EgressPolicy.publicOnly(), connectTimeoutMs: 1_000 });
       try {
         for (const url of [`${server.url}/`, `http://localhost:${server.port}/`, `http://[::1]:${server.port}/`]) {
           await expect(undiciRequest(url, { dispatcher: agent })).rejects.toMatchObject({ code: 'EFORBIDDENADDRESS' });
@@ -94,7 +94,7 @@ describe('GuardedHttpClient against a loopback server', () => {
         .mockResolvedValue([{ address: '127.0.0.1', family: 4 }]);
       await expect(resolver('rebind.example', 0)).resolves.toEqual([{ address: '93.184.216.34', family: 4 }]);
 
-      const guarded = client({ allowPrivate: false, resolver });
+      const guarded = client({ policy: EgressPolicy.publicOnly(), resolver });
       const err = await netErrorOf(guarded.request(get(`http://rebind.example:${server.port}/secret?token=abc`)));
       expect(err.code).toBe('forbidden_address');
       expect(err.message).not.toContain('token=abc');
@@ -103,7 +103,7 @@ describe('GuardedHttpClient against a loopback server', () => {
     });
 
     it('refuses non-http schemes and credentials before connecting', async () => {
-      const guarded = client({ allowPrivate: false });
+      const guarded = client({ policy: EgressPolicy.publicOnly() });
       expect((await netErrorOf(guarded.request(get('file:///etc/passwd')))).code).toBe('invalid_url');
       expect((await netErrorOf(guarded.request(get('http://u:p@example.com/')))).code).toBe('invalid_url');
     });
@@ -114,7 +114,7 @@ describe('GuardedHttpClient against a loopback server', () => {
       ['an IP literal', (port: number) => `http://127.0.0.1:${port}/ok`],
       ['localhost', (port: number) => `http://localhost:${port}/ok`],
     ])('reaches %s', async (_label, urlFor) => {
-      const res = await client({ allowPrivate: true }).request(get(urlFor(server.port)));
+      const res = await client({ policy: EgressPolicy.allowAll() }).request(get(urlFor(server.port)));
       expect(res.statusCode).toBe(200);
       expect(res.body.toString()).toBe('hello /ok');
       expect(res.truncated).toBe(false);
@@ -122,7 +122,7 @@ describe('GuardedHttpClient against a loopback server', () => {
     });
 
     it('dials the address the lookup returned, keeping the original Host header', async () => {
-      const res = await client({ allowPrivate: true, resolver: toLoopback }).request(
+      const res = await client({ policy: EgressPolicy.allowAll(), resolver: toLoopback }).request(
         get(`http://svc.example:${server.port}/named`),
       );
       expect(res.body.toString()).toBe('hello /named');
@@ -136,7 +136,7 @@ describe('GuardedHttpClient against a loopback server', () => {
         req.on('data', (c: Buffer) => (received += c.toString()));
         req.on('end', () => res.writeHead(201).end());
       });
-      const res = await client({ allowPrivate: true }).request(
+      const res = await client({ policy: EgressPolicy.allowAll() }).request(
         get(`${server.url}/hook`, { method: 'POST', headers: { 'x-signature': 'sig' }, body: '{"a":1}' }),
       );
       expect(res.statusCode).toBe(201);
@@ -145,14 +145,14 @@ describe('GuardedHttpClient against a loopback server', () => {
     });
 
     it('does not follow redirects: a 302 comes back as-is', async () => {
-      const res = await client({ allowPrivate: true }).request(get(`${server.url}/redirect`));
+      const res = await client({ policy: EgressPolicy.allowAll() }).request(get(`${server.url}/redirect`));
       expect(res.statusCode).toBe(302);
       expect(res.headers.location).toBe('/final');
       expect(server.requests.map((r) => r.url)).toEqual(['/redirect']);
     });
 
     it('truncates the body at maxResponseBytes and says so', async () => {
-      const guarded = client({ allowPrivate: true });
+      const guarded = client({ policy: EgressPolicy.allowAll() });
       const cut = await guarded.request(get(`${server.url}/big`, { maxResponseBytes: 1_000 }));
       expect(cut.body.length).toBe(1_000);
       expect(cut.truncated).toBe(true);
@@ -163,21 +163,21 @@ describe('GuardedHttpClient against a loopback server', () => {
 
     it('classifies a server that never answers as timeout, within the deadline', async () => {
       const started = Date.now();
-      const err = await netErrorOf(client({ allowPrivate: true }).request(get(`${server.url}/hang`, { timeoutMs: 300 })));
+      const err = await netErrorOf(client({ policy: EgressPolicy.allowAll() }).request(get(`${server.url}/hang`, { timeoutMs: 300 })));
       expect(err.code).toBe('timeout');
       expect(Date.now() - started).toBeLessThan(3_000);
     });
 
     it('classifies the caller aborting as aborted', async () => {
       const controller = new AbortController();
-      const pending = client({ allowPrivate: true }).request(get(`${server.url}/hang`, { signal: controller.signal }));
+      const pending = client({ policy: EgressPolicy.allowAll() }).request(get(`${server.url}/hang`, { signal: controller.signal }));
       controller.abort();
       expect((await netErrorOf(pending)).code).toBe('aborted');
     });
 
     it('classifies connection refused', async () => {
       const port = await closedPort();
-      const err = await netErrorOf(client({ allowPrivate: true }).request(get(`http://127.0.0.1:${port}/`)));
+      const err = await netErrorOf(client({ policy: EgressPolicy.allowAll() }).request(get(`http://127.0.0.1:${port}/`)));
       expect(err.code).toBe('connection_refused');
     });
 
@@ -185,7 +185,7 @@ describe('GuardedHttpClient against a loopback server', () => {
       const failing: Resolver = async () => {
         throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.example'), { code: 'ENOTFOUND' });
       };
-      const err = await netErrorOf(client({ allowPrivate: true, resolver: failing }).request(get('http://nowhere.example/')));
+      const err = await netErrorOf(client({ policy: EgressPolicy.allowAll(), resolver: failing }).request(get('http://nowhere.example/')));
       expect(err.code).toBe('dns_failure');
     });
   });

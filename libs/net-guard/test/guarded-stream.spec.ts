@@ -1,4 +1,4 @@
-import { GuardedHttpClient, NetError, toNetError } from '../src';
+import { EgressPolicy, GuardedHttpClient, NetError, toNetError } from '../src';
 import { RecordingServer, startRecordingServer } from './local-server';
 
 async function netErrorOf(promise: Promise<unknown>): Promise<NetError> {
@@ -35,7 +35,7 @@ describe('GuardedHttpClient.stream against loopback servers', () => {
         res.end(`file at ${req.url}`);
       }
     });
-    client = new GuardedHttpClient({ allowPrivate: true });
+    client = new GuardedHttpClient({ policy: EgressPolicy.allowAll() });
   });
 
   afterEach(async () => {
@@ -100,7 +100,7 @@ describe('GuardedHttpClient.stream against loopback servers', () => {
   });
 
   it('refuses loopback targets when private networks are not allowed', async () => {
-    const guarded = new GuardedHttpClient({ allowPrivate: false });
+    const guarded = new GuardedHttpClient({ policy: EgressPolicy.publicOnly() });
     try {
       const err = await netErrorOf(guarded.stream({ url: `${server.url}/video.mp4`, timeoutMs: 5_000 }));
       expect(err.code).toBe('forbidden_address');

@@ -9,6 +9,8 @@ export interface RecordingServer {
   port: number;
   url: string;
   connections: number;
+  /** Connections still open right now. */
+  open(): number;
   requests: { method?: string; url?: string; headers: IncomingHttpHeaders }[];
   close(): Promise<void>;
 }
@@ -20,13 +22,19 @@ export async function startRecordingServer(
     recorder.requests.push({ method: req.method, url: req.url, headers: req.headers });
     handler(req, res);
   });
-  server.on('connection', () => recorder.connections++);
+  let open = 0;
+  server.on('connection', (socket) => {
+    recorder.connections++;
+    open++;
+    socket.on('close', () => open--);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const recorder: RecordingServer = {
     port,
     url: `http://127.0.0.1:${port}`,
     connections: 0,
+    open: () => open,
     requests: [],
     close: () =>
       new Promise<void>((resolve) => {

@@ -34,7 +34,7 @@ export class RoutingMediaDownloader extends MediaDownloader {
       await this.guard(job.url);
     } catch (err) {
       if (err instanceof NetError && err.code === 'forbidden_address') {
-        throw new DownloadError('forbidden_address', 'The URL points to a private or reserved network address');
+        throw new DownloadError('forbidden_address', err.message);
       }
       if (err instanceof NetError && err.code === 'dns_failure') throw new DownloadError('network_error', `Network error: ${err.message}`);
       throw err;

@@ -48,7 +48,7 @@ export class BatchesService {
    * confirm them, the batch is removed and the caller gets 503: nothing half-accepted stays.
    */
   async createBatch(input: NewBatchInput, who: ApiKeyIdentity) {
-    input.urls.forEach((u, i) => this.urls.assertAllowed(u, input.kind === 'urls' ? `urls[${i}]` : 'url'));
+    await this.urls.assertAllReachable(input.urls.map((u, i) => ({ url: u, field: input.kind === 'urls' ? `urls[${i}]` : 'url' })));
     const { concurrent_limit, stop_on_error, webhook_url, ...rest } = input.control;
     if (webhook_url) this.urls.assertAllowed(webhook_url, 'webhook_url');
     if (rest.path_template != null) {

@@ -27,7 +27,7 @@ export class DownloadsService {
 
   /** Stores the job, then publishes it with a confirm; if the broker does not confirm, nothing is kept. */
   async create(dto: CreateDownloadDto, who: ApiKeyIdentity, batchId: string | null = null) {
-    this.urls.assertAllowed(dto.url, 'url');
+    await this.urls.assertReachable(dto.url, 'url');
     if (dto.path_template != null) {
       const problem = validatePathTemplate(dto.path_template);
       if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);

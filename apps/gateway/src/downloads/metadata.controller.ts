@@ -21,7 +21,7 @@ export class MetadataController {
       throw new ApiError('validation_error', 'url is required: GET /api/v1/metadata?url=<http or https URL>', [{ field: 'url', message: 'url is required' }]);
     }
     if (url.length > 4096) throw new ApiError('validation_error', 'url must be at most 4096 characters', [{ field: 'url', message: 'too long' }]);
-    this.urls.assertAllowed(url, 'url');
+    await this.urls.assertReachable(url, 'url');
     const result = await this.queries.query({ kind: 'metadata', url, key_fp: who.fingerprint }, parseTimeout(timeoutSec));
     return { url, ...result };
   }

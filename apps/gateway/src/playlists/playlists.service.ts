@@ -35,7 +35,7 @@ export class PlaylistsService {
 
   /** The listing from a worker (flat extraction, nothing downloaded). */
   async listing(url: string, who: ApiKeyIdentity): Promise<ListingResult> {
-    this.urls.assertAllowed(url, 'url');
+    await this.urls.assertReachable(url, 'url');
     return this.worker.query({ kind: 'listing', url, max_entries: MAX_LISTING_ENTRIES, key_fp: who.fingerprint });
   }
 

@@ -13,6 +13,7 @@ import {
 import { AmqpConnection, EventPublisher, RpcClient, RpcTimeoutError } from '@mda/messaging';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, QUERY_RETRY_AFTER_SEC, WorkerQueryClient, WorkerQueryResult } from './worker-query-client';
+import { FORBIDDEN_ADDRESS_HINT } from '../downloads/url-policy';
 
 /** WorkerQueryClient over RabbitMQ: `metadata.requested` on downloads.commands, answered by direct reply-to. */
 @Injectable()
@@ -62,7 +63,7 @@ function unwrap(reply: WorkerQueryReply, kind: WorkerQueryInput['kind']) {
     case 'timed_out':
       throw new ApiError('gateway_timeout', message);
     case 'forbidden_address':
-      throw new ApiError('forbidden_address', message, [{ field: 'url', message }]);
+      throw new ApiError('forbidden_address', `url: ${message}. ${FORBIDDEN_ADDRESS_HINT}`, [{ field: 'url', message }]);
     case 'internal_error':
       throw new ApiError('internal_error', message);
     default:

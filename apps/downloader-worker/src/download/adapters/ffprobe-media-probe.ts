@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MediaProbe, ProbeResult } from '../ports/media-probe';
+import { MediaProbe, ProbeEgress, ProbeResult } from '../ports/media-probe';
 
 const run = promisify(execFile);
 
@@ -10,11 +10,13 @@ export class FfprobeMediaProbe extends MediaProbe {
     super();
   }
 
-  async probe(path: string): Promise<ProbeResult> {
+  async probe(path: string, egress?: ProbeEgress): Promise<ProbeResult> {
+    // fail closed: a URL is only read through the egress proxy
+    if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !egress) throw new Error('probing a URL needs the egress proxy');
     const { stdout } = await run(
       this.ffprobePath,
-      ['-v', 'error', '-show_entries', 'format=format_name,duration:format_tags=title:stream=width,height', '-of', 'json', path],
-      { timeout: 15_000, maxBuffer: 1 << 20 },
+      ['-v', 'error', ...(egress?.ffmpegArgs() ?? []), '-show_entries', 'format=format_name,duration:format_tags=title:stream=width,height', '-of', 'json', path],
+      { timeout: 15_000, maxBuffer: 1 << 20, env: { ...process.env, ...egress?.env() } },
     );
     const j = JSON.parse(stdout) as { format?: { format_name?: string; duration?: string; tags?: { title?: string } }; streams?: Array<{ width?: number; height?: number }> };
     const video = j.streams?.find((s) => s.width && s.height);

@@ -11,6 +11,13 @@ export interface ProbeResult {
   indexed?: boolean;
 }
 
+/** Proxy settings for a probe that reads a URL (EgressSession's ffmpeg view). */
+export interface ProbeEgress {
+  ffmpegArgs(): string[];
+  env(): Record<string, string>;
+}
+
 export abstract class MediaProbe {
-  abstract probe(path: string): Promise<ProbeResult>;
+  /** `path` is a local file; a URL needs `egress`, so the read goes through the egress guard. */
+  abstract probe(path: string, egress?: ProbeEgress): Promise<ProbeResult>;
 }

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOptionsSchema, Progress } from '@mda/contracts';
-import { GuardedHttpClient } from '@mda/net-guard';
+import { EgressPolicy, GuardedHttpClient } from '@mda/net-guard';
 import { makeClip, MediaServer, mediaRoot, serveMedia } from '@mda/testing';
 import { DownloadError, DownloadResult } from '../../ports/media-downloader';
 import { MediaProbe, ProbeResult } from '../../ports/media-probe';
@@ -35,7 +35,7 @@ let crawling: MediaServer;
 let faststart: string;
 let moovAtEnd: string;
 const workDirs: string[] = [];
-const http = new GuardedHttpClient({ allowPrivate: true });
+const http = new GuardedHttpClient({ policy: EgressPolicy.allowAll() });
 
 beforeAll(async () => {
   const clip = await makeClip({ seconds: 4, width: 640, height: 360, title: 'Head Probe' });

@@ -170,7 +170,7 @@ function toDownloadError(err: unknown, signal: AbortSignal): DownloadError {
   if (signal.aborted && signal.reason instanceof DownloadError) return signal.reason;
   if (err instanceof DownloadError) return err;
   if (err instanceof NetError) {
-    if (err.code === 'forbidden_address') return new DownloadError('forbidden_address', 'The URL points to a private or reserved network address');
+    if (err.code === 'forbidden_address') return new DownloadError('forbidden_address', err.message);
     if (err.code === 'timeout') return new DownloadError('timed_out', 'The download timed out');
     if (err.code === 'invalid_url') return new DownloadError('invalid_request', err.message);
     return new DownloadError('network_error', `Network error: ${err.message}`);

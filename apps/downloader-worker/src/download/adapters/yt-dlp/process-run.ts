@@ -12,6 +12,8 @@ export interface ProcessRunOptions {
   onStderr(line: string): void;
   /** Time between SIGTERM and SIGKILL. */
   graceMs?: number;
+  /** Added to the program's environment (the egress proxy settings). */
+  env?: Readonly<Record<string, string>>;
 }
 
 const POLL_MS = 20;
@@ -37,7 +39,7 @@ export class ProcessRun {
   }
 
   static start(spawner: ProcessSpawner, command: string, args: readonly string[], opts: ProcessRunOptions): ProcessRun {
-    return new ProcessRun(spawner, spawner.spawn(command, args), opts.graceMs ?? 1000, opts);
+    return new ProcessRun(spawner, spawner.spawn(command, args, opts.env), opts.graceMs ?? 1000, opts);
   }
 
   get pid(): number | undefined {

@@ -14,8 +14,8 @@ export interface SpawnedProcess {
 
 /** Starts programs in their own process group, so the whole tree (yt-dlp and its ffmpeg) can be stopped. */
 export abstract class ProcessSpawner {
-  /** Runs `command` with `args` as an argument array: never through a shell. */
-  abstract spawn(command: string, args: readonly string[]): SpawnedProcess;
+  /** Runs `command` with `args` as an argument array: never through a shell. `env` is added to the worker's. */
+  abstract spawn(command: string, args: readonly string[], env?: Readonly<Record<string, string>>): SpawnedProcess;
   /** Sends a signal to every process of the group led by `pid`. */
   abstract signalGroup(pid: number, signal: NodeJS.Signals): void;
   /** Whether any process of the group can still run (and write files). */
@@ -32,7 +32,7 @@ export class NodeProcessSpawner extends ProcessSpawner {
     super();
   }
 
-  spawn(command: string, args: readonly string[]): SpawnedProcess {
+  spawn(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): SpawnedProcess {
     // a program that cannot be found is spawned as is, so the error names it (ENOENT), not setpriv
     const program = command.includes('/') ? (isExecutable(command) ? command : null) : findOnPath(command);
     const [cmd, argv] = this.setpriv && program ? [this.setpriv, ['--pdeathsig', 'KILL', '--', program, ...args]] : [command, [...args]];
@@ -41,7 +41,7 @@ export class NodeProcessSpawner extends ProcessSpawner {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Python buffers a piped stdout; progress must arrive line by line, and titles in UTF-8.
-      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' },
+      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', ...env },
     });
   }
 

@@ -23,6 +23,11 @@ describe('classifyYtDlpFailure', () => {
     ['ERROR: Unable to download webpage: <urlopen error [Errno -2] Name or service not known>', 'network_error', 'Network error: name or service not known'],
     ['ERROR: unable to download video data: The read operation timed out', 'network_error', 'Network error: timed out'],
     ['ERROR: [generic] x: Unable to download webpage: HTTP Error 503: Service Unavailable', 'network_error', 'Network error: the server failed (HTTP 503)'],
+    // the egress proxy's answers when it could not reach the server
+    ['ERROR: [generic] None: Unable to download webpage: HTTP Error 502: Connection refused (caused by <HTTPError 502>)', 'network_error', 'Network error: connection refused'],
+    ['ERROR: unable to download video data: HTTP Error 504: Connection timed out', 'network_error', 'Network error: timed out'],
+    ['ERROR: [generic] x: Unable to download webpage: HTTP Error 502: Name or service not known', 'network_error', 'Network error: name or service not known'],
+    ['ERROR: [generic] x: Unable to download webpage: HTTP Error 502: Bad Gateway', 'network_error', 'Network error: the server failed (HTTP 502)'],
     ['ERROR: Postprocessing: Conversion failed!', 'ffmpeg_failed', 'Post-processing with ffmpeg failed: Postprocessing: Conversion failed!'],
     ['ERROR: ffmpeg not found. Please install or provide the path using --ffmpeg-location', 'ffmpeg_failed', expect.stringMatching(/^Post-processing with ffmpeg failed: ffmpeg not found/)],
     ['ERROR: [youtube] abc: Requested format is not available. Use --list-formats for a list of available formats', 'invalid_request', 'The requested quality or format is not available for this media'],

@@ -34,6 +34,12 @@ const RULES: Rule[] = [
     pattern: /Private video|Sign in|\blog ?in\b|members[- ]only|HTTP Error 40[13]\b|cookies/i,
     message: withStatus('This media is private or requires a login'),
   },
+  // the egress proxy's answer when it could not reach the server: the reason phrase is the socket error
+  {
+    code: 'network_error',
+    pattern: /HTTP Error 50[24]: (Connection refused|Connection reset|Connection timed out|Name or service not known)/i,
+    message: (l) => `Network error: ${networkCause(l)}`,
+  },
   // Server errors are worth a retry, unlike the 4xx below ("503: Service Unavailable" is not "unavailable").
   { code: 'network_error', pattern: /HTTP Error 5\d\d/, message: withStatus('Network error: the server failed') },
   {

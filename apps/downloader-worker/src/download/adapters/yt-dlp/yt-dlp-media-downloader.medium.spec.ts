@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOptionsSchema, DownloadOptions, Progress } from '@mda/contracts';
 import { freePort, HTML_PAGE_PATH, makeClip, makeHls, makeRssFeed, makeSeparateStreams, MediaServer, mediaRoot, serveMedia, waitFor } from '@mda/testing';
+import { EgressPolicy } from '@mda/net-guard';
+import { ProxyEgress } from '../../../egress/proxy-egress';
 import { DownloadError, DownloadResult } from '../../ports/media-downloader';
 import { liveGroupMembers, NodeProcessSpawner } from './process-spawner';
 import { YtDlpMediaDownloader } from './yt-dlp-media-downloader';
@@ -27,8 +29,8 @@ const ffprobe = (file: string): Probed =>
 /** Remembers every process group it starts, to check that none is left behind. */
 class RecordingSpawner extends NodeProcessSpawner {
   readonly pids: number[] = [];
-  override spawn(command: string, args: readonly string[]) {
-    const child = super.spawn(command, args);
+  override spawn(command: string, args: readonly string[], env?: Readonly<Record<string, string>>) {
+    const child = super.spawn(command, args, env);
     if (child.pid) this.pids.push(child.pid);
     return child;
   }
@@ -53,7 +55,7 @@ async function download(
   const workDir = await mkdtemp(join(tmpdir(), 'mda-ytdlp-job-'));
   workDirs.push(workDir);
   const spawner = new RecordingSpawner();
-  const downloader = new YtDlpMediaDownloader(tools, { spawner });
+  const downloader = new YtDlpMediaDownloader(tools, { spawner, egress });
   const out: Outcome = { progress: [], logs: [], workDir, ms: 0 };
   const started = Date.now();
   try {
@@ -103,13 +105,17 @@ const groupGone = (pid: number) => {
 
 let clip: string;
 let server: MediaServer;
+// every run goes through the real egress proxy (allowing loopback here, as ALLOW_PRIVATE_NETWORKS=true would)
+let egress: ProxyEgress;
 
 beforeAll(async () => {
+  egress = await ProxyEgress.start(EgressPolicy.allowAll());
   clip = await makeClip({ seconds: 3, width: 320, height: 240, title: 'Test Clip' });
   server = await serveMedia(mediaRoot());
 }, 60_000);
 
 afterAll(async () => {
+  await egress.close();
   await server.close();
   await Promise.all(workDirs.map((d) => rm(d, { recursive: true, force: true })));
 });

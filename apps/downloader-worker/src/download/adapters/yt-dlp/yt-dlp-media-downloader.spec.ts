@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { downloadOptionsSchema, Progress } from '@mda/contracts';
+import { Egress, EgressRefusal, EgressSession } from '../../../egress/egress';
 import { DownloadError, DownloadJob } from '../../ports/media-downloader';
 import { MediaProbe, ProbeResult } from '../../ports/media-probe';
 import { abortReasonToError } from './abort-reason';
@@ -26,14 +27,14 @@ class FakeProcess extends EventEmitter {
 }
 
 class FakeSpawner extends ProcessSpawner {
-  readonly calls: Array<{ command: string; args: readonly string[] }> = [];
+  readonly calls: Array<{ command: string; args: readonly string[]; env?: Readonly<Record<string, string>> }> = [];
   readonly signals: NodeJS.Signals[] = [];
   child: FakeProcess | null = null;
   constructor(private readonly script: (p: FakeProcess, args: readonly string[]) => Promise<void>) {
     super();
   }
-  spawn(command: string, args: readonly string[]): SpawnedProcess {
-    this.calls.push({ command, args });
+  spawn(command: string, args: readonly string[], env?: Readonly<Record<string, string>>): SpawnedProcess {
+    this.calls.push({ command, args, env });
     const child = new FakeProcess();
     this.child = child;
     void this.script(child, args);
@@ -54,6 +55,25 @@ class FakeProbe extends MediaProbe {
   }
 }
 
+/** Egress that records sessions; a test can make it report a refusal. */
+class FakeEgress extends Egress {
+  readonly opened: string[] = [];
+  readonly closed: string[] = [];
+  refusals: EgressRefusal[] = [];
+  open(label: string): EgressSession {
+    this.opened.push(label);
+    return {
+      ytdlpArgs: () => ['--proxy', 'http://tok:x@127.0.0.1:1'],
+      ffmpegArgs: () => ['-http_proxy', 'http://tok:x@127.0.0.1:1'],
+      env: () => ({ http_proxy: 'http://tok:x@127.0.0.1:1' }),
+      checkUrls: async () => undefined,
+      redact: (text) => text.split('tok').join('***'),
+      refusal: () => this.refusals[0],
+      close: () => void this.closed.push(label),
+    };
+  }
+}
+
 const line = (p: FakeProcess, text: string) => p.stdout.write(`${text}\n`);
 const progress = (bytes: number, total: number) =>
   `PROGRESS {"status": "downloading", "downloaded_bytes": ${bytes}, "total_bytes": ${total}, "filename": "media.mp4"}\t"mp4"`;
@@ -67,7 +87,8 @@ afterEach(() => rm(workDir, { recursive: true, force: true }));
 
 function setup(script: (p: FakeProcess, args: readonly string[]) => Promise<void>, maxBytes = 1_000_000) {
   const spawner = new FakeSpawner(script);
-  const downloader = new YtDlpMediaDownloader({ ytdlpPath: '/opt/yt-dlp', ffmpegPath: '/opt/ffmpeg' }, { spawner, probe: new FakeProbe() });
+  const egress = new FakeEgress();
+  const downloader = new YtDlpMediaDownloader({ ytdlpPath: '/opt/yt-dlp', ffmpegPath: '/opt/ffmpeg' }, { spawner, probe: new FakeProbe(), egress });
   const job: DownloadJob = {
     requestId: 'req_abcdefabcdef',
     url: 'https://example.com/v?id=1;rm -rf /',
@@ -79,7 +100,7 @@ function setup(script: (p: FakeProcess, args: readonly string[]) => Promise<void
   const seen = { progress: [] as Progress[], logs: [] as string[] };
   const controller = new AbortController();
   const hooks = { onProgress: (p: Progress) => seen.progress.push(p), onLog: (l: string) => seen.logs.push(l), signal: controller.signal };
-  return { spawner, downloader, job, hooks, seen, controller };
+  return { spawner, downloader, job, hooks, seen, controller, egress };
 }
 
 describe('YtDlpMediaDownloader (fake process)', () => {
@@ -100,6 +121,42 @@ describe('YtDlpMediaDownloader (fake process)', () => {
     expect(result.metadata).toMatchObject({ id: 'v1', title: 'Tagged Title', duration: 12.5, width: 640, height: 360, extractor: 'generic' });
     expect(t.seen.progress.map((p) => p.percent)).toEqual([50, 99.9, 100]);
     expect(t.seen.logs).toHaveLength(5);
+  });
+
+  it('runs yt-dlp through the job\'s own egress session and closes it afterwards', async () => {
+    const t = setup(async (p) => {
+      p.stderr.write("[debug] Proxy map: {'http': 'http://tok:x@127.0.0.1:1'}\n");
+      p.exit(1);
+    });
+    await expect(t.downloader.download(t.job, t.hooks)).rejects.toBeInstanceOf(DownloadError);
+    expect(t.seen.logs).toEqual(["[debug] Proxy map: {'http': 'http://***:x@127.0.0.1:1'}"]);
+    const { args, env } = t.spawner.calls[0];
+    expect(args.slice(args.indexOf('--proxy'), args.indexOf('--proxy') + 2)).toEqual(['--proxy', 'http://tok:x@127.0.0.1:1']);
+    expect(args.indexOf('--proxy')).toBeLessThan(args.indexOf('--'));
+    expect(env).toEqual({ http_proxy: 'http://tok:x@127.0.0.1:1' });
+    expect(t.egress.opened).toEqual(['job req_abcdefabcdef']);
+    expect(t.egress.closed).toEqual(['job req_abcdefabcdef']);
+  });
+
+  it('fails with forbidden_address naming the host when the proxy refused a connection, whatever yt-dlp made of it', async () => {
+    const refusal = { host: 'secret.test', address: '127.0.0.1', range: 'loopback', message: 'refusing to connect to secret.test (resolved to 127.0.0.1): address is in a forbidden range (loopback)' };
+    const failing = setup(async (p) => {
+      p.stderr.write('ERROR: [generic] Unable to download webpage: HTTP Error 403: Forbidden\n');
+      p.exit(1);
+    });
+    failing.egress.refusals = [refusal];
+    await expect(failing.downloader.download(failing.job, failing.hooks)).rejects.toMatchObject({ code: 'forbidden_address', message: refusal.message });
+
+    // even a run that "succeeded" with what it could reach is refused, and its file removed
+    const partial = setup(async (p) => {
+      line(p, 'META {"id": "v1", "title": "v1", "extractor": "generic", "format_id": "mp4", "ext": "mp4"}');
+      await writeFile(join(workDir, 'media.mp4'), Buffer.alloc(100));
+      line(p, `DONE {"filepath": "${join(workDir, 'media.mp4')}"}`);
+      p.exit(0);
+    });
+    partial.egress.refusals = [refusal];
+    await expect(partial.downloader.download(partial.job, partial.hooks)).rejects.toMatchObject({ code: 'forbidden_address' });
+    expect(await readdir(workDir)).toEqual(['cookies.txt']);
   });
 
   it('stops yt-dlp as soon as more than maxBytes arrived, and removes only what it wrote', async () => {
@@ -129,7 +186,7 @@ describe('YtDlpMediaDownloader (fake process)', () => {
   });
 
   it('reports yt-dlp missing as an internal error', async () => {
-    const downloader = new YtDlpMediaDownloader({ ytdlpPath: '/nonexistent/yt-dlp', ffmpegPath: 'ffmpeg' });
+    const downloader = new YtDlpMediaDownloader({ ytdlpPath: '/nonexistent/yt-dlp', ffmpegPath: 'ffmpeg' }, { egress: new FakeEgress() });
     const t = setup(async () => undefined);
     await expect(downloader.download(t.job, t.hooks)).rejects.toMatchObject({ code: 'internal_error', message: 'yt-dlp could not be started (ENOENT)' });
   });

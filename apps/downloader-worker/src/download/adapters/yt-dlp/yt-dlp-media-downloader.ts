@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { MediaMetadata } from '@mda/contracts';
+import { Egress, EgressSession, refusalError } from '../../../egress/egress';
 import { DownloadError, DownloadHooks, DownloadJob, DownloadResult, MediaDownloader } from '../../ports/media-downloader';
 import { MediaProbe, ProbeResult } from '../../ports/media-probe';
 import { FfprobeMediaProbe } from '../ffprobe-media-probe';
@@ -22,6 +23,8 @@ export interface YtDlpTools {
 }
 
 export interface YtDlpDependencies {
+  /** Where every run gets its proxy settings (the worker's egress proxy). */
+  egress: Egress;
   spawner?: ProcessSpawner;
   probe?: MediaProbe;
   /** Time between SIGTERM and SIGKILL when stopping. */
@@ -48,12 +51,14 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   private readonly spawner: ProcessSpawner;
   private readonly probe: MediaProbe;
   private readonly graceMs: number;
+  private readonly egress: Egress;
 
   constructor(
     private readonly tools: YtDlpTools,
-    deps: YtDlpDependencies = {},
+    deps: YtDlpDependencies,
   ) {
     super();
+    this.egress = deps.egress;
     this.spawner = deps.spawner ?? new NodeProcessSpawner();
     this.probe = deps.probe ?? new FfprobeMediaProbe(tools.ffprobePath ?? siblingFfprobe(tools.ffmpegPath));
     this.graceMs = deps.graceMs ?? 1000;
@@ -61,7 +66,16 @@ export class YtDlpMediaDownloader extends MediaDownloader {
 
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
     if (hooks.signal.aborted) throw abortReasonToError(hooks.signal.reason);
-    const args = buildYtDlpArgs(job, this.tools);
+    const egress = this.egress.open(`job ${job.requestId}`);
+    try {
+      return await this.run(job, hooks, egress);
+    } finally {
+      egress.close();
+    }
+  }
+
+  private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
+    const args = buildYtDlpArgs(job, this.tools, egress.ytdlpArgs());
     const existing = await listEntries(job.workDir);
     const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], progress: new ProgressAggregator() };
     let failure: DownloadError | null = null;
@@ -79,11 +93,13 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     };
     const run = ProcessRun.start(this.spawner, this.tools.ytdlpPath, args, {
       graceMs: this.graceMs,
+      env: egress.env(),
       onStdout: guarded((line) => {
-        hooks.onLog(line);
+        hooks.onLog(egress.redact(line));
         this.onStdout(line, state, job, hooks);
       }),
-      onStderr: guarded((line) => {
+      onStderr: guarded((raw) => {
+        const line = egress.redact(raw);
         hooks.onLog(line);
         const bucket = line.startsWith('ERROR:') ? state.errors : state.otherStderr;
         bucket.push(line);
@@ -96,6 +112,9 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     try {
       const exit = await run.exited;
       if (failure) throw failure;
+      // a refused connection explains the failure (yt-dlp saw a 403), and voids a partial success
+      const refused = refusalError(egress);
+      if (refused) throw refused;
       if (exit.code !== 0 || !state.filepath) throw classifyYtDlpFailure(state.errors, state.otherStderr, exit.code);
       const result = await this.finish(job, state, hooks);
       if (failure) throw failure;
