@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kysely } from 'kysely';
 import { AmqpConnection, AmqpTransport, loadConfigOrExit } from '@mda/messaging';
-import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal } from '@mda/observability';
+import { Logger, collectProcessMetrics, createLogger, initialiseMetrics, logProcessWarnings, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
 import { ApiError } from './common/api-error';
 import { ErrorFilter, toErrorResponse } from './common/error.filter';
@@ -50,6 +50,7 @@ async function main() {
   const logger = createLogger('gateway', config.logLevel);
   logProcessWarnings(logger);
   collectProcessMetrics();
+  initialiseMetrics('gateway');
   const { app, transport } = await createGateway(config, logger);
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, host: config.host }, 'gateway listening');

@@ -11,3 +11,4 @@ export * from './batches';
 export * from './cookie-sealing';
 export * from './path-template';
 export * from './job-queries';
+export * from './metrics';

@@ -2,7 +2,8 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CommonConfig, ConfigError } from '@mda/config';
-import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
+import { MetricApp } from '@mda/contracts';
+import { Logger, collectProcessMetrics, createLogger, initialiseMetrics, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpTransport } from './amqp-transport';
 
@@ -27,7 +28,7 @@ export interface ConsumerAppContext<C> {
 }
 
 export interface ConsumerAppOptions<C extends CommonConfig & { metricsPort: number; host: string }> {
-  service: string;
+  service: MetricApp;
   loadConfig: () => C;
   module: (config: C) => DynamicModule;
   prefetchFor: (subscription: string, config: C) => number;
@@ -49,6 +50,7 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
   const logger = createLogger(opts.service, config.logLevel);
   logProcessWarnings(logger);
   collectProcessMetrics();
+  initialiseMetrics(opts.service);
   const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: ['error', 'warn'] });
   const amqp = app.get(AmqpConnection);
   let draining = false;

@@ -1,13 +1,13 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ZodType } from 'zod';
-import { Envelope, parseEnvelope } from '@mda/contracts';
-import { Logger, counter, gauge } from '@mda/observability';
+import { Envelope, METRICS, parseEnvelope } from '@mda/contracts';
+import { Logger, counterOf, gaugeOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
-const consumed = counter('mda_messages_consumed_total', 'Messages consumed, by queue and outcome', ['queue', 'outcome']);
-const rejected = counter('mda_messages_rejected_total', 'Malformed messages dead-lettered on receipt', ['queue']);
-const inFlightGauge = gauge('mda_messages_in_flight', 'Messages being handled now', ['queue']);
+const consumed = counterOf(METRICS.messagesConsumed);
+const rejected = counterOf(METRICS.messagesRejected);
+const inFlightGauge = gaugeOf(METRICS.messagesInFlight);
 
 /** What a handler decided: ack (done), requeue (try again later), dead (dead-letter it). */
 export type HandlerOutcome = 'ack' | 'requeue' | 'dead';

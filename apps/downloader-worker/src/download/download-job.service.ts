@@ -7,27 +7,32 @@ import {
   DownloadFailed,
   DownloadRequested,
   EXCHANGES,
+  METRICS,
   Progress,
   ROUTING_KEYS,
   defaultFilePath,
   signedFileUrl,
 } from '@mda/contracts';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
-import { Logger, counter, gauge, histogram } from '@mda/observability';
+import { Logger, counterOf, gaugeOf, histogramOf, zeroLabels } from '@mda/observability';
 import { WORKER_CONFIG, WORKER_LOGGER } from '../tokens';
 import type { WorkerConfig } from '../config/worker-config';
 import { JobCookieFile, JobCookieFiles } from '../cookies/job-cookie-files';
 import { partialDir, placeFile } from './file-placement';
-import { DownloadError, MediaDownloader } from './ports/media-downloader';
+import { DOWNLOAD_ERROR_CODES, DownloadError, MediaDownloader } from './ports/media-downloader';
 import { ProgressThrottle } from './progress-throttle';
 import { CancellationCheck } from './ports/cancellation-check';
 import { RunningJobs, WorkerShuttingDown } from './running-jobs';
 import { resolveFilePath } from './target-path';
 
-const jobsTotal = counter('mda_jobs_total', 'Finished download jobs by outcome', ['outcome']);
-const activeDownloads = gauge('mda_active_downloads', 'Downloads running on this worker');
-const durationSeconds = histogram('mda_download_duration_seconds', 'Download duration', ['outcome'], [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800]);
-const bytesTotal = counter('mda_download_bytes_total', 'Bytes of completed downloads');
+const jobsTotal = counterOf(METRICS.jobs);
+const failuresTotal = counterOf(METRICS.jobFailures);
+const activeDownloads = gaugeOf(METRICS.activeDownloads);
+const durationSeconds = histogramOf(METRICS.downloadDuration);
+const bytesTotal = counterOf(METRICS.downloadBytes);
+// usable until a storage failure says otherwise
+gaugeOf(METRICS.storeWritable).set(1);
+zeroLabels(METRICS.jobFailures, DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })));
 
 const MAX_LOG_LINES = 500;
 
@@ -130,6 +135,7 @@ export class DownloadJobService {
       // a publish failure here throws: the job is requeued, never reported as failed
       await this.publish(final.type, { ...final.data, completed_at: this.now() }, cmd.request_id);
       jobsTotal.inc({ outcome: final.outcome });
+      if (final.outcome === 'failed') failuresTotal.inc({ error_code: String((final.data as DownloadFailed).error_code) });
       durationSeconds.observe({ outcome: final.outcome }, (this.clock.nowMs() - startedMs) / 1000);
       log.info({ event: final.type }, `download ${final.outcome}`);
       return 'ack';
