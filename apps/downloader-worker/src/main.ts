@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { SUBSCRIPTIONS } from '@mda/contracts';
-import { runConsumerApp } from '@mda/messaging';
+import { exitOnStartupFailure, runConsumerApp } from '@mda/messaging';
 import { WorkerConfig, loadWorkerConfig } from './config/worker-config';
 import { RunningJobs } from './download/running-jobs';
 import { WorkerModule } from './worker.module';
@@ -24,8 +24,4 @@ void runConsumerApp<WorkerConfig>({
   },
   startingFields: (config) => ({ concurrency: config.concurrency }),
   consumingMessage: 'consuming download jobs',
-}).catch((err) => {
-  // eslint-disable-next-line no-console
-  console.error(err);
-  process.exit(1);
-});
+}).catch(exitOnStartupFailure('downloader-worker'));

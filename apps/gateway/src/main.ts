@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kysely } from 'kysely';
-import { AmqpConnection, AmqpTransport, loadConfigOrExit } from '@mda/messaging';
-import { Logger, collectProcessMetrics, createLogger, initialiseMetrics, logProcessWarnings, onShutdownSignal } from '@mda/observability';
+import { AmqpConnection, AmqpTransport, exitOnStartupFailure, loadConfigOrExit } from '@mda/messaging';
+import { Logger, PinoNestLogger, collectProcessMetrics, createLogger, initialiseMetrics, logProcessWarnings, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
 import { ApiError } from './common/api-error';
 import { ErrorFilter, toErrorResponse } from './common/error.filter';
@@ -19,7 +19,7 @@ import { Database } from './store/schema';
 
 export async function createGateway(config: GatewayConfig, logger: Logger) {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, logger: false, trustProxy: true });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: ['error', 'warn'] });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false });
   // errors raised by Fastify itself (body too large, bad JSON, wrong content type) get our error format too
   app.getHttpAdapter().getInstance().setErrorHandler((err, _req, reply) => {
     const { status, body, headers } = toErrorResponse(err);
@@ -66,8 +66,5 @@ async function main() {
 }
 
 if (require.main === module) {
-  void main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  void main().catch(exitOnStartupFailure('gateway'));
 }

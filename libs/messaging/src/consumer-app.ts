@@ -3,7 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CommonConfig, ConfigError } from '@mda/config';
 import { MetricApp } from '@mda/contracts';
-import { Logger, collectProcessMetrics, createLogger, initialiseMetrics, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
+import {
+  Logger,
+  PinoNestLogger,
+  collectProcessMetrics,
+  createLogger,
+  errorFields,
+  initialiseMetrics,
+  logProcessWarnings,
+  onShutdownSignal,
+  startOpsServer,
+} from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpTransport } from './amqp-transport';
 
@@ -18,6 +28,22 @@ export function loadConfigOrExit<C>(service: string, load: () => C): C {
     }
     throw err;
   }
+}
+
+/**
+ * The end of a start-up that threw: a configuration error (also one found while opening a store
+ * or folder) exits 78 with one line naming the variable; anything else exits 1, logged as JSON
+ * fields (message, code, stack).
+ */
+export function exitOnStartupFailure(service: string, logger: Logger = createLogger(service)): (err: unknown) => never {
+  return (err: unknown) => {
+    if (err instanceof ConfigError) {
+      logger.fatal({ variable: err.variable }, err.message);
+      process.exit(78);
+    }
+    logger.fatal({ err: errorFields(err) }, `${service} failed to start`);
+    process.exit(1);
+  };
 }
 
 export interface ConsumerAppContext<C> {
@@ -51,7 +77,7 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
   logProcessWarnings(logger);
   collectProcessMetrics();
   initialiseMetrics(opts.service);
-  const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: new PinoNestLogger(logger), abortOnError: false });
   const amqp = app.get(AmqpConnection);
   let draining = false;
   const ops = await startOpsServer({

@@ -2,7 +2,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ZodType } from 'zod';
 import { Envelope, METRICS, parseEnvelope } from '@mda/contracts';
-import { Logger, counterOf, gaugeOf } from '@mda/observability';
+import { Logger, counterOf, errorFields, gaugeOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
 const consumed = counterOf(METRICS.messagesConsumed);
@@ -85,7 +85,7 @@ export class QueueConsumer<T = unknown> {
         outcome = await this.sub.handle(parsed.value, msg);
       } catch (err) {
         this.logger.error(
-          { err: err instanceof Error ? err.message : String(err), queue, message_id: msg.properties.messageId },
+          { err: errorFields(err), queue, message_id: msg.properties.messageId },
           'handler failed; message will be retried',
         );
         await sleep(this.sub.errorBackoffMs ?? 1000);
@@ -96,7 +96,7 @@ export class QueueConsumer<T = unknown> {
       consumed.inc({ queue: metricQueue, outcome });
     } catch (err) {
       // the channel closed under us: the broker redelivers the message, nothing is lost
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err), queue }, 'could not settle message');
+      this.logger.warn({ err: errorFields(err), queue }, 'could not settle message');
     } finally {
       this.inFlight--;
       inFlightGauge.dec({ queue: metricQueue });

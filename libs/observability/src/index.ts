@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './ops-server';
 export * from './shutdown';
 export * from './catalogue-metrics';
+export * from './nest-logger';
