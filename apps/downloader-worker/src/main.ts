@@ -3,6 +3,7 @@ import { SUBSCRIPTIONS } from '@mda/contracts';
 import { exitOnStartupFailure, runConsumerApp } from '@mda/messaging';
 import { WorkerConfig, loadWorkerConfig } from './config/worker-config';
 import { RunningJobs } from './download/running-jobs';
+import { StoreMonitor } from './download/store-monitor';
 import { WorkerModule } from './worker.module';
 
 void runConsumerApp<WorkerConfig>({
@@ -11,7 +12,16 @@ void runConsumerApp<WorkerConfig>({
   module: (config) => WorkerModule.forRoot(config),
   // WORKER_CONCURRENCY is the job queue's prefetch: that many downloads at once per replica
   prefetchFor: (name, config) => (name === SUBSCRIPTIONS.downloaderJobs.name ? config.concurrency : 10),
-  readinessChecks: ({ app }) => ({ active_downloads: app.get(RunningJobs).size }),
+  readinessChecks: ({ app }) => ({ active_downloads: app.get(RunningJobs).size, store: app.get(StoreMonitor).reason ? 'unusable' : 'ok' }),
+  // a worker whose media store cannot be written takes no jobs (they wait for a healthy one)
+  notReadyReason: ({ app }) => {
+    const reason = app.get(StoreMonitor).reason;
+    return reason ? `media store unusable: ${reason}` : undefined;
+  },
+  onTransport: async ({ app, transport }) => {
+    const jobs = SUBSCRIPTIONS.downloaderJobs.name;
+    await app.get(StoreMonitor).attach({ pause: () => transport.pause(jobs), resume: () => transport.resume(jobs) });
+  },
   drain: async ({ app, config, logger, transport }) => {
     const finished = await transport.stopAndDrain(config.shutdownGraceSec * 1000);
     if (!finished) {

@@ -58,6 +58,10 @@ export interface ConsumerAppOptions<C extends CommonConfig & { metricsPort: numb
   loadConfig: () => C;
   module: (config: C) => DynamicModule;
   prefetchFor: (subscription: string, config: C) => number;
+  /** A reason this app must not be ready (besides the broker and shutdown), or undefined. */
+  notReadyReason?: (ctx: Omit<ConsumerAppContext<C>, 'transport' | 'logger'>) => string | undefined;
+  /** Once the transport exists, before consuming starts (e.g. to pause a subscription). */
+  onTransport?: (ctx: ConsumerAppContext<C>) => Promise<void>;
   /** Extra fields of /health/ready. */
   readinessChecks: (ctx: Omit<ConsumerAppContext<C>, 'transport' | 'logger'>) => Record<string, string | boolean | number>;
   /** After SIGTERM: stop taking work and let what is in flight finish (or hand it back). */
@@ -83,14 +87,18 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
   const ops = await startOpsServer({
     port: config.metricsPort,
     host: config.host,
-    readiness: () => ({
-      ready: amqp.isConnected() && !draining,
-      checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, ...opts.readinessChecks({ app, config }) },
-    }),
+    readiness: () => {
+      const reason = opts.notReadyReason?.({ app, config });
+      return {
+        ready: amqp.isConnected() && !draining && !reason,
+        checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, ...(reason ? { not_ready: reason } : {}), ...opts.readinessChecks({ app, config }) },
+      };
+    },
   });
   const transport = new AmqpTransport(amqp, logger, { prefetchFor: (name) => opts.prefetchFor(name, config) });
   app.connectMicroservice({ strategy: transport });
   await app.init();
+  await opts.onTransport?.({ app, config, logger, transport });
   onShutdownSignal(logger, {
     drain: async () => {
       draining = true;

@@ -39,6 +39,7 @@ export class QueueConsumer<T = unknown> {
   private rawChannel?: ConfirmChannel;
   private inFlight = 0;
   private stopped = false;
+  private paused = false;
   private idleWaiters: Array<() => void> = [];
   queueName?: string;
 
@@ -55,11 +56,36 @@ export class QueueConsumer<T = unknown> {
       await ch.prefetch(this.sub.prefetch);
       const queue = await this.declareSource(ch);
       this.queueName = queue;
-      if (this.stopped) return;
-      const { consumerTag } = await ch.consume(queue, (msg) => msg && void this.onMessage(ch, queue, msg), { noAck: false });
-      this.consumerTag = consumerTag;
+      if (this.stopped || this.paused) return;
+      await this.consume(ch, queue);
     });
     await this.channel.waitForConnect();
+  }
+
+  private async consume(ch: ConfirmChannel, queue: string): Promise<void> {
+    const { consumerTag } = await ch.consume(queue, (msg) => msg && void this.onMessage(ch, queue, msg), { noAck: false });
+    this.consumerTag = consumerTag;
+  }
+
+  /**
+   * Cancels the consumer without closing the channel: the broker delivers nothing more here
+   * (messages it already sent are still handled). Before start(), the consumer starts paused.
+   */
+  async pause(): Promise<void> {
+    this.paused = true;
+    if (this.rawChannel && this.consumerTag) {
+      const tag = this.consumerTag;
+      this.consumerTag = undefined;
+      await this.rawChannel.cancel(tag);
+    }
+  }
+
+  /** Consumes again after pause() (also after a reconnect that happened meanwhile). */
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.stopped || !this.rawChannel || !this.queueName || this.consumerTag) return;
+    await this.consume(this.rawChannel, this.queueName);
   }
 
   private async declareSource(ch: ConfirmChannel): Promise<string> {
