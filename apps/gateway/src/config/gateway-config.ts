@@ -1,9 +1,11 @@
-import { CommonConfig, Env, bool, int, num, loadApiKeys, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, optionalStr, str } from '@mda/config';
+import { CommonConfig, ConfigError, Env, bool, int, num, loadApiKeys, loadCommonConfig, loadFilesSigningSecret, loadPublicBaseUrl, optionalStr, str } from '@mda/config';
 
 export interface GatewayConfig extends CommonConfig {
   port: number;
   host: string;
   apiKeys: string[];
+  /** Operator keys for /api/v1/admin (none: the admin routes answer 401). */
+  adminApiKeys: string[];
   databaseUrl?: string;
   sqlitePath: string;
   storageDir: string;
@@ -25,6 +27,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     port: int(env, 'PORT', { default: 8080, min: 0, max: 65535 }),
     host: str(env, 'HOST', '0.0.0.0'),
     apiKeys: loadApiKeys(env),
+    adminApiKeys: loadAdminApiKeys(env),
     databaseUrl: optionalStr(env, 'DATABASE_URL'),
     sqlitePath: str(env, 'SQLITE_PATH', './data/jobs.sqlite'),
     storageDir: str(env, 'STORAGE_DIR', './storage'),
@@ -37,6 +40,15 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', { default: 100, min: 1, max: 10_000_000 }),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
   };
+}
+
+function loadAdminApiKeys(env: Env): string[] {
+  const keys = (optionalStr(env, 'ADMIN_API_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (keys.some((k) => k.length < 16)) throw new ConfigError('ADMIN_API_KEYS', 'values must be at least 16 characters');
+  return keys;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
