@@ -44,7 +44,7 @@ const CONTRACT: Record<string, string> = {
 };
 
 /** Values that only name secrets: they live in the Secret, never in the ConfigMap or a default. */
-const SECRET_KEYS = ['API_KEY', 'API_KEYS', 'AMQP_URL', 'DATABASE_URL', 'COOKIE_ENCRYPTION_KEY', 'FILES_SIGNING_SECRET'];
+const SECRET_KEYS = ['API_KEY', 'API_KEYS', 'ADMIN_API_KEYS', 'AMQP_URL', 'DATABASE_URL', 'COOKIE_ENCRYPTION_KEY', 'FILES_SIGNING_SECRET'];
 
 /** Variables the apps' own sources read (config loaders and process.env), outside tests. */
 function variablesReadByTheApps(): string[] {

@@ -5,27 +5,17 @@
  */
 import { join } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { MAX_RETRY_TIERS, QUEUES, TOPOLOGY, retryTierQueue } from '@mda/contracts';
+import { MAX_RETRY_TIERS, METRIC_CATALOGUE, QUEUES, TOPOLOGY, retryTierQueue } from '@mda/contracts';
 import { dataValues, get } from './support/cluster.util';
 import { renderKustomization } from './support/kustomize.util';
 import { Selector, baseMetricName, parsePromQL, satisfies } from './support/promql.util';
 import { DEPLOY_DIR, readRepoFile } from './support/repo.util';
 
-/** The metrics the apps register (the observability contract), by type. */
-const APP_COUNTERS = [
-  'mda_http_requests_total',
-  'mda_jobs_total',
-  'mda_download_bytes_total',
-  'mda_webhook_attempts_total',
-  'mda_webhook_retries_total',
-  'mda_webhook_dead_letters_total',
-  'mda_messages_published_total',
-  'mda_messages_consumed_total',
-  'mda_messages_rejected_total',
-];
-const APP_GAUGES = ['mda_active_downloads', 'mda_broker_connected'];
-const APP_HISTOGRAMS = ['mda_http_request_duration_seconds', 'mda_download_duration_seconds', 'mda_webhook_delivery_latency_seconds'];
-const APP_METRICS = [...APP_COUNTERS, ...APP_GAUGES, ...APP_HISTOGRAMS];
+/** The metrics the apps register: the catalogue of libs/contracts, the one list code, dashboard, alerts and docs share. */
+const APP_METRICS = METRIC_CATALOGUE.map((m) => m.name);
+const APP_HISTOGRAMS = METRIC_CATALOGUE.filter((m) => m.type === 'histogram').map((m) => m.name);
+/** Series Prometheus itself writes for every target. */
+const PROMETHEUS_SERIES = ['up'];
 
 /** Per-queue series of rabbitmq_prometheus: /metrics/detailed (queue_coarse_metrics, queue_consumer_count) and /metrics/per-object. */
 const RABBITMQ_METRICS = [
@@ -76,8 +66,11 @@ function promClientDefaults(): { names: Set<string>; histograms: Set<string> } {
 
 const defaults = promClientDefaults();
 const histograms = new Set([...APP_HISTOGRAMS, ...defaults.histograms]);
-const known = new Set([...APP_METRICS, ...defaults.names, ...RABBITMQ_METRICS]);
+const known = new Set([...APP_METRICS, ...defaults.names, ...RABBITMQ_METRICS, ...PROMETHEUS_SERIES]);
 const queried = new Set(selectors.map((s) => baseMetricName(s.metric, histograms)));
+
+/** Metrics of `catalogue` that no query reads. */
+const uncharted = (catalogue: string[], read: Set<string>) => catalogue.filter((m) => !read.has(m));
 
 /** Queries that read `metric`, as text. */
 const queriesOf = (metric: string) => queries.filter((q) => q.parsed.selectors.some((s) => baseMetricName(s.metric, histograms) === metric)).map((q) => q.expr);
@@ -137,8 +130,24 @@ describe('Grafana dashboard', () => {
     expect(variableMetrics.filter((m) => !known.has(m))).toEqual([]);
   });
 
-  it('charts every metric the apps export', () => {
-    expect(APP_METRICS.filter((m) => !queried.has(m))).toEqual([]);
+  it('charts every metric of the catalogue (panel coverage)', () => {
+    expect(uncharted(APP_METRICS, queried)).toEqual([]);
+  });
+
+  it('the panel-coverage check catches a metric with no panel and a panel naming an unknown metric (guards the guard)', () => {
+    expect(uncharted([...APP_METRICS, 'mda_new_thing_total'], queried)).toEqual(['mda_new_thing_total']);
+    const bogus = parsePromQL('sum(rate(mda_jobs_totl[5m]))').selectors.map((x) => baseMetricName(x.metric, histograms));
+    expect(bogus.filter((m) => !known.has(m))).toEqual(['mda_jobs_totl']);
+  });
+
+  it('the catalogue names each metric once, with the Prometheus naming rules', () => {
+    expect(new Set(APP_METRICS).size).toBe(APP_METRICS.length);
+    for (const m of METRIC_CATALOGUE) {
+      expect(m.name).toMatch(/^mda_[a-z_]+$/);
+      if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
+      if (m.type === 'histogram') expect(m.name).toMatch(/_seconds$/);
+      expect(m.apps.length).toBeGreaterThan(0);
+    }
   });
 
   it('shows HTTP p99, download p50/p95 and webhook delivery p50/p99 latencies', () => {
@@ -160,6 +169,20 @@ describe('Grafana dashboard', () => {
     const tiers = Array.from({ length: MAX_RETRY_TIERS }, (_, i) => retryTierQueue(i + 1));
     const wanted = [QUEUES.downloaderJobs, QUEUES.webhooksDeliver, QUEUES.webhooksDead, ...tiers];
     expect(wanted.filter((q) => !shown(q))).toEqual([]);
+    const deadQueues = TOPOLOGY.queues.map((q) => q.name).filter((q) => q.endsWith('.dead'));
+    expect(deadQueues.length).toBeGreaterThanOrEqual(7);
+    expect(deadQueues.filter((q) => !shown(q))).toEqual([]);
+  });
+
+  it('shows failure reasons, targets down, worker replicas and the media store state', () => {
+    expect(queriesOf('mda_job_failures_total')).toContainEqual(expect.stringMatching(/sum by \(error_code\)/));
+    expect(queriesOf('up')).toContainEqual(expect.stringMatching(/1 - up\{/));
+    expect(queriesOf('up')).toContainEqual(expect.stringMatching(/job="downloader-worker"/));
+    expect(queriesOf('mda_store_writable').length).toBeGreaterThan(0);
+  });
+
+  it('times completed downloads only', () => {
+    for (const q of queriesOf('mda_download_duration_seconds')) expect(q).toContain('outcome="completed"');
   });
 
   it('names only queues the topology declares', () => {

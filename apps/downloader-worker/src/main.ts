@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { SUBSCRIPTIONS } from '@mda/contracts';
-import { runConsumerApp } from '@mda/messaging';
+import { exitOnStartupFailure, runConsumerApp } from '@mda/messaging';
 import { WorkerConfig, loadWorkerConfig } from './config/worker-config';
 import { RunningJobs } from './download/running-jobs';
+import { StoreMonitor } from './download/store-monitor';
 import { WorkerModule } from './worker.module';
 
 void runConsumerApp<WorkerConfig>({
@@ -16,7 +17,16 @@ void runConsumerApp<WorkerConfig>({
     if (name === SUBSCRIPTIONS.workerQueries.name) return config.queryConcurrency;
     return 10;
   },
-  readinessChecks: ({ app }) => ({ active_downloads: app.get(RunningJobs).size }),
+  readinessChecks: ({ app }) => ({ active_downloads: app.get(RunningJobs).size, store: app.get(StoreMonitor).reason ? 'unusable' : 'ok' }),
+  // a worker whose media store cannot be written takes no jobs (they wait for a healthy one)
+  notReadyReason: ({ app }) => {
+    const reason = app.get(StoreMonitor).reason;
+    return reason ? `media store unusable: ${reason}` : undefined;
+  },
+  onTransport: async ({ app, transport }) => {
+    const jobs = SUBSCRIPTIONS.downloaderJobs.name;
+    await app.get(StoreMonitor).attach({ pause: () => transport.pause(jobs), resume: () => transport.resume(jobs) });
+  },
   drain: async ({ app, config, logger, transport }) => {
     const finished = await transport.stopAndDrain(config.shutdownGraceSec * 1000);
     if (!finished) {
@@ -29,8 +39,4 @@ void runConsumerApp<WorkerConfig>({
   },
   startingFields: (config) => ({ concurrency: config.concurrency }),
   consumingMessage: 'consuming download jobs',
-}).catch((err) => {
-  // eslint-disable-next-line no-console
-  console.error(err);
-  process.exit(1);
-});
+}).catch(exitOnStartupFailure('downloader-worker'));

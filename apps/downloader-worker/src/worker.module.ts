@@ -15,6 +15,9 @@ import { MediaDownloader } from './download/ports/media-downloader';
 import { MediaProbe } from './download/ports/media-probe';
 import { RoutingMediaDownloader } from './download/routing-media-downloader';
 import { RunningJobs } from './download/running-jobs';
+import { FsMediaStore } from './download/adapters/fs-media-store';
+import { MediaStore } from './download/ports/media-store';
+import { StoreMonitor } from './download/store-monitor';
 import { YtDlpMediaInspector } from './queries/adapters/yt-dlp-media-inspector';
 import { MediaInspector } from './queries/ports/media-inspector';
 import { WorkerQueryHandler } from './queries/worker-query.handler';
@@ -70,6 +73,8 @@ export class WorkerModule {
           useFactory: (conn: AmqpConnection, events: EventPublisher, logger: Logger) => new AmqpCancellationCheck(conn, events, logger),
         },
         RunningJobs,
+        { provide: MediaStore, useFactory: () => new FsMediaStore(config.storageDir) },
+        { provide: StoreMonitor, inject: [MediaStore, WORKER_LOGGER], useFactory: (store: MediaStore, logger: Logger) => new StoreMonitor(store, logger) },
         ...WORKER_COOKIES_PROVIDERS,
         DownloadJobService,
       ],

@@ -25,6 +25,7 @@ import { DOWNLOAD_LIFECYCLE_FEATURE } from './downloads/download-lifecycle.featu
 import { FILES_FEATURE } from './files/files.feature';
 import { WEBHOOKS_FEATURE } from './webhooks/webhooks.feature';
 import { API_FEATURES } from './batches/api-features';
+import { ADMIN_FEATURE } from './admin/admin.feature';
 
 @Module({})
 export class AppModule {
@@ -32,7 +33,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule.forRoot({ perKey: config.queryConcurrencyPerKey })],
-      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers, ...API_FEATURES.controllers],
+      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers, ...API_FEATURES.controllers, ...ADMIN_FEATURE.controllers],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
@@ -51,6 +52,7 @@ export class AppModule {
         ...DASHBOARD_FEATURE.providers,
         ...WEBHOOKS_FEATURE.providers,
         ...API_FEATURES.providers,
+        ...ADMIN_FEATURE.providers,
       ],
     };
   }

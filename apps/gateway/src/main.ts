@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kysely } from 'kysely';
-import { AmqpConnection, AmqpTransport, loadConfigOrExit } from '@mda/messaging';
-import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal } from '@mda/observability';
+import { AmqpConnection, AmqpTransport, exitOnStartupFailure, loadConfigOrExit } from '@mda/messaging';
+import { Logger, PinoNestLogger, collectProcessMetrics, createLogger, initialiseMetrics, logProcessWarnings, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { fastifyServerOptions, hardenHttpServer } from './common/http-hardening';
@@ -18,7 +18,7 @@ import { Database } from './store/schema';
 export async function createGateway(config: GatewayConfig, logger: Logger) {
   const adapter = new FastifyAdapter(fastifyServerOptions(config));
   // our JSON parser replaces Nest's (see hardenHttpServer)
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: ['error', 'warn'], bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false });
   hardenHttpServer(app.getHttpAdapter().getInstance(), config);
   registerHttpMetrics(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalFilters(new ErrorFilter(logger));
@@ -35,6 +35,7 @@ async function main() {
   const logger = createLogger('gateway', config.logLevel);
   logProcessWarnings(logger);
   collectProcessMetrics();
+  initialiseMetrics('gateway');
   const { app, transport } = await createGateway(config, logger);
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, host: config.host }, 'gateway listening');
@@ -50,8 +51,5 @@ async function main() {
 }
 
 if (require.main === module) {
-  void main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  void main().catch(exitOnStartupFailure('gateway'));
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { SUBSCRIPTIONS } from '@mda/contracts';
-import { runConsumerApp } from '@mda/messaging';
+import { exitOnStartupFailure, runConsumerApp } from '@mda/messaging';
 import { SenderConfig, loadSenderConfig } from './config/sender-config';
 import { SenderModule } from './sender.module';
 
@@ -25,8 +25,4 @@ void runConsumerApp<SenderConfig>({
   drain: ({ transport, config }) => transport.stopAndDrain(Math.min(config.shutdownGraceSec, config.timeoutSec + 5) * 1000).then(() => undefined),
   startingFields: (config) => ({ enabled: config.enabled, max_retries: config.maxRetries, timeout_sec: config.timeoutSec }),
   consumingMessage: 'delivering webhooks',
-}).catch((err) => {
-  // eslint-disable-next-line no-console
-  console.error(err);
-  process.exit(1);
-});
+}).catch(exitOnStartupFailure('webhook-sender'));

@@ -12,3 +12,4 @@ export * from './cookie-sealing';
 export * from './path-template';
 export * from './job-queries';
 export * from './keyed-slots';
+export * from './metrics';

@@ -1,9 +1,9 @@
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
-import { TOPOLOGY, Topology } from '@mda/contracts';
-import { Logger, gauge } from '@mda/observability';
+import { METRICS, TOPOLOGY, Topology } from '@mda/contracts';
+import { Logger, gaugeOf } from '@mda/observability';
 
-const brokerConnected = gauge('mda_broker_connected', 'Whether the RabbitMQ connection is up (1) or down (0)');
+const brokerConnected = gaugeOf(METRICS.brokerConnected);
 
 /** Masks the password of an AMQP URL for logs. */
 export function redactAmqpUrl(url: string): string {

@@ -26,6 +26,8 @@ export interface AmqpTransportOptions {
  */
 export class AmqpTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: QueueConsumer[] = [];
+  private readonly byName = new Map<string, QueueConsumer>();
+  private readonly pausedNames = new Set<string>();
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -45,8 +47,10 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
           { ...sub, prefetch: this.options.prefetchFor(sub.name), handle: (env, msg) => this.dispatch(pattern, env, msg) },
           this.log,
         );
+        if (this.pausedNames.has(sub.name)) await consumer.pause();
         await consumer.start();
         this.consumers.push(consumer);
+        this.byName.set(sub.name, consumer);
       }
       callback();
     } catch (err) {
@@ -63,6 +67,17 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       throw new Error(`handler for ${pattern} returned ${JSON.stringify(value)} instead of ack, requeue or dead`);
     }
     return value as HandlerOutcome;
+  }
+
+  /** Stops delivering messages of one subscription to this process (in-flight ones finish). */
+  async pause(subscription: string): Promise<void> {
+    this.pausedNames.add(subscription);
+    await this.byName.get(subscription)?.pause();
+  }
+
+  async resume(subscription: string): Promise<void> {
+    this.pausedNames.delete(subscription);
+    await this.byName.get(subscription)?.resume();
   }
 
   /** Stops every consumer, then waits up to graceMs for in-flight handlers. Returns whether all finished. */

@@ -2,7 +2,18 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CommonConfig, ConfigError } from '@mda/config';
-import { Logger, collectProcessMetrics, createLogger, logProcessWarnings, onShutdownSignal, startOpsServer } from '@mda/observability';
+import { MetricApp } from '@mda/contracts';
+import {
+  Logger,
+  PinoNestLogger,
+  collectProcessMetrics,
+  createLogger,
+  errorFields,
+  initialiseMetrics,
+  logProcessWarnings,
+  onShutdownSignal,
+  startOpsServer,
+} from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpTransport } from './amqp-transport';
 
@@ -19,6 +30,22 @@ export function loadConfigOrExit<C>(service: string, load: () => C): C {
   }
 }
 
+/**
+ * The end of a start-up that threw: a configuration error (also one found while opening a store
+ * or folder) exits 78 with one line naming the variable; anything else exits 1, logged as JSON
+ * fields (message, code, stack).
+ */
+export function exitOnStartupFailure(service: string, logger: Logger = createLogger(service)): (err: unknown) => never {
+  return (err: unknown) => {
+    if (err instanceof ConfigError) {
+      logger.fatal({ variable: err.variable }, err.message);
+      process.exit(78);
+    }
+    logger.fatal({ err: errorFields(err) }, `${service} failed to start`);
+    process.exit(1);
+  };
+}
+
 export interface ConsumerAppContext<C> {
   app: INestApplication;
   config: C;
@@ -27,10 +54,14 @@ export interface ConsumerAppContext<C> {
 }
 
 export interface ConsumerAppOptions<C extends CommonConfig & { metricsPort: number; host: string }> {
-  service: string;
+  service: MetricApp;
   loadConfig: () => C;
   module: (config: C) => DynamicModule;
   prefetchFor: (subscription: string, config: C) => number;
+  /** A reason this app must not be ready (besides the broker and shutdown), or undefined. */
+  notReadyReason?: (ctx: Omit<ConsumerAppContext<C>, 'transport' | 'logger'>) => string | undefined;
+  /** Once the transport exists, before consuming starts (e.g. to pause a subscription). */
+  onTransport?: (ctx: ConsumerAppContext<C>) => Promise<void>;
   /** Extra fields of /health/ready. */
   readinessChecks: (ctx: Omit<ConsumerAppContext<C>, 'transport' | 'logger'>) => Record<string, string | boolean | number>;
   /** After SIGTERM: stop taking work and let what is in flight finish (or hand it back). */
@@ -49,21 +80,26 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
   const logger = createLogger(opts.service, config.logLevel);
   logProcessWarnings(logger);
   collectProcessMetrics();
-  const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: ['error', 'warn'] });
+  initialiseMetrics(opts.service);
+  const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: new PinoNestLogger(logger), abortOnError: false });
   const amqp = app.get(AmqpConnection);
   let draining = false;
   const ops = await startOpsServer({
     port: config.metricsPort,
     host: config.host,
     timeouts: config.http,
-    readiness: () => ({
-      ready: amqp.isConnected() && !draining,
-      checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, ...opts.readinessChecks({ app, config }) },
-    }),
+    readiness: () => {
+      const reason = opts.notReadyReason?.({ app, config });
+      return {
+        ready: amqp.isConnected() && !draining && !reason,
+        checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, ...(reason ? { not_ready: reason } : {}), ...opts.readinessChecks({ app, config }) },
+      };
+    },
   });
   const transport = new AmqpTransport(amqp, logger, { prefetchFor: (name) => opts.prefetchFor(name, config) });
   app.connectMicroservice({ strategy: transport });
   await app.init();
+  await opts.onTransport?.({ app, config, logger, transport });
   onShutdownSignal(logger, {
     drain: async () => {
       draining = true;

@@ -1,13 +1,13 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ZodType } from 'zod';
-import { Envelope, exclusiveQueueArguments, parseEnvelope } from '@mda/contracts';
-import { Logger, counter, gauge } from '@mda/observability';
+import { Envelope, exclusiveQueueArguments, METRICS, parseEnvelope } from '@mda/contracts';
+import { Logger, counterOf, errorFields, gaugeOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
-const consumed = counter('mda_messages_consumed_total', 'Messages consumed, by queue and outcome', ['queue', 'outcome']);
-const rejected = counter('mda_messages_rejected_total', 'Malformed messages dead-lettered on receipt', ['queue']);
-const inFlightGauge = gauge('mda_messages_in_flight', 'Messages being handled now', ['queue']);
+const consumed = counterOf(METRICS.messagesConsumed);
+const rejected = counterOf(METRICS.messagesRejected);
+const inFlightGauge = gaugeOf(METRICS.messagesInFlight);
 
 /** What a handler decided: ack (done), requeue (try again later), dead (dead-letter it). */
 export type HandlerOutcome = 'ack' | 'requeue' | 'dead';
@@ -39,6 +39,7 @@ export class QueueConsumer<T = unknown> {
   private rawChannel?: ConfirmChannel;
   private inFlight = 0;
   private stopped = false;
+  private paused = false;
   private idleWaiters: Array<() => void> = [];
   queueName?: string;
 
@@ -55,11 +56,36 @@ export class QueueConsumer<T = unknown> {
       await ch.prefetch(this.sub.prefetch);
       const queue = await this.declareSource(ch);
       this.queueName = queue;
-      if (this.stopped) return;
-      const { consumerTag } = await ch.consume(queue, (msg) => msg && void this.onMessage(ch, queue, msg), { noAck: false });
-      this.consumerTag = consumerTag;
+      if (this.stopped || this.paused) return;
+      await this.consume(ch, queue);
     });
     await this.channel.waitForConnect();
+  }
+
+  private async consume(ch: ConfirmChannel, queue: string): Promise<void> {
+    const { consumerTag } = await ch.consume(queue, (msg) => msg && void this.onMessage(ch, queue, msg), { noAck: false });
+    this.consumerTag = consumerTag;
+  }
+
+  /**
+   * Cancels the consumer without closing the channel: the broker delivers nothing more here
+   * (messages it already sent are still handled). Before start(), the consumer starts paused.
+   */
+  async pause(): Promise<void> {
+    this.paused = true;
+    if (this.rawChannel && this.consumerTag) {
+      const tag = this.consumerTag;
+      this.consumerTag = undefined;
+      await this.rawChannel.cancel(tag);
+    }
+  }
+
+  /** Consumes again after pause() (also after a reconnect that happened meanwhile). */
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.stopped || !this.rawChannel || !this.queueName || this.consumerTag) return;
+    await this.consume(this.rawChannel, this.queueName);
   }
 
   private async declareSource(ch: ConfirmChannel): Promise<string> {
@@ -85,7 +111,7 @@ export class QueueConsumer<T = unknown> {
         outcome = await this.sub.handle(parsed.value, msg);
       } catch (err) {
         this.logger.error(
-          { err: err instanceof Error ? err.message : String(err), queue, message_id: msg.properties.messageId },
+          { err: errorFields(err), queue, message_id: msg.properties.messageId },
           'handler failed; message will be retried',
         );
         await sleep(this.sub.errorBackoffMs ?? 1000);
@@ -96,7 +122,7 @@ export class QueueConsumer<T = unknown> {
       consumed.inc({ queue: metricQueue, outcome });
     } catch (err) {
       // the channel closed under us: the broker redelivers the message, nothing is lost
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err), queue }, 'could not settle message');
+      this.logger.warn({ err: errorFields(err), queue }, 'could not settle message');
     } finally {
       this.inFlight--;
       inFlightGauge.dec({ queue: metricQueue });

@@ -1,9 +1,9 @@
 import { ChannelWrapper } from 'amqp-connection-manager';
-import { Envelope } from '@mda/contracts';
-import { counter } from '@mda/observability';
+import { Envelope, METRICS, publishLabels } from '@mda/contracts';
+import { counterOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
-const published = counter('mda_messages_published_total', 'Messages published with a broker confirm', ['exchange', 'routing_key', 'result']);
+const published = counterOf(METRICS.messagesPublished);
 
 export interface PublishOptions {
   headers?: Record<string, string | number>;
@@ -34,9 +34,9 @@ export class Publisher {
         expiration: opts.expirationMs !== undefined ? String(opts.expirationMs) : undefined,
         replyTo: opts.replyTo,
       });
-      published.inc({ exchange, routing_key: routingKey, result: 'confirmed' });
+      published.inc({ ...publishLabels(exchange, routingKey), result: 'confirmed' });
     } catch (err) {
-      published.inc({ exchange, routing_key: routingKey, result: 'failed' });
+      published.inc({ ...publishLabels(exchange, routingKey), result: 'failed' });
       throw err;
     }
   }

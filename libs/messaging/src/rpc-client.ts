@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { Envelope } from '@mda/contracts';
-import { counter } from '@mda/observability';
+import { Envelope, METRICS } from '@mda/contracts';
+import { counterOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
-const rpcCalls = counter('mda_rpc_requests_total', 'Request/reply calls over the broker, by routing key and result', ['routing_key', 'result']);
+const rpcCalls = counterOf(METRICS.rpcRequests);
 
 /** RabbitMQ's direct reply-to pseudo-queue: replies go straight to this channel's consumer, no queue is declared. */
 export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';

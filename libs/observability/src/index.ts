@@ -3,3 +3,5 @@ export * from './logger';
 export * from './metrics';
 export * from './ops-server';
 export * from './shutdown';
+export * from './catalogue-metrics';
+export * from './nest-logger';

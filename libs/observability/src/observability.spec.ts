@@ -4,6 +4,7 @@ import { loadHttpTimeouts } from '@mda/config';
 import { REDACTED_PATHS } from './logger';
 import { counter, renderMetrics } from './metrics';
 import { startOpsServer } from './ops-server';
+import { PinoNestLogger, errorFields } from './nest-logger';
 
 describe('log redaction', () => {
   it('never writes API keys, cookies or secrets', () => {
@@ -47,5 +48,24 @@ describe('ops server', () => {
     } finally {
       await ops.close();
     }
+  });
+});
+
+describe('NestJS logger on pino', () => {
+  it('writes Nest errors as JSON fields with message, code and stack, never [object Object]', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (c, _e, cb) => (lines.push(c.toString()), cb()) });
+    const nest = new PinoNestLogger(pino({ level: 'debug' }, sink));
+    const err = Object.assign(new Error('EACCES: permission denied, mkdir /app/storage/.partial'), { code: 'EACCES' });
+    nest.error(err, 'ExceptionHandler');
+    nest.error('Nest could not start', 'Error: boom\n    at x (y.js:1:1)', 'NestFactory');
+    nest.log('Mapped {/x, GET} route', 'RouterExplorer');
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(parsed[0]).toEqual(expect.objectContaining({ level: 50, nest_context: 'ExceptionHandler', msg: err.message }));
+    expect(parsed[0].err).toEqual(expect.objectContaining({ message: err.message, code: 'EACCES', stack: expect.stringContaining('Error: EACCES') }));
+    expect(parsed[1]).toEqual(expect.objectContaining({ nest_context: 'NestFactory', msg: 'Nest could not start', err: { stack: expect.stringContaining('boom') } }));
+    expect(parsed[2]).toEqual(expect.objectContaining({ level: 20, nest_context: 'RouterExplorer' }));
+    expect(lines.join('')).not.toContain('[object Object]');
+    expect(errorFields({ code: 'X', detail: 1 })).toEqual({ message: '{"code":"X","detail":1}', code: 'X' });
   });
 });

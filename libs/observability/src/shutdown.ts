@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { errorFields } from './nest-logger';
 
 /**
  * On SIGTERM/SIGINT: stop taking work, let in-flight work finish (or be requeued) within the
@@ -20,7 +21,7 @@ export function onShutdownSignal(logger: Logger, steps: { drain: () => Promise<u
         logger.info('shut down cleanly');
         process.exit(0);
       } catch (err) {
-        logger.error({ err: (err as Error).message }, 'error during shutdown');
+        logger.error({ err: errorFields(err) }, 'error during shutdown');
         process.exit(1);
       }
     })();

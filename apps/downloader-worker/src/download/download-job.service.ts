@@ -7,27 +7,31 @@ import {
   DownloadFailed,
   DownloadRequested,
   EXCHANGES,
+  METRICS,
   Progress,
   ROUTING_KEYS,
   defaultFilePath,
   fileUrl,
 } from '@mda/contracts';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
-import { Logger, counter, gauge, histogram } from '@mda/observability';
+import { Logger, counterOf, errorFields, gaugeOf, histogramOf, zeroLabels } from '@mda/observability';
 import { WORKER_CONFIG, WORKER_LOGGER } from '../tokens';
 import type { WorkerConfig } from '../config/worker-config';
 import { JobCookieFile, JobCookieFiles } from '../cookies/job-cookie-files';
 import { partialDir, placeFile } from './file-placement';
-import { DownloadError, MediaDownloader } from './ports/media-downloader';
+import { DOWNLOAD_ERROR_CODES, DownloadError, MediaDownloader } from './ports/media-downloader';
 import { ProgressThrottle } from './progress-throttle';
 import { CancellationCheck } from './ports/cancellation-check';
 import { RunningJobs, WorkerShuttingDown } from './running-jobs';
 import { resolveFilePath } from './target-path';
+import { StoreMonitor } from './store-monitor';
 
-const jobsTotal = counter('mda_jobs_total', 'Finished download jobs by outcome', ['outcome']);
-const activeDownloads = gauge('mda_active_downloads', 'Downloads running on this worker');
-const durationSeconds = histogram('mda_download_duration_seconds', 'Download duration', ['outcome'], [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800]);
-const bytesTotal = counter('mda_download_bytes_total', 'Bytes of completed downloads');
+const jobsTotal = counterOf(METRICS.jobs);
+const failuresTotal = counterOf(METRICS.jobFailures);
+const activeDownloads = gaugeOf(METRICS.activeDownloads);
+const durationSeconds = histogramOf(METRICS.downloadDuration);
+const bytesTotal = counterOf(METRICS.downloadBytes);
+zeroLabels(METRICS.jobFailures, DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })));
 
 const MAX_LOG_LINES = 500;
 
@@ -43,11 +47,17 @@ export class DownloadJobService {
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
     private readonly cookieFiles: JobCookieFiles,
+    private readonly store: StoreMonitor,
   ) {}
 
   async run(cmd: DownloadRequested): Promise<HandlerOutcome> {
     const base = { request_id: cmd.request_id, url: cmd.url, webhook: cmd.webhook, batch_id: cmd.batch_id ?? null };
     const log = this.logger.child({ request_id: cmd.request_id });
+    if (this.store.reason) {
+      // delivered before the consumer was paused: back to the queue for a worker whose store works
+      log.warn({ event: 'download.requeued', reason: this.store.reason }, 'media store unusable: job handed back to the queue');
+      return 'requeue';
+    }
     // cancelled while queued: this replica saw the cancel, or the job store says so (a replica
     // started after the cancel never saw it)
     if (this.running.wasCancelled(cmd.request_id) || (await this.cancellations.wasCancelled(cmd.request_id))) {
@@ -56,9 +66,6 @@ export class DownloadJobService {
       return 'ack';
     }
     const workDir = partialDir(this.config.storageDir, cmd.request_id);
-    // a previous attempt that died mid-download leaves partial files: start clean
-    await rm(workDir, { recursive: true, force: true });
-    await mkdir(workDir, { recursive: true });
     const controller = this.running.start(cmd.request_id);
     const timeoutSec = Math.min(cmd.options.timeout_sec, this.config.downloadTimeoutSec);
     const timer = setTimeout(() => controller.abort(new DownloadError('timed_out', `Download timed out after ${timeoutSec} s`)), timeoutSec * 1000);
@@ -86,6 +93,10 @@ export class DownloadJobService {
       };
       let final: { type: string; data: DownloadCompleted | DownloadFailed | Record<string, unknown>; outcome: string };
       try {
+        // a previous attempt that died mid-download leaves partial files: start clean. Inside the
+        // try: a store that cannot be written fails the job (storage_error), never strands it
+        await rm(workDir, { recursive: true, force: true });
+        await mkdir(workDir, { recursive: true });
         // this job's cookies only, in a 0600 temp file removed in finally
         if (cmd.cookies) cookies = await this.cookieFiles.write(cmd.request_id, cmd.cookies);
         const result = await this.downloader.download(
@@ -119,7 +130,13 @@ export class DownloadJobService {
           log.warn({ event: 'download.requeued' }, 'download stopped by shutdown: back to the queue');
           return 'requeue';
         }
-        const e = err instanceof DownloadError ? err : new DownloadError('internal_error', `Internal error: ${(err as Error)?.message ?? String(err)}`);
+        let e = err instanceof DownloadError ? err : new DownloadError('internal_error', `Internal error: ${(err as Error)?.message ?? String(err)}`);
+        if (e.code !== 'cancelled') {
+          // whatever step failed, an unusable store is the cause to report (and this worker pauses)
+          const storeReason = await this.store.confirmFailure();
+          if (storeReason) e = new DownloadError('storage_error', `Media store unusable: ${storeReason}`);
+        }
+        if (e.code === 'storage_error' || e.code === 'internal_error') log.error({ err: errorFields(err), error_code: e.code }, 'download step failed');
         onLog(`ERROR: ${e.message}`);
         final =
           e.code === 'cancelled'
@@ -130,6 +147,7 @@ export class DownloadJobService {
       // a publish failure here throws: the job is requeued, never reported as failed
       await this.publish(final.type, { ...final.data, completed_at: this.now() }, cmd.request_id);
       jobsTotal.inc({ outcome: final.outcome });
+      if (final.outcome === 'failed') failuresTotal.inc({ error_code: String((final.data as DownloadFailed).error_code) });
       durationSeconds.observe({ outcome: final.outcome }, (this.clock.nowMs() - startedMs) / 1000);
       log.info({ event: final.type }, `download ${final.outcome}`);
       return 'ack';

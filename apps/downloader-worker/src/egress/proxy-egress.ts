@@ -1,12 +1,12 @@
 import { isIP } from 'node:net';
 import { bareHost, checkUrlSyntax, EgressPolicy, EgressProxy, EgressRefusal, ForbiddenAddressError, resolveChecked, Resolver, systemResolver } from '@mda/net-guard';
-import { Logger, counter } from '@mda/observability';
+import { EGRESS_REFUSAL_REASONS, METRICS } from '@mda/contracts';
+import { Logger, counterOf } from '@mda/observability';
 import { Egress, EgressSession } from './egress';
 
-const refused = counter('mda_egress_refused_total', 'Connections the egress proxy refused, by address range', ['reason']);
+const refused = counterOf(METRICS.egressRefused);
 /** Bounded label values: ipaddr.js range names (the embedded IPv4 range for mapped forms), else "other". */
-const REASONS = ['loopback', 'private', 'linkLocal', 'uniqueLocal', 'unspecified', 'broadcast', 'carrierGradeNat', 'multicast', 'reserved', 'unparseable', 'other'] as const;
-for (const reason of REASONS) refused.inc({ reason }, 0);
+const REASONS = EGRESS_REFUSAL_REASONS;
 
 export function refusalReason(range: string): string {
   const last = range.split(':').pop() ?? '';

@@ -1,13 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Clock, Envelope, KeyedSlots, SUBSCRIPTIONS, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import { Clock, Envelope, KeyedSlots, METRICS, SUBSCRIPTIONS, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
 import { AmqpContext, EventPublisher, HandlerOutcome, RPC_DEADLINE_HEADER, rpcDeadlinePassed } from '@mda/messaging';
-import { Logger, counter } from '@mda/observability';
+import { Logger, counterOf } from '@mda/observability';
 import { WORKER_LOGGER, WORKER_QUERY_SLOTS } from '../tokens';
 import { DownloadError } from '../download/ports/media-downloader';
 import { MediaInspector } from './ports/media-inspector';
 
-const refused = counter('mda_worker_queries_refused_total', 'Queries refused at once because their API key already held its share of the query slots');
+const refused = counterOf(METRICS.workerQueriesRefused);
 
 /** Longest a query may run, whatever deadline the caller sent. */
 const MAX_QUERY_MS = 120_000;

@@ -189,15 +189,18 @@ describe('lifecycle: start without a reachable broker', () => {
       expect(line).toMatchObject({ level: 'error', service: n, broker: expect.stringContaining('***@127.0.0.1:5672/') });
       expect(JSON.stringify(line)).not.toContain('guest:guest');
     }
-    // serving probes, not ready, for a while (the apps keep retrying once a second)
+    // serving probes, not ready, for a while (the apps keep retrying once a second); the gateway
+    // stays ready (its reads work without the broker) and says the broker is down on ?full=1
+    const brokerUrl = (n: AppName) => (n === 'gateway' ? `${readyUrl(sys, n)}?full=1` : readyUrl(sys, n));
     for (const n of names) {
-      await waitFor(async () => (await probe(readyUrl(sys, n))).status === 503, { timeoutMs: 30_000, what: `${n} answers 503` });
+      await waitFor(async () => (await probe(brokerUrl(n))).status === 503, { timeoutMs: 30_000, what: `${n} answers 503` });
     }
     await new Promise((r) => setTimeout(r, 3000)); // the outage under test lasts a while
     for (const n of names) {
-      expect((await probe(readyUrl(sys, n))).body.checks.broker).toBe('down');
+      expect((await probe(brokerUrl(n))).body.checks.broker).toBe('down');
       expect(sys.apps.get(n)!.child.exitCode).toBeNull();
     }
+    expect(await probe(readyUrl(sys, 'gateway'))).toEqual({ status: 200, body: expect.objectContaining({ status: 'degraded' }) });
     const m = await scrape(`http://127.0.0.1:${sys.apps.get('downloader-worker')!.metricsPort}/metrics`);
     expect(valueOf(m.samples, 'mda_broker_connected')).toBe(0);
 

@@ -1,5 +1,6 @@
 import {
   CommonConfig,
+  ConfigError,
   Env,
   JobStoreConfig,
   bool,
@@ -20,6 +21,8 @@ export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   port: number;
   host: string;
   apiKeys: string[];
+  /** Operator keys for /api/v1/admin (none: the admin routes answer 401). */
+  adminApiKeys: string[];
   storageDir: string;
   publicBaseUrl: string;
   /** FILES_SIGNING_SECRET; unset: the random one kept in the job store. */
@@ -50,6 +53,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     host: str(env, 'HOST', '0.0.0.0'),
     apiKeys: loadApiKeys(env),
     ...loadJobStoreConfig(env),
+    adminApiKeys: loadAdminApiKeys(env),
     storageDir: str(env, 'STORAGE_DIR', './storage'),
     publicBaseUrl: loadPublicBaseUrl(env),
     filesSigningSecret: loadFilesSigningSecret(env),
@@ -66,6 +70,15 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     trustProxy: loadTrustProxy(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
   };
+}
+
+function loadAdminApiKeys(env: Env): string[] {
+  const keys = (optionalStr(env, 'ADMIN_API_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (keys.some((k) => k.length < 16)) throw new ConfigError('ADMIN_API_KEYS', 'values must be at least 16 characters');
+  return keys;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Kysely, sql } from 'kysely';
 import { AmqpConnection } from '@mda/messaging';
@@ -33,14 +33,25 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /**
+   * Ready = the job store answers and the gateway is not shutting down. The broker is not
+   * required: while it is down reads, /files and SSE keep working and submissions answer 503 with
+   * Retry-After, so taking every gateway out of the Service would only make the outage total.
+   * `?full=1` requires the broker too (for people and monitors; `mda_broker_connected` says the same).
+   */
   @Get(['health/ready', 'api/v1/health'])
-  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply, @Query('full') full?: string) {
     const c = await this.checks();
-    const ok = c.broker && c.store && c.accepting;
+    const serving = c.store && c.accepting;
+    const ok = wantsFull(full) ? serving && c.broker : serving;
     void reply.status(ok ? 200 : 503);
     return {
-      status: ok ? 'ok' : 'unavailable',
+      status: ok ? (c.broker ? 'ok' : 'degraded') : 'unavailable',
       checks: { broker: c.broker ? 'up' : 'down', store: c.store ? 'up' : 'down', shutting_down: !c.accepting },
     };
   }
+}
+
+function wantsFull(value: string | undefined): boolean {
+  return value !== undefined && value !== '0' && value !== 'false';
 }

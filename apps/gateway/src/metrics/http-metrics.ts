@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger, counter, histogram } from '@mda/observability';
+import { METRICS } from '@mda/contracts';
+import { Logger, counterOf, histogramOf } from '@mda/observability';
 
-const requestsTotal = counter('mda_http_requests_total', 'HTTP requests answered, by method, route pattern and status', ['method', 'route', 'status']);
-const requestDuration = histogram(
-  'mda_http_request_duration_seconds',
-  'HTTP request duration, by method, route pattern and status class',
-  ['method', 'route', 'status_class'],
-  [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-);
+const requestsTotal = counterOf(METRICS.httpRequests);
+const requestDuration = histogramOf(METRICS.httpDuration);
+/** Statuses every route starts with at 0, so the first success and the first server error are counted. */
+const INITIAL_STATUSES = ['200', '500'];
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** Requests that matched no route share one label value, so probing random paths adds no series. */
@@ -27,6 +25,10 @@ export function routeLabel(req: FastifyRequest): string {
  * 404, 401 and errors) and writes one access log line with the route pattern, never the URL.
  */
 export function registerHttpMetrics(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => METHODS.has(m) && m !== 'HEAD' && m !== 'OPTIONS');
+    for (const method of methods) for (const status of INITIAL_STATUSES) requestsTotal.inc({ method, route: route.url, status }, 0);
+  });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     const method = METHODS.has(req.method) ? req.method : 'OTHER';
     const route = routeLabel(req);

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '@mda/contracts';
-import { counter } from '@mda/observability';
+import { ADDRESS_LIMITS, Clock, METRICS } from '@mda/contracts';
+import { counterOf } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { Take, TokenBuckets } from './token-bucket';
 
-type AddressLimit = 'auth_failures' | 'files';
+type AddressLimit = (typeof ADDRESS_LIMITS)[number];
 
-const limited = counter('mda_http_address_rate_limited_total', 'Requests refused with 429 by a per-client-address limit', ['limit']);
-for (const limit of ['auth_failures', 'files'] satisfies AddressLimit[]) limited.inc({ limit }, 0);
+// its label sets start at 0 with the catalogue (initialiseMetrics)
+const limited = counterOf(METRICS.httpAddressRateLimited);
 
 /**
  * Limits keyed by the client's address (the socket's, unless TRUST_PROXY names the proxy in

@@ -1,15 +1,15 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Clock } from '@mda/contracts';
-import { counter } from '@mda/observability';
+import { Clock, METRICS } from '@mda/contracts';
+import { counterOf } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { PUBLIC_ROUTE } from '../common/api-key.guard';
 import type { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { TokenBuckets } from './token-bucket';
 
-const limited = counter('mda_http_rate_limited_total', 'Requests refused with 429 by the per-key rate limit');
+const limited = counterOf(METRICS.httpRateLimited);
 
 /**
  * Per API key, in this process (each replica has its own buckets, so N replicas allow up to N

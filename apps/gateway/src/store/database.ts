@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { ConfigError } from '@mda/config';
 import { CodeMigrationProvider } from './migrations';
 import type { Database } from './schema';
 
@@ -24,9 +25,7 @@ export function createDatabase(opts: StoreOptions): Kysely<Database> {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
-  if (opts.sqlitePath !== ':memory:') mkdirSync(dirname(opts.sqlitePath), { recursive: true });
-  const sqlite = new SQLite(opts.sqlitePath);
-  sqlite.pragma('journal_mode = WAL');
+  const sqlite = openWritable(opts.sqlitePath, (path) => new SQLite(path));
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew (a third of the accept path's CPU); the app runs a few
@@ -42,6 +41,37 @@ export function createDatabase(opts: StoreOptions): Kysely<Database> {
     return stmt;
   }) as typeof sqlite.prepare;
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+interface SqliteHandle {
+  pragma(source: string): unknown;
+  exec(source: string): unknown;
+  close(): unknown;
+}
+
+/**
+ * Opens the SQLite file and proves it can be written (WAL on, a write lock taken and released).
+ * A folder that cannot be created, a read-only file or filesystem (a read-only root in
+ * Kubernetes without DATABASE_URL) is a configuration error naming SQLITE_PATH, never a driver error.
+ */
+export function openWritable<H extends SqliteHandle>(path: string, open: (path: string) => H): H {
+  let handle: H | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    handle = open(path);
+    handle.pragma('journal_mode = WAL');
+    handle.exec('BEGIN IMMEDIATE; ROLLBACK');
+    return handle;
+  } catch (err) {
+    try {
+      handle?.close();
+    } catch {
+      // already unusable
+    }
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code && !e.message?.startsWith(e.code) ? `${e.code}: ${e.message}` : (e.message ?? String(err));
+    throw new ConfigError('SQLITE_PATH', `(${path}) cannot be opened for writing (${reason}); point SQLITE_PATH at a writable volume or set DATABASE_URL to PostgreSQL`);
+  }
 }
 
 export async function migrateToLatest(db: Kysely<Database>, kind: StoreKind): Promise<void> {

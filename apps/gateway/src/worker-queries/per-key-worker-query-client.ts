@@ -1,9 +1,9 @@
-import { KeyedSlots, WorkerQueryInput } from '@mda/contracts';
-import { counter } from '@mda/observability';
+import { KeyedSlots, METRICS, WorkerQueryInput } from '@mda/contracts';
+import { counterOf } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { QUERY_RETRY_AFTER_SEC, WorkerQueryClient, WorkerQueryResult } from './worker-query-client';
 
-const refused = counter('mda_http_queries_refused_total', 'Metadata and listing queries refused with 429: their API key had too many in flight on this gateway');
+const refused = counterOf(METRICS.httpQueriesRefused);
 
 /**
  * Caps the queries one API key has in flight on this gateway replica, so that one client cannot

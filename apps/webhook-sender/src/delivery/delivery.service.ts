@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  METRICS,
   AttemptOutcome,
   Clock,
   EXCHANGES,
@@ -11,29 +12,23 @@ import {
   webhookRetryRoutingKey,
 } from '@mda/contracts';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
-import { Logger, counter, histogram } from '@mda/observability';
+import { Logger, counterOf, histogramOf } from '@mda/observability';
 import type { SenderConfig } from '../config/sender-config';
 import { SENDER_CONFIG, SENDER_LOGGER } from '../tokens';
 import { FinalEvents } from './final-events';
-import { DEFERRAL_REASONS, DeferralReason, HostGate, receiverHost } from './host-gate';
+import { DeferralReason, HostGate, receiverHost } from './host-gate';
 import { JobLanes } from './job-lanes';
 import { WebhookClient, WebhookNetworkError } from './ports/webhook-client';
 import { AttemptResult, chooseTier, classify, parseRetryAfter } from './retry-policy';
 import { webhookHeaders } from './signer';
 
-const attemptsTotal = counter('mda_webhook_attempts_total', 'Webhook attempts by event and outcome', ['event', 'outcome']);
-const retriesTotal = counter('mda_webhook_retries_total', 'Retries scheduled, by tier', ['tier']);
-const deferralsTotal = counter('mda_webhook_deferrals_total', 'Deliveries parked in the 1 s tier without an attempt: their receiver host was at its cap, or an earlier event of the job was parked', ['reason']);
-for (const reason of DEFERRAL_REASONS) deferralsTotal.inc({ reason }, 0);
+const attemptsTotal = counterOf(METRICS.webhookAttempts);
+const retriesTotal = counterOf(METRICS.webhookRetries);
+const deadTotal = counterOf(METRICS.webhookDeadLetters);
+const latency = histogramOf(METRICS.webhookLatency);
+const deferralsTotal = counterOf(METRICS.webhookDeferrals);
 /** Tier a parked delivery waits in: the shortest, so it is back as soon as a slot may be free. */
 const DEFERRAL_TIER = 1;
-const deadTotal = counter('mda_webhook_dead_letters_total', 'Deliveries given up and dead-lettered');
-const latency = histogram(
-  'mda_webhook_delivery_latency_seconds',
-  'From event creation to successful delivery',
-  ['event'],
-  [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
-);
 const FINAL_EVENTS = new Set(['download.completed', 'download.failed', 'download.cancelled']);
 // SPEC §4: Retry-After is honoured on these two (it means "come back then"), not on any 5xx
 const RETRY_AFTER_STATUSES = new Set([429, 503]);

@@ -1,8 +1,7 @@
-import { Clock, KeyedSlots } from '@mda/contracts';
+import { Clock, DEFERRAL_REASONS, KeyedSlots } from '@mda/contracts';
 
 /** Why a delivery was sent away instead of attempted. */
-export type DeferralReason = 'host_busy' | 'job_order';
-export const DEFERRAL_REASONS: readonly DeferralReason[] = ['host_busy', 'job_order'];
+export type DeferralReason = (typeof DEFERRAL_REASONS)[number];
 
 export type Admission = { admitted: true; release: () => void } | { admitted: false; reason: DeferralReason };
 

@@ -13,6 +13,8 @@ export const DOWNLOAD_ERROR_CODES = [
   'forbidden_address',
   'invalid_request',
   'internal_error',
+  /** The media store cannot be written (permissions, disk full, folder gone): the worker pauses until it works. */
+  'storage_error',
 ] as const;
 export type DownloadErrorCode = (typeof DOWNLOAD_ERROR_CODES)[number];
 
