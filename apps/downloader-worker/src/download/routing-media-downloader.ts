@@ -21,7 +21,7 @@ export class RoutingMediaDownloader extends MediaDownloader {
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
     const o = job.options;
     // cookies go through yt-dlp, the one downloader that sends them
-    const needsProcessing = o.quality === 'audio' || !!o.custom_format || o.embed_metadata || o.download_subtitles || o.write_thumbnail || !!job.cookiesFile;
+    const needsProcessing = o.quality === 'audio' || !!o.custom_format || o.embed_metadata || o.download_subtitles || o.write_thumbnail || o.write_info_json || o.write_description || !!job.cookiesFile;
     if (!needsProcessing) {
       try {
         return await this.direct.download(job, hooks);

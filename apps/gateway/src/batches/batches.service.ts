@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, EXCHANGES, IdGenerator, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { Clock, EXCHANGES, IdGenerator, JobSource, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -21,6 +21,8 @@ export interface NewBatchInput {
   sourceUrl: string | null;
   urls: string[];
   control: BatchControlDto;
+  /** Per url (same order): the listing it came from, for the child's path tokens. */
+  sources?: Array<JobSource | null>;
 }
 
 @Injectable()
@@ -59,11 +61,11 @@ export class BatchesService {
     const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
     const batchId = this.ids.batchId();
     const createdAt = this.clock.now().toISOString();
-    const children: NewJob[] = input.urls.map((url) => ({
+    const children: NewJob[] = input.urls.map((url, i) => ({
       request_id: this.ids.requestId(),
       api_key_fp: who.fingerprint,
       url,
-      options,
+      options: input.sources?.[i] ? { ...options, source: input.sources[i] } : options,
       webhook_url: webhook_url ?? null,
       batch_id: batchId,
       created_at: createdAt,

@@ -76,6 +76,9 @@ function extraArgs(o: DownloadOptions): string[] {
     if (THUMBNAIL_CONTAINERS.has(container)) args.push('--embed-thumbnail');
   }
   if (o.embed_metadata) args.push('--embed-metadata');
+  // written beside the media as media.info.json / media.description, kept and listed by the worker
+  if (o.write_info_json) args.push('--write-info-json');
+  if (o.write_description) args.push('--write-description');
   return args;
 }
 
