@@ -63,6 +63,18 @@ export const downloadOptionsSchema = z.object({
 });
 export type DownloadOptions = z.infer<typeof downloadOptionsSchema>;
 
+/**
+ * Why a set of options cannot give what it asks for, or null: refused at submit (400) rather than
+ * failing after the whole download. Containers are always reachable (the worker remuxes or
+ * re-encodes), so only what no file can be is refused.
+ */
+export function optionsConflict(o: Pick<DownloadOptions, 'quality' | 'embed_subtitles' | 'download_subtitles' | 'custom_format'>): { field: string; message: string } | null {
+  if (o.quality === 'audio' && o.embed_subtitles) {
+    return { field: 'embed_subtitles', message: 'embed_subtitles cannot be used with quality "audio": audio files carry no subtitle tracks (use download_subtitles to keep them as files)' };
+  }
+  return null;
+}
+
 /** Command on `download.requested`. */
 export const downloadRequestedSchema = z.object({
   request_id: requestId,

@@ -83,8 +83,9 @@ describe('media files: sidecars, formats, names, fresh links', () => {
       expect(onDisk(`${base}.en.vtt`).toString()).toContain('Hello from the page');
       expect(onDisk(`${base}.es.vtt`).toString()).toContain('Hola desde la pagina');
       expect(onDisk(`${base}.jpg`).subarray(0, 3).toString('hex')).toBe('ffd8ff');
-      expect(JSON.parse(onDisk(`${base}.info.json`).toString()).title).toBe('Page Clip');
-      expect(onDisk(`${base}.nfo`).toString()).toContain('<title>Page Clip</title>');
+      expect(JSON.parse(onDisk(`${base}.info.json`).toString()).title).toBe(job.metadata.title);
+      expect(job.metadata.title).toMatch(/^Page Clip/);
+      expect(onDisk(`${base}.nfo`).toString()).toContain(`<title>${job.metadata.title}</title>`);
     });
 
     it('serves each file through /files, and a job read after FILES_URL_TTL_SEC gives working links again', async () => {
@@ -165,6 +166,16 @@ describe('media files: sidecars, formats, names, fresh links', () => {
       })),
     );
   }, 240_000);
+
+  it('refuses at submit what no file can be, with the reason, storing nothing', async () => {
+    const count = async () => (await sys.api('GET', '/api/v1/downloads?limit=100')).body.downloads.length;
+    const before = await count();
+    const r = await sys.api('POST', '/api/v1/download', { url: media.urlFor(clip), quality: 'audio', embed_subtitles: true });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'validation_error', details: [expect.objectContaining({ field: 'embed_subtitles' })] });
+    expect(r.body.error.message).toMatch(/audio files carry no subtitle tracks/);
+    expect(await count()).toBe(before);
+  });
 
   describe('path tokens from an RSS feed with dated items', () => {
     let feedUrl: string;

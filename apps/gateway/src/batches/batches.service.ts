@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, EXCHANGES, IdGenerator, JobSource, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { Clock, EXCHANGES, IdGenerator, JobSource, ROUTING_KEYS, downloadOptionsSchema, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -59,6 +59,8 @@ export class BatchesService {
     }
     await this.cookies.assertUsable(rest.cookies_id, who);
     const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
+    const conflict = optionsConflict(options);
+    if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
     const batchId = this.ids.batchId();
     const createdAt = this.clock.now().toISOString();
     const children: NewJob[] = input.urls.map((url, i) => ({

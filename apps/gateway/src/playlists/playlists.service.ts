@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { listingSource } from '../batches/listing-source';
 import type { ListingEntry, ListingResult } from '@mda/contracts';
+import { listingSource } from '../batches/listing-source';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { BatchesService } from '../batches/batches.service';

@@ -71,6 +71,7 @@ describe('buildYtDlpArgs', () => {
     const args = build({ video_format: 'webm' });
     expect(valueOf(args, '--merge-output-format')).toBe('webm/mkv');
     expect(valueOf(args, '--recode-video')).toBe('webm');
+    expect(valueOf(build({ video_format: 'webm', custom_format: 'b' }), '--recode-video')).toBe('webm');
     expect(args).not.toContain('--remux-video');
   });
 

@@ -43,8 +43,8 @@ export function formatArgs(o: DownloadOptions): string[] {
   if (o.video_format === 'webm') {
     // webm holds VP8/VP9/AV1 with Opus/Vorbis only: streams that do not fit are merged into mkv and
     // re-encoded (a pick that is webm already is left as is), so the file is a real webm
-    args.push('--merge-output-format', 'webm/mkv');
-    if (!custom) args.push('--recode-video', 'webm');
+    // (a custom selection too: what it picks is kept, in the container asked for)
+    args.push('--merge-output-format', 'webm/mkv', '--recode-video', 'webm');
     return args;
   }
   args.push('--merge-output-format', o.video_format);
