@@ -66,9 +66,12 @@ export function loadFilesSigningSecret(env: Env = process.env): string | undefin
   return optionalStr(env, 'FILES_SIGNING_SECRET');
 }
 
-/** How long a signed `download_url` stays valid once handed out. */
+/**
+ * How long a signed `download_url` stays valid once handed out. Links are signed afresh on every
+ * read and delivery, so a short lifetime costs nothing but a re-read: seconds are allowed.
+ */
 export function loadFilesUrlTtlSec(env: Env = process.env): number {
-  return int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 60, max: 31 * 86400 });
+  return int(env, 'FILES_URL_TTL_SEC', { default: 86400, min: 1, max: 31 * 86400 });
 }
 
 export interface JobStoreConfig {

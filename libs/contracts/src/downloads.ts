@@ -21,6 +21,25 @@ export const webhookTargetSchema = z.object({
 });
 export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
 
+/**
+ * Where a child job came from: the playlist or channel listing that produced it (feed title, the
+ * item's date and position). Set by the gateway for batch children, never by a client; read by
+ * the worker's path tokens.
+ */
+export const jobSourceSchema = z.object({
+  kind: z.enum(['playlist', 'channel']),
+  playlist: z.string().max(500).nullish(),
+  playlist_index: z.number().int().min(1).nullish(),
+  playlist_count: z.number().int().min(1).nullish(),
+  title: z.string().max(1000).nullish(),
+  channel: z.string().max(500).nullish(),
+  channel_id: z.string().max(200).nullish(),
+  uploader_id: z.string().max(200).nullish(),
+  /** `YYYYMMDD`. */
+  upload_date: z.string().regex(/^\d{8}$/).nullish(),
+});
+export type JobSource = z.infer<typeof jobSourceSchema>;
+
 export const downloadOptionsSchema = z.object({
   quality: z.enum(QUALITIES).default('best'),
   video_format: z.enum(VIDEO_FORMATS).default('mp4'),
@@ -31,11 +50,30 @@ export const downloadOptionsSchema = z.object({
   subtitle_languages: z.array(z.string().max(20)).max(20).nullish(),
   embed_subtitles: z.boolean().default(false),
   write_thumbnail: z.boolean().default(false),
+  /** Keep yt-dlp's `.info.json` beside the media. */
+  write_info_json: z.boolean().default(false),
+  /** Keep the description as a `.description` text file beside the media. */
+  write_description: z.boolean().default(false),
+  /** Write a Kodi/Jellyfin `.nfo` beside the media. */
+  write_nfo: z.boolean().default(false),
   embed_metadata: z.boolean().default(false),
   cookies_id: z.string().max(100).nullish(),
   timeout_sec: z.number().int().min(1).max(7200).default(1800),
+  source: jobSourceSchema.nullish(),
 });
 export type DownloadOptions = z.infer<typeof downloadOptionsSchema>;
+
+/**
+ * Why a set of options cannot give what it asks for, or null: refused at submit (400) rather than
+ * failing after the whole download. Containers are always reachable (the worker remuxes or
+ * re-encodes), so only what no file can be is refused.
+ */
+export function optionsConflict(o: Pick<DownloadOptions, 'quality' | 'embed_subtitles' | 'download_subtitles' | 'custom_format'>): { field: string; message: string } | null {
+  if (o.quality === 'audio' && o.embed_subtitles) {
+    return { field: 'embed_subtitles', message: 'embed_subtitles cannot be used with quality "audio": audio files carry no subtitle tracks (use download_subtitles to keep them as files)' };
+  }
+  return null;
+}
 
 /** Command on `download.requested`. */
 export const downloadRequestedSchema = z.object({
@@ -62,12 +100,32 @@ export const progressSchema = z.object({
 });
 export type Progress = z.infer<typeof progressSchema>;
 
+/** What a stored file is: the media, or one of its sidecars (same base name, beside it). */
+export const FILE_KINDS = ['media', 'subtitle', 'thumbnail', 'info_json', 'description', 'nfo'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+export const storedFileSchema = z.object({
+  kind: z.enum(FILE_KINDS),
+  filename: z.string(),
+  /** Relative to the media folder: what `/files/<filepath>` serves and `job_files` records. */
+  filepath: z.string(),
+  size_bytes: z.number().int().nonnegative(),
+  /** Unsigned when stored; signed when handed out. */
+  download_url: z.string(),
+  /** Subtitles: the language code from the file name (`en`, `pt-BR`). */
+  language: z.string().nullish(),
+  mime_type: z.string().optional(),
+});
+export type StoredFile = z.infer<typeof storedFileSchema>;
+
 export const fileInfoSchema = z.object({
   filename: z.string(),
   filepath: z.string(),
   size_bytes: z.number().int().nonnegative(),
   download_url: z.string(),
   mime_type: z.string().optional(),
+  /** Every file of the job, the media first, then the sidecars asked for. */
+  files: z.array(storedFileSchema).optional(),
 });
 export type FileInfo = z.infer<typeof fileInfoSchema>;
 

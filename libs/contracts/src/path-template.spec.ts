@@ -123,3 +123,42 @@ describe('expandPathTemplate', () => {
     expect(expandPathTemplate('{id}', { ...values, ext: '' })).toBe('abc123.bin');
   });
 });
+
+describe('listing and media tokens', () => {
+  const full = {
+    ...values,
+    upload_date: '20240301',
+    playlist: 'My Feed',
+    playlist_index: 3,
+    playlist_count: 120,
+    channel: 'Chan/nel',
+    channel_id: 'UC123',
+    uploader_id: '@someone',
+    width: 640,
+    height: 360,
+    duration: 12.6,
+  };
+
+  it('expands every new token', () => {
+    expect(expandPathTemplate('{channel}/{playlist}/{playlist_index} {upload_date} {title} [{channel_id} {uploader_id} {resolution} {duration}]', full)).toBe(
+      'Chan_nel/My Feed/003 20240301 My Video [UC123 @someone 640x360 13].mp4',
+    );
+  });
+
+  it('pads the index to two digits at least and says what is unknown', () => {
+    expect(expandPathTemplate('{playlist_index}-{upload_date}-{playlist}-{channel}-{resolution}-{duration}', { id: 'x', ext: 'mp4', playlist_index: 2 })).toBe(
+      '02-nodate-unknown-unknown-unknown-NA.mp4',
+    );
+    expect(expandPathTemplate('{resolution}', { id: 'x', ext: 'mp3', audio_only: true, width: 1, height: 1 })).toBe('audio.mp3');
+  });
+
+  it('keeps {upload_date} to the media date while {date} falls back to the given day', () => {
+    expect(expandPathTemplate('{date} {upload_date}', { id: 'x', ext: 'mp4', date: new Date('2026-12-05T10:00:00Z') })).toBe('20261205 nodate.mp4');
+  });
+
+  it('accepts the media-server presets and expands them to channel/Title [id].ext', () => {
+    expect(validatePathTemplate('jellyfin')).toBeNull();
+    expect(expandPathTemplate('jellyfin', full)).toBe('Chan_nel/My Video [abc123].mp4');
+    expect(expandPathTemplate('plex', { id: 'q1', ext: 'mkv', title: 'T' })).toBe('unknown/T [q1].mkv');
+  });
+});

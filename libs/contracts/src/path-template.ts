@@ -14,15 +14,63 @@ export interface PathTemplateValues {
   ext: string;
   /** `YYYYMMDD` (yt-dlp's `upload_date`) or a Date (formatted in UTC). */
   date?: string | Date | null;
+  /** The media's own publication date, `YYYYMMDD`; `nodate` when unknown (unlike `date`, never today). */
+  upload_date?: string | null;
+  /** The playlist or channel listing the job came from. */
+  playlist?: string | null;
+  /** 1-based position in that listing; padded to the width of `playlist_count`. */
+  playlist_index?: number | null;
+  playlist_count?: number | null;
+  channel?: string | null;
+  channel_id?: string | null;
+  uploader_id?: string | null;
+  width?: number | null;
+  height?: number | null;
+  /** The file is audio only: `{resolution}` is `audio`. */
+  audio_only?: boolean;
+  /** Seconds. */
+  duration?: number | null;
 }
 
-export const PATH_TEMPLATE_PLACEHOLDERS = ['id', 'title', 'safe_title', 'uploader', 'ext', 'date'] as const;
+export const PATH_TEMPLATE_PLACEHOLDERS = [
+  'id',
+  'title',
+  'safe_title',
+  'uploader',
+  'ext',
+  'date',
+  'upload_date',
+  'playlist',
+  'playlist_index',
+  'channel',
+  'channel_id',
+  'uploader_id',
+  'resolution',
+  'duration',
+] as const;
 type Placeholder = (typeof PATH_TEMPLATE_PLACEHOLDERS)[number];
+
+/**
+ * Named layouts a `path_template` may be instead of a template. `jellyfin` (also `plex`, `kodi`):
+ * one folder per channel, `Title [id].ext` inside, so the sidecars (`Title [id].en.vtt`,
+ * `Title [id].jpg`, `Title [id].nfo`) sit beside the media under the same base name, as those
+ * servers look for them.
+ */
+export const PATH_TEMPLATE_PRESETS: Readonly<Record<string, string>> = {
+  jellyfin: '{channel}/{title} [{id}].{ext}',
+  plex: '{channel}/{title} [{id}].{ext}',
+  kodi: '{channel}/{title} [{id}].{ext}',
+};
+
+/** The template a `path_template` value stands for: a preset's, or the value itself. */
+export function resolvePathTemplate(template: string): string {
+  return Object.prototype.hasOwnProperty.call(PATH_TEMPLATE_PRESETS, template) ? PATH_TEMPLATE_PRESETS[template] : template;
+}
 
 /** Most file systems allow 255 bytes per name; 199 leaves room for `.part` and similar suffixes. */
 const MAX_SEGMENT_BYTES = 199;
 /** Values that can be cut to make a segment fit; ids, dates and extensions are kept whole. */
-const SHRINKABLE: ReadonlySet<Placeholder> = new Set(['title', 'safe_title', 'uploader']);
+const SHRINKABLE: ReadonlySet<Placeholder> = new Set(['title', 'safe_title', 'uploader', 'playlist', 'channel', 'channel_id', 'uploader_id']);
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -30,8 +78,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const UNSAFE_IN_VALUE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 /** Why the template is unusable, or null when it is fine. Shared with the gateway's submit-time check. */
-export function validatePathTemplate(template: string): string | null {
-  if (template.trim() === '') return 'path_template must not be empty';
+export function validatePathTemplate(value: string): string | null {
+  if (value.trim() === '') return 'path_template must not be empty';
+  const template = resolvePathTemplate(value);
   if (template.length > 500) return 'path_template must be at most 500 characters';
   if (CONTROL.test(template)) return 'path_template must not contain control characters';
   if (template.includes('\\')) return 'path_template must not contain backslashes';
@@ -57,9 +106,10 @@ export function validatePathTemplate(template: string): string | null {
  * Expands a validated template into a relative path (`/`-separated). Every value is sanitised,
  * so no value can add a segment or hide a file; titles are cut so each segment stays under 200 bytes.
  */
-export function expandPathTemplate(template: string, values: PathTemplateValues): string {
-  const problem = validatePathTemplate(template);
+export function expandPathTemplate(value: string, values: PathTemplateValues): string {
+  const problem = validatePathTemplate(value);
   if (problem) throw new PathTemplateError(problem);
+  const template = resolvePathTemplate(value);
   const full = template.includes('{ext}') ? template : `${template}.{ext}`;
   const sanitised = sanitiseValues(values);
   return full
@@ -95,7 +145,22 @@ function sanitiseValues(values: PathTemplateValues): Record<Placeholder, string>
     uploader: sanitise(values.uploader ?? '', 'unknown'),
     ext: (values.ext ?? '').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 10) || 'bin',
     date: formatDate(values.date),
+    upload_date: formatDate(values.upload_date),
+    playlist: sanitise(values.playlist ?? '', 'unknown'),
+    playlist_index: formatIndex(values.playlist_index, values.playlist_count),
+    channel: sanitise(values.channel ?? '', 'unknown'),
+    channel_id: sanitise(values.channel_id ?? '', 'unknown', 100),
+    uploader_id: sanitise(values.uploader_id ?? '', 'unknown', 100),
+    resolution: values.audio_only ? 'audio' : values.width && values.height ? `${Math.round(values.width)}x${Math.round(values.height)}` : 'unknown',
+    duration: typeof values.duration === 'number' && Number.isFinite(values.duration) && values.duration >= 0 ? String(Math.round(values.duration)) : 'NA',
   };
+}
+
+/** Zero-padded to the width of the count (as yt-dlp does), at least two digits; `NA` outside a listing. */
+function formatIndex(index: number | null | undefined, count: number | null | undefined): string {
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 1) return 'NA';
+  const width = Math.max(2, String(Math.max(count ?? 0, index)).length);
+  return String(index).padStart(width, '0');
 }
 
 /** Keeps the value readable (unicode stays) but makes it one harmless path segment. */

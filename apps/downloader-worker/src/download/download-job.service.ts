@@ -19,7 +19,9 @@ import { WORKER_CONFIG, WORKER_LOGGER } from '../tokens';
 import type { WorkerConfig } from '../config/worker-config';
 import { JobCookieFile, JobCookieFiles } from '../cookies/job-cookie-files';
 import { partialDir, placeFile } from './file-placement';
-import { DOWNLOAD_ERROR_CODES, DownloadError, MediaDownloader } from './ports/media-downloader';
+import { DOWNLOAD_ERROR_CODES, DownloadError, DownloadResult, MediaDownloader } from './ports/media-downloader';
+import { buildNfo } from './nfo';
+import { GeneratedSidecar, placeSidecars } from './stored-files';
 import { ProgressThrottle } from './progress-throttle';
 import { CancellationCheck } from './ports/cancellation-check';
 import { RunningJobs, WorkerShuttingDown } from './running-jobs';
@@ -103,9 +105,11 @@ export class DownloadJobService {
           { requestId: cmd.request_id, url: cmd.url, options: cmd.options, workDir, maxBytes: this.config.maxFileBytes, cookiesFile: cookies?.path },
           { onProgress, onLog, signal: controller.signal },
         );
-        const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), {
-          keepExisting: !!cmd.options.path_template,
-          suffix: cmd.request_id.replace(/^req_/, ''),
+        const placement = { keepExisting: !!cmd.options.path_template, suffix: cmd.request_id.replace(/^req_/, '') };
+        const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), placement);
+        const files = await placeSidecars(this.config.storageDir, workDir, { ...placed, mimeType: result.mimeType }, result.sidecars ?? [], this.generatedSidecars(cmd, result), {
+          ...placement,
+          publicBaseUrl: this.config.publicBaseUrl,
         });
         const completed: DownloadCompleted = {
           ...base,
@@ -116,6 +120,8 @@ export class DownloadJobService {
             // unsigned: the gateway and the webhook sender sign it when they hand it out
             download_url: fileUrl(this.config.publicBaseUrl, placed.filepath),
             ...(result.mimeType ? { mime_type: result.mimeType } : {}),
+            // only when there is more than the media: a plain job's file_info stays as SPEC §3 shows it
+            ...(files.length > 1 ? { files } : {}),
           },
           metadata: result.metadata,
           completed_at: '',
@@ -158,6 +164,13 @@ export class DownloadJobService {
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
       await cookies?.dispose().catch(() => undefined);
     }
+  }
+
+  /** The `.nfo` when asked (`write_nfo`): Kodi/Jellyfin read it beside the media. */
+  private generatedSidecars(cmd: DownloadRequested, result: DownloadResult): GeneratedSidecar[] {
+    if (!cmd.options.write_nfo) return [];
+    const src = cmd.options.source;
+    return [{ kind: 'nfo', suffix: '.nfo', content: buildNfo({ metadata: result.metadata, id: cmd.request_id.replace(/^req_/, ''), title: src?.title, uploadDate: src?.upload_date }) }];
   }
 
   private now(): string {

@@ -21,7 +21,18 @@ export class RoutingMediaDownloader extends MediaDownloader {
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
     const o = job.options;
     // cookies go through yt-dlp, the one downloader that sends them
-    const needsProcessing = o.quality === 'audio' || !!o.custom_format || o.embed_metadata || o.download_subtitles || o.write_thumbnail || !!job.cookiesFile;
+    const needsProcessing =
+      o.quality === 'audio' ||
+      !!o.custom_format ||
+      o.embed_metadata ||
+      o.download_subtitles ||
+      o.write_thumbnail ||
+      o.write_info_json ||
+      o.write_description ||
+      !!job.cookiesFile ||
+      // another container than the file's: yt-dlp remuxes or re-encodes it
+      o.video_format !== 'mp4' ||
+      !['', 'mp4', 'm4v'].includes(urlExtension(job.url));
     if (!needsProcessing) {
       try {
         return await this.direct.download(job, hooks);
@@ -40,5 +51,16 @@ export class RoutingMediaDownloader extends MediaDownloader {
       throw err;
     }
     return this.ytdlp.download(job, hooks);
+  }
+}
+
+/** The extension of a URL's last path segment, lower case (`''` when it has none). */
+function urlExtension(url: string): string {
+  try {
+    const name = new URL(url).pathname.split('/').pop() ?? '';
+    const dot = name.lastIndexOf('.');
+    return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  } catch {
+    return '';
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, EXCHANGES, IdGenerator, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { Clock, EXCHANGES, IdGenerator, JobSource, ROUTING_KEYS, downloadOptionsSchema, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -21,6 +21,8 @@ export interface NewBatchInput {
   sourceUrl: string | null;
   urls: string[];
   control: BatchControlDto;
+  /** Per url (same order): the listing it came from, for the child's path tokens. */
+  sources?: Array<JobSource | null>;
 }
 
 @Injectable()
@@ -57,13 +59,15 @@ export class BatchesService {
     }
     await this.cookies.assertUsable(rest.cookies_id, who);
     const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
+    const conflict = optionsConflict(options);
+    if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
     const batchId = this.ids.batchId();
     const createdAt = this.clock.now().toISOString();
-    const children: NewJob[] = input.urls.map((url) => ({
+    const children: NewJob[] = input.urls.map((url, i) => ({
       request_id: this.ids.requestId(),
       api_key_fp: who.fingerprint,
       url,
-      options,
+      options: input.sources?.[i] ? { ...options, source: input.sources[i] } : options,
       webhook_url: webhook_url ?? null,
       batch_id: batchId,
       created_at: createdAt,

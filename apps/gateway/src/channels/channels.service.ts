@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ListingEntry } from '@mda/contracts';
+import { listingSource } from '../batches/listing-source';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { BatchesService } from '../batches/batches.service';
@@ -48,10 +49,12 @@ export class ChannelsService {
 
   async download(dto: ChannelDownloadDto, who: ApiKeyIdentity) {
     const { url, date_after, date_before, min_duration, max_duration, sort_by, max_downloads, skip_downloaded, ...control } = dto;
-    const { title, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, sort_by }, who);
+    const { title, uploader, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, sort_by }, who);
     const { entries: todo, skipped } = await this.playlists.skipDownloaded(entries, skip_downloaded ?? false, who);
     const chosen = todo.slice(0, max_downloads ?? DEFAULT_MAX_DOWNLOADS);
-    const batch = await this.batches.createBatch({ kind: 'channel', sourceUrl: url, urls: chosen.map((e) => e.url), control }, who);
+    const listing = { title, uploader, entries };
+    const sources = chosen.map((e) => listingSource('channel', listing, e));
+    const batch = await this.batches.createBatch({ kind: 'channel', sourceUrl: url, urls: chosen.map((e) => e.url), control, sources }, who);
     return { ...batch, channel: { url, title }, matched: entries.length, skipped_downloaded: skipped };
   }
 }

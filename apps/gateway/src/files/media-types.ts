@@ -24,6 +24,8 @@ const TYPES: Record<string, string> = {
   '.srt': 'application/x-subrip; charset=utf-8',
   '.ass': 'text/x-ssa; charset=utf-8',
   '.json': 'application/json',
+  '.nfo': 'text/xml; charset=utf-8',
+  '.description': 'text/plain; charset=utf-8',
 };
 
 /** Content-Type of a stored file, by extension (unknown: bytes). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ListingEntry, ListingResult } from '@mda/contracts';
+import { listingSource } from '../batches/listing-source';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { BatchesService } from '../batches/batches.service';
@@ -66,7 +67,8 @@ export class PlaylistsService {
     }
     const { entries, skipped } = await this.skipDownloaded(picked, skip_downloaded ?? false, who);
     const chosen = entries.slice(0, max_downloads ?? MAX_LISTING_ENTRIES);
-    const batch = await this.batches.createBatch({ kind: 'playlist', sourceUrl: url, urls: chosen.map((e) => e.url), control }, who);
+    const sources = chosen.map((e) => listingSource('playlist', list, e));
+    const batch = await this.batches.createBatch({ kind: 'playlist', sourceUrl: url, urls: chosen.map((e) => e.url), control, sources }, who);
     return { ...batch, playlist: { url, title: list.title, entries: list.entries.length }, selected: picked.length, skipped_downloaded: skipped };
   }
 

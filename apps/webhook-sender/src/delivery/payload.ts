@@ -51,7 +51,8 @@ export function buildPayload(event: DownloadEvent, occurredAt: string, links: Fi
       return wrap({
         ...common,
         status: 'completed',
-        file_info: { filename: f.filename, filepath: f.filepath, size_bytes: f.size_bytes, download_url: links.sign(f.download_url, f.filepath) },
+        // the sidecars (subtitles, thumbnail, ...) too, each link signed for this delivery
+        file_info: links.signFileInfo({ filename: f.filename, filepath: f.filepath, size_bytes: f.size_bytes, download_url: f.download_url, ...(f.files?.length ? { files: f.files } : {}) }),
         metadata: c.metadata,
       });
     }

@@ -50,6 +50,16 @@ export interface DownloadHooks {
   signal: AbortSignal;
 }
 
+/** A file written beside the media that the request asked to keep (subtitle, thumbnail, info JSON, description). */
+export interface Sidecar {
+  kind: 'subtitle' | 'thumbnail' | 'info_json' | 'description';
+  /** Inside workDir. */
+  tempPath: string;
+  /** What follows the media's base name: `.en.vtt`, `.jpg`, `.info.json`. */
+  suffix: string;
+  language?: string;
+}
+
 export interface DownloadResult {
   /** The finished file, inside workDir, to be moved to its final place by the caller. */
   tempPath: string;
@@ -59,6 +69,8 @@ export interface DownloadResult {
   audioOnly: boolean;
   metadata: MediaMetadata;
   mimeType?: string;
+  /** Sidecars to place beside the media under its final base name. */
+  sidecars?: Sidecar[];
 }
 
 /** Fetches one URL's media into the job's work folder. */

@@ -24,7 +24,7 @@ export class DownloadOptionsDto {
   @Matches(/^[^-\s][\x20-\x7e]*$/, { message: 'custom_format must be a yt-dlp format selector (printable, not starting with "-")' })
   custom_format?: string;
 
-  @ApiPropertyOptional({ example: 'videos/%(title)s.%(ext)s', description: 'Where the file goes under the media folder (yt-dlp template fields); default videos/video-<id>.<ext>' })
+  @ApiPropertyOptional({ example: '{channel}/{upload_date} {title} [{id}].{ext}', description: 'Where the file goes under the media folder: {id} {title} {safe_title} {uploader} {ext} {date} {upload_date} {playlist} {playlist_index} {channel} {channel_id} {uploader_id} {resolution} {duration}, or a preset: jellyfin, plex, kodi ({channel}/{title} [{id}].{ext}); default videos/video-<id>.<ext>' })
   @IsOptional() @IsString() @MaxLength(500)
   path_template?: string;
 
@@ -48,6 +48,18 @@ export class DownloadOptionsDto {
   @ApiPropertyOptional({ default: false })
   @IsOptional() @IsBoolean()
   embed_metadata?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: "Keep yt-dlp's .info.json beside the media (listed in file_info.files)" })
+  @IsOptional() @IsBoolean()
+  write_info_json?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Keep the description as a .description text file beside the media' })
+  @IsOptional() @IsBoolean()
+  write_description?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Write a Kodi/Jellyfin .nfo beside the media' })
+  @IsOptional() @IsBoolean()
+  write_nfo?: boolean;
 
   @ApiPropertyOptional({ example: 'ck_3k5j7h2g9f8d1s0a', description: 'Cookies uploaded with POST /api/v1/cookies' })
   @IsOptional() @IsString() @MaxLength(100)

@@ -20,11 +20,11 @@ describe('formatSelector', () => {
   it.each([
     ['best', 'bestvideo+bestaudio/best'],
     ['audio', 'bestaudio/best'],
-    ['4k', 'bestvideo[height<=?2160]+bestaudio/best[height<=?2160]'],
-    ['2160p', 'bestvideo[height<=?2160]+bestaudio/best[height<=?2160]'],
-    ['1080p', 'bestvideo[height<=?1080]+bestaudio/best[height<=?1080]'],
-    ['720p', 'bestvideo[height<=?720]+bestaudio/best[height<=?720]'],
-    ['144p', 'bestvideo[height<=?144]+bestaudio/best[height<=?144]'],
+    ['4k', 'bestvideo[height<=?2160]+bestaudio/best[height<=?2160]/worstvideo+bestaudio/worst'],
+    ['2160p', 'bestvideo[height<=?2160]+bestaudio/best[height<=?2160]/worstvideo+bestaudio/worst'],
+    ['1080p', 'bestvideo[height<=?1080]+bestaudio/best[height<=?1080]/worstvideo+bestaudio/worst'],
+    ['720p', 'bestvideo[height<=?720]+bestaudio/best[height<=?720]/worstvideo+bestaudio/worst'],
+    ['144p', 'bestvideo[height<=?144]+bestaudio/best[height<=?144]/worstvideo+bestaudio/worst'],
   ] as const)('%s → %s', (quality, selector) => {
     expect(formatSelector(quality)).toBe(selector);
     expect(valueOf(build({ quality }), '-f')).toBe(selector);
@@ -65,6 +65,21 @@ describe('buildYtDlpArgs', () => {
     expect(valueOf(args, '--merge-output-format')).toBe('mkv');
     expect(valueOf(args, '--remux-video')).toBe('mkv');
     expect(args).not.toContain('-x');
+  });
+
+  it('re-encodes into webm what webm cannot hold, merging into mkv first', () => {
+    const args = build({ video_format: 'webm' });
+    expect(valueOf(args, '--merge-output-format')).toBe('webm/mkv');
+    expect(valueOf(args, '--recode-video')).toBe('webm');
+    expect(valueOf(build({ video_format: 'webm', custom_format: 'b' }), '--recode-video')).toBe('webm');
+    expect(args).not.toContain('--remux-video');
+  });
+
+  it('asks yt-dlp for the info JSON and description only when requested', () => {
+    expect(build({})).not.toContain('--write-info-json');
+    const args = build({ write_info_json: true, write_description: true });
+    expect(args).toContain('--write-info-json');
+    expect(args).toContain('--write-description');
   });
 
   it('extracts audio in the requested format', () => {

@@ -40,6 +40,13 @@ export function formatArgs(o: DownloadOptions): string[] {
   const custom = o.custom_format == null ? null : validateCustomFormat(o.custom_format);
   const args = ['-f', custom ?? formatSelector(o.quality)];
   if (o.quality === 'audio') return [...args, '-x', '--audio-format', o.audio_format];
+  if (o.video_format === 'webm') {
+    // webm holds VP8/VP9/AV1 with Opus/Vorbis only: streams that do not fit are merged into mkv and
+    // re-encoded (a pick that is webm already is left as is), so the file is a real webm
+    // (a custom selection too: what it picks is kept, in the container asked for)
+    args.push('--merge-output-format', 'webm/mkv', '--recode-video', 'webm');
+    return args;
+  }
   args.push('--merge-output-format', o.video_format);
   // A single-file pick may come in another container than asked for; a custom selection is taken as chosen.
   if (!custom) args.push('--remux-video', o.video_format);
@@ -51,8 +58,9 @@ export function formatSelector(quality: Quality): string {
   if (quality === 'best') return 'bestvideo+bestaudio/best';
   if (quality === 'audio') return 'bestaudio/best';
   const height = quality === '4k' ? 2160 : Number.parseInt(quality, 10);
-  // `<=?` keeps formats whose height is unknown (direct links), which `<=` would drop.
-  return `bestvideo[height<=?${height}]+bestaudio/best[height<=?${height}]`;
+  // `<=?` keeps formats whose height is unknown (direct links), which `<=` would drop. Nothing at or
+  // below the height: the smallest rendition above it (a 360p-only source answers 144p with 360p).
+  return `bestvideo[height<=?${height}]+bestaudio/best[height<=?${height}]/worstvideo+bestaudio/worst`;
 }
 
 /** A user's own format selector: passed as one argument, so it only has to be a sane string. */
@@ -76,6 +84,9 @@ function extraArgs(o: DownloadOptions): string[] {
     if (THUMBNAIL_CONTAINERS.has(container)) args.push('--embed-thumbnail');
   }
   if (o.embed_metadata) args.push('--embed-metadata');
+  // written beside the media as media.info.json / media.description, kept and listed by the worker
+  if (o.write_info_json) args.push('--write-info-json');
+  if (o.write_description) args.push('--write-description');
   return args;
 }
 

@@ -10,6 +10,7 @@ import { isAudioExt, mimeTypeForExt } from './media-file-type';
 import { ProcessRun } from './process-run';
 import { NodeProcessSpawner, ProcessSpawner } from './process-spawner';
 import { ProgressAggregator } from './progress-aggregator';
+import { collectSidecars } from './sidecars';
 import { buildYtDlpArgs } from './yt-dlp-args';
 import { classifyYtDlpFailure } from './yt-dlp-errors';
 import { parseYtDlpLine, YtDlpMeta } from './yt-dlp-output';
@@ -164,8 +165,9 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     });
     const ext = extname(filepath).slice(1).toLowerCase();
     const audioOnly = job.options.quality === 'audio' || isAudioExt(ext);
+    const sidecars = await collectSidecars(job.workDir, filepath, job.options);
     hooks.onProgress(state.progress.complete(size));
-    return { tempPath: filepath, ext, audioOnly, metadata: buildMetadata(state.meta, probe, ext, audioOnly), mimeType: mimeTypeForExt(ext) };
+    return { tempPath: filepath, ext, audioOnly, metadata: buildMetadata(state.meta, probe, ext, audioOnly), mimeType: mimeTypeForExt(ext), sidecars };
   }
 }
 
@@ -187,6 +189,9 @@ function buildMetadata(meta: YtDlpMeta, probe: ProbeResult | null, ext: string, 
     ext,
     webpage_url: meta.webpage_url ?? null,
     upload_date: meta.upload_date ?? null,
+    channel: meta.channel ?? null,
+    channel_id: meta.channel_id ?? null,
+    uploader_id: meta.uploader_id ?? null,
   };
 }
 

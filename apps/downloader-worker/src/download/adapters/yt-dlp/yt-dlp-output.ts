@@ -29,6 +29,9 @@ export interface YtDlpMeta extends YtDlpFormat {
   title?: string;
   uploader?: string;
   channel?: string;
+  channel_id?: string;
+  uploader_id?: string;
+  description?: string;
   duration?: number;
   thumbnail?: string;
   extractor?: string;
@@ -41,7 +44,7 @@ export interface YtDlpMeta extends YtDlpFormat {
 
 const PROGRESS_FIELDS = 'status,downloaded_bytes,total_bytes,total_bytes_estimate,speed,eta,fragment_index,fragment_count,filename';
 const META_FIELDS =
-  'id,title,uploader,channel,duration,thumbnail,extractor,webpage_url,upload_date,width,height,ext,format_id,filesize,filesize_approx,tbr';
+  'id,title,uploader,channel,channel_id,uploader_id,duration,thumbnail,extractor,webpage_url,upload_date,width,height,ext,format_id,filesize,filesize_approx,tbr';
 
 // A tab never occurs inside JSON output, so it safely separates the progress from its format id
 // (subtitle downloads report progress too, without a format id: that is how they are told apart).
