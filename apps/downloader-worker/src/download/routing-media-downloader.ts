@@ -21,7 +21,9 @@ export class RoutingMediaDownloader extends MediaDownloader {
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
     const o = job.options;
     // cookies go through yt-dlp, the one downloader that sends them
-    const needsProcessing = o.quality === 'audio' || !!o.custom_format || o.embed_metadata || o.download_subtitles || o.write_thumbnail || !!job.cookiesFile;
+    // embed_metadata alone does not: it is on by default, and a direct file keeps the tags it was served with
+    const needsProcessing =
+      o.quality === 'audio' || !!o.custom_format || o.download_subtitles || o.auto_subtitles || o.write_thumbnail || o.embed_thumbnail || o.write_info_json || !!job.cookiesFile;
     if (!needsProcessing) {
       try {
         return await this.direct.download(job, hooks);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, EXCHANGES, IdGenerator, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { Clock, EXCHANGES, IdGenerator, ROUTING_KEYS, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -15,6 +15,7 @@ import { batchView } from './batch-view';
 import { BatchKind, BatchesRepository } from './batches.repository';
 import { BatchControlDto, DEFAULT_CONCURRENT_LIMIT } from './dto/batch-control.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
+import { toDownloadOptions } from '../downloads/download-options';
 
 export interface NewBatchInput {
   kind: BatchKind;
@@ -56,7 +57,7 @@ export class BatchesService {
       if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);
     }
     await this.cookies.assertUsable(rest.cookies_id, who);
-    const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
+    const options = toDownloadOptions(rest);
     const batchId = this.ids.batchId();
     const createdAt = this.clock.now().toISOString();
     const children: NewJob[] = input.urls.map((url) => ({

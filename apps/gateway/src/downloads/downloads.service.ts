@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DownloadCancel, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, downloadOptionsSchema, validatePathTemplate } from '@mda/contracts';
+import { Clock, DownloadCancel, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -11,6 +11,7 @@ import { Job, JobsRepository } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { jobView } from './job-view';
 import { UrlPolicy } from './url-policy';
+import { toDownloadOptions } from './download-options';
 
 @Injectable()
 export class DownloadsService {
@@ -34,7 +35,7 @@ export class DownloadsService {
     }
     if (dto.webhook_url) this.urls.assertAllowed(dto.webhook_url, 'webhook_url');
     const { url, webhook_url, ...rest } = dto;
-    const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
+    const options = toDownloadOptions(rest);
     const requestId = this.ids.requestId();
     const createdAt = this.clock.now().toISOString();
     // the caller's own cookies only (400 malformed id, 404 unknown); sealed for this request id alone

@@ -55,7 +55,8 @@ export class PlaylistsService {
   }
 
   async download(dto: PlaylistDownloadDto, who: ApiKeyIdentity) {
-    const { url, items, start, end, reverse, skip_downloaded, max_downloads, ...control } = dto;
+    const { url, items, start, end, reverse: ours, reverse_playlist, skip_downloaded, max_downloads, ...control } = dto;
+    const reverse = ours ?? reverse_playlist;
     const list = await this.listing(url, who);
     let picked: ListingEntry[];
     try {
@@ -64,7 +65,7 @@ export class PlaylistsService {
       if (err instanceof ItemSelectionError) throw new ApiError('validation_error', err.message, [{ field: 'items', message: err.message }]);
       throw err;
     }
-    const { entries, skipped } = await this.skipDownloaded(picked, skip_downloaded ?? false, who);
+    const { entries, skipped } = await this.skipDownloaded(picked, skip_downloaded ?? true, who);
     const chosen = entries.slice(0, max_downloads ?? MAX_LISTING_ENTRIES);
     const batch = await this.batches.createBatch({ kind: 'playlist', sourceUrl: url, urls: chosen.map((e) => e.url), control }, who);
     return { ...batch, playlist: { url, title: list.title, entries: list.entries.length }, selected: picked.length, skipped_downloaded: skipped };
