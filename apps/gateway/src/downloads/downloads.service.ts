@@ -11,6 +11,7 @@ import { Job, JobsRepository } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { jobView } from './job-view';
 import { UrlPolicy } from './url-policy';
+import { WorkerPresence } from '../health/worker-presence';
 import { toDownloadOptions } from './download-options';
 
 @Injectable()
@@ -24,6 +25,7 @@ export class DownloadsService {
     private readonly cookies: CookiesService,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly links: FileLinks,
+    private readonly presence: WorkerPresence,
   ) {}
 
   /** Stores the job, then publishes it with a confirm; if the broker does not confirm, nothing is kept. */
@@ -120,7 +122,10 @@ export class DownloadsService {
   async get(requestId: string, who: ApiKeyIdentity) {
     const job = await this.jobs.find(requestId, who.fingerprint);
     if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
-    return jobView(job, this.links);
+    const view = jobView(job, this.links);
+    // a job that stays queued because no worker runs says so (it stays queued, it is not failed)
+    const note = job.status === 'queued' ? await this.presence.waitingNote() : null;
+    return note ? { ...view, waiting_for: 'worker' as const, note } : view;
   }
 }
 
