@@ -35,7 +35,14 @@ describe('jobs waiting for a worker', () => {
     expect(ready.body.warnings[0]).toMatch(/No downloader worker is consuming downloader\.jobs/);
     const job = (await sys.api('GET', `/api/v1/download/${id}`)).body;
     expect(job).toMatchObject({ status: 'queued', waiting_for: 'worker', note: expect.stringMatching(/queued jobs wait/) });
-    const stats = (await sys.api('GET', '/api/v1/health/stats')).body;
+    // queue depths are re-read at most every 2 s
+    const stats = await waitFor(
+      async () => {
+        const s = (await sys.api('GET', '/api/v1/health/stats')).body;
+        return s.queues['downloader.jobs'].messages === 1 ? s : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the job in the queue' },
+    );
     expect(stats.workers).toMatchObject({ count: 0, waiting_for_worker: true, tools: null });
     expect(stats.queues['downloader.jobs']).toEqual({ messages: 1, consumers: 0 });
     expect(stats.warnings[0]).toMatch(/No downloader worker/);
@@ -49,7 +56,9 @@ describe('jobs waiting for a worker', () => {
     const notReady = await waitFor(
       async () => {
         const r = await fetch(readyUrl).catch(() => null);
-        return r && r.status === 503 ? ((await r.json()) as { checks: { not_ready?: string; tools?: string } }) : undefined;
+        if (!r || r.status !== 503) return undefined;
+        const body = (await r.json()) as { checks: { not_ready?: string; tools?: string } };
+        return body.checks.tools === 'missing' ? body : undefined;
       },
       { timeoutMs: 30_000, what: 'worker not ready' },
     );

@@ -64,6 +64,7 @@ describe('scripts/start-all.mjs', () => {
       process.kill(-child.pid!, 'SIGINT');
       const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 60_000).unref())]);
       const log = out.join('');
+      if (code !== 0) console.log(log.split('\n').filter((l) => !l.includes('"level":30')).slice(-40).join('\n'));
       expect(code).toBe(0);
       expect(log).not.toContain('second signal');
       expect(log.match(/shut down cleanly/g)).toHaveLength(3);

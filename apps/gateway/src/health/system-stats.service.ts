@@ -24,8 +24,9 @@ export class SystemStatsService {
   async stats() {
     const [jobs, queues, disk] = await Promise.all([this.jobs.countByStatus(), this.queues.depths(), this.disk()]);
     const workers = queues ? (queues[QUEUES.downloaderJobs]?.consumers ?? 0) : null;
-    // no worker: nobody to ask (and the answer would only time out)
-    const tools = workers === 0 ? null : await this.tools.get();
+    // asked only when a worker listens for queries (a paused worker still does): else it would only time out
+    const listeners = queues ? (queues[QUEUES.downloaderMetadata]?.consumers ?? 0) : null;
+    const tools = listeners === 0 ? null : await this.tools.get();
     const warnings: string[] = [];
     if (workers === 0) warnings.push(NO_WORKER_MESSAGE);
     for (const t of tools?.tools ?? []) if (t.error) warnings.push(`a worker reports ${t.name} ${t.error} at ${t.path}`);
@@ -40,7 +41,8 @@ export class SystemStatsService {
   }
 
   async versionInfo() {
-    const tools = await this.tools.get();
+    const queues = await this.queues.depths();
+    const tools = queues && (queues[QUEUES.downloaderMetadata]?.consumers ?? 0) === 0 ? null : await this.tools.get();
     const find = (name: string) => tools?.tools.find((t) => t.name === name)?.version ?? null;
     return { name: 'media-download-api', version: this.version, api_version: 'v1', node: process.version, yt_dlp_version: find('yt-dlp'), ffmpeg_version: find('ffmpeg') };
   }
