@@ -25,9 +25,10 @@ export class AmqpQueueStats extends QueueStats implements OnModuleInit, OnApplic
   }
 
   depths(): Promise<Record<string, QueueDepth> | null> {
+    if (!this.amqp.isConnected()) return Promise.resolve(null);
     const now = this.clock.nowMs();
     if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.value;
-    const value = this.amqp.isConnected() ? this.read() : Promise.resolve(null);
+    const value = this.read();
     this.cached = { at: now, value };
     return value;
   }
