@@ -4,6 +4,8 @@ import { exitOnStartupFailure, runConsumerApp } from '@mda/messaging';
 import { WorkerConfig, loadWorkerConfig } from './config/worker-config';
 import { RunningJobs } from './download/running-jobs';
 import { StoreMonitor } from './download/store-monitor';
+import { IntakeGate } from './tools/intake-gate';
+import { ToolsMonitor } from './tools/tools-monitor';
 import { WorkerModule } from './worker.module';
 
 void runConsumerApp<WorkerConfig>({
@@ -17,15 +19,24 @@ void runConsumerApp<WorkerConfig>({
     if (name === SUBSCRIPTIONS.workerQueries.name) return config.queryConcurrency;
     return 10;
   },
-  readinessChecks: ({ app }) => ({ active_downloads: app.get(RunningJobs).size, store: app.get(StoreMonitor).reason ? 'unusable' : 'ok' }),
-  // a worker whose media store cannot be written takes no jobs (they wait for a healthy one)
+  readinessChecks: ({ app }) => ({
+    active_downloads: app.get(RunningJobs).size,
+    store: app.get(StoreMonitor).reason ? 'unusable' : 'ok',
+    tools: app.get(ToolsMonitor).reason ? 'missing' : 'ok',
+  }),
+  // a worker whose media store cannot be written, or that lacks yt-dlp/ffmpeg, takes no jobs (they wait for a healthy one)
   notReadyReason: ({ app }) => {
-    const reason = app.get(StoreMonitor).reason;
-    return reason ? `media store unusable: ${reason}` : undefined;
+    const store = app.get(StoreMonitor).reason;
+    const tools = app.get(ToolsMonitor).reason;
+    const reasons = [store ? `media store unusable: ${store}` : '', tools ?? ''].filter(Boolean);
+    return reasons.length ? reasons.join('; ') : undefined;
   },
   onTransport: async ({ app, transport }) => {
     const jobs = SUBSCRIPTIONS.downloaderJobs.name;
-    await app.get(StoreMonitor).attach({ pause: () => transport.pause(jobs), resume: () => transport.resume(jobs) });
+    const gate = new IntakeGate();
+    gate.attach({ pause: () => transport.pause(jobs), resume: () => transport.resume(jobs) });
+    await app.get(ToolsMonitor).attach(gate.for('tools'));
+    await app.get(StoreMonitor).attach(gate.for('store'));
   },
   drain: async ({ app, config, logger, transport }) => {
     const finished = await transport.stopAndDrain(config.shutdownGraceSec * 1000);

@@ -18,6 +18,8 @@ import { RunningJobs } from './download/running-jobs';
 import { FsMediaStore } from './download/adapters/fs-media-store';
 import { MediaStore } from './download/ports/media-store';
 import { StoreMonitor } from './download/store-monitor';
+import { execToolProbe } from './tools/tool-probe';
+import { ToolsMonitor } from './tools/tools-monitor';
 import { YtDlpMediaInspector } from './queries/adapters/yt-dlp-media-inspector';
 import { MediaInspector } from './queries/ports/media-inspector';
 import { WorkerQueryHandler } from './queries/worker-query.handler';
@@ -75,6 +77,19 @@ export class WorkerModule {
         RunningJobs,
         { provide: MediaStore, useFactory: () => new FsMediaStore(config.storageDir) },
         { provide: StoreMonitor, inject: [MediaStore, WORKER_LOGGER], useFactory: (store: MediaStore, logger: Logger) => new StoreMonitor(store, logger) },
+        {
+          provide: ToolsMonitor,
+          inject: [WORKER_LOGGER],
+          useFactory: (logger: Logger) =>
+            new ToolsMonitor(
+              [
+                { name: 'yt-dlp', path: config.ytdlpPath, variable: 'YTDLP_PATH', versionArgs: ['--version'] },
+                { name: 'ffmpeg', path: config.ffmpegPath, variable: 'FFMPEG_PATH', versionArgs: ['-version'] },
+              ],
+              execToolProbe,
+              logger,
+            ),
+        },
         ...WORKER_COOKIES_PROVIDERS,
         DownloadJobService,
       ],

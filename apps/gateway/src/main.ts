@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { fastifyServerOptions, hardenHttpServer } from './common/http-hardening';
 import { createValidationPipe } from './common/validation';
+import { enableCors } from './common/cors';
 import { setupOpenApi } from './docs/openapi';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { ShutdownState } from './health/shutdown-state';
@@ -20,6 +21,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger) {
   // our JSON parser replaces Nest's (see hardenHttpServer)
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false });
   hardenHttpServer(app.getHttpAdapter().getInstance(), config);
+  enableCors(app, config.corsOrigins);
   registerHttpMetrics(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(createValidationPipe());

@@ -4,6 +4,10 @@ import { ROUTING_KEYS } from './topology';
 export const QUALITIES = ['best', '2160p', '4k', '1440p', '1080p', '720p', '480p', '360p', '240p', '144p', 'audio'] as const;
 export const VIDEO_FORMATS = ['mp4', 'mkv', 'webm'] as const;
 export const AUDIO_FORMATS = ['mp3', 'm4a', 'opus', 'flac', 'wav'] as const;
+export const SUBTITLE_FORMATS = ['srt', 'vtt', 'ass', 'lrc'] as const;
+export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];
+/** Audio bitrate bounds (kbps) of `audio_quality`, as the original service had them. */
+export const AUDIO_QUALITY_KBPS = { min: 96, max: 320 } as const;
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -57,6 +61,14 @@ export const downloadOptionsSchema = z.object({
   /** Write a Kodi/Jellyfin `.nfo` beside the media. */
   write_nfo: z.boolean().default(false),
   embed_metadata: z.boolean().default(false),
+  /** Audio bitrate in kbps for audio downloads (yt-dlp --audio-quality); null: the best yt-dlp picks. */
+  audio_quality: z.number().int().min(AUDIO_QUALITY_KBPS.min).max(AUDIO_QUALITY_KBPS.max).nullish(),
+  /** Subtitles converted to this format (yt-dlp --convert-subs). */
+  subtitle_format: z.enum(SUBTITLE_FORMATS).nullish(),
+  /** Automatic (generated) captions too (yt-dlp --write-auto-subs). */
+  auto_subtitles: z.boolean().default(false),
+  /** Thumbnail embedded in the media file as cover art (yt-dlp --embed-thumbnail). */
+  embed_thumbnail: z.boolean().default(false),
   cookies_id: z.string().max(100).nullish(),
   timeout_sec: z.number().int().min(1).max(7200).default(1800),
   source: jobSourceSchema.nullish(),

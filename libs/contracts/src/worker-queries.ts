@@ -16,6 +16,8 @@ export const workerQuerySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('metadata'), url: z.string().url(), cookies: z.string().nullish(), key_fp: keyFp }),
   /** Flat listing of a playlist, feed or channel (yt-dlp --flat-playlist), without downloading. */
   z.object({ kind: z.literal('listing'), url: z.string().url(), max_entries: z.number().int().min(1).max(5000).default(1000), cookies: z.string().nullish(), key_fp: keyFp }),
+  /** The answering worker's download tools (yt-dlp, ffmpeg): paths and versions, or why one does not run. */
+  z.object({ kind: z.literal('tools'), key_fp: keyFp }),
 ]);
 export type WorkerQuery = z.infer<typeof workerQuerySchema>;
 
@@ -64,7 +66,17 @@ export const listingResultSchema = z.object({
 });
 export type ListingResult = z.infer<typeof listingResultSchema>;
 
+export const toolStatusSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  version: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export const toolsResultSchema = z.object({ tools: z.array(toolStatusSchema) });
+export type ToolsResult = z.infer<typeof toolsResultSchema>;
+
 export const workerQueryReplySchema = z.union([
+  z.object({ ok: z.literal(true), kind: z.literal('tools'), result: toolsResultSchema }),
   z.object({ ok: z.literal(true), kind: z.literal('metadata'), result: metadataResultSchema }),
   z.object({ ok: z.literal(true), kind: z.literal('listing'), result: listingResultSchema }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),

@@ -15,10 +15,11 @@ interface ErrorBody {
   error?: { code?: string; message?: string; details?: unknown };
 }
 
-function detailText(details: unknown): string {
+/** The details the message does not already say (the gateway's message usually quotes them). */
+function detailText(details: unknown, said: string): string {
   if (!Array.isArray(details)) return '';
   const parts = details
-    .map((d) => (d && typeof d === 'object' && 'field' in d && 'message' in d ? `${String(d.field)}: ${String(d.message)}` : ''))
+    .map((d) => (d && typeof d === 'object' && 'field' in d && 'message' in d && !said.includes(String(d.message)) ? `${String(d.field)}: ${String(d.message)}` : ''))
     .filter(Boolean);
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
@@ -30,7 +31,7 @@ export function describeFailure(status: number, body: unknown, retryAfter: strin
   const serverSays = err.message ? String(err.message) : '';
   switch (status) {
     case 400:
-      return new ApiFailure(status, code, `That was not accepted: ${serverSays || 'the request is invalid'}${detailText(err.details)}.`);
+      return new ApiFailure(status, code, `That was not accepted: ${serverSays || 'the request is invalid'}${detailText(err.details, serverSays)}.`);
     case 401:
       return new ApiFailure(status, code, 'The API key was not accepted. Check it and enter it again.');
     case 404:

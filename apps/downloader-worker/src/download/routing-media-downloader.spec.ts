@@ -27,6 +27,16 @@ describe('RoutingMediaDownloader', () => {
     expect([direct.calls, ytdlp.calls]).toEqual([1, 0]);
   });
 
+  it.each([[{ embed_metadata: true }, [1, 0]], [{ write_info_json: true }, [0, 1]], [{ embed_thumbnail: true }, [0, 1]], [{ auto_subtitles: true }, [0, 1]]])(
+    'routes %j (direct, yt-dlp) = %j',
+    async (opts, calls) => {
+      const direct = new Fake(async () => result);
+      const ytdlp = new Fake(async () => result);
+      await new RoutingMediaDownloader(direct, ytdlp).download(job(opts), hooks);
+      expect([direct.calls, ytdlp.calls]).toEqual(calls);
+    },
+  );
+
   it('falls back to yt-dlp for a page, after the guard', async () => {
     const guarded: string[] = [];
     const direct = new Fake(async () => Promise.reject(new NotDirectMediaError('text/html')));

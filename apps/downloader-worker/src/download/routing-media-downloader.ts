@@ -21,11 +21,13 @@ export class RoutingMediaDownloader extends MediaDownloader {
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
     const o = job.options;
     // cookies go through yt-dlp, the one downloader that sends them
+    // embed_metadata alone does not: it is on by default, and a direct file keeps the tags it was served with
     const needsProcessing =
       o.quality === 'audio' ||
       !!o.custom_format ||
-      o.embed_metadata ||
       o.download_subtitles ||
+      o.auto_subtitles ||
+      o.embed_thumbnail ||
       o.write_thumbnail ||
       o.write_info_json ||
       o.write_description ||

@@ -4,6 +4,7 @@ import { AmqpContext, EventPublisher, Publisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 import { MediaInspector } from './ports/media-inspector';
 import { WorkerQueryHandler } from './worker-query.handler';
+import { ToolsMonitor } from '../tools/tools-monitor';
 
 const META: MetadataResult = { title: 'Clip', uploader: null, duration: 3, thumbnail: null, extractor: 'generic', webpage_url: null, upload_date: null, formats: [] };
 
@@ -32,6 +33,7 @@ function setup(perKey: number) {
     new SystemClock(),
     createLogger('query-test', 'silent'),
     new KeyedSlots(perKey),
+    new ToolsMonitor([], async () => ({ ok: true, version: 'x' }), createLogger('query-test', 'silent')),
   );
   let n = 0;
   const ask = (keyFp: string | null) => {

@@ -6,6 +6,7 @@ import { Logger, counterOf } from '@mda/observability';
 import { WORKER_LOGGER, WORKER_QUERY_SLOTS } from '../tokens';
 import { DownloadError } from '../download/ports/media-downloader';
 import { MediaInspector } from './ports/media-inspector';
+import { ToolsMonitor } from '../tools/tools-monitor';
 
 const refused = counterOf(METRICS.workerQueriesRefused);
 
@@ -21,6 +22,7 @@ export class WorkerQueryHandler {
     private readonly clock: Clock,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
     @Inject(WORKER_QUERY_SLOTS) private readonly slots: KeyedSlots,
+    private readonly tools: ToolsMonitor,
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.workerQueries.name)
@@ -44,6 +46,8 @@ export class WorkerQueryHandler {
 
   /** One key never holds more than its share of the slots: its surplus is answered busy now instead of queueing ahead of other keys. */
   private async runInShare(q: WorkerQuery, budgetMs: number): Promise<WorkerQueryReply> {
+    // answered from memory: takes no slot
+    if (q.kind === 'tools') return { ok: true, kind: 'tools', result: { tools: [...this.tools.versions] } };
     const release = this.slots.tryTake(q.key_fp ?? '');
     if (!release) {
       refused.inc();
@@ -60,7 +64,8 @@ export class WorkerQueryHandler {
   private async run(q: WorkerQuery, budgetMs: number): Promise<WorkerQueryReply> {
     try {
       if (q.kind === 'metadata') return { ok: true, kind: 'metadata', result: await this.inspector.metadata(q.url, budgetMs) };
-      return { ok: true, kind: 'listing', result: await this.inspector.listing(q.url, q.max_entries, budgetMs) };
+      if (q.kind === 'listing') return { ok: true, kind: 'listing', result: await this.inspector.listing(q.url, q.max_entries, budgetMs) };
+      return { ok: true, kind: 'tools', result: { tools: [...this.tools.versions] } };
     } catch (err) {
       const e = err instanceof DownloadError ? err : new DownloadError('internal_error', (err as Error)?.message ?? String(err));
       return { ok: false, error: { code: e.code, message: e.message } };

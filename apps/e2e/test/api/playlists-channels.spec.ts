@@ -136,7 +136,7 @@ describe('playlists and channels from a local RSS feed (built apps, real broker,
 
   it('downloads a channel as a batch with filters and max_downloads, and honours webhook_url', async () => {
     const hook = `${receiver.url}/channel`;
-    const r = await sys.api('POST', '/api/v1/channel/download', { url: feedUrl, date_after: '20231201', sort_by: 'duration', max_downloads: 2, webhook_url: hook, concurrent_limit: 2 });
+    const r = await sys.api('POST', '/api/v1/channel/download', { url: feedUrl, date_after: '20231201', sort_by: 'duration', max_downloads: 2, webhook_url: hook, concurrent_limit: 2, skip_downloaded: false });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ total: 2, matched: 5, channel: { title: 'Local Channel' } });
     const view = await batchDone(r.body.batch_id);

@@ -35,15 +35,15 @@ describe('gateway readiness during a broker outage', () => {
   const brokerGauge = async () => valueOf((await scrape(`${sys.baseUrl}/metrics`)).samples, 'mda_broker_connected');
 
   it('stays ready, serves reads, files and events, refuses submissions with 503, and reports the broker down on ?full=1', async () => {
-    expect(await ready('?full=1')).toEqual({ status: 200, body: { status: 'ok', checks: { broker: 'up', store: 'up', shutting_down: false } } });
+    expect(await ready('?full=1')).toEqual({ status: 200, body: { status: 'ok', checks: { broker: 'up', store: 'up', shutting_down: false, workers: 1 } } });
     expect(await brokerGauge()).toBe(1);
 
     await blockVhost(sys.vhost);
     await waitFor(async () => (await ready('?full=1')).status === 503, { timeoutMs: 15_000, what: 'full readiness 503' });
 
     const full = await ready('?full=1');
-    expect(full.body).toEqual({ status: 'unavailable', checks: { broker: 'down', store: 'up', shutting_down: false } });
-    expect(await ready()).toEqual({ status: 200, body: { status: 'degraded', checks: { broker: 'down', store: 'up', shutting_down: false } } });
+    expect(full.body).toEqual({ status: 'unavailable', checks: { broker: 'down', store: 'up', shutting_down: false, workers: null } });
+    expect(await ready()).toEqual({ status: 200, body: { status: 'degraded', checks: { broker: 'down', store: 'up', shutting_down: false, workers: null } } });
     expect((await fetch(`${sys.baseUrl}/api/v1/health`)).status).toBe(200);
     expect(await brokerGauge()).toBe(0);
 

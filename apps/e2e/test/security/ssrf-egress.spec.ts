@@ -173,8 +173,8 @@ describe('SSRF: the egress guard at every hop (ALLOW_PRIVATE_NETWORKS=false, NET
   });
 
   it('passes allowed traffic: a file on 127.0.0.2 downloads through the egress proxy, with progress', async () => {
-    // embed_metadata sends the job through yt-dlp (and so through the proxy), not the direct client
-    const r = await sys.api('POST', '/api/v1/download', { url: viaAllowed('/ok.mp4'), embed_metadata: true });
+    // write_info_json sends the job through yt-dlp (and so through the proxy), not the direct client
+    const r = await sys.api('POST', '/api/v1/download', { url: viaAllowed('/ok.mp4'), write_info_json: true });
     expect(r.status).toBe(202);
     const job = await waitFinal(sys, r.body.request_id, 60_000);
     expect({ status: job.status, error: job.error }).toEqual({ status: 'completed', error: null });

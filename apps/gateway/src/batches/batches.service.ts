@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, EXCHANGES, IdGenerator, JobSource, ROUTING_KEYS, downloadOptionsSchema, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import { Clock, EXCHANGES, IdGenerator, JobSource, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -15,6 +15,7 @@ import { batchView } from './batch-view';
 import { BatchKind, BatchesRepository } from './batches.repository';
 import { BatchControlDto, DEFAULT_CONCURRENT_LIMIT } from './dto/batch-control.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
+import { toDownloadOptions } from '../downloads/download-options';
 
 export interface NewBatchInput {
   kind: BatchKind;
@@ -58,7 +59,7 @@ export class BatchesService {
       if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);
     }
     await this.cookies.assertUsable(rest.cookies_id, who);
-    const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
+    const options = toDownloadOptions(rest);
     const conflict = optionsConflict(options);
     if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
     const batchId = this.ids.batchId();

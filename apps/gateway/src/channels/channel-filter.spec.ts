@@ -22,6 +22,12 @@ describe('channel filters', () => {
     expect(titles(filterEntries(list, { date_after: '20240102', date_before: '20240109' }))).toEqual(['Charlie']);
   });
 
+  it('keeps entries inside the view bounds (min_views/max_views), dropping ones without a count', () => {
+    expect(titles(filterEntries(list, { min_views: 7 }))).toEqual(['alpha', 'Delta']);
+    expect(titles(filterEntries(list, { max_views: 7 }))).toEqual(['Charlie', 'Delta']);
+    expect(titles(filterEntries(list, { min_views: 6, max_views: 50 }))).toEqual(['alpha', 'Delta']);
+  });
+
   it('keeps entries inside the duration bounds', () => {
     expect(titles(filterEntries(list, { min_duration: 60 }))).toEqual(['alpha', 'Bravo']);
     expect(titles(filterEntries(list, { max_duration: 60 }))).toEqual(['Charlie', 'Bravo']);

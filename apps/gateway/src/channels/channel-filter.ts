@@ -8,12 +8,14 @@ export interface ChannelFilter {
   date_before?: string;
   min_duration?: number;
   max_duration?: number;
+  min_views?: number;
+  max_views?: number;
   sort_by?: SortKey;
 }
 
 /**
  * Keeps entries inside every given bound (dates as YYYYMMDD, both ends included, like yt-dlp's
- * --dateafter/--datebefore; durations in seconds). An entry that does not say its date or
+ * --dateafter/--datebefore; durations in seconds, views as counts). An entry that does not say its date or
  * duration cannot be shown to match a bound on it, so it is left out.
  */
 export function filterEntries(entries: ListingEntry[], f: ChannelFilter): ListingEntry[] {
@@ -22,6 +24,8 @@ export function filterEntries(entries: ListingEntry[], f: ChannelFilter): Listin
     if (f.date_before && (!e.upload_date || e.upload_date > f.date_before)) return false;
     if (f.min_duration !== undefined && (e.duration === null || e.duration < f.min_duration)) return false;
     if (f.max_duration !== undefined && (e.duration === null || e.duration > f.max_duration)) return false;
+    if (f.min_views !== undefined && (e.view_count == null || e.view_count < f.min_views)) return false;
+    if (f.max_views !== undefined && (e.view_count == null || e.view_count > f.max_views)) return false;
     return true;
   });
 }

@@ -17,6 +17,9 @@ function assertBounds(f: ChannelFilter): void {
   if (f.min_duration !== undefined && f.max_duration !== undefined && f.min_duration > f.max_duration) {
     throw new ApiError('validation_error', 'min_duration must not exceed max_duration', [{ field: 'min_duration', message: 'exceeds max_duration' }]);
   }
+  if (f.min_views !== undefined && f.max_views !== undefined && f.min_views > f.max_views) {
+    throw new ApiError('validation_error', 'min_views must not exceed max_views', [{ field: 'min_views', message: 'exceeds max_views' }]);
+  }
 }
 
 @Injectable()
@@ -48,9 +51,9 @@ export class ChannelsService {
   }
 
   async download(dto: ChannelDownloadDto, who: ApiKeyIdentity) {
-    const { url, date_after, date_before, min_duration, max_duration, sort_by, max_downloads, skip_downloaded, ...control } = dto;
-    const { title, uploader, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, sort_by }, who);
-    const { entries: todo, skipped } = await this.playlists.skipDownloaded(entries, skip_downloaded ?? false, who);
+    const { url, date_after, date_before, min_duration, max_duration, min_views, max_views, sort_by, max_downloads, skip_downloaded, ...control } = dto;
+    const { title, uploader, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, min_views, max_views, sort_by }, who);
+    const { entries: todo, skipped } = await this.playlists.skipDownloaded(entries, skip_downloaded ?? true, who);
     const chosen = todo.slice(0, max_downloads ?? DEFAULT_MAX_DOWNLOADS);
     const listing = { title, uploader, entries };
     const sources = chosen.map((e) => listingSource('channel', listing, e));

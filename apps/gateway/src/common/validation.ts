@@ -6,7 +6,11 @@ import { FastCheck, compileFastCheck } from './fast-validation';
 function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.values(e.constraints ?? {}).map((message) => {
+      // a list rule that names its bad item ("urls[3] must be…") reports that item as the field
+      const item = message.startsWith(`${e.property}[`) ? /^[^\s[]+\[(\d+)\]/.exec(message) : null;
+      return { field: item ? `${field}[${item[1]}]` : field, message };
+    });
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }

@@ -15,6 +15,7 @@ import {
   optionalStr,
   str,
 } from '@mda/config';
+import { CorsOrigins, loadCorsOrigins } from './cors-origins';
 import { loadTrustProxy } from './trust-proxy';
 
 export interface GatewayConfig extends CommonConfig, JobStoreConfig {
@@ -42,6 +43,8 @@ export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   filesBurst: number;
   /** Peers trusted to set X-Forwarded-For (off: the socket's address is the client's). */
   trustProxy: false | string[];
+  /** Browser origins allowed by CORS (none: no CORS headers, preflights get 404). */
+  corsOrigins: CorsOrigins;
   /** Checked only when cookies are used, so the API starts without it. */
   cookieEncryptionKey?: string;
 }
@@ -68,6 +71,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     filesRps: num(env, 'RATE_LIMIT_FILES_RPS', { default: 20, min: 0.01, max: 1_000_000 }),
     filesBurst: int(env, 'RATE_LIMIT_FILES_BURST', { default: 100, min: 1, max: 10_000_000 }),
     trustProxy: loadTrustProxy(env),
+    corsOrigins: loadCorsOrigins(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
   };
 }

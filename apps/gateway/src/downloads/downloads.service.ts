@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DownloadCancel, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, downloadOptionsSchema, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import { Clock, DownloadCancel, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -11,6 +11,8 @@ import { Job, JobsRepository } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { jobView } from './job-view';
 import { UrlPolicy } from './url-policy';
+import { WorkerPresence } from '../health/worker-presence';
+import { toDownloadOptions } from './download-options';
 
 @Injectable()
 export class DownloadsService {
@@ -23,6 +25,7 @@ export class DownloadsService {
     private readonly cookies: CookiesService,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly links: FileLinks,
+    private readonly presence: WorkerPresence,
   ) {}
 
   /** Stores the job, then publishes it with a confirm; if the broker does not confirm, nothing is kept. */
@@ -34,7 +37,7 @@ export class DownloadsService {
     }
     if (dto.webhook_url) this.urls.assertAllowed(dto.webhook_url, 'webhook_url');
     const { url, webhook_url, ...rest } = dto;
-    const options = downloadOptionsSchema.parse({ ...rest, timeout_sec: rest.timeout_sec ?? undefined });
+    const options = toDownloadOptions(rest);
     const conflict = optionsConflict(options);
     if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
     const requestId = this.ids.requestId();
@@ -121,7 +124,10 @@ export class DownloadsService {
   async get(requestId: string, who: ApiKeyIdentity) {
     const job = await this.jobs.find(requestId, who.fingerprint);
     if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
-    return jobView(job, this.links);
+    const view = jobView(job, this.links);
+    // a job that stays queued because no worker runs says so (it stays queued, it is not failed)
+    const note = job.status === 'queued' ? await this.presence.waitingNote() : null;
+    return note ? { ...view, waiting_for: 'worker' as const, note } : view;
   }
 }
 

@@ -5,6 +5,7 @@ import { AmqpConnection } from '@mda/messaging';
 import { Public } from '../common/api-key.guard';
 import { Database } from '../store/schema';
 import { ShutdownState } from './shutdown-state';
+import { NO_WORKER_MESSAGE, WorkerPresence } from './worker-presence';
 
 @Public()
 @Controller()
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly amqp: AmqpConnection,
     @Inject('DB') private readonly db: Kysely<Database>,
     private readonly shutdown: ShutdownState,
+    private readonly presence: WorkerPresence,
   ) {}
 
   private async checks() {
@@ -37,17 +39,21 @@ export class HealthController {
    * Ready = the job store answers and the gateway is not shutting down. The broker is not
    * required: while it is down reads, /files and SSE keep working and submissions answer 503 with
    * Retry-After, so taking every gateway out of the Service would only make the outage total.
+   * `checks.workers` is the number of downloader workers consuming jobs (null: the broker cannot say);
+   * with none, `warnings` says queued jobs wait for one.
    * `?full=1` requires the broker too (for people and monitors; `mda_broker_connected` says the same).
    */
   @Get(['health/ready', 'api/v1/health'])
   async ready(@Res({ passthrough: true }) reply: FastifyReply, @Query('full') full?: string) {
-    const c = await this.checks();
+    const [c, workers] = await Promise.all([this.checks(), this.presence.workers()]);
     const serving = c.store && c.accepting;
     const ok = wantsFull(full) ? serving && c.broker : serving;
     void reply.status(ok ? 200 : 503);
     return {
       status: ok ? (c.broker ? 'ok' : 'degraded') : 'unavailable',
-      checks: { broker: c.broker ? 'up' : 'down', store: c.store ? 'up' : 'down', shutting_down: !c.accepting },
+      checks: { broker: c.broker ? 'up' : 'down', store: c.store ? 'up' : 'down', shutting_down: !c.accepting, workers },
+      // the gateway itself is ready (it accepts and keeps jobs), but they will not run: say so
+      ...(workers === 0 ? { warnings: [NO_WORKER_MESSAGE] } : {}),
     };
   }
 }

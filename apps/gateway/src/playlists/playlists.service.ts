@@ -56,7 +56,8 @@ export class PlaylistsService {
   }
 
   async download(dto: PlaylistDownloadDto, who: ApiKeyIdentity) {
-    const { url, items, start, end, reverse, skip_downloaded, max_downloads, ...control } = dto;
+    const { url, items, start, end, reverse: ours, reverse_playlist, skip_downloaded, max_downloads, ...control } = dto;
+    const reverse = ours ?? reverse_playlist;
     const list = await this.listing(url, who);
     let picked: ListingEntry[];
     try {
@@ -65,7 +66,7 @@ export class PlaylistsService {
       if (err instanceof ItemSelectionError) throw new ApiError('validation_error', err.message, [{ field: 'items', message: err.message }]);
       throw err;
     }
-    const { entries, skipped } = await this.skipDownloaded(picked, skip_downloaded ?? false, who);
+    const { entries, skipped } = await this.skipDownloaded(picked, skip_downloaded ?? true, who);
     const chosen = entries.slice(0, max_downloads ?? MAX_LISTING_ENTRIES);
     const sources = chosen.map((e) => listingSource('playlist', list, e));
     const batch = await this.batches.createBatch({ kind: 'playlist', sourceUrl: url, urls: chosen.map((e) => e.url), control, sources }, who);

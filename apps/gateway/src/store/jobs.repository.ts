@@ -1,4 +1,5 @@
 import { CompiledQuery, Kysely } from 'kysely';
+import { JOB_STATUSES } from '@mda/contracts';
 import type { DownloadOptions, FileInfo, JobStatus, MediaMetadata, Progress } from '@mda/contracts';
 import type { Database, JobsTable } from './schema';
 
@@ -154,6 +155,14 @@ export class JobsRepository {
     if (ownerFp) q = q.where('api_key_fp', '=', ownerFp);
     const row = await q.executeTakeFirst();
     return row ? toJob(row) : undefined;
+  }
+
+  /** How many jobs are in each status (all keys). */
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    const rows = await this.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+    const out = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+    for (const r of rows) if (r.status in out) out[r.status as JobStatus] = Number(r.n);
+    return out;
   }
 
   async list(q: ListQuery): Promise<Job[]> {

@@ -1,6 +1,6 @@
-import type { ListingResult, MetadataResult, WorkerQueryInput } from '@mda/contracts';
+import type { ListingResult, MetadataResult, ToolsResult, WorkerQueryInput } from '@mda/contracts';
 
-export type WorkerQueryResult<K extends WorkerQueryInput['kind']> = K extends 'metadata' ? MetadataResult : ListingResult;
+export type WorkerQueryResult<K extends WorkerQueryInput['kind']> = K extends 'metadata' ? MetadataResult : K extends 'listing' ? ListingResult : ToolsResult;
 
 /** Retry-After of a 429 for too many queries at once: a metadata query usually takes a second or two. */
 export const QUERY_RETRY_AFTER_SEC = 2;

@@ -29,6 +29,14 @@ export class ChannelFilterDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   max_duration?: number;
 
+  @ApiPropertyOptional({ minimum: 0, description: 'Fewest views' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  min_views?: number;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Most views' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  max_views?: number;
+
   @ApiPropertyOptional({ enum: SORT_KEYS, description: 'upload_date (newest first), view_count (most first), duration (longest first), title (A–Z)' })
   @IsOptional() @IsIn(SORT_KEYS, { message: `sort_by must be one of ${SORT_KEYS.join(', ')}` })
   sort_by?: SortKey;
@@ -49,7 +57,7 @@ export class ChannelDownloadDto extends IntersectionType(BatchControlDto, Channe
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   max_downloads?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'Skip videos this API key has already downloaded' })
+  @ApiPropertyOptional({ default: true, description: 'Skip videos this API key has already downloaded' })
   @IsOptional() @IsBoolean()
   skip_downloaded?: boolean;
 }

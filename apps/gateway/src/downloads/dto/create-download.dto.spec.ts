@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { ArgumentMetadata } from '@nestjs/common';
 import { ApiError } from '../../common/api-error';
 import { createValidationPipe } from '../../common/validation';
+import { CreateBatchDto } from '../../batches/dto/create-batch.dto';
+import { toDownloadOptions } from '../download-options';
 import { CreateDownloadDto } from './create-download.dto';
 
 const meta: ArgumentMetadata = { type: 'body', metatype: CreateDownloadDto };
@@ -46,7 +48,39 @@ describe('CreateDownloadDto', () => {
     ).resolves.toBeDefined();
   });
 
+  it("accepts the original service's fields and maps them onto ours", async () => {
+    const dto = (await pipe.transform(
+      {
+        url: 'https://e.com/v',
+        audio_only: true,
+        audio_quality: 192,
+        subtitle_format: 'srt',
+        auto_subtitles: true,
+        embed_thumbnail: true,
+        write_info_json: true,
+        ignore_errors: true,
+      },
+      meta,
+    )) as CreateDownloadDto;
+    const { webhook_url: _w, url: _u, ...fields } = dto;
+    expect(toDownloadOptions(fields)).toMatchObject({
+      quality: 'audio',
+      audio_quality: 192,
+      subtitle_format: 'srt',
+      auto_subtitles: true,
+      embed_thumbnail: true,
+      write_info_json: true,
+      embed_metadata: true,
+    });
+    expect(toDownloadOptions({})).toMatchObject({ quality: 'best', embed_metadata: true, write_info_json: false });
+    expect(toDownloadOptions({ embed_metadata: false, audio_only: false, quality: '720p' })).toMatchObject({ quality: '720p', embed_metadata: false });
+    expect(toDownloadOptions({ ignore_errors: false })).not.toHaveProperty('ignore_errors');
+  });
+
   it.each([
+    [{ url: 'https://e.com/v', audio_quality: 95 }, 'audio_quality', /96 to 320/],
+    [{ url: 'https://e.com/v', audio_quality: 321 }, 'audio_quality', /96 to 320/],
+    [{ url: 'https://e.com/v', subtitle_format: 'sub' }, 'subtitle_format', /subtitle_format must be one of srt/],
     [{}, 'url', /url is required/],
     [{ url: 'file:///etc/passwd' }, 'url', /http or https/],
     [{ url: 'ftp://example.com/a' }, 'url', /http or https/],
@@ -67,5 +101,27 @@ describe('CreateDownloadDto', () => {
     const res = e.getResponse() as { error: { code: string; message: string; details: Array<{ field: string; message: string }> } };
     expect(res.error.code).toBe('validation_error');
     expect(res.error.details.some((d) => d.field === field && message.test(d.message))).toBe(true);
+  });
+});
+
+describe('CreateBatchDto errors', () => {
+  const batchMeta: ArgumentMetadata = { type: 'body', metatype: CreateBatchDto };
+  async function batchError(body: unknown) {
+    const e = await pipe.transform(body, batchMeta).then(
+      () => null,
+      (err: ApiError) => err,
+    );
+    return (e?.getResponse() as { error: { message: string; details: Array<{ field: string; message: string }> } }).error;
+  }
+
+  it('names the bad item by its index, once', async () => {
+    const err = await batchError({ urls: ['https://e.com/1', 'https://e.com/2', 'https://e.com/3', 'ftp://e.com/4'] });
+    expect(err.details).toEqual([{ field: 'urls[3]', message: 'urls[3] must be an http or https URL' }]);
+    expect(err.message).toBe('urls[3] must be an http or https URL');
+  });
+
+  it('names a repeated URL and the item it repeats', async () => {
+    const err = await batchError({ urls: ['https://e.com/1', 'https://e.com/2', 'https://e.com/1'] });
+    expect(err.message).toBe('urls[2] repeats urls[0]; each URL may appear once');
   });
 });

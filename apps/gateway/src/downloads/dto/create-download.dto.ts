@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
-import { AUDIO_FORMATS, QUALITIES, VIDEO_FORMATS } from '@mda/contracts';
+import { AUDIO_FORMATS, AUDIO_QUALITY_KBPS, QUALITIES, SUBTITLE_FORMATS, VIDEO_FORMATS } from '@mda/contracts';
 
 export const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true, allow_underscores: true };
 
@@ -45,7 +45,7 @@ export class DownloadOptionsDto {
   @IsOptional() @IsBoolean()
   write_thumbnail?: boolean;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: true, description: 'Title, uploader and date written into the file (by yt-dlp; a direct file keeps its own tags)' })
   @IsOptional() @IsBoolean()
   embed_metadata?: boolean;
 
@@ -60,6 +60,33 @@ export class DownloadOptionsDto {
   @ApiPropertyOptional({ default: false, description: 'Write a Kodi/Jellyfin .nfo beside the media' })
   @IsOptional() @IsBoolean()
   write_nfo?: boolean;
+
+  @ApiPropertyOptional({ deprecated: true, default: false, description: 'The original service\'s name for quality: "audio" (true means quality audio)' })
+  @IsOptional() @IsBoolean()
+  audio_only?: boolean;
+
+  @ApiPropertyOptional({ minimum: AUDIO_QUALITY_KBPS.min, maximum: AUDIO_QUALITY_KBPS.max, example: 192, description: 'Audio bitrate in kbps, for audio downloads' })
+  @IsOptional() @Type(() => Number)
+  @IsInt({ message: `audio_quality must be a bitrate in kbps from ${AUDIO_QUALITY_KBPS.min} to ${AUDIO_QUALITY_KBPS.max}` })
+  @Min(AUDIO_QUALITY_KBPS.min, { message: `audio_quality must be a bitrate in kbps from ${AUDIO_QUALITY_KBPS.min} to ${AUDIO_QUALITY_KBPS.max}` })
+  @Max(AUDIO_QUALITY_KBPS.max, { message: `audio_quality must be a bitrate in kbps from ${AUDIO_QUALITY_KBPS.min} to ${AUDIO_QUALITY_KBPS.max}` })
+  audio_quality?: number;
+
+  @ApiPropertyOptional({ enum: SUBTITLE_FORMATS, description: 'Subtitles converted to this format' })
+  @IsOptional() @IsIn(SUBTITLE_FORMATS, { message: `subtitle_format must be one of ${SUBTITLE_FORMATS.join(', ')}` })
+  subtitle_format?: (typeof SUBTITLE_FORMATS)[number];
+
+  @ApiPropertyOptional({ default: false, description: 'Automatic (generated) captions too; implies downloading subtitles' })
+  @IsOptional() @IsBoolean()
+  auto_subtitles?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Thumbnail embedded as cover art (mp4, mkv, m4a, mp3, opus, flac)' })
+  @IsOptional() @IsBoolean()
+  embed_thumbnail?: boolean;
+
+  @ApiPropertyOptional({ deprecated: true, default: true, description: 'Accepted for the original service\'s clients: one failed item never stops the others here (see stop_on_error for batches)' })
+  @IsOptional() @IsBoolean()
+  ignore_errors?: boolean;
 
   @ApiPropertyOptional({ example: 'ck_3k5j7h2g9f8d1s0a', description: 'Cookies uploaded with POST /api/v1/cookies' })
   @IsOptional() @IsString() @MaxLength(100)

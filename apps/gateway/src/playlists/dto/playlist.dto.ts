@@ -39,7 +39,11 @@ export class PlaylistDownloadDto extends BatchControlDto {
   @IsOptional() @IsBoolean()
   reverse?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'Skip videos this API key has already downloaded' })
+  @ApiPropertyOptional({ deprecated: true, default: false, description: "The original service's name for reverse" })
+  @IsOptional() @IsBoolean()
+  reverse_playlist?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'Skip videos this API key has already downloaded' })
   @IsOptional() @IsBoolean()
   skip_downloaded?: boolean;
 

@@ -128,6 +128,20 @@ describe('buildYtDlpArgs', () => {
     expect(build()).not.toContain('--embed-metadata');
   });
 
+  it('passes the original service options through: audio_quality, auto_subtitles, subtitle_format, embed_thumbnail, write_info_json', () => {
+    expect(valueOf(build({ quality: 'audio', audio_quality: 192 }), '--audio-quality')).toBe('192K');
+    expect(build({ audio_quality: 192 })).not.toContain('--audio-quality');
+    const subs = build({ auto_subtitles: true, subtitle_format: 'srt' });
+    expect(subs).toEqual(expect.arrayContaining(['--write-subs', '--write-auto-subs']));
+    expect(valueOf(subs, '--convert-subs')).toBe('srt');
+    expect(build({ subtitle_format: 'srt' })).not.toContain('--convert-subs');
+    const thumb = build({ embed_thumbnail: true });
+    expect(thumb).toContain('--embed-thumbnail');
+    expect(thumb).not.toContain('--write-thumbnail');
+    expect(build({ write_info_json: true })).toContain('--write-info-json');
+    expect(build()).not.toContain('--write-info-json');
+  });
+
   it('leaves a bare ffmpeg name to yt-dlp', () => {
     expect(buildYtDlpArgs(job(), { ffmpegPath: 'ffmpeg' })).not.toContain('--ffmpeg-location');
   });

@@ -39,7 +39,11 @@ export function buildYtDlpArgs(job: DownloadJob, tools: { ffmpegPath: string }, 
 export function formatArgs(o: DownloadOptions): string[] {
   const custom = o.custom_format == null ? null : validateCustomFormat(o.custom_format);
   const args = ['-f', custom ?? formatSelector(o.quality)];
-  if (o.quality === 'audio') return [...args, '-x', '--audio-format', o.audio_format];
+  if (o.quality === 'audio') {
+    args.push('-x', '--audio-format', o.audio_format);
+    if (o.audio_quality != null) args.push('--audio-quality', `${o.audio_quality}K`);
+    return args;
+  }
   if (o.video_format === 'webm') {
     // webm holds VP8/VP9/AV1 with Opus/Vorbis only: streams that do not fit are merged into mkv and
     // re-encoded (a pick that is webm already is left as is), so the file is a real webm
@@ -77,12 +81,13 @@ function extraArgs(o: DownloadOptions): string[] {
   const container = o.quality === 'audio' ? o.audio_format : o.video_format;
   // Only video containers take subtitle tracks.
   const embedSubs = o.embed_subtitles && o.quality !== 'audio';
-  if (o.download_subtitles || embedSubs) args.push('--write-subs', '--sub-langs', subtitleLanguages(o.subtitle_languages));
+  const wantSubs = o.download_subtitles || embedSubs || o.auto_subtitles;
+  if (wantSubs) args.push('--write-subs', '--sub-langs', subtitleLanguages(o.subtitle_languages));
+  if (wantSubs && o.auto_subtitles) args.push('--write-auto-subs');
+  if (wantSubs && o.subtitle_format) args.push('--convert-subs', o.subtitle_format);
   if (embedSubs) args.push('--embed-subs');
-  if (o.write_thumbnail) {
-    args.push('--write-thumbnail');
-    if (THUMBNAIL_CONTAINERS.has(container)) args.push('--embed-thumbnail');
-  }
+  if (o.write_thumbnail) args.push('--write-thumbnail');
+  if ((o.write_thumbnail || o.embed_thumbnail) && THUMBNAIL_CONTAINERS.has(container)) args.push('--embed-thumbnail');
   if (o.embed_metadata) args.push('--embed-metadata');
   // written beside the media as media.info.json / media.description, kept and listed by the worker
   if (o.write_info_json) args.push('--write-info-json');
