@@ -32,15 +32,29 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
 ARG APP=gateway
+# yt-dlp for the worker, from its PyPI release (Debian's 2023.03.04 no longer works on the sites it
+# supports). Bump it here or with --build-arg YTDLP_VERSION=...; the worker reports the version it
+# found as mda_tool_info{tool="yt-dlp"}.
+ARG YTDLP_VERSION=2026.10.26
 # tini reaps the processes yt-dlp and ffmpeg leave behind and forwards SIGTERM to node.
-# Only the worker runs yt-dlp and ffmpeg (Debian's packages; see deploy/README.md for a newer yt-dlp).
+# Only the worker runs yt-dlp and ffmpeg. Debian's ffmpeg hard-depends (via libavdevice -> libgl1 ->
+# libglx-mesa0) on Mesa's DRI drivers and their libLLVM (159 MB with libz3 of the 453 MB it pulls in);
+# ffmpeg and ffprobe never load them (no GL context is made), so they are purged, and the build checks
+# that both still start.
 RUN set -eux; \
     case "$APP" in gateway|downloader-worker|webhook-sender) ;; \
       *) echo "unknown APP '$APP' (gateway, downloader-worker or webhook-sender)" >&2; exit 1 ;; esac; \
     packages="tini ca-certificates"; \
-    if [ "$APP" = "downloader-worker" ]; then packages="$packages yt-dlp ffmpeg"; fi; \
+    if [ "$APP" = "downloader-worker" ]; then packages="$packages python3 python3-venv ffmpeg"; fi; \
     apt-get update; \
     apt-get install -y --no-install-recommends $packages; \
+    if [ "$APP" = "downloader-worker" ]; then \
+      dpkg --purge --force-depends libgl1-mesa-dri libllvm15 libz3-4; \
+      python3 -m venv /opt/yt-dlp; \
+      /opt/yt-dlp/bin/pip install --no-cache-dir --disable-pip-version-check "yt-dlp==${YTDLP_VERSION}"; \
+      ln -s /opt/yt-dlp/bin/yt-dlp /usr/local/bin/yt-dlp; \
+      yt-dlp --version; ffmpeg -version; ffprobe -version; \
+    fi; \
     rm -rf /var/lib/apt/lists/*
 
 ENV NODE_ENV=production \

@@ -24,7 +24,8 @@ describe('Dockerfile', () => {
   it('runs on node:20-bookworm-slim, without the build stages under it', () => {
     expect(resolveFrom(runtime.from, df.globalArgs)).toBe('node:20-bookworm-slim');
     expect(lineage(df, runtime)).toHaveLength(1);
-    expect(runs(runtime).join(' ')).not.toMatch(/\b(g\+\+|make|python3|npm (ci|install))\b/);
+    // python3 is there for the worker's yt-dlp only (checked below), never a compiler
+    expect(runs(runtime).join(' ')).not.toMatch(/\b(g\+\+|make|gcc|npm (ci|install))\b/);
   });
 
   it('builds better-sqlite3 where python3, make and g++ are installed, then runs npm ci and npm run build', () => {
@@ -88,33 +89,71 @@ describe('Dockerfile', () => {
     expect(args('EXPOSE').join(' ').split(' ').sort()).toEqual(['8080', '9464', '9465']);
   });
 
-  describe('runtime packages (the RUN step executed with apt-get stubbed)', () => {
+  describe('runtime packages (the RUN step executed with apt-get, dpkg, python3, pip and the tools stubbed)', () => {
     const step = runs(runtime).find((r) => r.includes('apt-get install')) ?? 'exit 99';
+    const VENV = '/opt/yt-dlp';
 
-    /** Runs the step with a PATH holding only stubs, so it can call nothing else. */
-    function packagesFor(app: string): { status: number | null; installed: string[] } {
+    interface StepRun {
+      status: number | null;
+      installed: string[];
+      /** Every stubbed call, in order: "apt-get install ...", "pip install ...", "ffmpeg -version"... */
+      calls: string[];
+    }
+
+    /** Runs the step with a PATH holding only stubs, so it can call nothing else; the venv lives in a temp dir. */
+    function packagesFor(app: string, env: Record<string, string> = {}): StepRun {
       const dir = mkdtempSync(join(tmpdir(), 'mda-dockerfile-'));
       try {
         const log = join(dir, 'calls.log');
-        for (const tool of ['apt-get', 'rm']) {
-          writeFileSync(join(dir, tool), `#!/bin/sh\necho "${tool} $*" >> "${log}"\n`);
-          chmodSync(join(dir, tool), 0o755);
-        }
+        const stub = (path: string, name: string) => {
+          writeFileSync(path, `#!/bin/sh\necho "${name} $*" >> "${log}"\n`);
+          chmodSync(path, 0o755);
+        };
+        for (const tool of ['apt-get', 'rm', 'dpkg', 'ln', 'yt-dlp', 'ffmpeg', 'ffprobe']) stub(join(dir, tool), tool);
+        // python3 -m venv <dir> makes <dir>/bin/pip, as the real one does
+        writeFileSync(join(dir, 'python3'), `#!/bin/sh\necho "python3 $*" >> "${log}"\nmkdir -p "$3/bin" && printf '#!/bin/sh\\necho "pip $*" >> "${log}"\\n' > "$3/bin/pip" && chmod 755 "$3/bin/pip"\n`);
+        chmodSync(join(dir, 'python3'), 0o755);
+        writeFileSync(join(dir, 'mkdir'), `#!/bin/sh\nexec /bin/mkdir "$@"\n`);
+        writeFileSync(join(dir, 'chmod'), `#!/bin/sh\nexec /bin/chmod "$@"\n`);
+        chmodSync(join(dir, 'mkdir'), 0o755);
+        chmodSync(join(dir, 'chmod'), 0o755);
         writeFileSync(log, '');
-        const r = spawnSync('/bin/sh', ['-c', step], { env: { PATH: dir, APP: app }, encoding: 'utf8' });
-        const install = readFileSync(log, 'utf8').split('\n').find((l) => l.startsWith('apt-get install'));
-        return { status: r.status, installed: install ? install.split(' ').slice(2).filter((w) => !w.startsWith('-')) : [] };
+        const r = spawnSync('/bin/sh', ['-c', step.split(VENV).join(join(dir, 'venv'))], { env: { PATH: dir, APP: app, ...env }, encoding: 'utf8' });
+        const calls = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+        const install = calls.find((l) => l.startsWith('apt-get install'));
+        return { status: r.status, installed: install ? install.split(' ').slice(2).filter((w) => !w.startsWith('-')) : [], calls };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     }
 
-    it('installs yt-dlp and ffmpeg from Debian for the worker', () => {
-      expect(packagesFor('downloader-worker')).toEqual({ status: 0, installed: ['tini', 'ca-certificates', 'yt-dlp', 'ffmpeg'] });
+    it('pins yt-dlp with a build argument newer than Debian\'s 2023.03.04', () => {
+      const arg = args('ARG').find((a) => a.startsWith('YTDLP_VERSION='));
+      expect(arg).toMatch(/^YTDLP_VERSION=\d{4}\.\d{2}\.\d{2}(\.\d+)?$/);
+      expect(String(arg).split('=')[1] > '2023.03.04').toBe(true);
     });
 
-    it.each(['gateway', 'webhook-sender'])('installs neither for %s', (app) => {
-      expect(packagesFor(app)).toEqual({ status: 0, installed: ['tini', 'ca-certificates'] });
+    it('installs ffmpeg from Debian and yt-dlp at the pinned version from its release into a venv, for the worker', () => {
+      const r = packagesFor('downloader-worker', { YTDLP_VERSION: '2099.01.02' });
+      expect(r.status).toBe(0);
+      expect(r.installed).toEqual(['tini', 'ca-certificates', 'python3', 'python3-venv', 'ffmpeg']);
+      expect(r.calls).toContain('python3 -m venv ' + r.calls.find((c) => c.startsWith('python3 -m venv'))?.split(' ')[3]);
+      expect(r.calls.filter((c) => c.startsWith('pip install'))).toEqual([expect.stringMatching(/^pip install .*\byt-dlp==2099\.01\.02$/)]);
+      expect(r.calls.find((c) => c.startsWith('ln '))).toMatch(/ln -s \S+\/bin\/yt-dlp \/usr\/local\/bin\/yt-dlp$/);
+    });
+
+    it('drops the Mesa DRI drivers and libLLVM that Debian\'s ffmpeg drags in, then checks that the tools still start', () => {
+      const { calls } = packagesFor('downloader-worker', { YTDLP_VERSION: '2099.01.02' });
+      const purge = calls.findIndex((c) => c.startsWith('dpkg --purge'));
+      expect(calls[purge].split(' ')).toEqual(expect.arrayContaining(['libllvm15', 'libgl1-mesa-dri', 'libz3-4']));
+      for (const check of ['yt-dlp --version', 'ffmpeg -version', 'ffprobe -version']) expect(calls.indexOf(check)).toBeGreaterThan(purge);
+    });
+
+    it.each(['gateway', 'webhook-sender'])('installs none of it for %s', (app) => {
+      const r = packagesFor(app);
+      expect(r.status).toBe(0);
+      expect(r.installed).toEqual(['tini', 'ca-certificates']);
+      expect(r.calls.filter((c) => /^(pip|python3|dpkg|yt-dlp|ffmpeg)\b/.test(c))).toEqual([]);
     });
 
     it('fails the build for an unknown APP', () => {

@@ -154,8 +154,21 @@ describe('Grafana dashboard', () => {
     const quantiles = (metric: string) => queriesOf(metric).map((e) => /histogram_quantile\(\s*([0-9.]+)/.exec(e)?.[1]).filter(Boolean).map(Number).sort((a, b) => a - b);
     expect(quantiles('mda_http_request_duration_seconds')).toEqual([0.99]);
     expect(quantiles('mda_download_duration_seconds')).toEqual([0.5, 0.95]);
-    expect(quantiles('mda_webhook_delivery_latency_seconds')).toEqual([0.5, 0.99]);
+    // p50 and p99 of the job events, p99 of download.progress apart
+    expect(quantiles('mda_webhook_delivery_latency_seconds')).toEqual([0.5, 0.99, 0.99]);
     for (const p of panels.filter((x) => /latency|duration/i.test(x.title))) expect(`${p.title}: ${p.fieldConfig?.defaults?.unit}`).toBe(`${p.title}: s`);
+  });
+
+  it('keeps download.progress apart in the webhook success rate and latency, so it cannot dominate them', () => {
+    for (const metric of ['mda_webhook_delivery_latency_seconds']) {
+      const qs = queriesOf(metric);
+      expect(qs.length).toBeGreaterThan(0);
+      for (const q of qs) expect(q).toMatch(/event(!=|=)"download\.progress"/);
+      expect(qs.filter((q) => q.includes('event!="download.progress"')).length).toBeGreaterThan(0);
+    }
+    const rates = panels.find((p) => p.title === 'Webhook success rate')?.targets?.map((t) => t.expr) ?? [];
+    expect(rates).toHaveLength(2);
+    for (const q of rates) expect(q.match(/event(!=|=)"download\.progress"/g)).toHaveLength(2);
   });
 
   it('shows jobs per minute by outcome, and webhook retries by tier', () => {

@@ -15,13 +15,17 @@ import { DEPLOY_DIR, listRepoFiles, readRepoFile } from './support/repo.util';
 
 const BASE = join(DEPLOY_DIR, 'base');
 const OVERLAY = join(DEPLOY_DIR, 'overlays/example');
-const KUSTOMIZATIONS = [BASE, join(DEPLOY_DIR, 'grafana'), OVERLAY];
+const CLUSTER = join(DEPLOY_DIR, 'cluster');
+const OVERLAY_CLUSTER = join(OVERLAY, 'cluster');
+const KUSTOMIZATIONS = [BASE, join(DEPLOY_DIR, 'grafana'), OVERLAY, CLUSTER, OVERLAY_CLUSTER];
 
 /** The overlay's secret files are git-ignored; their committed *.example templates stand in. */
 const fromExample = (abs: string): string | undefined => (existsSync(`${abs}.example`) ? readFileSync(`${abs}.example`, 'utf8') : undefined);
 
 const base = renderKustomization(BASE);
 const overlay = renderKustomization(OVERLAY, { missingFile: fromExample });
+const cluster = renderKustomization(CLUSTER);
+const overlayCluster = renderKustomization(OVERLAY_CLUSTER);
 
 describe.each(KUSTOMIZATIONS.map((d) => relative(DEPLOY_DIR, d)))('kustomization %s', (dir) => {
   const abs = join(DEPLOY_DIR, dir);
@@ -33,7 +37,11 @@ describe.each(KUSTOMIZATIONS.map((d) => relative(DEPLOY_DIR, d)))('kustomization
 
   it('keeps every manifest of its folder in resources', () => {
     const listed = new Set(referencedFiles(abs));
-    const manifests = listRepoFiles(`deploy/${dir}`, (n) => /\.ya?ml$/.test(n) && n !== 'kustomization.yaml').map((f) => join(DEPLOY_DIR, '..', f));
+    // a sub-folder with its own kustomization (overlays/example/cluster) is a kustomization of its own
+    const own = (f: string) => !KUSTOMIZATIONS.some((k) => k !== abs && k.startsWith(`${abs}/`) && f.startsWith(`${k}/`));
+    const manifests = listRepoFiles(`deploy/${dir}`, (n) => /\.ya?ml$/.test(n) && n !== 'kustomization.yaml')
+      .map((f) => join(DEPLOY_DIR, '..', f))
+      .filter(own);
     expect(manifests.filter((f) => !listed.has(f))).toEqual([]);
   });
 
@@ -45,19 +53,18 @@ describe.each(KUSTOMIZATIONS.map((d) => relative(DEPLOY_DIR, d)))('kustomization
 });
 
 describe.each([
-  ['base', base],
-  ['overlays/example', overlay],
-])('rendered %s', (_name, objects) => {
+  ['base', base, cluster],
+  ['overlays/example', overlay, overlayCluster],
+])('rendered %s', (_name, objects, clusterObjects) => {
   it('has the expected objects', () => {
     const count = (kind: string) => ofKind(objects, kind).length;
-    expect(count('Namespace')).toBe(1);
+    expect(count('NetworkPolicy')).toBe(5);
     expect(count('Deployment')).toBe(3);
     expect(count('Service')).toBe(3);
     expect(count('PodDisruptionBudget')).toBe(3);
     expect(count('HorizontalPodAutoscaler')).toBe(1);
     expect(count('ScaledObject')).toBe(2);
     expect(count('TriggerAuthentication')).toBe(1);
-    expect(count('PersistentVolumeClaim')).toBe(1);
     expect(count('ServiceMonitor')).toBeGreaterThanOrEqual(3);
     expect(find(objects, 'ConfigMap', 'mda-config')).toBeDefined();
     expect(find(objects, 'ConfigMap', 'mda-grafana-dashboard')).toBeDefined();
@@ -70,13 +77,21 @@ describe.each([
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 
-  it('puts every namespaced object in the Namespace it creates', () => {
-    const ns = ofKind(objects, 'Namespace')[0].metadata.name;
-    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(`${objectId(o)} in ${o.metadata.namespace}`).toBe(`${objectId(o)} in ${ns}`);
+  it('leaves the Namespace and the media claim out, so `kubectl delete -k` of the apps keeps them', () => {
+    expect(ofKind(objects, 'Namespace')).toEqual([]);
+    expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
+    expect(ofKind(clusterObjects, 'Namespace')).toHaveLength(1);
+    expect(ofKind(clusterObjects, 'PersistentVolumeClaim')).toHaveLength(1);
+    expect(clusterObjects).toHaveLength(2);
+  });
+
+  it('puts every namespaced object in the Namespace its cluster kustomization creates', () => {
+    const ns = ofKind(clusterObjects, 'Namespace')[0].metadata.name;
+    for (const o of [...objects, ...clusterObjects].filter((x) => x.kind !== 'Namespace')) expect(`${objectId(o)} in ${o.metadata.namespace}`).toBe(`${objectId(o)} in ${ns}`);
   });
 
   it('validates every object, generated ones included, against its schema', () => {
-    const problems = objects.flatMap((o) => {
+    const problems = [...objects, ...clusterObjects].flatMap((o) => {
       const r = validateObject(o);
       return r.unsupported ? [`${objectId(o)}: no schema`] : [...r.errors, ...r.unknownFields.map((f) => `unknown field ${f}`)].map((p) => `${objectId(o)}: ${p}`);
     });
@@ -97,7 +112,7 @@ describe.each([
         }
       }
       for (const v of (podSpec(d)['volumes'] as Array<{ persistentVolumeClaim?: { claimName: string } }>) ?? []) {
-        if (v.persistentVolumeClaim) expect(find(objects, 'PersistentVolumeClaim', v.persistentVolumeClaim.claimName)).toBeDefined();
+        if (v.persistentVolumeClaim) expect(find(clusterObjects, 'PersistentVolumeClaim', v.persistentVolumeClaim.claimName)).toBeDefined();
       }
     }
   });
@@ -162,10 +177,18 @@ describe('overlays/example', () => {
 
   it('sets the public URL, an RWX storage class and the Prometheus release label', () => {
     expect(dataValues(get(overlay, 'ConfigMap', 'mda-config'))['PUBLIC_BASE_URL']).toMatch(/^https:\/\//);
-    const pvc = get(overlay, 'PersistentVolumeClaim', 'mda-media')['spec'] as { storageClassName?: string; accessModes: string[] };
+    const pvc = get(overlayCluster, 'PersistentVolumeClaim', 'mda-media')['spec'] as { storageClassName?: string; accessModes: string[] };
     expect(pvc.storageClassName).toBeTruthy();
     expect(pvc.accessModes).toEqual(['ReadWriteMany']);
     for (const sm of ofKind(overlay, 'ServiceMonitor')) expect(sm.metadata.labels?.['release']).toBe('kube-prometheus-stack');
+  });
+
+  it('derives the KEDA targets from the concurrency it sets, after its own ConfigMap patch', () => {
+    const config = dataValues(get(overlay, 'ConfigMap', 'mda-config'));
+    const value = (name: string) => (get(overlay, 'ScaledObject', name)['spec'] as { triggers: Array<{ metadata: Record<string, string> }> }).triggers[0].metadata['value'];
+    expect(config['WORKER_CONCURRENCY']).not.toBe(dataValues(get(base, 'ConfigMap', 'mda-config'))['WORKER_CONCURRENCY']);
+    expect(value('downloader-worker')).toBe(config['WORKER_CONCURRENCY']);
+    expect(value('webhook-sender')).toBe(config['WEBHOOK_CONCURRENCY']);
   });
 
   it('routes its Ingress host to the gateway Service port', () => {
@@ -194,6 +217,11 @@ describe('kubectl kustomize', () => {
 
   itWithKubectl('builds base exactly as the test renderer does', () => {
     expect(byId(kubectlKustomize(BASE))).toEqual(byId(base));
+  });
+
+  itWithKubectl('builds cluster and overlays/example/cluster exactly as the test renderer does', () => {
+    expect(byId(kubectlKustomize(CLUSTER))).toEqual(byId(cluster));
+    expect(byId(kubectlKustomize(OVERLAY_CLUSTER))).toEqual(byId(overlayCluster));
   });
 
   itWithKubectl('builds overlays/example exactly as the test renderer does', () => {

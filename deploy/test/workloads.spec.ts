@@ -10,6 +10,7 @@ import { podContainers, renderKustomization } from './support/kustomize.util';
 import { APPS, AppName, DEPLOY_DIR, listRepoFiles, readRepoFile } from './support/repo.util';
 
 const objects = renderKustomization(join(DEPLOY_DIR, 'base'));
+const clusterObjects = renderKustomization(join(DEPLOY_DIR, 'cluster'));
 const config = dataValues(get(objects, 'ConfigMap', 'mda-config'));
 
 /** Where each app serves /health/* and /metrics (gateway: PORT; the others: METRICS_PORT). */
@@ -108,7 +109,7 @@ describe('downloads', () => {
   });
 
   it('share one ReadWriteMany volume, mounted at STORAGE_DIR in the gateway and the worker only', () => {
-    const pvc = get(objects, 'PersistentVolumeClaim', 'mda-media')['spec'] as { accessModes: string[] };
+    const pvc = get(clusterObjects, 'PersistentVolumeClaim', 'mda-media')['spec'] as { accessModes: string[] };
     expect(pvc.accessModes).toEqual(['ReadWriteMany']);
     const mountsOfMedia = (d: K8sObject): string[] => {
       const volumes = (podSpec(d)['volumes'] as Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>) ?? [];
@@ -127,7 +128,8 @@ describe('autoscaling', () => {
     metadata: Record<string, string>;
     authenticationRef: { name: string };
   }
-  const scaled = (name: string) => get(objects, 'ScaledObject', name)['spec'] as { minReplicaCount: number; maxReplicaCount: number; triggers: Trigger[] };
+  const scaled = (name: string) =>
+    get(objects, 'ScaledObject', name)['spec'] as { minReplicaCount: number; maxReplicaCount: number; fallback?: { failureThreshold: number; replicas: number }; triggers: Trigger[] };
   const declaredQueues = TOPOLOGY.queues.map((q) => q.name);
 
   it('scales the gateway on CPU with an autoscaling/v2 HPA of at least 2 replicas', () => {
@@ -143,6 +145,22 @@ describe('autoscaling', () => {
     const spec = scaled('downloader-worker');
     expect(spec.triggers).toHaveLength(1);
     expect(spec.triggers[0].metadata).toEqual(expect.objectContaining({ queueName: QUEUES.downloaderJobs, mode: 'QueueLength', value: config['WORKER_CONCURRENCY'] }));
+  });
+
+  it('takes the per-replica targets from mda-config (kustomize replacements), not from a copy', () => {
+    expect(scaled('downloader-worker').triggers[0].metadata['value']).toBe(config['WORKER_CONCURRENCY']);
+    expect(scaled('webhook-sender').triggers[0].metadata['value']).toBe(config['WEBHOOK_CONCURRENCY']);
+    // the files themselves hold a placeholder: only the replacement can set the number
+    for (const app of ['downloader-worker', 'webhook-sender']) expect(readRepoFile(`deploy/base/${app}/scaledobject.yaml`)).toMatch(/value: "from-config"/);
+  });
+
+  it('falls back to a fixed replica count when KEDA cannot read the queues', () => {
+    for (const name of ['downloader-worker', 'webhook-sender']) {
+      const spec = scaled(name);
+      expect(spec.fallback?.failureThreshold).toBeGreaterThanOrEqual(1);
+      expect(spec.fallback?.replicas).toBeGreaterThanOrEqual(spec.minReplicaCount);
+      expect(spec.fallback?.replicas).toBeLessThanOrEqual(spec.maxReplicaCount);
+    }
   });
 
   it('scales the sender on webhooks.deliver (and on the events it has yet to turn into deliveries)', () => {

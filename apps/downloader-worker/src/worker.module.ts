@@ -27,6 +27,7 @@ import { WORKER_CONFIG, WORKER_LOGGER, WORKER_QUERY_SLOTS } from './tokens';
 import { WORKER_COOKIES_PROVIDERS } from './cookies/cookies.providers';
 import { Egress } from './egress/egress';
 import { ProxyEgress } from './egress/proxy-egress';
+import { ToolVersionReporter } from './tools/tool-version-reporter';
 
 @Module({})
 export class WorkerModule {
@@ -76,6 +77,7 @@ export class WorkerModule {
         },
         RunningJobs,
         { provide: MediaStore, useFactory: () => new FsMediaStore(config.storageDir) },
+        { provide: ToolVersionReporter, inject: [WORKER_LOGGER], useFactory: (logger: Logger) => new ToolVersionReporter(config, logger) },
         { provide: StoreMonitor, inject: [MediaStore, WORKER_LOGGER], useFactory: (store: MediaStore, logger: Logger) => new StoreMonitor(store, logger) },
         {
           provide: ToolsMonitor,

@@ -48,9 +48,16 @@ export interface Kustomization {
   secretGenerator?: Generator[];
   images?: ImageRule[];
   patches?: Array<{ target: PatchTarget; patch: string }>;
+  replacements?: Replacement[];
 }
 
-const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'configMapGenerator', 'secretGenerator', 'images', 'patches']);
+/** kustomize `replacements`: copy one field of one object into fields of others. */
+interface Replacement {
+  source: { kind: string; name: string; fieldPath: string };
+  targets: Array<{ select: PatchTarget; fieldPaths: string[] }>;
+}
+
+const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'configMapGenerator', 'secretGenerator', 'images', 'patches', 'replacements']);
 const CLUSTER_SCOPED = new Set(['Namespace', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterTriggerAuthentication']);
 
 export interface RenderOptions {
@@ -191,6 +198,44 @@ function applyJsonPatch(doc: K8sObject, ops: JsonPatchOp[]): void {
   }
 }
 
+/** A kustomize field path: dots between fields, numeric list indices, `[key=value]` list selectors. */
+function fieldPathParts(path: string): string[] {
+  return path.match(/\[[^\]]*\]|[^.[\]]+/g) ?? [];
+}
+
+function step(node: unknown, part: string, where: string): unknown {
+  if (part.startsWith('[')) {
+    const [key, value] = part.slice(1, -1).split('=', 2);
+    const hit = Array.isArray(node) ? node.find((e) => (e as Record<string, unknown>)?.[key] === value) : undefined;
+    if (hit === undefined) throw new Error(`${where}: no list element ${part}`);
+    return hit;
+  }
+  const next = Array.isArray(node) ? node[Number(part)] : (node as Record<string, unknown> | undefined)?.[part];
+  if (next === undefined) throw new Error(`${where}: no field ${part}`);
+  return next;
+}
+
+function applyReplacements(objects: K8sObject[], replacements: Replacement[]): void {
+  for (const r of replacements) {
+    const source = objects.filter((o) => o.kind === r.source.kind && o.metadata.name === r.source.name);
+    if (source.length !== 1) throw new Error(`replacement source ${r.source.kind}/${r.source.name}: ${source.length} matches`);
+    const value = fieldPathParts(r.source.fieldPath).reduce<unknown>((n, p) => step(n, p, r.source.fieldPath), source[0]);
+    for (const t of r.targets) {
+      const targets = objects.filter((o) => matches(o, t.select));
+      if (targets.length === 0) throw new Error(`replacement target ${JSON.stringify(t.select)} matches nothing`);
+      for (const obj of targets) {
+        for (const fp of t.fieldPaths) {
+          const parts = fieldPathParts(fp);
+          const last = parts.pop() as string;
+          const parent = parts.reduce<unknown>((n, p) => step(n, p, fp), obj) as Record<string, unknown>;
+          if (!(last in parent)) throw new Error(`replacement target ${fp}: no field ${last}`);
+          parent[last] = value;
+        }
+      }
+    }
+  }
+}
+
 /** Containers of every pod template, the only place images live in deploy/. */
 export function podContainers(obj: K8sObject): Array<Record<string, unknown>> {
   const spec = (obj as { spec?: { template?: { spec?: { containers?: unknown[]; initContainers?: unknown[] } } } }).spec?.template?.spec;
@@ -229,6 +274,7 @@ export function renderKustomization(dir: string, options: RenderOptions = {}): K
     for (const t of targets) applyJsonPatch(t, ops);
   }
   if (k.images) applyImages(objects, k.images);
+  if (k.replacements) applyReplacements(objects, k.replacements);
   if (k.namespace) {
     for (const o of objects) if (!CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = k.namespace;
   }

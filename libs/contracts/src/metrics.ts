@@ -4,7 +4,7 @@
  * appears only after its first increment otherwise, and Prometheus never sees the first
  * events), and the dashboard and alert tests check their queries against it.
  */
-import { EXCHANGES, MAX_RETRY_TIERS, QUEUES, ROUTING_KEYS, retryTierDelaySec, webhookRetryRoutingKey } from './topology';
+import { EXCHANGES, MAX_RETRY_TIERS, QUEUES, ROUTING_KEYS, retryTierLabel, webhookRetryRoutingKey } from './topology';
 import { ATTEMPT_OUTCOMES, WEBHOOK_EVENTS } from './webhooks';
 
 export type MetricApp = 'gateway' | 'downloader-worker' | 'webhook-sender';
@@ -89,7 +89,7 @@ export function labelProduct(values: Record<string, readonly string[]>): LabelSe
 }
 
 const ALL = METRIC_APPS;
-const tierLabels = Array.from({ length: MAX_RETRY_TIERS }, (_, i) => String(retryTierDelaySec(i + 1)));
+const tierLabels = Array.from({ length: MAX_RETRY_TIERS }, (_, i) => retryTierLabel(i + 1));
 
 export const METRICS = {
   httpRequests: {
@@ -175,6 +175,13 @@ export const METRICS = {
     labels: [],
     apps: ['downloader-worker'],
   },
+  toolInfo: {
+    name: 'mda_tool_info',
+    type: 'gauge',
+    help: 'The yt-dlp and ffmpeg this worker runs: 1 per tool, its version as a label ("unavailable" when it does not start)',
+    labels: ['tool', 'version'],
+    apps: ['downloader-worker'],
+  },
   webhookAttempts: {
     name: 'mda_webhook_attempts_total',
     type: 'counter',
@@ -186,7 +193,7 @@ export const METRICS = {
   webhookRetries: {
     name: 'mda_webhook_retries_total',
     type: 'counter',
-    help: 'Retries scheduled, by tier (its delay in seconds)',
+    help: 'Retries scheduled, by tier: its queue webhooks.retry.<tier> (tier="4s" is webhooks.retry.4s)',
     labels: ['tier'],
     apps: ['webhook-sender'],
     initial: () => labelProduct({ tier: tierLabels }),

@@ -42,6 +42,15 @@ export function retryTierQueue(tier: number): string {
   return `webhooks.retry.${retryTierDelaySec(tier)}s`;
 }
 
+/**
+ * The `tier` label of retry tier n in metrics (`mda_webhook_retries_total{tier}`): the suffix of its
+ * queue name, `<delay>s`, so a series reads as the queue it fills (tier="4s" -> webhooks.retry.4s).
+ * The routing key counts tiers (webhook.retry.3); queue and routing key names are SPEC §2.
+ */
+export function retryTierLabel(tier: number): string {
+  return `${retryTierDelaySec(tier)}s`;
+}
+
 export const MAX_RETRY_TIERS = 10;
 
 export const QUEUES = {

@@ -27,6 +27,7 @@ import { CancellationCheck } from './ports/cancellation-check';
 import { RunningJobs, WorkerShuttingDown } from './running-jobs';
 import { resolveFilePath } from './target-path';
 import { StoreMonitor } from './store-monitor';
+import { DEFAULT_STORAGE_RETRY, withStorageRetry } from './storage-retry';
 
 const jobsTotal = counterOf(METRICS.jobs);
 const failuresTotal = counterOf(METRICS.jobFailures);
@@ -80,6 +81,9 @@ export class DownloadJobService {
     let progressChain: Promise<unknown> = Promise.resolve();
     const startedMs = this.clock.nowMs();
     let cookies: JobCookieFile | undefined;
+    // transient file-system errors (EBUSY, EAGAIN, NFS timeouts...) in the work-area setup are retried a few times before they fail the job
+    const retryStorage = <T>(op: () => Promise<T>) =>
+      withStorageRetry(op, { ...DEFAULT_STORAGE_RETRY, onRetry: (i) => log.warn({ event: 'storage.retry', ...i }, 'transient storage error: retrying') });
     activeDownloads.inc();
     try {
       await this.publish(ROUTING_KEYS.downloadStarted, { ...base, started_at: this.now() }, cmd.request_id);
@@ -97,14 +101,17 @@ export class DownloadJobService {
       try {
         // a previous attempt that died mid-download leaves partial files: start clean. Inside the
         // try: a store that cannot be written fails the job (storage_error), never strands it
-        await rm(workDir, { recursive: true, force: true });
-        await mkdir(workDir, { recursive: true });
+        await retryStorage(async () => {
+          await rm(workDir, { recursive: true, force: true });
+          await mkdir(workDir, { recursive: true });
+        });
         // this job's cookies only, in a 0600 temp file removed in finally
         if (cmd.cookies) cookies = await this.cookieFiles.write(cmd.request_id, cmd.cookies);
         const result = await this.downloader.download(
           { requestId: cmd.request_id, url: cmd.url, options: cmd.options, workDir, maxBytes: this.config.maxFileBytes, cookiesFile: cookies?.path },
           { onProgress, onLog, signal: controller.signal },
         );
+        // not retried as a whole: a rename or link that went through before a later step failed is not repeatable
         const placement = { keepExisting: !!cmd.options.path_template, suffix: cmd.request_id.replace(/^req_/, '') };
         const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), placement);
         const files = await placeSidecars(this.config.storageDir, workDir, { ...placed, mimeType: result.mimeType }, result.sidecars ?? [], this.generatedSidecars(cmd, result), {

@@ -110,7 +110,7 @@ describe('operations: metrics and logs of every app', () => {
     expect(valueOf(s, 'mda_webhook_attempts_total', { outcome: 'delivered' })).toBeGreaterThanOrEqual(4);
     expect(valueOf(s, 'mda_webhook_attempts_total', { outcome: 'retrying' })).toBeGreaterThanOrEqual(1);
     expect(valueOf(s, 'mda_webhook_attempts_total', { event: 'download.completed', outcome: 'delivered' })).toBe(2);
-    expect(valueOf(s, 'mda_webhook_retries_total', { tier: '1' })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(s, 'mda_webhook_retries_total', { tier: '1s' })).toBeGreaterThanOrEqual(1);
     expect(valueOf(s, 'mda_webhook_dead_letters_total')).toBeGreaterThanOrEqual(2); // the /gone job's started and completed
     expect(valueOf(s, 'mda_webhook_delivery_latency_seconds_count')).toBe(valueOf(s, 'mda_webhook_attempts_total', { outcome: 'delivered' }));
     expect(valueOf(s, 'mda_messages_consumed_total', { queue: 'webhooks.deliver', outcome: 'ack' })).toBeGreaterThanOrEqual(6);

@@ -9,6 +9,7 @@ import {
   WebhookDelivery,
   apiKeyFingerprint,
   retryTierDelaySec,
+  retryTierLabel,
   webhookRetryRoutingKey,
 } from '@mda/contracts';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
@@ -149,7 +150,7 @@ export class DeliveryService {
         // parked under the tier's routing key, but still a webhook.deliver message when the tier hands it back
         const env = this.events.envelope(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id);
         await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), env);
-        retriesTotal.inc({ tier: String(retryTierDelaySec(tier)) });
+        retriesTotal.inc({ tier: retryTierLabel(tier) });
         await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
         log().warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
         return 'ack';
