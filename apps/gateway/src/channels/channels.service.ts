@@ -25,16 +25,16 @@ export class ChannelsService {
     private readonly batches: BatchesService,
   ) {}
 
-  private async videos(url: string, f: ChannelFilter, who: ApiKeyIdentity): Promise<{ title: string | null; uploader: string | null; entries: ListingEntry[] }> {
+  private async videos(url: string, f: ChannelFilter, who: ApiKeyIdentity, cookiesId?: string | null): Promise<{ title: string | null; uploader: string | null; entries: ListingEntry[] }> {
     assertBounds(f);
-    const list = await this.playlists.listing(url, who);
+    const list = await this.playlists.listing(url, who, cookiesId);
     return { title: list.title, uploader: list.uploader, entries: sortEntries(filterEntries(list.entries, f), f.sort_by) };
   }
 
   async info(q: ChannelInfoQuery, who: ApiKeyIdentity) {
     const page = q.page ?? 1;
     const pageSize = q.page_size ?? 20;
-    const { title, uploader, entries } = await this.videos(q.url, q, who);
+    const { title, uploader, entries } = await this.videos(q.url, q, who, q.cookies_id);
     return {
       url: q.url,
       title,
@@ -48,7 +48,7 @@ export class ChannelsService {
 
   async download(dto: ChannelDownloadDto, who: ApiKeyIdentity) {
     const { url, date_after, date_before, min_duration, max_duration, sort_by, max_downloads, skip_downloaded, ...control } = dto;
-    const { title, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, sort_by }, who);
+    const { title, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, sort_by }, who, control.cookies_id);
     const { entries: todo, skipped } = await this.playlists.skipDownloaded(entries, skip_downloaded ?? false, who);
     const chosen = todo.slice(0, max_downloads ?? DEFAULT_MAX_DOWNLOADS);
     const batch = await this.batches.createBatch({ kind: 'channel', sourceUrl: url, urls: chosen.map((e) => e.url), control }, who);
