@@ -19,6 +19,7 @@ class HeldInspector extends MediaInspector {
   }
   listing(_url: string, _max: number, _ms: number, opts?: InspectOptions): Promise<ListingResult> {
     this.cookieTexts.push({ path: opts?.cookiesFile, text: opts?.cookiesFile ? readFileSync(opts.cookiesFile, 'utf8') : null });
+    return Promise.resolve({ title: null, uploader: null, entries: [] });
   }
 }
 

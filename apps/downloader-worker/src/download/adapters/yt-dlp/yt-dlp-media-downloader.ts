@@ -11,7 +11,7 @@ import { ProcessRun } from './process-run';
 import { NodeProcessSpawner, ProcessSpawner } from './process-spawner';
 import { ProgressAggregator } from './progress-aggregator';
 import { buildYtDlpArgs } from './yt-dlp-args';
-import { classifyYtDlpFailure } from './yt-dlp-errors';
+import { MAX_FFMPEG_REASONS, classifyYtDlpFailure, ffmpegReason } from './yt-dlp-errors';
 import { parseYtDlpLine, YtDlpMeta } from './yt-dlp-output';
 import { isInside, listEntries, removeNewEntries } from './work-dir';
 
@@ -37,6 +37,8 @@ interface RunState {
   filepath: string | null;
   errors: string[];
   otherStderr: string[];
+  /** ffmpeg's first reason lines (see ffmpegReason), kept apart from the bounded stderr tail. */
+  ffmpegReasons: string[];
   progress: ProgressAggregator;
 }
 
@@ -77,7 +79,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
     const args = buildYtDlpArgs(job, this.tools, egress.ytdlpArgs());
     const existing = await listEntries(job.workDir);
-    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], progress: new ProgressAggregator() };
+    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator() };
     let failure: DownloadError | null = null;
     const fail = (err: DownloadError) => {
       failure ??= err;
@@ -104,6 +106,9 @@ export class YtDlpMediaDownloader extends MediaDownloader {
         const bucket = line.startsWith('ERROR:') ? state.errors : state.otherStderr;
         bucket.push(line);
         if (bucket.length > MAX_KEPT_STDERR) bucket.shift();
+        // ffmpeg's first complaints are its reason; yt-dlp reports only its last line
+        const reason = state.ffmpegReasons.length < MAX_FFMPEG_REASONS ? ffmpegReason(line) : null;
+        if (reason) state.ffmpegReasons.push(reason);
       }),
     });
     const onAbort = () => fail(abortReasonToError(hooks.signal.reason));
@@ -115,7 +120,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       // a refused connection explains the failure (yt-dlp saw a 403), and voids a partial success
       const refused = refusalError(egress);
       if (refused) throw refused;
-      if (exit.code !== 0 || !state.filepath) throw classifyYtDlpFailure(state.errors, state.otherStderr, exit.code);
+      if (exit.code !== 0 || !state.filepath) throw classifyYtDlpFailure(state.errors, state.otherStderr, exit.code, state.ffmpegReasons);
       const result = await this.finish(job, state, hooks);
       if (failure) throw failure;
       return result;
