@@ -101,7 +101,11 @@ export const downloadFailedSchema = eventBase.extend({
   error_code: z.string(),
   completed_at: z.string().datetime(),
 });
-export const downloadCancelledSchema = eventBase.extend({ completed_at: z.string().datetime() });
+export const downloadCancelledSchema = eventBase.extend({
+  completed_at: z.string().datetime(),
+  /** Why the job ended without finishing: cancelled by request, with its batch, or skipped by stop_on_error. */
+  reason: z.string().max(500).optional(),
+});
 
 export type DownloadStarted = z.infer<typeof downloadStartedSchema>;
 export type DownloadProgress = z.infer<typeof downloadProgressSchema>;

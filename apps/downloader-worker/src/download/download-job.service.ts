@@ -62,7 +62,7 @@ export class DownloadJobService {
     // started after the cancel never saw it)
     if (this.running.wasCancelled(cmd.request_id) || (await this.cancellations.wasCancelled(cmd.request_id))) {
       log.info({ event: 'download.cancelled' }, 'job was cancelled while queued: skipped');
-      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now(), logs: ['Cancelled while queued: not started'] }, cmd.request_id);
+      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now(), reason: 'Cancelled while queued: not started', logs: ['Cancelled while queued: not started'] }, cmd.request_id);
       return 'ack';
     }
     const workDir = partialDir(this.config.storageDir, cmd.request_id);
@@ -140,7 +140,7 @@ export class DownloadJobService {
         onLog(`ERROR: ${e.message}`);
         final =
           e.code === 'cancelled'
-            ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', logs }, outcome: 'cancelled' }
+            ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', reason: e.message, logs }, outcome: 'cancelled' }
             : { type: ROUTING_KEYS.downloadFailed, data: { ...base, error: e.message, error_code: e.code, completed_at: '', logs }, outcome: 'failed' };
       }
       await progressChain;
