@@ -54,4 +54,18 @@ describe('batch children that never run get download.cancelled webhooks (built a
     // exactly once each
     expect(cancelledHooks(ids)).toHaveLength(4);
   }, 60_000);
+
+  it('shows the effective concurrency and why: concurrent_limit 10 on one worker of WORKER_CONCURRENCY 2 runs 2', async () => {
+    const created = await sys.api('POST', '/api/v1/batch/download', { urls: [source.urlFor('e1')], concurrent_limit: 10 });
+    expect(created.status).toBe(202);
+    const expected = {
+      effective_concurrency: 2,
+      concurrency: { concurrent_limit: 10, worker_concurrency: 2, job_consumers: 1, limited_by: 'workers', reason: expect.stringMatching(/WORKER_CONCURRENCY 2 × 1 worker = 2/) },
+    };
+    expect(created.body).toMatchObject(expected);
+    const small = await sys.api('POST', '/api/v1/batch/download', { urls: [source.urlFor('e2')], concurrent_limit: 1 });
+    const view = await sys.api('GET', `/api/v1/batch/${small.body.batch_id}`);
+    expect(view.body).toMatchObject({ effective_concurrency: 1, concurrency: { limited_by: 'concurrent_limit', job_consumers: 1 } });
+    expect((await sys.api('GET', `/api/v1/batch/${created.body.batch_id}`)).body).toMatchObject(expected);
+  }, 30_000);
 });

@@ -44,6 +44,8 @@ export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   trustProxy: false | string[];
   /** Checked only when cookies are used, so the API starts without it. */
   cookieEncryptionKey?: string;
+  /** The workers' WORKER_CONCURRENCY (downloads per replica): a batch's effective concurrency is explained with it. */
+  workerConcurrency: number;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -69,6 +71,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     filesBurst: int(env, 'RATE_LIMIT_FILES_BURST', { default: 100, min: 1, max: 10_000_000 }),
     trustProxy: loadTrustProxy(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
   };
 }
 
