@@ -138,6 +138,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     switch (parsed.kind) {
       case 'meta':
         state.meta = parsed.meta;
+        hooks.onMetadata?.(earlyMetadata(parsed.meta));
         // `a+b` means several formats: their sizes come on the FORMATS line.
         if (!parsed.meta.format_id?.includes('+')) state.progress.plan([parsed.meta]);
         return;
@@ -172,6 +173,19 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     hooks.onProgress(state.progress.complete(size));
     return { tempPath: filepath, ext, audioOnly, metadata: buildMetadata(state.meta, probe, ext, audioOnly), mimeType: mimeTypeForExt(ext) };
   }
+}
+
+/** What yt-dlp knows before the download (a direct file's made-up title, its file name, is left out). */
+function earlyMetadata(meta: YtDlpMeta): MediaMetadata {
+  const madeUp = meta.extractor === 'generic' && (!meta.title || meta.title === meta.id);
+  return {
+    title: madeUp ? null : (meta.title ?? null),
+    uploader: meta.uploader ?? meta.channel ?? null,
+    duration: meta.duration ?? null,
+    thumbnail: meta.thumbnail ?? null,
+    extractor: meta.extractor ?? null,
+    webpage_url: meta.webpage_url ?? null,
+  };
 }
 
 /** yt-dlp's metadata, completed from the file itself where yt-dlp knows little (direct files). */
