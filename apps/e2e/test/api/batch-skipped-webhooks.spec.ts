@@ -21,7 +21,7 @@ describe('batch children that never run get download.cancelled webhooks (built a
     await sys?.stop();
   });
 
-  const cancelledHooks = (ids: string[]) => receiver.received.filter((w) => w.body.event === 'download.cancelled' && ids.includes(w.body.request_id));
+  const cancelledHooks = (ids: string[]) => receiver.received.filter((w) => w.body.event === 'download.cancelled' && ids.includes(w.body.request_id ?? ''));
 
   it('stop_on_error: each skipped job gets download.cancelled naming stop_on_error', async () => {
     const urls = [`${source.url}/missing.bin`, source.urlFor('s2'), source.urlFor('s3')];
