@@ -155,12 +155,22 @@ const eventBase = z.object({
   url: z.string(),
   webhook: webhookTargetSchema.nullable(),
   batch_id: z.string().nullish(),
-  /** The downloader's last log lines, on final events only (the gateway keeps them for /logs). */
+  /**
+   * The downloader's last log lines: all of them (at most 500) on final events; on progress events
+   * while it runs, the tail (at most LIVE_LOG_LINES) when new lines came. The gateway keeps them for /logs.
+   */
   logs: z.array(z.string().max(2000)).max(500).optional(),
 });
 
 export const downloadStartedSchema = eventBase.extend({ started_at: z.string().datetime() });
-export const downloadProgressSchema = eventBase.extend({ progress: progressSchema });
+export const downloadProgressSchema = eventBase.extend({
+  progress: progressSchema,
+  /** What the media is (from yt-dlp's info, before the bytes), on the first progress event after it is known. */
+  metadata: mediaMetadataSchema.optional(),
+});
+
+/** Most log lines a progress event carries while the job runs. */
+export const LIVE_LOG_LINES = 200;
 export const downloadCompletedSchema = eventBase.extend({
   file_info: fileInfoSchema,
   metadata: mediaMetadataSchema,
@@ -171,7 +181,11 @@ export const downloadFailedSchema = eventBase.extend({
   error_code: z.string(),
   completed_at: z.string().datetime(),
 });
-export const downloadCancelledSchema = eventBase.extend({ completed_at: z.string().datetime() });
+export const downloadCancelledSchema = eventBase.extend({
+  completed_at: z.string().datetime(),
+  /** Why the job ended without finishing: cancelled by request, with its batch, or skipped by stop_on_error. */
+  reason: z.string().max(500).optional(),
+});
 
 export type DownloadStarted = z.infer<typeof downloadStartedSchema>;
 export type DownloadProgress = z.infer<typeof downloadProgressSchema>;

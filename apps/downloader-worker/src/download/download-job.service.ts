@@ -7,7 +7,9 @@ import {
   DownloadFailed,
   DownloadRequested,
   EXCHANGES,
+  LIVE_LOG_LINES,
   METRICS,
+  MediaMetadata,
   Progress,
   ROUTING_KEYS,
   defaultFilePath,
@@ -65,7 +67,7 @@ export class DownloadJobService {
     // started after the cancel never saw it)
     if (this.running.wasCancelled(cmd.request_id) || (await this.cancellations.wasCancelled(cmd.request_id))) {
       log.info({ event: 'download.cancelled' }, 'job was cancelled while queued: skipped');
-      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now(), logs: ['Cancelled while queued: not started'] }, cmd.request_id);
+      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now(), reason: 'Cancelled while queued: not started', logs: ['Cancelled while queued: not started'] }, cmd.request_id);
       return 'ack';
     }
     const workDir = partialDir(this.config.storageDir, cmd.request_id);
@@ -73,9 +75,15 @@ export class DownloadJobService {
     const timeoutSec = Math.min(cmd.options.timeout_sec, this.config.downloadTimeoutSec);
     const timer = setTimeout(() => controller.abort(new DownloadError('timed_out', `Download timed out after ${timeoutSec} s`)), timeoutSec * 1000);
     const logs: string[] = [];
+    let newLines = false;
     const onLog = (line: string) => {
       logs.push(line.slice(0, 2000));
       if (logs.length > MAX_LOG_LINES) logs.shift();
+      newLines = true;
+    };
+    let metadata: MediaMetadata | undefined;
+    const onMetadata = (m: MediaMetadata) => {
+      metadata = m;
     };
     const throttle = new ProgressThrottle(() => this.clock.nowMs());
     let progressChain: Promise<unknown> = Promise.resolve();
@@ -90,9 +98,14 @@ export class DownloadJobService {
       log.info({ event: 'download.started', url_host: safeHost(cmd.url) }, 'download started');
       const onProgress = (p: Progress) => {
         if (!throttle.accept(p)) return;
+        // while it runs, the job's /logs and its metadata come with the (throttled) progress events:
+        // the log tail when new lines came, the metadata once
+        const live = { ...(newLines ? { logs: liveTail(logs) } : {}), ...(metadata ? { metadata } : {}) };
+        newLines = false;
+        metadata = undefined;
         // published in order, never awaited on the hot path; the final event waits for them
         progressChain = progressChain.then(() =>
-          this.publish(ROUTING_KEYS.downloadProgress, { ...base, progress: p }, cmd.request_id).catch((err) =>
+          this.publish(ROUTING_KEYS.downloadProgress, { ...base, progress: p, ...live }, cmd.request_id).catch((err) =>
             log.warn({ err: (err as Error).message }, 'progress event not published'),
           ),
         );
@@ -109,7 +122,7 @@ export class DownloadJobService {
         if (cmd.cookies) cookies = await this.cookieFiles.write(cmd.request_id, cmd.cookies);
         const result = await this.downloader.download(
           { requestId: cmd.request_id, url: cmd.url, options: cmd.options, workDir, maxBytes: this.config.maxFileBytes, cookiesFile: cookies?.path },
-          { onProgress, onLog, signal: controller.signal },
+          { onProgress, onLog, onMetadata, signal: controller.signal },
         );
         // not retried as a whole: a rename or link that went through before a later step failed is not repeatable
         const placement = { keepExisting: !!cmd.options.path_template, suffix: cmd.request_id.replace(/^req_/, '') };
@@ -153,7 +166,7 @@ export class DownloadJobService {
         onLog(`ERROR: ${e.message}`);
         final =
           e.code === 'cancelled'
-            ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', logs }, outcome: 'cancelled' }
+            ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', reason: e.message, logs }, outcome: 'cancelled' }
             : { type: ROUTING_KEYS.downloadFailed, data: { ...base, error: e.message, error_code: e.code, completed_at: '', logs }, outcome: 'failed' };
       }
       await progressChain;
@@ -187,6 +200,21 @@ export class DownloadJobService {
   private async publish(type: string, data: unknown, requestId: string): Promise<void> {
     await this.events.publish(EXCHANGES.events, type, data, requestId);
   }
+}
+
+/** Most bytes of log lines a progress event carries. */
+const LIVE_LOG_BYTES = 64 * 1024;
+
+/** The last lines (at most LIVE_LOG_LINES, about LIVE_LOG_BYTES) of the job's log so far. */
+export function liveTail(logs: readonly string[]): string[] {
+  const out: string[] = [];
+  let bytes = 0;
+  for (let i = logs.length - 1; i >= 0 && out.length < LIVE_LOG_LINES; i--) {
+    bytes += logs[i].length + 1;
+    if (bytes > LIVE_LOG_BYTES && out.length > 0) break;
+    out.push(logs[i]);
+  }
+  return out.reverse();
 }
 
 function safeHost(url: string): string {

@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { ConsumeMessage } from 'amqplib';
-import { Envelope, KeyedSlots, ListingResult, MetadataResult, RandomIdGenerator, SystemClock, WORKER_QUERY_BUSY, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import { sealCookies, Envelope, KeyedSlots, ListingResult, MetadataResult, RandomIdGenerator, SystemClock, WORKER_QUERY_BUSY, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
 import { AmqpContext, EventPublisher, Publisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
-import { MediaInspector } from './ports/media-inspector';
+import { JobCookieFiles } from '../cookies/job-cookie-files';
+import { InspectOptions, MediaInspector } from './ports/media-inspector';
 import { WorkerQueryHandler } from './worker-query.handler';
 import { ToolsMonitor } from '../tools/tools-monitor';
 
@@ -11,10 +13,13 @@ const META: MetadataResult = { title: 'Clip', uploader: null, duration: 3, thumb
 /** An inspector whose metadata calls stay open until the test finishes them. */
 class HeldInspector extends MediaInspector {
   readonly open: Array<() => void> = [];
+  /** What each listing saw of its cookies file while it ran. */
+  readonly cookieTexts: Array<{ path?: string; text: string | null }> = [];
   metadata(): Promise<MetadataResult> {
     return new Promise((resolve) => this.open.push(() => resolve(META)));
   }
-  listing(): Promise<ListingResult> {
+  listing(_url: string, _max: number, _ms: number, opts?: InspectOptions): Promise<ListingResult> {
+    this.cookieTexts.push({ path: opts?.cookiesFile, text: opts?.cookiesFile ? readFileSync(opts.cookiesFile, 'utf8') : null });
     return Promise.resolve({ title: null, uploader: null, entries: [] });
   }
 }
@@ -34,6 +39,7 @@ function setup(perKey: number) {
     createLogger('query-test', 'silent'),
     new KeyedSlots(perKey),
     new ToolsMonitor([], async () => ({ ok: true, version: 'x' }), createLogger('query-test', 'silent')),
+    new JobCookieFiles(KEY_HEX),
   );
   let n = 0;
   const ask = (keyFp: string | null) => {
@@ -41,8 +47,15 @@ function setup(perKey: number) {
     const msg = { properties: { replyTo: `reply-${n}`, correlationId: `corr-${n}`, headers: {} }, fields: { redelivered: false } } as unknown as ConsumeMessage;
     return handler.answer(env, new AmqpContext(msg));
   };
-  return { replies, inspector, ask };
+  const askListing = (data: Partial<WorkerQuery>) => {
+    const env = { id: `m${++n}`, type: 'metadata.requested', version: 1, occurred_at: new Date().toISOString(), correlation_id: 'c', data: { kind: 'listing', url: 'http://127.0.0.1/feed', max_entries: 10, ...data } } as Envelope<WorkerQuery>;
+    const msg = { properties: { replyTo: `reply-${n}`, correlationId: `corr-${n}`, headers: {} }, fields: { redelivered: false } } as unknown as ConsumeMessage;
+    return handler.answer(env, new AmqpContext(msg));
+  };
+  return { replies, inspector, ask, askListing };
 }
+
+const KEY_HEX = '11'.repeat(32);
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -87,5 +100,27 @@ describe('WorkerQueryHandler: a key holds at most its share of the query slots',
     expect(replies.at(-1)?.reply).toMatchObject({ ok: false, error: { code: WORKER_QUERY_BUSY } });
     inspector.open.shift()!();
     await anon;
+  });
+});
+
+describe('WorkerQueryHandler: a query with cookies', () => {
+  const text = '# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\tq-secret\n';
+
+  it('hands the inspector a private file with the cookies sealed for its query id, removed after', async () => {
+    const { replies, inspector, askListing } = setup(2);
+    const sealed = sealCookies(Buffer.from(KEY_HEX, 'hex'), text, 'qry_abcdefgh1234');
+    await askListing({ cookies: sealed, query_id: 'qry_abcdefgh1234' });
+    expect(replies.at(-1)?.reply).toMatchObject({ ok: true, kind: 'listing' });
+    expect(inspector.cookieTexts).toEqual([{ path: expect.any(String), text }]);
+    expect(existsSync(inspector.cookieTexts[0].path!)).toBe(false);
+  });
+
+  it('refuses cookies sealed for another query id, without running the inspector', async () => {
+    const { replies, inspector, askListing } = setup(2);
+    const sealed = sealCookies(Buffer.from(KEY_HEX, 'hex'), text, 'qry_other0000');
+    await askListing({ cookies: sealed, query_id: 'qry_abcdefgh1234' });
+    expect(replies.at(-1)?.reply).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(JSON.stringify(replies)).not.toContain('q-secret');
+    expect(inspector.cookieTexts).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { AmqpContext, EventPublisher, HandlerOutcome, RPC_DEADLINE_HEADER, rpcDe
 import { Logger, counterOf } from '@mda/observability';
 import { WORKER_LOGGER, WORKER_QUERY_SLOTS } from '../tokens';
 import { DownloadError } from '../download/ports/media-downloader';
+import { JobCookieFile, JobCookieFiles } from '../cookies/job-cookie-files';
 import { MediaInspector } from './ports/media-inspector';
 import { ToolsMonitor } from '../tools/tools-monitor';
 
@@ -23,6 +24,7 @@ export class WorkerQueryHandler {
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
     @Inject(WORKER_QUERY_SLOTS) private readonly slots: KeyedSlots,
     private readonly tools: ToolsMonitor,
+    private readonly cookieFiles: JobCookieFiles,
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.workerQueries.name)
@@ -62,13 +64,22 @@ export class WorkerQueryHandler {
   }
 
   private async run(q: WorkerQuery, budgetMs: number): Promise<WorkerQueryReply> {
+    let cookies: JobCookieFile | undefined;
     try {
-      if (q.kind === 'metadata') return { ok: true, kind: 'metadata', result: await this.inspector.metadata(q.url, budgetMs) };
-      if (q.kind === 'listing') return { ok: true, kind: 'listing', result: await this.inspector.listing(q.url, q.max_entries, budgetMs) };
-      return { ok: true, kind: 'tools', result: { tools: [...this.tools.versions] } };
+      if (q.kind === 'tools') return { ok: true, kind: 'tools', result: { tools: [...this.tools.versions] } };
+      if (q.cookies) {
+        // sealed for this query id alone; opened into a 0600 file removed below
+        if (!q.query_id) throw new DownloadError('invalid_request', 'Query cookies came without the query id they are sealed for');
+        cookies = await this.cookieFiles.write(q.query_id, q.cookies);
+      }
+      const opts = { cookiesFile: cookies?.path };
+      if (q.kind === 'metadata') return { ok: true, kind: 'metadata', result: await this.inspector.metadata(q.url, budgetMs, opts) };
+      return { ok: true, kind: 'listing', result: await this.inspector.listing(q.url, q.max_entries, budgetMs, opts) };
     } catch (err) {
       const e = err instanceof DownloadError ? err : new DownloadError('internal_error', (err as Error)?.message ?? String(err));
       return { ok: false, error: { code: e.code, message: e.message } };
+    } finally {
+      await cookies?.dispose().catch(() => undefined);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchCompleted, Clock, EXCHANGES, ROUTING_KEYS, batchCompletedEventId } from '@mda/contracts';
+import { BatchCompleted, Clock, DownloadCancelled, EXCHANGES, ROUTING_KEYS, batchCompletedEventId } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { GATEWAY_LOGGER } from '../common/tokens';
@@ -52,7 +52,10 @@ export class BatchDispatcher {
       const plan = planBatch(batch, kids, now.getTime(), REPUBLISH_AFTER_MS);
       if (plan.cancel.length > 0) {
         const why = batch.cancelled_at ? 'Cancelled with its batch' : 'Not started: an earlier download of the batch failed (stop_on_error)';
-        for (const id of plan.cancel) await this.jobs.finish(id, 'cancelled', now.toISOString(), { error: why, error_code: 'cancelled' });
+        for (const id of plan.cancel) {
+          // the replica whose update changed the row tells the job's webhook, once
+          if (await this.jobs.finish(id, 'cancelled', now.toISOString(), { error: why, error_code: 'cancelled' })) await this.announceCancelled(id, why);
+        }
         continue;
       }
       if (plan.release.length > 0) {
@@ -75,6 +78,25 @@ export class BatchDispatcher {
       await this.children.publish(id);
       await this.batches.markPublished(id, this.clock.now().toISOString());
     }
+  }
+
+  /**
+   * A child that ends without ever reaching a worker gets the `download.cancelled` a single cancelled
+   * job gets (webhook, SSE), with the reason; its one log line says the same.
+   */
+  private async announceCancelled(requestId: string, reason: string): Promise<void> {
+    const job = await this.jobs.find(requestId);
+    if (!job) return;
+    const data: DownloadCancelled = {
+      request_id: job.request_id,
+      url: job.url,
+      webhook: job.webhook_url ? { url: job.webhook_url, key_fp: job.api_key_fp } : null,
+      batch_id: job.batch_id,
+      completed_at: this.clock.now().toISOString(),
+      reason,
+      logs: [reason],
+    };
+    await this.events.publish(EXCHANGES.events, ROUTING_KEYS.downloadCancelled, data, requestId);
   }
 
   /** The event id is derived from the batch, so a republish after a crash is the same webhook. */

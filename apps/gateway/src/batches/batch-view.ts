@@ -4,6 +4,7 @@ import { jobView } from '../downloads/job-view';
 import type { Job } from '../store/jobs.repository';
 import { isFinal } from './batch-plan';
 import type { Batch } from './batches.repository';
+import type { BatchConcurrency } from './download-capacity';
 
 export type BatchStatus = 'queued' | 'running' | 'completed' | 'cancelled';
 
@@ -20,7 +21,7 @@ export function countByStatus(statuses: JobStatus[]): Record<JobStatus, number> 
 }
 
 /** GET /api/v1/batch/{id}: the batch, counts per status, and its downloads in order. */
-export function batchView(batch: Batch, children: Job[], links: FileLinks) {
+export function batchView(batch: Batch, children: Job[], links: FileLinks, concurrency?: BatchConcurrency) {
   const statuses = children.map((j) => j.status);
   return {
     batch_id: batch.batch_id,
@@ -29,6 +30,7 @@ export function batchView(batch: Batch, children: Job[], links: FileLinks) {
     source_url: batch.source_url,
     total: batch.total,
     concurrent_limit: batch.concurrent_limit,
+    ...concurrency,
     stop_on_error: batch.stop_on_error,
     webhook_url: batch.webhook_url,
     counts: countByStatus(statuses),

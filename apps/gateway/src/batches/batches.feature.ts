@@ -1,6 +1,9 @@
 import type { Provider, Type } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { Clock } from '@mda/contracts';
 import type { Database } from '../store/schema';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { AmqpDownloadCapacity, DownloadCapacity } from './download-capacity';
 import { BatchDispatcher } from './batch-dispatcher.service';
 import { BatchSweeper } from './batch-sweeper';
 import { BatchesController } from './batches.controller';
@@ -14,6 +17,7 @@ export const BATCHES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [BatchesController],
   providers: [
     { provide: BatchesRepository, useFactory: (db: Kysely<Database>) => new BatchesRepository(db), inject: ['DB'] },
+    { provide: DownloadCapacity, inject: [GATEWAY_CONFIG, Clock], useFactory: (c: GatewayConfig, clock: Clock) => new AmqpDownloadCapacity(c.amqpUrl, clock) },
     ChildCommandPublisher,
     BatchDispatcher,
     BatchSweeper,

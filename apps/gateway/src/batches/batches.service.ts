@@ -9,7 +9,9 @@ import { GATEWAY_LOGGER } from '../common/tokens';
 import { CookiesService } from '../cookies/cookies.service';
 import { UrlPolicy } from '../downloads/url-policy';
 import { Job, JobsRepository, NewJob } from '../store/jobs.repository';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { BatchDispatcher } from './batch-dispatcher.service';
+import { BatchConcurrency, DownloadCapacity, batchConcurrency } from './download-capacity';
 import { isFinal } from './batch-plan';
 import { batchView } from './batch-view';
 import { BatchKind, BatchesRepository } from './batches.repository';
@@ -39,7 +41,14 @@ export class BatchesService {
     private readonly ids: IdGenerator,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly links: FileLinks,
+    private readonly capacity: DownloadCapacity,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
+
+  /** The batch's effective concurrency and why (concurrent_limit, or the workers' slots). */
+  private async concurrencyOf(limit: number): Promise<BatchConcurrency> {
+    return batchConcurrency(limit, this.config.workerConcurrency, await this.capacity.jobConsumers());
+  }
 
   create(dto: CreateBatchDto, who: ApiKeyIdentity) {
     const { urls, ...control } = dto;
@@ -99,6 +108,7 @@ export class BatchesService {
       total: children.length,
       request_ids: children.map((c) => c.request_id),
       concurrent_limit: batch.concurrent_limit,
+      ...(await this.concurrencyOf(batch.concurrent_limit)),
       stop_on_error: batch.stop_on_error,
       webhook_url: batch.webhook_url,
       created_at: createdAt,
@@ -114,7 +124,7 @@ export class BatchesService {
   async get(batchId: string, who: ApiKeyIdentity) {
     const batch = await this.batches.find(batchId, who.fingerprint);
     if (!batch) throw new ApiError('not_found', `No batch with batch_id ${batchId}`);
-    return batchView(batch, await this.childJobs(batchId, who), this.links);
+    return batchView(batch, await this.childJobs(batchId, who), this.links, await this.concurrencyOf(batch.concurrent_limit));
   }
 
   /** Cancels what has not finished: waiting children at once, running ones through download.cancel. */

@@ -47,6 +47,8 @@ export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   corsOrigins: CorsOrigins;
   /** Checked only when cookies are used, so the API starts without it. */
   cookieEncryptionKey?: string;
+  /** The workers' WORKER_CONCURRENCY (downloads per replica): a batch's effective concurrency is explained with it. */
+  workerConcurrency: number;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -73,6 +75,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     trustProxy: loadTrustProxy(env),
     corsOrigins: loadCorsOrigins(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
   };
 }
 

@@ -66,4 +66,15 @@ export class CookiesService {
     if (!sealed) throw new ApiError('not_found', `No cookies with id ${cookiesId}`);
     return this.vault.resealForJob(cookiesId, sealed, requestId);
   }
+
+  /**
+   * A metadata or listing query's cookies (the caller's own: 400 malformed id, 404 unknown), sealed
+   * for a fresh query id alone; nothing when the query has none.
+   */
+  async sealForQuery(cookiesId: string | null | undefined, who: ApiKeyIdentity): Promise<{ cookies: string; query_id: string } | Record<string, never>> {
+    if (!cookiesId) return {};
+    await this.assertUsable(cookiesId, who);
+    const queryId = `qry_${randomToken(16)}`;
+    return { cookies: await this.sealForJob(cookiesId, who.fingerprint, queryId), query_id: queryId } as { cookies: string; query_id: string };
+  }
 }

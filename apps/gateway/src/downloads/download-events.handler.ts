@@ -36,9 +36,10 @@ export class DownloadEventsHandler {
   async handle(@Payload() env: Envelope<DownloadEvent['data']>): Promise<HandlerOutcome> {
     const at = env.occurred_at;
     const type = env.type as DownloadEvent['type'];
-    // final events carry the downloader's log lines: kept for GET /download/{id}/logs
+    // final events carry the downloader's log lines: kept for GET /download/{id}/logs; progress
+    // events carry the tail while it runs, kept only while the job is open (after the final one's)
     const logs = (env.data as { logs?: string[] }).logs;
-    if (logs) await this.jobs.replaceLogs((env.data as { request_id: string }).request_id, logs, at);
+    if (logs && type !== ROUTING_KEYS.downloadProgress) await this.jobs.replaceLogs((env.data as { request_id: string }).request_id, logs, at);
     let changed = false;
     switch (type) {
       case ROUTING_KEYS.downloadStarted:
@@ -47,6 +48,8 @@ export class DownloadEventsHandler {
       case ROUTING_KEYS.downloadProgress: {
         const d = env.data as DownloadProgress;
         changed = await this.jobs.recordProgress(d.request_id, d.progress, at);
+        if (changed && d.metadata) await this.jobs.recordRunningMetadata(d.request_id, d.metadata, at);
+        if (changed && logs) await this.jobs.replaceLogs(d.request_id, logs, at);
         break;
       }
       case ROUTING_KEYS.downloadCompleted: {

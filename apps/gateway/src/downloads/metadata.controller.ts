@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
 import { Identity } from '../common/api-key.guard';
 import { ApiKeyIdentity } from '../common/api-keys';
+import { CookiesService } from '../cookies/cookies.service';
 import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, WorkerQueryClient } from '../worker-queries/worker-query-client';
 import { UrlPolicy } from './url-policy';
 
@@ -13,16 +14,28 @@ export class MetadataController {
   constructor(
     private readonly queries: WorkerQueryClient,
     private readonly urls: UrlPolicy,
+    private readonly cookies: CookiesService,
   ) {}
 
   @Get('metadata')
-  async metadata(@Identity() who: ApiKeyIdentity, @Query('url') url?: string | string[], @Query('timeout_sec') timeoutSec?: string) {
+  async metadata(
+    @Identity() who: ApiKeyIdentity,
+    @Query('url') url?: string | string[],
+    @Query('timeout_sec') timeoutSec?: string,
+    @Query('cookies_id') cookiesId?: string | string[],
+  ) {
     if (typeof url !== 'string' || url.trim() === '') {
       throw new ApiError('validation_error', 'url is required: GET /api/v1/metadata?url=<http or https URL>', [{ field: 'url', message: 'url is required' }]);
     }
     if (url.length > 4096) throw new ApiError('validation_error', 'url must be at most 4096 characters', [{ field: 'url', message: 'too long' }]);
+    if (cookiesId !== undefined && typeof cookiesId !== 'string') {
+      throw new ApiError('validation_error', 'cookies_id must be given once', [{ field: 'cookies_id', message: 'repeated' }]);
+    }
+    const timeoutMs = parseTimeout(timeoutSec);
     await this.urls.assertReachable(url, 'url');
-    const result = await this.queries.query({ kind: 'metadata', url, key_fp: who.fingerprint }, parseTimeout(timeoutSec));
+    // the caller's cookies (from POST /api/v1/cookies), sealed for this query alone
+    const sealed = await this.cookies.sealForQuery(cookiesId, who);
+    const result = await this.queries.query({ kind: 'metadata', url, key_fp: who.fingerprint, ...sealed }, timeoutMs);
     return { url, ...result };
   }
 }

@@ -4,6 +4,7 @@ import { listingSource } from '../batches/listing-source';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { BatchesService } from '../batches/batches.service';
+import { CookiesService } from '../cookies/cookies.service';
 import { UrlPolicy } from '../downloads/url-policy';
 import { WorkerQueryClient } from '../worker-queries/worker-query-client';
 import { DownloadArchiveRepository } from './download-archive.repository';
@@ -32,18 +33,20 @@ export class PlaylistsService {
     private readonly batches: BatchesService,
     private readonly archive: DownloadArchiveRepository,
     private readonly urls: UrlPolicy,
+    private readonly cookies: CookiesService,
   ) {}
 
-  /** The listing from a worker (flat extraction, nothing downloaded). */
-  async listing(url: string, who: ApiKeyIdentity): Promise<ListingResult> {
+  /** The listing from a worker (flat extraction, nothing downloaded), with the caller's cookies when named. */
+  async listing(url: string, who: ApiKeyIdentity, cookiesId?: string | null): Promise<ListingResult> {
     await this.urls.assertReachable(url, 'url');
-    return this.worker.query({ kind: 'listing', url, max_entries: MAX_LISTING_ENTRIES, key_fp: who.fingerprint });
+    const sealed = await this.cookies.sealForQuery(cookiesId, who);
+    return this.worker.query({ kind: 'listing', url, max_entries: MAX_LISTING_ENTRIES, key_fp: who.fingerprint, ...sealed });
   }
 
   async preview(q: PlaylistPreviewQuery, who: ApiKeyIdentity) {
     const page = q.page ?? 1;
     const limit = q.limit ?? 20;
-    const list = await this.listing(q.url, who);
+    const list = await this.listing(q.url, who, q.cookies_id);
     return {
       url: q.url,
       title: list.title,
@@ -58,7 +61,7 @@ export class PlaylistsService {
   async download(dto: PlaylistDownloadDto, who: ApiKeyIdentity) {
     const { url, items, start, end, reverse: ours, reverse_playlist, skip_downloaded, max_downloads, ...control } = dto;
     const reverse = ours ?? reverse_playlist;
-    const list = await this.listing(url, who);
+    const list = await this.listing(url, who, control.cookies_id);
     let picked: ListingEntry[];
     try {
       picked = selectEntries(list.entries, { items, start, end, reverse });

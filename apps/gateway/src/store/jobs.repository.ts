@@ -199,6 +199,17 @@ export class JobsRepository {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** What the media is, learnt while the job runs (the final event's metadata replaces it). */
+  async recordRunningMetadata(requestId: string, metadata: MediaMetadata, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ metadata: JSON.stringify(metadata), updated_at: at })
+      .where('request_id', '=', requestId)
+      .where('status', 'in', OPEN)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   /** queued → cancelled in one conditional update; false when the job had already left `queued`. */
   async cancelQueued(requestId: string, at: string): Promise<boolean> {
     const r = await this.db

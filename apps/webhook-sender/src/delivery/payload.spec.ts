@@ -20,6 +20,21 @@ describe('buildPayload (the seed, field for field)', () => {
     });
   });
 
+  it('cancelled (an addition to the seed) says why when the event knows, and nothing more when not', () => {
+    const reason = 'Not started: an earlier download of the batch failed (stop_on_error)';
+    expect(buildPayload({ type: 'download.cancelled', data: { ...base, completed_at: at, reason, logs: [reason] } }, at, links).data).toEqual({
+      request_id: 'req_abc123abc123',
+      url: 'https://example.com/video',
+      status: 'cancelled',
+      reason,
+    });
+    expect(buildPayload({ type: 'download.cancelled', data: { ...base, completed_at: at } }, at, links).data).toEqual({
+      request_id: 'req_abc123abc123',
+      url: 'https://example.com/video',
+      status: 'cancelled',
+    });
+  });
+
   it('progress', () => {
     const progress = { percent: 45.5, downloaded_bytes: 47721881, total_bytes: 104857600, speed: 1048576, eta: 54 };
     expect(buildPayload({ type: 'download.progress', data: { ...base, progress } }, at, links).data).toEqual({

@@ -1,5 +1,6 @@
 import {
   BatchCompleted,
+  DownloadCancelled,
   DownloadCompleted,
   DownloadEvent,
   DownloadFailed,
@@ -58,8 +59,11 @@ export function buildPayload(event: DownloadEvent, occurredAt: string, links: Fi
     }
     case ROUTING_KEYS.downloadFailed:
       return wrap({ ...common, status: 'failed', error: (d as DownloadFailed).error });
-    case ROUTING_KEYS.downloadCancelled:
-      return wrap({ ...common, status: 'cancelled' });
+    case ROUTING_KEYS.downloadCancelled: {
+      // download.cancelled is an addition to the guide: it says why when the worker or the batch knows
+      const reason = (d as DownloadCancelled).reason;
+      return wrap({ ...common, status: 'cancelled', ...(reason ? { reason } : {}) });
+    }
     default: {
       const never: never = event;
       throw new Error(`no webhook payload for ${(never as { type: string }).type}`);

@@ -46,6 +46,8 @@ export interface DownloadHooks {
   onProgress(progress: Progress): void;
   /** One log line of the downloader, kept in the job's logs. */
   onLog(line: string): void;
+  /** What the media is, as soon as the downloader knows it (before the bytes). */
+  onMetadata?(metadata: MediaMetadata): void;
   /** Aborted on cancel or timeout: stop, and remove what was written. */
   signal: AbortSignal;
 }

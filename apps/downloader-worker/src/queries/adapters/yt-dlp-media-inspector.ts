@@ -4,7 +4,7 @@ import { DownloadError } from '../../download/ports/media-downloader';
 import { MediaProbe } from '../../download/ports/media-probe';
 import { classifyYtDlpFailure } from '../../download/adapters/yt-dlp/yt-dlp-errors';
 import { Egress, EgressSession, refusalError } from '../../egress/egress';
-import { MediaInspector } from '../ports/media-inspector';
+import { InspectOptions, MediaInspector } from '../ports/media-inspector';
 import { hlsReferences } from './hls-references';
 import { toListingResult, toMetadataResult } from './yt-dlp-json';
 
@@ -31,9 +31,9 @@ export class YtDlpMediaInspector extends MediaInspector {
     super();
   }
 
-  metadata(url: string, timeoutMs: number): Promise<MetadataResult> {
+  metadata(url: string, timeoutMs: number, opts: InspectOptions = {}): Promise<MetadataResult> {
     return this.guarded('query metadata', async (egress) => {
-      const json = await this.run([...COMMON, '--no-playlist', '--', url], timeoutMs, egress);
+      const json = await this.run([...COMMON, ...cookieArgs(opts), '--no-playlist', '--', url], timeoutMs, egress);
       await this.checkReferences(json, egress);
       const result = toMetadataResult(json);
       // a direct file: yt-dlp knows its name only; the file's own tags know title and duration
@@ -52,9 +52,9 @@ export class YtDlpMediaInspector extends MediaInspector {
     });
   }
 
-  listing(url: string, maxEntries: number, timeoutMs: number): Promise<ListingResult> {
+  listing(url: string, maxEntries: number, timeoutMs: number, opts: InspectOptions = {}): Promise<ListingResult> {
     return this.guarded('query listing', async (egress) => {
-      const json = await this.run([...COMMON, '--flat-playlist', '--playlist-end', String(maxEntries), '--', url], timeoutMs, egress);
+      const json = await this.run([...COMMON, ...cookieArgs(opts), '--flat-playlist', '--playlist-end', String(maxEntries), '--', url], timeoutMs, egress);
       await this.checkReferences(json, egress);
       return toListingResult(json, maxEntries);
     });
@@ -110,6 +110,11 @@ export class YtDlpMediaInspector extends MediaInspector {
       );
     });
   }
+}
+
+/** yt-dlp sends the query's cookies (a private file, never its contents on a command line). */
+function cookieArgs(opts: InspectOptions): string[] {
+  return opts.cookiesFile ? ['--cookies', opts.cookiesFile] : [];
 }
 
 type Json = Record<string, unknown>;

@@ -50,6 +50,10 @@ export class ChannelInfoQuery extends ChannelFilterDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   page_size?: number;
+
+  @ApiPropertyOptional({ example: 'ck_3k5j7h2g9f8d1s0a', description: 'Cookies uploaded with POST /api/v1/cookies, sent when reading the URL' })
+  @IsOptional() @IsString() @MaxLength(100)
+  cookies_id?: string;
 }
 
 export class ChannelDownloadDto extends IntersectionType(BatchControlDto, ChannelFilterDto) {

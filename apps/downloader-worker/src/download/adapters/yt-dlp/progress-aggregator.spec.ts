@@ -3,6 +3,7 @@ import { ProgressAggregator } from './progress-aggregator';
 import type { YtDlpProgress } from './yt-dlp-output';
 
 type Report = [formatId: string | null, report: YtDlpProgress];
+const swap = ([id, r]: Report): [YtDlpProgress, string | null] => [r, id];
 
 function feed(agg: ProgressAggregator, reports: Report[]): Progress[] {
   return reports.map(([id, r]) => agg.update(r, id)).filter((p): p is Progress => p !== null);
@@ -97,16 +98,23 @@ describe('ProgressAggregator', () => {
   });
 
   it('uses exact bytes for a single direct file and never passes 99.9 before completion', () => {
-    const agg = new ProgressAggregator();
+    let now = 0;
+    const agg = new ProgressAggregator(() => now);
     agg.plan([{ format_id: 'mp4' }]);
-    const out = feed(agg, [
-      ['mp4', dl(1024, { total_bytes: 104890, speed: 1000, eta: 104 })],
-      ['mp4', dl(52445, { total_bytes: 104890, speed: 1000 })],
-      ['mp4', dl(104890, { total_bytes: 104890 })],
-      ['mp4', { status: 'finished', downloaded_bytes: 104890, total_bytes: 104890 }],
-    ]);
+    const at = (ms: number, r: YtDlpProgress): Report => {
+      now = ms;
+      return ['mp4', r];
+    };
+    const out = [
+      agg.update(...swap(at(0, dl(1024, { total_bytes: 104890, speed: 65_000_000, eta: 0 })))),
+      agg.update(...swap(at(51_000, dl(52445, { total_bytes: 104890, speed: 1000 })))),
+      agg.update(...swap(at(104_000, dl(104890, { total_bytes: 104890 })))),
+      agg.update(...swap(at(104_001, { status: 'finished', downloaded_bytes: 104890, total_bytes: 104890 }))),
+    ].filter((p): p is Progress => p !== null);
     expect(out.map((p) => p.percent)).toEqual([0.97, 50, 99.9]);
-    expect(out[1]).toMatchObject({ speed: 1000, eta: 53, total_bytes: 104890 });
+    // yt-dlp's first reading (65 MB/s) is not passed on: no speed before a second of data
+    expect(out[0]).toMatchObject({ speed: null, eta: null, total_bytes: 104890 });
+    expect(out[1]).toMatchObject({ speed: 1008, eta: 53, total_bytes: 104890 });
   });
 
   it('emits only on change and ignores subtitle downloads for the percent but not for the byte count', () => {
@@ -126,5 +134,32 @@ describe('ProgressAggregator', () => {
     agg.plan([{ format_id: 'y' }, { format_id: 'z' }]);
     const out = feed(agg, [['x', dl(10, { total_bytes: 100 })]]);
     expect(out[0]).toMatchObject({ percent: 60, downloaded_bytes: 10 });
+  });
+
+  it('smooths the speed: a burst moves it part of the way, and the eta follows it', () => {
+    let now = 0;
+    const agg = new ProgressAggregator(() => now);
+    agg.plan([{ format_id: 'x', filesize: 100_000 }]);
+    const step = (ms: number, bytes: number) => {
+      now = ms;
+      return agg.update(dl(bytes, { total_bytes: 100_000 }), 'x');
+    };
+    expect(step(0, 0)?.speed).toBeNull();
+    expect(step(500, 500)?.speed).toBeNull();
+    expect(step(1000, 1000)).toMatchObject({ speed: 1000, eta: 99 });
+    expect(step(2000, 2000)?.speed).toBe(1000);
+    // 20x more bytes in one second: the average moves about a quarter of the way, not to 20000
+    const burst = step(3000, 22_000)!;
+    expect(burst.speed).toBeGreaterThan(1000);
+    expect(burst.speed).toBeLessThan(7000);
+    expect(burst.eta).toBe(Math.ceil((100_000 - 22_000) / burst.speed!));
+  });
+
+  it('estimates a total for HLS from its fragments, and for a stream not started from the bitrates', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([{ format_id: 'v', tbr: 900 }, { format_id: 'a', tbr: 100 }]);
+    // no total, no estimate: 2 of 8 fragments are 25 % of the video; the audio is a ninth of it
+    const p = agg.update(dl(20_000, { fragment_index: 2, fragment_count: 8 }), 'v');
+    expect(p?.total_bytes).toBe(80_000 + Math.round(80_000 / 9));
   });
 });

@@ -13,6 +13,10 @@ interface StreamState {
 
 /** Until the file is final (merged, converted, moved) the job is not done. */
 const MAX_PERCENT_BEFORE_DONE = 99.9;
+/** No speed (nor eta) before this much time of data: a first reading over a few ms is far off. */
+export const MIN_SPEED_WINDOW_MS = 1000;
+/** Time constant of the speed's exponential moving average. */
+const SPEED_TAU_MS = 3000;
 
 /**
  * Turns yt-dlp's per-stream progress reports into one progress for the whole job.
@@ -29,6 +33,14 @@ export class ProgressAggregator {
   private last: Progress | null = null;
   /** Every file's bytes, subtitles included: the size limit must not depend on matching streams. */
   private readonly bytesByFile = new Map<string, number>();
+  /** Weights from sizes or bitrates (not equal shares): a stream's total can be estimated from another's. */
+  private weightsFromInfo = false;
+  private first: { ms: number; bytes: number } | null = null;
+  private prev: { ms: number; bytes: number } | null = null;
+  private speed: number | null = null;
+
+  /** `nowMs` times the bytes for the smoothed speed (yt-dlp's own reading jumps, its first one most). */
+  constructor(private readonly nowMs: () => number = () => Date.now()) {}
 
   /** The chosen formats, from the lines printed before the download. Ignored once progress has started. */
   plan(formats: YtDlpFormat[]): void {
@@ -36,6 +48,7 @@ export class ProgressAggregator {
     const sizes = formats.map((f) => positive(f.filesize) ?? positive(f.filesize_approx));
     const bitrates = formats.map((f) => positive(f.tbr));
     const weights = sizes.every(isNumber) ? sizes : bitrates.every(isNumber) ? bitrates : formats.map(() => 1);
+    this.weightsFromInfo = sizes.every(isNumber) || bitrates.every(isNumber);
     this.streams = formats.map((f, i) => newStream(f.format_id ?? null, weights[i] as number, sizes[i]));
   }
 
@@ -51,7 +64,7 @@ export class ProgressAggregator {
     stream.fraction = Math.max(stream.fraction, fractionOf(report, downloaded));
     stream.totalBytes =
       positive(report.total_bytes) ?? stream.expectedBytes ?? roundOrNull(positive(report.total_bytes_estimate)) ?? stream.totalBytes;
-    return this.emit(nonNegative(report.speed), nonNegative(report.eta));
+    return this.emit();
   }
 
   /** The final 100 %, once the finished file exists. */
@@ -79,18 +92,51 @@ export class ProgressAggregator {
     return match ?? (this.streams.length === 1 ? this.streams[0] : undefined);
   }
 
-  private emit(speed: number | null, rawEta: number | null): Progress | null {
+  private emit(): Progress | null {
     const totalWeight = this.streams.reduce((sum, s) => sum + s.weight, 0);
     const exact = (100 * this.streams.reduce((sum, s) => sum + s.weight * s.fraction, 0)) / totalWeight;
     const percent = Math.max(this.last?.percent ?? 0, Math.min(MAX_PERCENT_BEFORE_DONE, Math.floor(exact * 100) / 100));
     const downloaded = this.downloadedBytes;
-    const totals = this.streams.map((s) => s.totalBytes);
-    const total = totals.every(isNumber) ? Math.max(downloaded, totals.reduce((a, b) => a + b, 0)) : null;
-    const eta = total !== null && speed ? Math.ceil((total - downloaded) / speed) : this.streams.length === 1 ? rawEta : null;
-    const next: Progress = { percent, downloaded_bytes: downloaded, total_bytes: total, speed, eta };
+    const totals = this.estimatedTotals();
+    const total = totals.every(isNumber) ? Math.max(downloaded, Math.round(totals.reduce((a, b) => a + b, 0))) : null;
+    const speed = this.smoothSpeed(downloaded);
+    const eta = total !== null && speed ? Math.ceil((total - downloaded) / speed) : null;
+    const next: Progress = { percent, downloaded_bytes: downloaded, total_bytes: total, speed: speed === null ? null : Math.round(speed), eta };
     if (this.last && this.last.percent === next.percent && this.last.downloaded_bytes === next.downloaded_bytes) return null;
     this.last = next;
     return next;
+  }
+
+  /**
+   * Each stream's total: announced or reported; else from its fragments (bytes / fraction done);
+   * else, for a stream not started yet, from another's total in the ratio of their sizes or bitrates.
+   */
+  private estimatedTotals(): Array<number | null> {
+    const own = this.streams.map((s) => s.totalBytes ?? (s.fraction > 0 && s.bytes > 0 ? s.bytes / s.fraction : null));
+    if (own.every(isNumber) || !this.weightsFromInfo) return own;
+    const known = this.streams.filter((_, i) => own[i] !== null);
+    const knownWeight = known.reduce((sum, s) => sum + s.weight, 0);
+    const knownTotal = own.reduce<number>((sum, t) => sum + (t ?? 0), 0);
+    if (knownWeight <= 0 || knownTotal <= 0) return own;
+    return own.map((t, i) => t ?? (knownTotal * this.streams[i].weight) / knownWeight);
+  }
+
+  /** Bytes per second, an exponential moving average of the job's own byte count; null in the first second. */
+  private smoothSpeed(bytes: number): number | null {
+    const ms = this.nowMs();
+    if (!this.first) {
+      this.first = this.prev = { ms, bytes };
+      return null;
+    }
+    const prev = this.prev as { ms: number; bytes: number };
+    const dt = ms - prev.ms;
+    if (ms - this.first.ms < MIN_SPEED_WINDOW_MS) return null;
+    if (dt <= 0) return this.speed;
+    // a stream that restarts at 0 (retry) gives no negative speed
+    const rate = (Math.max(0, bytes - prev.bytes) * 1000) / dt;
+    this.speed = this.speed === null ? (Math.max(0, bytes - this.first.bytes) * 1000) / (ms - this.first.ms) : this.speed + (1 - Math.exp(-dt / SPEED_TAU_MS)) * (rate - this.speed);
+    this.prev = { ms, bytes };
+    return this.speed;
   }
 }
 

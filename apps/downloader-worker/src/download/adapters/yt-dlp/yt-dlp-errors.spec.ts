@@ -1,4 +1,4 @@
-import { classifyYtDlpFailure } from './yt-dlp-errors';
+import { classifyYtDlpFailure, ffmpegReason } from './yt-dlp-errors';
 
 describe('classifyYtDlpFailure', () => {
   it.each([
@@ -46,5 +46,40 @@ describe('classifyYtDlpFailure', () => {
   it('reports an exit without file or error', () => {
     expect(classifyYtDlpFailure([], ['[info] nothing'], 0)).toMatchObject({ code: 'not_found' });
     expect(classifyYtDlpFailure([], [], 137)).toMatchObject({ code: 'internal_error', message: 'yt-dlp exited with code 137' });
+  });
+
+  it("names ffmpeg's first reason rather than its last line (H.264 remuxed into webm, as yt-dlp -v prints it)", () => {
+    const stderr = [
+      '[VideoRemuxer] Remuxing video from mp4 to webm; Destination: out/media.webm',
+      "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'file:out/media.mp4':",
+      '  Duration: 00:00:01.00, start: 0.000000, bitrate: 232 kb/s',
+      '[webm @ 0x56328e305dc0] Only VP8 or VP9 or AV1 video and Vorbis or Opus audio and WebVTT subtitles are supported for WebM.',
+      'Could not write header for output file #0 (incorrect codec parameters ?): Invalid argument',
+      'Error initializing output stream 0:1 -- ',
+      '  Stream #0:1 -> #0:1 (copy)',
+    ];
+    const reasons = stderr.map(ffmpegReason).filter((r): r is string => r !== null);
+    const err = classifyYtDlpFailure(['ERROR: Postprocessing:   Stream #0:1 -> #0:1 (copy)'], stderr, 1, reasons);
+    expect(err.code).toBe('ffmpeg_failed');
+    expect(err.message).toBe(
+      'Post-processing with ffmpeg failed: webm: Only VP8 or VP9 or AV1 video and Vorbis or Opus audio and WebVTT subtitles are supported for WebM.; Could not write header for output file #0 (incorrect codec parameters ?): Invalid argument',
+    );
+  });
+
+  it.each([
+    ['[h264 @ 0x1] Invalid NAL unit size (1 > 0).', 'h264: Invalid NAL unit size (1 > 0).'],
+    ['in.mp4: Invalid data found when processing input', 'in.mp4: Invalid data found when processing input'],
+    ['[mov,mp4,m4a,3gp,3g2,mj2 @ 0x564a412b4b00] moov atom not found', 'mov,mp4,m4a,3gp,3g2,mj2: moov atom not found'],
+    ['[mp4 @ 0x2] Timestamps are unset in a packet for stream 0.', null],
+    ['ERROR: Postprocessing: file:x.mp4: Invalid data found when processing input', null],
+    ['[debug] ffmpeg command line: ffmpeg -y -i x', null],
+    ['[download] 100% of 1.00MiB', null],
+  ])('ffmpegReason(%s)', (line, reason) => {
+    expect(ffmpegReason(line)).toBe(reason);
+  });
+
+  it('keeps the ERROR line when ffmpeg said nothing more, and never uses reasons for other failures', () => {
+    expect(classifyYtDlpFailure(['ERROR: Postprocessing: Conversion failed!'], [], 1, []).message).toBe('Post-processing with ffmpeg failed: Postprocessing: Conversion failed!');
+    expect(classifyYtDlpFailure(['ERROR: Unsupported URL: http://x'], [], 1, ['webm: Only VP8']).code).toBe('unsupported_url');
   });
 });

@@ -60,15 +60,48 @@ const RULES: Rule[] = [
   },
 ];
 
+/** Most reason lines kept from ffmpeg's stderr (the first ones are the cause). */
+export const MAX_FFMPEG_REASONS = 5;
+
+const FFMPEG_COMPONENT = /^\[([\w.:,-]+) @ 0x[0-9a-f]+\]\s*(.+)$/;
+const FAILURE_WORDS = /not supported|^Only |invalid|could not|error|failed|unknown|unable|not found|not implemented|no such|incorrect|unsupported|denied/i;
+const FFMPEG_TOP_LEVEL = /^(Could not .+|Invalid data found.+|Error (opening|initializing|while|writing|applying|parsing).+|Unknown (encoder|decoder).+|Conversion failed!?|.+: (No such file or directory|Invalid argument|Permission denied|Invalid data found when processing input))$/;
+
+/**
+ * One of ffmpeg's own reasons among yt-dlp's stderr (yt-dlp -v passes ffmpeg's output through, then
+ * reports only ffmpeg's last line, e.g. "Stream #0:1 -> #0:1 (copy)"): a component's complaint
+ * (`[webm @ 0x…] Only VP8 or VP9 …`, as "webm: Only VP8 …") or a top-level failure ("Could not …",
+ * "Invalid data found …", "Error opening …"). Null for any other line.
+ */
+export function ffmpegReason(line: string): string | null {
+  const t = line.trim();
+  if (t.startsWith('ERROR:')) return null; // yt-dlp's own report of ffmpeg's last line
+  const c = FFMPEG_COMPONENT.exec(t);
+  if (c) return FAILURE_WORDS.test(c[2]) ? `${c[1]}: ${c[2].trim()}` : null;
+  return FFMPEG_TOP_LEVEL.test(t) ? t : null;
+}
+
+/** The real reason of an ffmpeg failure from its first reason lines, or null when none was seen. */
+function ffmpegCause(reasons: readonly string[]): string | null {
+  const unique = [...new Set(reasons)];
+  if (unique.length === 0) return null;
+  // the first line names the cause; a following top-level line ("Could not …") says what it stopped
+  const next = unique.slice(1).find((r) => FFMPEG_TOP_LEVEL.test(r));
+  return [unique[0], next].filter(Boolean).join('; ').slice(0, 300);
+}
+
 /**
  * Turns yt-dlp's failure into a stable code and a message a person can read. `errorLines` are
  * stderr's `ERROR:` lines (the last one is the cause); `otherLines` is the rest of stderr, where
- * yt-dlp reports a skipped file (too large) when it still exits 0.
+ * yt-dlp reports a skipped file (too large) when it still exits 0. `ffmpegReasons` are the
+ * `ffmpegReason` lines seen: an ffmpeg failure names the first of them rather than ffmpeg's last line.
  */
-export function classifyYtDlpFailure(errorLines: string[], otherLines: string[], exitCode: number | null): DownloadError {
+export function classifyYtDlpFailure(errorLines: string[], otherLines: string[], exitCode: number | null, ffmpegReasons: readonly string[] = []): DownloadError {
   const last = errorLines[errorLines.length - 1];
   if (last) {
     const rule = RULES.find((r) => r.pattern.test(last));
+    const cause = rule?.code === 'ffmpeg_failed' ? ffmpegCause(ffmpegReasons) : null;
+    if (cause) return new DownloadError('ffmpeg_failed', `Post-processing with ffmpeg failed: ${cause}`);
     if (rule) return new DownloadError(rule.code, rule.message(last));
     return new DownloadError('internal_error', clean(last).slice(0, 300) || 'yt-dlp failed');
   }

@@ -12,7 +12,7 @@ import { NodeProcessSpawner, ProcessSpawner } from './process-spawner';
 import { ProgressAggregator } from './progress-aggregator';
 import { collectSidecars } from './sidecars';
 import { buildYtDlpArgs } from './yt-dlp-args';
-import { classifyYtDlpFailure } from './yt-dlp-errors';
+import { MAX_FFMPEG_REASONS, classifyYtDlpFailure, ffmpegReason } from './yt-dlp-errors';
 import { parseYtDlpLine, YtDlpMeta } from './yt-dlp-output';
 import { isInside, listEntries, removeNewEntries } from './work-dir';
 
@@ -38,6 +38,8 @@ interface RunState {
   filepath: string | null;
   errors: string[];
   otherStderr: string[];
+  /** ffmpeg's first reason lines (see ffmpegReason), kept apart from the bounded stderr tail. */
+  ffmpegReasons: string[];
   progress: ProgressAggregator;
 }
 
@@ -78,7 +80,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
     const args = buildYtDlpArgs(job, this.tools, egress.ytdlpArgs());
     const existing = await listEntries(job.workDir);
-    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], progress: new ProgressAggregator() };
+    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator() };
     let failure: DownloadError | null = null;
     const fail = (err: DownloadError) => {
       failure ??= err;
@@ -105,6 +107,9 @@ export class YtDlpMediaDownloader extends MediaDownloader {
         const bucket = line.startsWith('ERROR:') ? state.errors : state.otherStderr;
         bucket.push(line);
         if (bucket.length > MAX_KEPT_STDERR) bucket.shift();
+        // ffmpeg's first complaints are its reason; yt-dlp reports only its last line
+        const reason = state.ffmpegReasons.length < MAX_FFMPEG_REASONS ? ffmpegReason(line) : null;
+        if (reason) state.ffmpegReasons.push(reason);
       }),
     });
     const onAbort = () => fail(abortReasonToError(hooks.signal.reason));
@@ -116,7 +121,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       // a refused connection explains the failure (yt-dlp saw a 403), and voids a partial success
       const refused = refusalError(egress);
       if (refused) throw refused;
-      if (exit.code !== 0 || !state.filepath) throw classifyYtDlpFailure(state.errors, state.otherStderr, exit.code);
+      if (exit.code !== 0 || !state.filepath) throw classifyYtDlpFailure(state.errors, state.otherStderr, exit.code, state.ffmpegReasons);
       const result = await this.finish(job, state, hooks);
       if (failure) throw failure;
       return result;
@@ -134,6 +139,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     switch (parsed.kind) {
       case 'meta':
         state.meta = parsed.meta;
+        hooks.onMetadata?.(earlyMetadata(parsed.meta));
         // `a+b` means several formats: their sizes come on the FORMATS line.
         if (!parsed.meta.format_id?.includes('+')) state.progress.plan([parsed.meta]);
         return;
@@ -169,6 +175,19 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     hooks.onProgress(state.progress.complete(size));
     return { tempPath: filepath, ext, audioOnly, metadata: buildMetadata(state.meta, probe, ext, audioOnly), mimeType: mimeTypeForExt(ext), sidecars };
   }
+}
+
+/** What yt-dlp knows before the download (a direct file's made-up title, its file name, is left out). */
+function earlyMetadata(meta: YtDlpMeta): MediaMetadata {
+  const madeUp = meta.extractor === 'generic' && (!meta.title || meta.title === meta.id);
+  return {
+    title: madeUp ? null : (meta.title ?? null),
+    uploader: meta.uploader ?? meta.channel ?? null,
+    duration: meta.duration ?? null,
+    thumbnail: meta.thumbnail ?? null,
+    extractor: meta.extractor ?? null,
+    webpage_url: meta.webpage_url ?? null,
+  };
 }
 
 /** yt-dlp's metadata, completed from the file itself where yt-dlp knows little (direct files). */
