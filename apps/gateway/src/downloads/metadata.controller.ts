@@ -1,4 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { MediaInfo } from '../docs/models';
 import { ApiError } from '../common/api-error';
 import { Identity } from '../common/api-key.guard';
 import { ApiKeyIdentity } from '../common/api-keys';
@@ -8,6 +11,7 @@ import { UrlPolicy } from './url-policy';
 const MAX_TIMEOUT_SEC = 120;
 
 /** GET /api/v1/metadata?url=: what a URL offers (title, uploader, duration, thumbnail, formats), asked of a worker. */
+@ApiTags('downloads')
 @Controller('api/v1')
 export class MetadataController {
   constructor(
@@ -16,6 +20,9 @@ export class MetadataController {
   ) {}
 
   @Get('metadata')
+  @ApiOp({ summary: 'What a URL offers', description: 'Title, uploader, duration, thumbnail and formats of a URL, asked of a worker (yt-dlp), without downloading.', type: MediaInfo, errors: [400, 503, 504] })
+  @ApiQuery({ name: 'url', required: true, description: 'http or https URL of a video page', example: 'https://example.com/video' })
+  @ApiQuery({ name: 'timeout_sec', required: false, schema: { type: 'integer', minimum: 1, maximum: 120, default: 30 }, description: 'How long to wait for a worker' })
   async metadata(@Identity() who: ApiKeyIdentity, @Query('url') url?: string | string[], @Query('timeout_sec') timeoutSec?: string) {
     if (typeof url !== 'string' || url.trim() === '') {
       throw new ApiError('validation_error', 'url is required: GET /api/v1/metadata?url=<http or https URL>', [{ field: 'url', message: 'url is required' }]);

@@ -1,4 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Query, Res } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Health, Liveness } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { Kysely, sql } from 'kysely';
 import { AmqpConnection } from '@mda/messaging';
@@ -7,6 +10,7 @@ import { Database } from '../store/schema';
 import { ShutdownState } from './shutdown-state';
 
 @Public()
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
@@ -28,6 +32,7 @@ export class HealthController {
   }
 
   @Get('health/live')
+  @ApiOp({ summary: 'Liveness', description: 'The process answers.', type: Liveness, public: true })
   @HttpCode(200)
   live() {
     return { status: 'ok' };
@@ -40,6 +45,8 @@ export class HealthController {
    * `?full=1` requires the broker too (for people and monitors; `mda_broker_connected` says the same).
    */
   @Get(['health/ready', 'api/v1/health'])
+  @ApiOp({ summary: 'Readiness', description: 'Ready when the job store answers and the gateway is not shutting down; with full=1 the broker is required too.', type: Health, public: true, extra: [{ status: 503, type: Health, description: 'Not ready' }] })
+  @ApiQuery({ name: 'full', required: false, schema: { type: 'string', enum: ['1', '0', 'true', 'false'] }, description: 'Also require the broker' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply, @Query('full') full?: string) {
     const c = await this.checks();
     const serving = c.store && c.accepting;

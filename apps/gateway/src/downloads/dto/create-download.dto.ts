@@ -24,7 +24,7 @@ export class DownloadOptionsDto {
   @Matches(/^[^-\s][\x20-\x7e]*$/, { message: 'custom_format must be a yt-dlp format selector (printable, not starting with "-")' })
   custom_format?: string;
 
-  @ApiPropertyOptional({ example: 'videos/%(title)s.%(ext)s', description: 'Where the file goes under the media folder (yt-dlp template fields); default videos/video-<id>.<ext>' })
+  @ApiPropertyOptional({ example: 'videos/{uploader}/{title}-{id}.{ext}', description: 'Where the file goes under the media folder. Placeholders: {id}, {title}, {safe_title}, {uploader}, {ext}, {date}; .{ext} is added when missing. Default videos/video-<id>.<ext>' })
   @IsOptional() @IsString() @MaxLength(500)
   path_template?: string;
 
@@ -49,7 +49,7 @@ export class DownloadOptionsDto {
   @IsOptional() @IsBoolean()
   embed_metadata?: boolean;
 
-  @ApiPropertyOptional({ example: 'ck_3k5j7h2g9f8d1s0a', description: 'Cookies uploaded with POST /api/v1/cookies' })
+  @ApiPropertyOptional({ description: 'The id of cookies uploaded with POST /api/v1/cookies (ck_…)' })
   @IsOptional() @IsString() @MaxLength(100)
   cookies_id?: string;
 
