@@ -28,7 +28,7 @@ export class DownloadsController {
   }
 
   @Delete('download/:request_id')
-  @ApiOp({ summary: 'Cancel a download', description: 'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job is answered as it is.', type: CancelledJob, okDescription: 'Cancelled', errors: [404, 503], extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }] })
+  @ApiOp({ summary: 'Cancel a download', description: 'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409.', type: CancelledJob, okDescription: 'Cancelled', errors: [404, 409, 503], extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }] })
   async cancel(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const { httpStatus, body } = await this.downloads.cancel(requestId, who);
     void reply.status(httpStatus);

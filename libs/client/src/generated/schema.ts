@@ -36,7 +36,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel a download
-         * @description Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job is answered as it is.
+         * @description Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409.
          */
         delete: operations["Downloads_cancel"];
         options?: never;
@@ -1545,6 +1545,15 @@ export interface operations {
             };
             /** @description No such resource for this key (not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource is not in a state that allows this (conflict) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
