@@ -69,7 +69,7 @@ describe('mda CLI', () => {
   it('a failed download exits 1 with the error; an unknown job exits 3; a bad key exits 3', async () => {
     const r = await mda(['download', media.url + HTML_PAGE_PATH, '--wait', '--output', out], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/download failed: \w+: .*Unsupported URL/);
+    expect(r.stderr).toMatch(/download failed: unsupported_url: This URL is not supported/);
     expect((await mda(['status', 'req_doesnotexist000'], env)).code).toBe(3);
     const bad = await mda(['list'], { ...env, MDA_API_KEY: 'wrong-key-0000000' });
     expect(bad.code).toBe(3);

@@ -30,13 +30,15 @@ function convert(node: unknown): unknown {
   for (const [k, v] of Object.entries(node as Json)) o[k] = convert(v);
   if (o['nullable'] === true) {
     delete o['nullable'];
+    if (o['$ref'] || o['allOf'] || o['oneOf'] || o['anyOf']) {
+      // Nest writes a nullable model as { type: 'object', nullable: true, allOf: [{ $ref }] }
+      const { description, example, type: _type, ...schema } = o;
+      const inner = Array.isArray(schema['allOf']) && schema['allOf'].length === 1 && Object.keys(schema).length === 1 ? (schema['allOf'] as Json[])[0] : schema;
+      return { ...(description ? { description } : {}), ...(example !== undefined ? { example } : {}), anyOf: [inner, { type: 'null' }] };
+    }
     if (typeof o['type'] === 'string') {
       o['type'] = [o['type'], 'null'];
       if (Array.isArray(o['enum']) && !o['enum'].includes(null)) o['enum'] = [...o['enum'], null];
-    } else if (o['$ref'] || o['allOf'] || o['oneOf'] || o['anyOf']) {
-      const { description, example, ...schema } = o;
-      const inner = schema['allOf'] && Array.isArray(schema['allOf']) && schema['allOf'].length === 1 && Object.keys(schema).length === 1 ? (schema['allOf'] as Json[])[0] : schema;
-      return { ...(description ? { description } : {}), ...(example !== undefined ? { example } : {}), anyOf: [inner, { type: 'null' }] };
     }
   } else if (o['nullable'] === false) {
     delete o['nullable'];

@@ -749,8 +749,8 @@ export interface components {
              */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             progress: components["schemas"]["Progress"];
-            file_info: (components["schemas"]["FileInfo"] | null) & components["schemas"]["FileInfo"];
-            metadata: (components["schemas"]["MediaMetadata"] | null) & components["schemas"]["MediaMetadata"];
+            file_info: components["schemas"]["FileInfo"] | null;
+            metadata: components["schemas"]["MediaMetadata"] | null;
             /** @example null */
             error: string | null;
             /**
@@ -799,8 +799,8 @@ export interface components {
              */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             progress: components["schemas"]["Progress"];
-            file_info: (components["schemas"]["FileInfo"] | null) & components["schemas"]["FileInfo"];
-            metadata: (components["schemas"]["MediaMetadata"] | null) & components["schemas"]["MediaMetadata"];
+            file_info: components["schemas"]["FileInfo"] | null;
+            metadata: components["schemas"]["MediaMetadata"] | null;
             /** @example null */
             error: string | null;
             /**
