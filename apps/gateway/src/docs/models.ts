@@ -88,7 +88,7 @@ export class WebhookAttempt {
   @ApiProperty({ enum: ['delivered', 'retrying', 'dead', 'dropped'] }) outcome!: string;
   @ApiProperty({ type: 'integer', nullable: true, example: 200 }) status_code!: number | null;
   @ApiProperty({ type: 'string', nullable: true }) error!: string | null;
-  @ApiProperty({ type: 'integer', nullable: true }) duration_ms!: number | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'milliseconds' }) duration_ms!: number | null;
   @ApiProperty({ type: 'string', nullable: true, description: 'The receiver answer, cut short' }) response_body!: string | null;
   @ApiProperty({ format: 'date-time' }) attempted_at!: string;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) next_retry_at!: string | null;

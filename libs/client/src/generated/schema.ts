@@ -913,6 +913,7 @@ export interface components {
             /** @example 200 */
             status_code: number | null;
             error: string | null;
+            /** @description milliseconds */
             duration_ms: number | null;
             /** @description The receiver answer, cut short */
             response_body: string | null;
