@@ -29,7 +29,8 @@ describe('rate limit, missing cookie key and OpenAPI (gateway alone)', () => {
       expect(dl.properties.webhook_url.example).toBe('https://your-app.com/webhook');
       expect(dl.properties.quality.enum).toEqual(expect.arrayContaining(['best', '1080p', 'audio']));
       expect(doc.components.schemas.CreateBatchDto.properties.concurrent_limit).toMatchObject({ minimum: 1, maximum: 10 });
-      expect(doc.components.securitySchemes.api_key).toEqual({ type: 'apiKey', name: 'X-API-Key', in: 'header' });
+      expect(doc.components.securitySchemes.api_key).toMatchObject({ type: 'apiKey', name: 'X-API-Key', in: 'header' });
+      expect(doc.openapi).toBe('3.1.0');
       expect(doc.info.description).toContain('"download_url": "https://api.example.com/files/videos/video-abc123.mp4"');
     }
   });

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { Public } from '../common/api-key.guard';
@@ -21,6 +23,7 @@ function limitOf(value: unknown, fallback: number, field: string): number {
 /** Operator API: dead letters by queue, and their replay. Not for client keys. */
 @Public()
 @UseGuards(AdminKeyGuard)
+@ApiTags('admin')
 @Controller('api/v1/admin/dead-letters')
 export class AdminController {
   constructor(
@@ -29,6 +32,8 @@ export class AdminController {
   ) {}
 
   @Get()
+  @ApiOp({ summary: 'Dead letters', description: 'Dead-lettered messages by queue (operators: ADMIN_API_KEY).', schema: { type: 'object', additionalProperties: true }, errors: [400, 503] })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } })
   async list(@Query('limit') limit?: string) {
     const queues = await this.deadLetters.list(limitOf(limit, 20, 'limit')).catch((err: Error) => {
       throw new ApiError('broker_unavailable', `Cannot read the dead-letter queues: ${err.message}`, undefined, { 'retry-after': '5' });
@@ -37,6 +42,8 @@ export class AdminController {
   }
 
   @Post('replay')
+  @ApiOp({ summary: 'Replay dead letters', description: 'Moves up to limit dead letters of a queue back to their exchange.', schema: { type: 'object', additionalProperties: true }, errors: [400, 503] })
+  @ApiBody({ schema: { type: 'object', required: ['queue'], properties: { queue: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } } })
   @HttpCode(200)
   async replay(@Body() body: { queue?: unknown; limit?: unknown } | undefined) {
     const queue = body?.queue;

@@ -1,28 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOp } from '../docs/decorators';
+import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { Identity } from '../common/api-key.guard';
 import { BatchesService } from './batches.service';
 import { CreateBatchDto } from './dto/create-batch.dto';
 
 @ApiTags('batches')
-@ApiSecurity('api_key')
 @Controller('api/v1/batch')
 export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
   @Post('download')
+  @ApiOp({ summary: 'Submit a batch', description: 'Queues one job per URL with shared options; the batch reports totals and sends batch.completed to its webhook_url when every job is final.', status: 202, schema: { type: 'object', additionalProperties: true }, okDescription: 'Queued', errors: [400, 413, 503] })
   @HttpCode(202)
   create(@Body() dto: CreateBatchDto, @Identity() who: ApiKeyIdentity) {
     return this.batches.create(dto, who);
   }
 
   @Get(':batch_id')
+  @ApiOp({ summary: 'Status of a batch', description: 'Totals by status and the jobs of the batch.', schema: { type: 'object', additionalProperties: true }, errors: [404] })
   get(@Param('batch_id') batchId: string, @Identity() who: ApiKeyIdentity) {
     return this.batches.get(batchId, who);
   }
 
   @Delete(':batch_id')
+  @ApiOp({ summary: 'Cancel a batch', description: 'Cancels every job of the batch that is not final.', schema: { type: 'object', additionalProperties: true }, errors: [404, 503] })
   cancel(@Param('batch_id') batchId: string, @Identity() who: ApiKeyIdentity) {
     return this.batches.cancel(batchId, who);
   }

@@ -1,22 +1,24 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOp } from '../docs/decorators';
+import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { Identity } from '../common/api-key.guard';
 import { ChannelsService } from './channels.service';
 import { ChannelDownloadDto, ChannelInfoQuery } from './dto/channel.dto';
 
 @ApiTags('channels')
-@ApiSecurity('api_key')
 @Controller('api/v1/channel')
 export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
 
   @Get('info')
+  @ApiOp({ summary: 'Channel info', description: "A channel's videos (filtered), asked of a worker.", schema: { type: 'object', additionalProperties: true }, errors: [400, 503, 504] })
   info(@Query() q: ChannelInfoQuery, @Identity() who: ApiKeyIdentity) {
     return this.channels.info(q, who);
   }
 
   @Post('download')
+  @ApiOp({ summary: 'Download a channel', description: "Queues a channel's videos (filtered) as a batch.", status: 202, schema: { type: 'object', additionalProperties: true }, okDescription: 'Queued', errors: [400, 503, 504] })
   @HttpCode(202)
   download(@Body() dto: ChannelDownloadDto, @Identity() who: ApiKeyIdentity) {
     return this.channels.download(dto, who);

@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error';
 import { Public } from '../common/api-key.guard';
@@ -11,6 +12,7 @@ import { ASSET_CACHE_CONTROL, NON_PAGE_PREFIXES, PAGE_HEADERS } from './dashboar
  * their own 404. Nothing here needs a key: the page asks for one and keeps it in session storage.
  */
 @Public()
+@ApiExcludeController()
 @Controller()
 export class DashboardController {
   constructor(private readonly files: DashboardFiles) {}

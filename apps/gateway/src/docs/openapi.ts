@@ -1,5 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ErrorResponse } from './models';
+import { toOpenApi31 } from './openapi-31';
+import { WEBHOOK_MODELS } from './webhook-models';
 import { SWAGGER_ASSETS, SwaggerAsset, loadSwaggerAsset, swaggerHtml } from './swagger-ui-assets';
 
 export const DOCS_PATH = '/docs';
@@ -31,20 +34,29 @@ const WEBHOOKS = `Every download may carry a \`webhook_url\`. Events: \`download
 
 \`batch.completed\` has \`request_id: null\`, a \`batch_id\`, and \`data\` with \`status\`, \`total\`, \`completed\`, \`failed\`, \`cancelled\` and \`request_ids\`.`;
 
-/** OpenAPI from the controllers and DTOs: UI at /docs, JSON at /docs-json (and /docs/json). No API key needed. */
-export function setupOpenApi(app: NestFastifyApplication): void {
+/** The document as NestJS builds it from the controllers and DTOs (OpenAPI 3.0), before toOpenApi31. */
+export function buildOpenApi30(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Media Download API')
-    .setDescription(`Download media by URL with yt-dlp; get signed webhooks as it progresses.\n\n## Webhooks\n\n${WEBHOOKS}`)
+    .setDescription(`Download media by URL with yt-dlp; get signed webhooks as it progresses.\n\n## Webhooks\n\n${WEBHOOKS}\n\nThe exact bodies and headers are under \`webhooks\` in this document.`)
     .setVersion('1.0')
-    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api_key')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'This server')
+    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header', description: 'One of the API_KEYS of the server' }, 'api_key')
+    .addApiKey({ type: 'apiKey', name: 'signature', in: 'query', description: 'The signed, expiring query of a download_url (`expires` and `signature`), as handed out in file_info' }, 'signed_link')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  // the UI is served below (SwaggerModule's own UI needs @fastify/static, which this app does not carry)
-  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, { ui: false, raw: ['json'], jsonDocumentUrl: DOCS_JSON_PATH.slice(1) });
+  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse, ...WEBHOOK_MODELS], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+}
+
+/** OpenAPI 3.1 from the controllers and DTOs: UI at /docs, JSON at /docs-json (and /docs/json). No API key needed. */
+export function setupOpenApi(app: NestFastifyApplication): void {
+  const document = toOpenApi31(buildOpenApi30(app));
   const fastify = app.getHttpAdapter().getInstance();
   const json = JSON.stringify(document);
-  fastify.get(`${DOCS_PATH}/json`, (_req, reply) => void reply.type('application/json; charset=utf-8').send(json));
+  // the UI is served below (SwaggerModule's own UI needs @fastify/static, which this app does not carry)
+  for (const path of [DOCS_JSON_PATH, `${DOCS_PATH}/json`]) {
+    fastify.get(path, (_req, reply) => void reply.type('application/json; charset=utf-8').send(json));
+  }
   const html = swaggerHtml(DOCS_PATH, DOCS_JSON_PATH);
   fastify.get(DOCS_PATH, (_req, reply) => void reply.type('text/html; charset=utf-8').send(html));
   const cache = new Map<SwaggerAsset, { body: Buffer; type: string }>();

@@ -1,4 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiTags } from '@nestjs/swagger';
+import { CancelledJob, Job, JobLogs } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { FileLinks } from '@mda/file-links';
 import { ApiKeyIdentity } from '../common/api-keys';
@@ -7,6 +10,7 @@ import { CreateDownloadDto } from './dto/create-download.dto';
 import { DownloadsService } from './downloads.service';
 import { jobView } from './job-view';
 
+@ApiTags('downloads')
 @Controller('api/v1')
 export class DownloadsController {
   constructor(
@@ -15,6 +19,7 @@ export class DownloadsController {
   ) {}
 
   @Post('download')
+  @ApiOp({ summary: 'Submit a download', description: 'Queues a download of `url` with the given options. Answers 202 with the job (status `queued`) and a `Location` header; follow it with GET /api/v1/download/{request_id}, the events stream or a `webhook_url`.', status: 202, type: Job, okDescription: 'Queued', errors: [400, 404, 413, 503] })
   @HttpCode(202)
   async create(@Body() dto: CreateDownloadDto, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const job = await this.downloads.create(dto, who);
@@ -23,6 +28,7 @@ export class DownloadsController {
   }
 
   @Delete('download/:request_id')
+  @ApiOp({ summary: 'Cancel a download', description: 'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409.', type: CancelledJob, okDescription: 'Cancelled', errors: [404, 409, 503], extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }] })
   async cancel(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const { httpStatus, body } = await this.downloads.cancel(requestId, who);
     void reply.status(httpStatus);
@@ -30,11 +36,13 @@ export class DownloadsController {
   }
 
   @Get('download/:request_id/logs')
+  @ApiOp({ summary: "A download's log lines", description: "The downloader's last log lines for a job (kept once it is final).", type: JobLogs, errors: [404] })
   logs(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity) {
     return this.downloads.logs(requestId, who);
   }
 
   @Get('download/:request_id')
+  @ApiOp({ summary: 'Status of a download', description: 'The job: status, progress, file_info (with a fresh signed download_url once completed), metadata and error.', type: Job, errors: [404] })
   get(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity) {
     return this.downloads.get(requestId, who);
   }

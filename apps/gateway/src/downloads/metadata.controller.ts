@@ -1,4 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { MediaInfo } from '../docs/models';
 import { ApiError } from '../common/api-error';
 import { Identity } from '../common/api-key.guard';
 import { ApiKeyIdentity } from '../common/api-keys';
@@ -9,6 +12,7 @@ import { UrlPolicy } from './url-policy';
 const MAX_TIMEOUT_SEC = 120;
 
 /** GET /api/v1/metadata?url=: what a URL offers (title, uploader, duration, thumbnail, formats), asked of a worker. */
+@ApiTags('downloads')
 @Controller('api/v1')
 export class MetadataController {
   constructor(
@@ -18,6 +22,10 @@ export class MetadataController {
   ) {}
 
   @Get('metadata')
+  @ApiOp({ summary: 'What a URL offers', description: 'Title, uploader, duration, thumbnail and formats of a URL, asked of a worker (yt-dlp), without downloading.', type: MediaInfo, errors: [400, 503, 504] })
+  @ApiQuery({ name: 'url', required: true, description: 'http or https URL of a video page', example: 'https://example.com/video' })
+  @ApiQuery({ name: 'timeout_sec', required: false, schema: { type: 'integer', minimum: 1, maximum: 120, default: 30 }, description: 'How long to wait for a worker' })
+  @ApiQuery({ name: 'cookies_id', required: false, description: 'Cookies uploaded with POST /api/v1/cookies (ck_…), sent with the request' })
   async metadata(
     @Identity() who: ApiKeyIdentity,
     @Query('url') url?: string | string[],

@@ -1,4 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { Identity } from '../common/api-key.guard';
@@ -9,11 +11,15 @@ import { EventStreams } from './event-streams.service';
  * the X-API-Key header like every API route (browsers read it with fetch(), not EventSource, so the
  * key never goes into a URL). Resumable on this replica with `Last-Event-ID`.
  */
+@ApiTags('events')
 @Controller('api/v1')
 export class EventsController {
   constructor(private readonly streams: EventStreams) {}
 
   @Get('events')
+  @ApiOp({ summary: 'Stream of job changes (SSE)', description: "A text/event-stream of the caller's job changes: each event is a job (as GET /api/v1/download/{request_id} answers) with `id:` for resuming with Last-Event-ID. Read it with fetch() and the X-API-Key header.", schema: { type: 'string', description: 'text/event-stream: `id:`, `event: job`, `data: <Job JSON>`' }, errors: [] })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (same replica)' })
   stream(@Identity() who: ApiKeyIdentity, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): void {
     this.streams.assertCanOpen(who.fingerprint);
     reply.hijack();

@@ -1,4 +1,6 @@
 import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../docs/decorators';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
@@ -22,6 +24,7 @@ const PREFIX = '/files/';
  */
 @Public() // the key is optional here: a signed link stands in for it (checked below)
 @UseGuards(FilesRateLimitGuard)
+@ApiTags('files')
 @Controller()
 export class FilesController {
   private readonly folder: MediaFolder;
@@ -36,6 +39,20 @@ export class FilesController {
   }
 
   @Get('files/*')
+  @ApiOperation({
+    summary: 'Download a stored file',
+    description: 'Streams a stored file with Range, ETag and its Content-Type. Authorised by the signed, expiring query of `download_url` (`expires` and `signature`: anyone holding the link) or by the X-API-Key of the job that wrote it.',
+  })
+  @ApiSecurity('signed_link')
+  @ApiSecurity('api_key')
+  @ApiParam({ name: 'path', description: 'The file path under the media folder (file_info.filepath), slashes included', example: 'videos/video-abc123.mp4' })
+  @ApiQuery({ name: 'expires', required: false, schema: { type: 'integer' }, description: 'Unix seconds; part of the signed link' })
+  @ApiQuery({ name: 'signature', required: false, schema: { type: 'string' }, description: 'Part of the signed link' })
+  @ApiProduces('application/octet-stream')
+  @ApiResponse({ status: 200, description: 'The file', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 206, description: 'A byte range of the file', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
+  @ApiErrors(400, 401, 404, 416, 429)
   async serve(@Req() req: FastifyRequest & { identity?: ApiKeyIdentity }, @Res() reply: FastifyReply): Promise<void> {
     const rawUrl = req.raw.url ?? req.url;
     const rawPath = rawUrl.split('?')[0];

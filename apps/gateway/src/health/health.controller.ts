@@ -1,4 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Query, Res } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Health, Liveness } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { Kysely, sql } from 'kysely';
 import { AmqpConnection } from '@mda/messaging';
@@ -8,6 +11,7 @@ import { ShutdownState } from './shutdown-state';
 import { NO_WORKER_MESSAGE, WorkerPresence } from './worker-presence';
 
 @Public()
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
@@ -30,6 +34,7 @@ export class HealthController {
   }
 
   @Get('health/live')
+  @ApiOp({ summary: 'Liveness', description: 'The process answers.', type: Liveness, public: true })
   @HttpCode(200)
   live() {
     return { status: 'ok' };
@@ -44,6 +49,8 @@ export class HealthController {
    * `?full=1` requires the broker too (for people and monitors; `mda_broker_connected` says the same).
    */
   @Get(['health/ready', 'api/v1/health'])
+  @ApiOp({ summary: 'Readiness', description: 'Ready when the job store answers and the gateway is not shutting down; with full=1 the broker is required too.', type: Health, public: true, extra: [{ status: 503, type: Health, description: 'Not ready' }] })
+  @ApiQuery({ name: 'full', required: false, schema: { type: 'string', enum: ['1', '0', 'true', 'false'] }, description: 'Also require the broker' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply, @Query('full') full?: string) {
     const [c, workers] = await Promise.all([this.checks(), this.presence.workers()]);
     const serving = c.store && c.accepting;

@@ -1,12 +1,17 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOp } from '../docs/decorators';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { renderMetrics } from '@mda/observability';
 import { Public } from '../common/api-key.guard';
 
 @Public()
+@ApiTags('operations')
 @Controller()
 export class MetricsController {
   @Get('metrics')
+  @ApiOp({ summary: 'Prometheus metrics', description: 'The gateway metrics in the Prometheus text format.', schema: { type: 'string' }, public: true })
+  @ApiProduces('text/plain')
   @Header('Cache-Control', 'no-store')
   async metrics(@Res() reply: FastifyReply) {
     const { contentType, body } = await renderMetrics();

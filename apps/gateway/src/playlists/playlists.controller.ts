@@ -1,22 +1,24 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOp } from '../docs/decorators';
+import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { Identity } from '../common/api-key.guard';
 import { PlaylistDownloadDto, PlaylistPreviewQuery } from './dto/playlist.dto';
 import { PlaylistsService } from './playlists.service';
 
 @ApiTags('playlists')
-@ApiSecurity('api_key')
 @Controller('api/v1/playlist')
 export class PlaylistsController {
   constructor(private readonly playlists: PlaylistsService) {}
 
   @Get('preview')
+  @ApiOp({ summary: 'Preview a playlist', description: 'The entries of a playlist, asked of a worker, without downloading.', schema: { type: 'object', additionalProperties: true }, errors: [400, 503, 504] })
   preview(@Query() q: PlaylistPreviewQuery, @Identity() who: ApiKeyIdentity) {
     return this.playlists.preview(q, who);
   }
 
   @Post('download')
+  @ApiOp({ summary: 'Download a playlist', description: 'Lists the playlist with a worker and queues its entries as a batch.', status: 202, schema: { type: 'object', additionalProperties: true }, okDescription: 'Queued', errors: [400, 503, 504] })
   @HttpCode(202)
   download(@Body() dto: PlaylistDownloadDto, @Identity() who: ApiKeyIdentity) {
     return this.playlists.download(dto, who);

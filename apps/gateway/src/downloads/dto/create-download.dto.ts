@@ -88,7 +88,7 @@ export class DownloadOptionsDto {
   @IsOptional() @IsBoolean()
   ignore_errors?: boolean;
 
-  @ApiPropertyOptional({ example: 'ck_3k5j7h2g9f8d1s0a', description: 'Cookies uploaded with POST /api/v1/cookies' })
+  @ApiPropertyOptional({ description: 'The id of cookies uploaded with POST /api/v1/cookies (ck_…)' })
   @IsOptional() @IsString() @MaxLength(100)
   cookies_id?: string;
 
