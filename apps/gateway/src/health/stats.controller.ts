@@ -1,19 +1,34 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiOp } from '../docs/decorators';
 import { Public } from '../common/api-key.guard';
 import { SystemStatsService } from './system-stats.service';
 
 /** The original service's /version and /health/stats; like the other health routes they need no key. */
 @Public()
+@ApiTags('health')
 @Controller()
 export class StatsController {
   constructor(private readonly stats: SystemStatsService) {}
 
   @Get('version')
+  @ApiOp({
+    summary: 'Version',
+    description: 'The service name, version and API version, the Node version, and the yt-dlp and ffmpeg versions the workers report (the original service had this route).',
+    schema: { type: 'object', additionalProperties: true },
+    public: true,
+  })
   version() {
     return this.stats.versionInfo();
   }
 
   @Get(['api/v1/health/stats', 'health/stats'])
+  @ApiOp({
+    summary: 'System statistics',
+    description: 'Job counts by status, queue depths and consumers, worker count, disk use of the media folder, the workers\' tool versions, and warnings (for example no worker consuming jobs).',
+    schema: { type: 'object', additionalProperties: true },
+    public: true,
+  })
   health() {
     return this.stats.stats();
   }

@@ -476,6 +476,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version
+         * @description The service name, version and API version, the Node version, and the yt-dlp and ffmpeg versions the workers report (the original service had this route).
+         */
+        get: operations["Stats_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * System statistics
+         * @description Job counts by status, queue depths and consumers, worker count, disk use of the media folder, the workers' tool versions, and warnings (for example no worker consuming jobs).
+         */
+        get: operations["Stats_health[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * System statistics
+         * @description Job counts by status, queue depths and consumers, worker count, disk use of the media folder, the workers' tool versions, and warnings (for example no worker consuming jobs).
+         */
+        get: operations["Stats_health[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "download.started": {
@@ -663,8 +723,8 @@ export interface components {
              */
             custom_format?: string;
             /**
-             * @description Where the file goes under the media folder. Placeholders: {id}, {title}, {safe_title}, {uploader}, {ext}, {date}; .{ext} is added when missing. Default videos/video-<id>.<ext>
-             * @example videos/{uploader}/{title}-{id}.{ext}
+             * @description Where the file goes under the media folder: {id} {title} {safe_title} {uploader} {ext} {date} {upload_date} {playlist} {playlist_index} {channel} {channel_id} {uploader_id} {resolution} {duration}, or a preset: jellyfin, plex, kodi ({channel}/{title} [{id}].{ext}); default videos/video-<id>.<ext>
+             * @example {channel}/{upload_date} {title} [{id}].{ext}
              */
             path_template?: string;
             /** @default false */
@@ -680,8 +740,58 @@ export interface components {
             embed_subtitles?: boolean;
             /** @default false */
             write_thumbnail?: boolean;
-            /** @default false */
+            /**
+             * @description Title, uploader and date written into the file (by yt-dlp; a direct file keeps its own tags)
+             * @default true
+             */
             embed_metadata?: boolean;
+            /**
+             * @description Keep yt-dlp's .info.json beside the media (listed in file_info.files)
+             * @default false
+             */
+            write_info_json?: boolean;
+            /**
+             * @description Keep the description as a .description text file beside the media
+             * @default false
+             */
+            write_description?: boolean;
+            /**
+             * @description Write a Kodi/Jellyfin .nfo beside the media
+             * @default false
+             */
+            write_nfo?: boolean;
+            /**
+             * @deprecated
+             * @description The original service's name for quality: "audio" (true means quality audio)
+             * @default false
+             */
+            audio_only?: boolean;
+            /**
+             * @description Audio bitrate in kbps, for audio downloads
+             * @example 192
+             */
+            audio_quality?: number;
+            /**
+             * @description Subtitles converted to this format
+             * @enum {string}
+             */
+            subtitle_format?: "srt" | "vtt" | "ass" | "lrc";
+            /**
+             * @description Automatic (generated) captions too; implies downloading subtitles
+             * @default false
+             */
+            auto_subtitles?: boolean;
+            /**
+             * @description Thumbnail embedded as cover art (mp4, mkv, m4a, mp3, opus, flac)
+             * @default false
+             */
+            embed_thumbnail?: boolean;
+            /**
+             * @deprecated
+             * @description Accepted for the original service's clients: one failed item never stops the others here (see stop_on_error for batches)
+             * @default true
+             */
+            ignore_errors?: boolean;
             /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…) */
             cookies_id?: string;
             /** @default 1800 */
@@ -971,8 +1081,8 @@ export interface components {
              */
             custom_format?: string;
             /**
-             * @description Where the file goes under the media folder. Placeholders: {id}, {title}, {safe_title}, {uploader}, {ext}, {date}; .{ext} is added when missing. Default videos/video-<id>.<ext>
-             * @example videos/{uploader}/{title}-{id}.{ext}
+             * @description Where the file goes under the media folder: {id} {title} {safe_title} {uploader} {ext} {date} {upload_date} {playlist} {playlist_index} {channel} {channel_id} {uploader_id} {resolution} {duration}, or a preset: jellyfin, plex, kodi ({channel}/{title} [{id}].{ext}); default videos/video-<id>.<ext>
+             * @example {channel}/{upload_date} {title} [{id}].{ext}
              */
             path_template?: string;
             /** @default false */
@@ -988,8 +1098,58 @@ export interface components {
             embed_subtitles?: boolean;
             /** @default false */
             write_thumbnail?: boolean;
-            /** @default false */
+            /**
+             * @description Title, uploader and date written into the file (by yt-dlp; a direct file keeps its own tags)
+             * @default true
+             */
             embed_metadata?: boolean;
+            /**
+             * @description Keep yt-dlp's .info.json beside the media (listed in file_info.files)
+             * @default false
+             */
+            write_info_json?: boolean;
+            /**
+             * @description Keep the description as a .description text file beside the media
+             * @default false
+             */
+            write_description?: boolean;
+            /**
+             * @description Write a Kodi/Jellyfin .nfo beside the media
+             * @default false
+             */
+            write_nfo?: boolean;
+            /**
+             * @deprecated
+             * @description The original service's name for quality: "audio" (true means quality audio)
+             * @default false
+             */
+            audio_only?: boolean;
+            /**
+             * @description Audio bitrate in kbps, for audio downloads
+             * @example 192
+             */
+            audio_quality?: number;
+            /**
+             * @description Subtitles converted to this format
+             * @enum {string}
+             */
+            subtitle_format?: "srt" | "vtt" | "ass" | "lrc";
+            /**
+             * @description Automatic (generated) captions too; implies downloading subtitles
+             * @default false
+             */
+            auto_subtitles?: boolean;
+            /**
+             * @description Thumbnail embedded as cover art (mp4, mkv, m4a, mp3, opus, flac)
+             * @default false
+             */
+            embed_thumbnail?: boolean;
+            /**
+             * @deprecated
+             * @description Accepted for the original service's clients: one failed item never stops the others here (see stop_on_error for batches)
+             * @default true
+             */
+            ignore_errors?: boolean;
             /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…) */
             cookies_id?: string;
             /** @default 1800 */
@@ -1041,8 +1201,8 @@ export interface components {
              */
             custom_format?: string;
             /**
-             * @description Where the file goes under the media folder. Placeholders: {id}, {title}, {safe_title}, {uploader}, {ext}, {date}; .{ext} is added when missing. Default videos/video-<id>.<ext>
-             * @example videos/{uploader}/{title}-{id}.{ext}
+             * @description Where the file goes under the media folder: {id} {title} {safe_title} {uploader} {ext} {date} {upload_date} {playlist} {playlist_index} {channel} {channel_id} {uploader_id} {resolution} {duration}, or a preset: jellyfin, plex, kodi ({channel}/{title} [{id}].{ext}); default videos/video-<id>.<ext>
+             * @example {channel}/{upload_date} {title} [{id}].{ext}
              */
             path_template?: string;
             /** @default false */
@@ -1058,8 +1218,58 @@ export interface components {
             embed_subtitles?: boolean;
             /** @default false */
             write_thumbnail?: boolean;
-            /** @default false */
+            /**
+             * @description Title, uploader and date written into the file (by yt-dlp; a direct file keeps its own tags)
+             * @default true
+             */
             embed_metadata?: boolean;
+            /**
+             * @description Keep yt-dlp's .info.json beside the media (listed in file_info.files)
+             * @default false
+             */
+            write_info_json?: boolean;
+            /**
+             * @description Keep the description as a .description text file beside the media
+             * @default false
+             */
+            write_description?: boolean;
+            /**
+             * @description Write a Kodi/Jellyfin .nfo beside the media
+             * @default false
+             */
+            write_nfo?: boolean;
+            /**
+             * @deprecated
+             * @description The original service's name for quality: "audio" (true means quality audio)
+             * @default false
+             */
+            audio_only?: boolean;
+            /**
+             * @description Audio bitrate in kbps, for audio downloads
+             * @example 192
+             */
+            audio_quality?: number;
+            /**
+             * @description Subtitles converted to this format
+             * @enum {string}
+             */
+            subtitle_format?: "srt" | "vtt" | "ass" | "lrc";
+            /**
+             * @description Automatic (generated) captions too; implies downloading subtitles
+             * @default false
+             */
+            auto_subtitles?: boolean;
+            /**
+             * @description Thumbnail embedded as cover art (mp4, mkv, m4a, mp3, opus, flac)
+             * @default false
+             */
+            embed_thumbnail?: boolean;
+            /**
+             * @deprecated
+             * @description Accepted for the original service's clients: one failed item never stops the others here (see stop_on_error for batches)
+             * @default true
+             */
+            ignore_errors?: boolean;
             /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…) */
             cookies_id?: string;
             /** @default 1800 */
@@ -1096,8 +1306,14 @@ export interface components {
              */
             reverse?: boolean;
             /**
-             * @description Skip videos this API key has already downloaded
+             * @deprecated
+             * @description The original service's name for reverse
              * @default false
+             */
+            reverse_playlist?: boolean;
+            /**
+             * @description Skip videos this API key has already downloaded
+             * @default true
              */
             skip_downloaded?: boolean;
             /** @default 1000 */
@@ -1127,8 +1343,8 @@ export interface components {
              */
             custom_format?: string;
             /**
-             * @description Where the file goes under the media folder. Placeholders: {id}, {title}, {safe_title}, {uploader}, {ext}, {date}; .{ext} is added when missing. Default videos/video-<id>.<ext>
-             * @example videos/{uploader}/{title}-{id}.{ext}
+             * @description Where the file goes under the media folder: {id} {title} {safe_title} {uploader} {ext} {date} {upload_date} {playlist} {playlist_index} {channel} {channel_id} {uploader_id} {resolution} {duration}, or a preset: jellyfin, plex, kodi ({channel}/{title} [{id}].{ext}); default videos/video-<id>.<ext>
+             * @example {channel}/{upload_date} {title} [{id}].{ext}
              */
             path_template?: string;
             /** @default false */
@@ -1144,8 +1360,58 @@ export interface components {
             embed_subtitles?: boolean;
             /** @default false */
             write_thumbnail?: boolean;
-            /** @default false */
+            /**
+             * @description Title, uploader and date written into the file (by yt-dlp; a direct file keeps its own tags)
+             * @default true
+             */
             embed_metadata?: boolean;
+            /**
+             * @description Keep yt-dlp's .info.json beside the media (listed in file_info.files)
+             * @default false
+             */
+            write_info_json?: boolean;
+            /**
+             * @description Keep the description as a .description text file beside the media
+             * @default false
+             */
+            write_description?: boolean;
+            /**
+             * @description Write a Kodi/Jellyfin .nfo beside the media
+             * @default false
+             */
+            write_nfo?: boolean;
+            /**
+             * @deprecated
+             * @description The original service's name for quality: "audio" (true means quality audio)
+             * @default false
+             */
+            audio_only?: boolean;
+            /**
+             * @description Audio bitrate in kbps, for audio downloads
+             * @example 192
+             */
+            audio_quality?: number;
+            /**
+             * @description Subtitles converted to this format
+             * @enum {string}
+             */
+            subtitle_format?: "srt" | "vtt" | "ass" | "lrc";
+            /**
+             * @description Automatic (generated) captions too; implies downloading subtitles
+             * @default false
+             */
+            auto_subtitles?: boolean;
+            /**
+             * @description Thumbnail embedded as cover art (mp4, mkv, m4a, mp3, opus, flac)
+             * @default false
+             */
+            embed_thumbnail?: boolean;
+            /**
+             * @deprecated
+             * @description Accepted for the original service's clients: one failed item never stops the others here (see stop_on_error for batches)
+             * @default true
+             */
+            ignore_errors?: boolean;
             /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…) */
             cookies_id?: string;
             /** @default 1800 */
@@ -1181,6 +1447,10 @@ export interface components {
             min_duration?: number;
             /** @description Longest duration, seconds */
             max_duration?: number;
+            /** @description Fewest views */
+            min_views?: number;
+            /** @description Most views */
+            max_views?: number;
             /**
              * @description upload_date (newest first), view_count (most first), duration (longest first), title (A–Z)
              * @enum {string}
@@ -1193,7 +1463,7 @@ export interface components {
             max_downloads?: number;
             /**
              * @description Skip videos this API key has already downloaded
-             * @default false
+             * @default true
              */
             skip_downloaded?: boolean;
         };
@@ -1740,6 +2010,8 @@ export interface operations {
             query: {
                 /** @description How long to wait for a worker */
                 timeout_sec?: number;
+                /** @description Cookies uploaded with POST /api/v1/cookies (ck_…), sent with the request */
+                cookies_id?: unknown;
                 /** @description http or https URL of a video page */
                 url: unknown;
             };
@@ -2304,6 +2576,8 @@ export interface operations {
                 url: string;
                 page?: number;
                 limit?: number;
+                /** @description Cookies uploaded with POST /api/v1/cookies, sent when reading the URL */
+                cookies_id?: string;
             };
             header?: never;
             path?: never;
@@ -2452,10 +2726,16 @@ export interface operations {
                 min_duration?: number;
                 /** @description Longest duration, seconds */
                 max_duration?: number;
+                /** @description Fewest views */
+                min_views?: number;
+                /** @description Most views */
+                max_views?: number;
                 /** @description upload_date (newest first), view_count (most first), duration (longest first), title (A–Z) */
                 sort_by?: "upload_date" | "view_count" | "duration" | "title";
                 page?: number;
                 page_size?: number;
+                /** @description Cookies uploaded with POST /api/v1/cookies, sent when reading the URL */
+                cookies_id?: string;
             };
             header?: never;
             path?: never;
@@ -2923,6 +3203,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Stats_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    "Stats_health[0]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    "Stats_health[1]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
