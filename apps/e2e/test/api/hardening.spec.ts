@@ -183,9 +183,11 @@ describe('gateway request hardening (gateway alone)', () => {
     const res = await fetch(`${sys.baseUrl}/files/videos/big.mp4${signedQuery('videos/big.mp4')}`);
     const started = Date.now();
     let bytes = 0;
+    // read at 8 MiB/s whatever the chunk sizes: 24 MiB take about 3 s, past the 2 s request timeout
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.length;
-      await new Promise((r) => setTimeout(r, 10));
+      const due = started + (bytes / (8 * 1024 * 1024)) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
     }
     expect(bytes).toBe(24 * 1024 * 1024);
     expect(Date.now() - started).toBeGreaterThan(2500);

@@ -204,7 +204,13 @@ describe('media files: sidecars, formats, names, fresh links', () => {
     }, 120_000);
 
     it('names channel children by the channel and item date', async () => {
-      const r = await sys.api('POST', '/api/v1/channel/download', { url: feedUrl, max_downloads: 2, path_template: '{channel}/{upload_date} {title}' });
+      const r = await sys.api('POST', '/api/v1/channel/download', {
+        url: feedUrl,
+        max_downloads: 2,
+        // the playlist case above already downloaded two of these items (skip_downloaded is on by default)
+        skip_downloaded: false,
+        path_template: '{channel}/{upload_date} {title}',
+      });
       expect(r.status).toBe(202);
       await childrenOf(r.body.batch_id);
       const paths = await Promise.all(r.body.request_ids.map(async (id: string) => (await waitFinal(sys, id)).file_info?.filepath));
