@@ -64,7 +64,7 @@ export class AmqpConnection {
 
   /** A confirm channel that (re)declares the topology whenever it is (re)created. */
   createChannel(name: string, setup?: (ch: ConfirmChannel) => Promise<void>, publishTimeoutMs?: number): ChannelWrapper {
-    return this.manager.createChannel({
+    const channel = this.manager.createChannel({
       name,
       confirm: true,
       json: false,
@@ -74,6 +74,13 @@ export class AmqpConnection {
         if (setup) await setup(ch);
       },
     });
+    // A setup that fails (the channel closed under it, e.g. a shutdown right after connecting) is
+    // emitted as 'error'; unheard, that would crash the process. The manager sets the channel up
+    // again on the next connection, so a log line is the whole answer.
+    channel.on('error', (err: unknown) => {
+      if (!this.closed) this.logger.warn({ channel: name, err: err instanceof Error ? err.message : String(err) }, 'channel setup failed; it is set up again on reconnect');
+    });
+    return channel;
   }
 
   async waitForConnect(timeoutMs: number): Promise<boolean> {
