@@ -38,6 +38,8 @@ export class ProgressAggregator {
   private first: { ms: number; bytes: number } | null = null;
   private prev: { ms: number; bytes: number } | null = null;
   private speed: number | null = null;
+  /** The part of the job (0–1) a conversion after the download takes (a re-encode is no instant step). */
+  private conversionShare = 0;
 
   /** `nowMs` times the bytes for the smoothed speed (yt-dlp's own reading jumps, its first one most). */
   constructor(private readonly nowMs: () => number = () => Date.now()) {}
@@ -50,6 +52,36 @@ export class ProgressAggregator {
     const weights = sizes.every(isNumber) ? sizes : bitrates.every(isNumber) ? bitrates : formats.map(() => 1);
     this.weightsFromInfo = sizes.every(isNumber) || bitrates.every(isNumber);
     this.streams = formats.map((f, i) => newStream(f.format_id ?? null, weights[i] as number, sizes[i]));
+  }
+
+  /**
+   * A conversion (re-encode) will follow the download: the download then fills the first
+   * `1 - share` of the percent and the conversion the rest.
+   */
+  expectConversion(share: number): void {
+    this.conversionShare = Math.min(0.9, Math.max(0, share));
+  }
+
+  get conversionExpected(): boolean {
+    return this.conversionShare > 0;
+  }
+
+  /**
+   * The conversion's own progress (`fraction` of the media converted, `etaSec` from its speed): the
+   * bytes stay those downloaded, the percent moves on. Null when no conversion was expected or nothing changed.
+   */
+  converting(fraction: number, etaSec: number | null): Progress | null {
+    if (this.done || this.conversionShare <= 0) return null;
+    const f = Math.min(1, Math.max(0, fraction));
+    const exact = 100 * (1 - this.conversionShare + this.conversionShare * f);
+    const percent = Math.max(this.last?.percent ?? 0, Math.min(MAX_PERCENT_BEFORE_DONE, Math.floor(exact * 100) / 100));
+    if (this.last && this.last.percent === percent) return null;
+    const downloaded = this.downloadedBytes;
+    const totals = this.estimatedTotals();
+    const total = totals.every(isNumber) ? Math.max(downloaded, Math.round(totals.reduce((a, b) => a + b, 0))) : downloaded;
+    // no bytes move while converting: no speed; the eta is the conversion's
+    this.last = { percent, downloaded_bytes: downloaded, total_bytes: total, speed: null, eta: etaSec === null ? null : Math.max(0, Math.ceil(etaSec)) };
+    return this.last;
   }
 
   /** Feeds one report; returns the job's progress when it changed, else null. */
@@ -94,7 +126,7 @@ export class ProgressAggregator {
 
   private emit(): Progress | null {
     const totalWeight = this.streams.reduce((sum, s) => sum + s.weight, 0);
-    const exact = (100 * this.streams.reduce((sum, s) => sum + s.weight * s.fraction, 0)) / totalWeight;
+    const exact = ((1 - this.conversionShare) * 100 * this.streams.reduce((sum, s) => sum + s.weight * s.fraction, 0)) / totalWeight;
     const percent = Math.max(this.last?.percent ?? 0, Math.min(MAX_PERCENT_BEFORE_DONE, Math.floor(exact * 100) / 100));
     const downloaded = this.downloadedBytes;
     const totals = this.estimatedTotals();

@@ -1,5 +1,7 @@
 import type { DownloadOptions, Quality } from '@mda/contracts';
 import { DownloadError, DownloadJob } from '../../ports/media-downloader';
+import { join } from 'node:path';
+import { CONVERSION_PROGRESS_FILE, CONVERTING_POSTPROCESSORS } from './conversion-progress';
 import { DONE_TEMPLATE, FORMATS_TEMPLATE, META_TEMPLATE, PROGRESS_TEMPLATE } from './yt-dlp-output';
 
 /** The temp name inside the job's work folder; the caller moves the file to its final path. */
@@ -27,6 +29,7 @@ export function buildYtDlpArgs(job: DownloadJob, tools: { ffmpegPath: string }, 
     ...['-P', job.workDir, '-o', OUTPUT_TEMPLATE],
     // the egress proxy: every request yt-dlp makes, and the ffmpeg it runs for HLS/DASH, goes through it
     ...proxyArgs,
+    ...conversionProgressArgs(job.workDir),
   ];
   // yt-dlp treats the value as a path; a bare command name is left to its own PATH lookup.
   if (tools.ffmpegPath.includes('/')) args.push('--ffmpeg-location', tools.ffmpegPath);
@@ -93,6 +96,20 @@ function extraArgs(o: DownloadOptions): string[] {
   if (o.write_info_json) args.push('--write-info-json');
   if (o.write_description) args.push('--write-description');
   return args;
+}
+
+/**
+ * The ffmpeg of each re-encoding post-processor writes its progress to a file in the work folder
+ * (yt-dlp reads that ffmpeg's output only at its end); the worker follows it. yt-dlp splits the
+ * value like a shell, hence the quoting.
+ */
+export function conversionProgressArgs(workDir: string): string[] {
+  const file = shellQuote(join(workDir, CONVERSION_PROGRESS_FILE));
+  return CONVERTING_POSTPROCESSORS.flatMap((pp) => ['--postprocessor-args', `${pp}+ffmpeg:-progress ${file} -stats_period 0.5`]);
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'"'"'`)}'`;
 }
 
 function subtitleLanguages(languages: string[] | null | undefined): string {

@@ -188,6 +188,25 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
     expect(resultOf(o).metadata).toMatchObject({ title: 'Test Clip', width: null, height: null });
   });
 
+  it('re-encodes H.264/AAC to a real webm with progress that moves during the re-encode', async () => {
+    // long enough that the VP9 encode lasts several polls of ffmpeg's progress
+    const source = await makeClip({ seconds: 8, width: 480, height: 270, title: 'Recode' });
+    const o = await download(server.urlFor(source), { video_format: 'webm' });
+    const r = resultOf(o);
+    expect(r.ext).toBe('webm');
+    expect(ffprobe(r.tempPath).streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:opus', 'video:vp9']);
+    expectMonotonic(o);
+    // the download fills the first half of the percent, ffmpeg's re-encode the second: several
+    // readings inside it, with the bytes all downloaded and an eta from the encoder's speed
+    const during = o.progress.filter((p) => p.percent > 50 && p.percent < 100);
+    expect(new Set(during.map((p) => p.percent)).size).toBeGreaterThanOrEqual(2);
+    expect(during.every((p) => p.downloaded_bytes > 0 && p.total_bytes === p.downloaded_bytes && p.speed === null)).toBe(true);
+    expect(during.some((p) => p.eta !== null && p.eta > 0)).toBe(true);
+    // the last byte arrived at half the percent, not at the end
+    const downloaded = Math.max(...o.progress.map((p) => p.downloaded_bytes));
+    expect(o.progress.find((p) => p.downloaded_bytes === downloaded)?.percent).toBeLessThanOrEqual(50);
+  }, 120_000);
+
   it('applies a custom format selector passed as one argument', async () => {
     const { manifestPath } = await makeSeparateStreams({ seconds: 3 });
     const o = await download(server.urlFor(manifestPath), { custom_format: 'bestaudio' });

@@ -11,6 +11,7 @@ import { ProcessRun } from './process-run';
 import { NodeProcessSpawner, ProcessSpawner } from './process-spawner';
 import { ProgressAggregator } from './progress-aggregator';
 import { collectSidecars } from './sidecars';
+import { CONVERSION_PROGRESS_FILE, conversionInput, readFfmpegProgress } from './conversion-progress';
 import { buildYtDlpArgs } from './yt-dlp-args';
 import { MAX_FFMPEG_REASONS, classifyYtDlpFailure, ffmpegReason } from './yt-dlp-errors';
 import { parseYtDlpLine, YtDlpMeta } from './yt-dlp-output';
@@ -41,9 +42,19 @@ interface RunState {
   /** ffmpeg's first reason lines (see ffmpegReason), kept apart from the bounded stderr tail. */
   ffmpegReasons: string[];
   progress: ProgressAggregator;
+  /** The conversion being followed: its input's duration once known, and whether a read is under way. */
+  converting: { durationSec?: number | null; busy: boolean; over?: boolean };
 }
 
 const MAX_KEPT_STDERR = 50;
+/** How often a running conversion's progress file is read. */
+const CONVERSION_POLL_MS = 500;
+/**
+ * The part of the job's percent a conversion takes: a video re-encode (webm from H.264) often takes
+ * as long as the download or longer, an audio extraction much less.
+ */
+const VIDEO_RECODE_SHARE = 0.5;
+const AUDIO_EXTRACT_SHARE = 0.2;
 
 /**
  * Downloads through yt-dlp (pages, HLS/DASH, format selection, conversion). yt-dlp runs in its own
@@ -80,7 +91,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
     const args = buildYtDlpArgs(job, this.tools, egress.ytdlpArgs());
     const existing = await listEntries(job.workDir);
-    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator() };
+    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator(), converting: { busy: false } };
     let failure: DownloadError | null = null;
     const fail = (err: DownloadError) => {
       failure ??= err;
@@ -112,6 +123,11 @@ export class YtDlpMediaDownloader extends MediaDownloader {
         if (reason) state.ffmpegReasons.push(reason);
       }),
     });
+    // a throwing hook fails the job here too, as in the stream callbacks
+    const conversion = setInterval(
+      () => void this.followConversion(job, state, hooks).catch((err) => fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`))),
+      CONVERSION_POLL_MS,
+    );
     const onAbort = () => fail(abortReasonToError(hooks.signal.reason));
     hooks.signal.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal.aborted) onAbort(); // aborted while the folder was being listed
@@ -130,6 +146,8 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       await removeNewEntries(job.workDir, existing);
       throw failure ?? toDownloadError(err);
     } finally {
+      clearInterval(conversion);
+      state.converting.over = true; // a read still under way reports nothing after the end
       hooks.signal.removeEventListener('abort', onAbort);
     }
   }
@@ -139,6 +157,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     switch (parsed.kind) {
       case 'meta':
         state.meta = parsed.meta;
+        if (conversionFollows(job, parsed.meta)) state.progress.expectConversion(job.options.quality === 'audio' ? AUDIO_EXTRACT_SHARE : VIDEO_RECODE_SHARE);
         hooks.onMetadata?.(earlyMetadata(parsed.meta));
         // `a+b` means several formats: their sizes come on the FORMATS line.
         if (!parsed.meta.format_id?.includes('+')) state.progress.plan([parsed.meta]);
@@ -160,6 +179,29 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     }
   }
 
+  /** One look at a running conversion's progress (ffmpeg's `-progress` file), turned into the job's progress. */
+  private async followConversion(job: DownloadJob, state: RunState, hooks: DownloadHooks): Promise<void> {
+    if (!state.progress.conversionExpected || state.converting.busy || state.converting.over) return;
+    state.converting.busy = true;
+    try {
+      const ffmpeg = await readFfmpegProgress(join(job.workDir, CONVERSION_PROGRESS_FILE));
+      if (!ffmpeg) return;
+      // yt-dlp's duration, else the input's (a direct file or a generic HLS stream has none in its info)
+      if (state.converting.durationSec === undefined) {
+        const input = await conversionInput(job.workDir);
+        const probed = input ? await this.probe.probe(input).catch(() => null) : null;
+        state.converting.durationSec = positiveOrNull(state.meta.duration) ?? positiveOrNull(probed?.duration);
+      }
+      const duration = state.converting.durationSec;
+      if (!duration) return;
+      const eta = ffmpeg.speed ? Math.max(0, duration - ffmpeg.outTimeSec) / ffmpeg.speed : null;
+      const progress = state.progress.converting(ffmpeg.ended ? 1 : ffmpeg.outTimeSec / duration, ffmpeg.ended ? 0 : eta);
+      if (progress && !state.converting.over) hooks.onProgress(progress);
+    } finally {
+      state.converting.busy = false;
+    }
+  }
+
   private async finish(job: DownloadJob, state: RunState, hooks: DownloadHooks): Promise<DownloadResult> {
     const filepath = state.filepath as string;
     if (!isInside(job.workDir, filepath)) throw new DownloadError('internal_error', 'yt-dlp wrote its file outside the work folder');
@@ -175,6 +217,19 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     hooks.onProgress(state.progress.complete(size));
     return { tempPath: filepath, ext, audioOnly, metadata: buildMetadata(state.meta, probe, ext, audioOnly), mimeType: mimeTypeForExt(ext), sidecars };
   }
+}
+
+/**
+ * Whether yt-dlp will re-encode after the download: audio is always extracted by ffmpeg, and a webm
+ * is asked for while the chosen streams merge into another container (they do not fit a webm).
+ */
+function conversionFollows(job: DownloadJob, meta: YtDlpMeta): boolean {
+  if (job.options.quality === 'audio') return true;
+  return job.options.video_format === 'webm' && !!meta.ext && meta.ext !== 'webm';
+}
+
+function positiveOrNull(n: number | null | undefined): number | null {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
 }
 
 /** What yt-dlp knows before the download (a direct file's made-up title, its file name, is left out). */
