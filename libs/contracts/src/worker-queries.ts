@@ -37,6 +37,8 @@ export const mediaFormatSchema = z.object({
   filesize: z.number().nullable(),
   tbr: z.number().nullable(),
   format_note: z.string().nullable(),
+  /** yt-dlp's `640x360`, or `audio only` for a rendition without video (its width and height are null). */
+  resolution: z.string().nullish(),
 });
 
 export const metadataResultSchema = z.object({
@@ -48,6 +50,10 @@ export const metadataResultSchema = z.object({
   webpage_url: z.string().nullable(),
   upload_date: z.string().nullable(),
   formats: z.array(mediaFormatSchema),
+  /** Languages of the subtitles the source offers (`download_subtitles`, `subtitle_languages`). */
+  subtitles: z.array(z.string()).default([]),
+  /** Languages of the source's automatic captions (`auto_subtitles`). */
+  automatic_captions: z.array(z.string()).default([]),
 });
 export type MetadataResult = z.infer<typeof metadataResultSchema>;
 

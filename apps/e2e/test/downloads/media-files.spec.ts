@@ -124,6 +124,19 @@ describe('media files: sidecars, formats, names, fresh links', () => {
     await expectAllServed(job.file_info);
   }, 120_000);
 
+  it('describes an HLS master: the audio rendition as audio only, the video ones with their sizes, the subtitle languages', async () => {
+    const master = await makeHlsMaster();
+    const r = await sys.api('GET', `/api/v1/metadata?url=${encodeURIComponent(media.urlFor(master))}`);
+    expect(r.status).toBe(200);
+    const formats = r.body.formats.map((f: any) => ({ id: f.format_id, width: f.width, height: f.height, vcodec: f.vcodec, resolution: f.resolution }));
+    expect(formats.filter((f: any) => f.vcodec === 'none')).toEqual([{ id: expect.stringMatching(/^aud/), width: null, height: null, vcodec: 'none', resolution: 'audio only' }]);
+    expect(formats.filter((f: any) => f.vcodec !== 'none').map((f: any) => [f.width, f.height, f.resolution]).sort()).toEqual([
+      [426, 240, '426x240'],
+      [640, 360, '640x360'],
+    ]);
+    expect(r.body).toMatchObject({ subtitles: ['en'], automatic_captions: [] });
+  }, 60_000);
+
   it('answers 144p on a 360p-only source with the nearest rendition', async () => {
     const hls = await makeHls(await makeClip({ seconds: 2, width: 640, height: 360, title: '360 only' }));
     const id = await submit(sys, { url: media.urlFor(hls), quality: '144p' });

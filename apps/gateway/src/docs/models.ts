@@ -132,13 +132,30 @@ export class Liveness {
   @ApiProperty({ enum: ['ok'] }) status!: string;
 }
 
+/** One format (rendition) a URL offers, as yt-dlp reports it. */
+export class MediaFormat {
+  @ApiProperty({ example: '800' }) format_id!: string;
+  @ApiProperty({ type: 'string', nullable: true, example: 'mp4' }) ext!: string | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'null for an audio-only rendition', example: 640 }) width!: number | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'null for an audio-only rendition', example: 360 }) height!: number | null;
+  @ApiProperty({ type: 'number', nullable: true }) fps!: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: '`none` when the rendition has no video', example: 'avc1.64001e' }) vcodec!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: '`none` when the rendition has no audio', example: 'mp4a.40.2' }) acodec!: string | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'Bytes, exact or approximate' }) filesize!: number | null;
+  @ApiProperty({ type: 'number', nullable: true, description: 'Total bitrate, kbit/s' }) tbr!: number | null;
+  @ApiProperty({ type: 'string', nullable: true }) format_note!: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: '`WIDTHxHEIGHT`, or `audio only` for a rendition without video', example: '640x360' }) resolution?: string | null;
+}
+
 export class MediaInfo {
   @ApiProperty({ example: 'https://example.com/video' }) url!: string;
   @ApiPropertyOptional({ type: 'string', nullable: true }) title?: string | null;
   @ApiPropertyOptional({ type: 'string', nullable: true }) uploader?: string | null;
   @ApiPropertyOptional({ type: 'number', nullable: true }) duration?: number | null;
   @ApiPropertyOptional({ type: 'string', nullable: true }) thumbnail?: string | null;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) formats?: unknown[];
+  @ApiPropertyOptional({ type: [MediaFormat] }) formats?: MediaFormat[];
+  @ApiPropertyOptional({ type: [String], description: 'Languages of the subtitles the source offers (for `download_subtitles` / `subtitle_languages`)', example: ['en'] }) subtitles?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Languages of its automatic captions (for `auto_subtitles`)', example: [] }) automatic_captions?: string[];
 }
 
 /** A body this document describes only by its top-level fields (playlists, channels, batches, cookies, admin). */

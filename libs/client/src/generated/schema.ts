@@ -981,6 +981,43 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        MediaFormat: {
+            /** @example 800 */
+            format_id: string;
+            /** @example mp4 */
+            ext: string | null;
+            /**
+             * @description null for an audio-only rendition
+             * @example 640
+             */
+            width: number | null;
+            /**
+             * @description null for an audio-only rendition
+             * @example 360
+             */
+            height: number | null;
+            fps: number | null;
+            /**
+             * @description `none` when the rendition has no video
+             * @example avc1.64001e
+             */
+            vcodec: string | null;
+            /**
+             * @description `none` when the rendition has no audio
+             * @example mp4a.40.2
+             */
+            acodec: string | null;
+            /** @description Bytes, exact or approximate */
+            filesize: number | null;
+            /** @description Total bitrate, kbit/s */
+            tbr: number | null;
+            format_note: string | null;
+            /**
+             * @description `WIDTHxHEIGHT`, or `audio only` for a rendition without video
+             * @example 640x360
+             */
+            resolution?: string | null;
+        };
         MediaInfo: {
             /** @example https://example.com/video */
             url: string;
@@ -988,9 +1025,19 @@ export interface components {
             uploader?: string | null;
             duration?: number | null;
             thumbnail?: string | null;
-            formats?: {
-                [key: string]: unknown;
-            }[];
+            formats?: components["schemas"]["MediaFormat"][];
+            /**
+             * @description Languages of the subtitles the source offers (for `download_subtitles` / `subtitle_languages`)
+             * @example [
+             *       "en"
+             *     ]
+             */
+            subtitles?: string[];
+            /**
+             * @description Languages of its automatic captions (for `auto_subtitles`)
+             * @example []
+             */
+            automatic_captions?: string[];
         };
         WebhookEventState: {
             /** @example evt_5f2c9a1b3d4e */

@@ -17,6 +17,8 @@ function uploadDate(j: Json): string | null {
 export function toMetadataResult(j: Json): MetadataResult {
   const formats = Array.isArray(j['formats']) ? (j['formats'] as Json[]) : [];
   return {
+    subtitles: languages(j['subtitles']),
+    automatic_captions: languages(j['automatic_captions']),
     title: str(j['title']),
     uploader: str(j['uploader']) ?? str(j['channel']),
     duration: num(j['duration']),
@@ -24,19 +26,37 @@ export function toMetadataResult(j: Json): MetadataResult {
     extractor: str(j['extractor']),
     webpage_url: str(j['webpage_url']),
     upload_date: uploadDate(j),
-    formats: formats.map((f) => ({
-      format_id: String(f['format_id'] ?? ''),
-      ext: str(f['ext']),
-      width: num(f['width']),
-      height: num(f['height']),
-      fps: num(f['fps']),
-      vcodec: str(f['vcodec']),
-      acodec: str(f['acodec']),
-      filesize: num(f['filesize']) ?? num(f['filesize_approx']),
-      tbr: num(f['tbr']),
-      format_note: str(f['format_note']),
-    })),
+    formats: formats.map((f) => {
+      const audioOnly = isAudioOnly(f);
+      return {
+        format_id: String(f['format_id'] ?? ''),
+        ext: str(f['ext']),
+        width: audioOnly ? null : num(f['width']),
+        height: audioOnly ? null : num(f['height']),
+        fps: num(f['fps']),
+        vcodec: str(f['vcodec']),
+        acodec: str(f['acodec']),
+        filesize: num(f['filesize']) ?? num(f['filesize_approx']),
+        tbr: num(f['tbr']),
+        format_note: str(f['format_note']),
+        resolution: audioOnly ? 'audio only' : str(f['resolution']),
+      };
+    }),
   };
+}
+
+/** A rendition without video: yt-dlp says `vcodec: none` or `resolution: audio only` (an HLS audio group). */
+export function isAudioOnly(f: { vcodec?: unknown; resolution?: unknown }): boolean {
+  return f.vcodec === 'none' || f.resolution === 'audio only';
+}
+
+/** The language codes of yt-dlp's `subtitles` / `automatic_captions` (`{ en: [...], de: [...] }`). */
+function languages(v: unknown): string[] {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return [];
+  return Object.entries(v as Json)
+    .filter(([lang, tracks]) => lang !== 'live_chat' && Array.isArray(tracks) && tracks.length > 0)
+    .map(([lang]) => lang)
+    .sort();
 }
 
 const SMUGGLE = /#__youtubedl_smuggle=.*$/;

@@ -6,7 +6,7 @@ import { classifyYtDlpFailure } from '../../download/adapters/yt-dlp/yt-dlp-erro
 import { Egress, EgressSession, refusalError } from '../../egress/egress';
 import { InspectOptions, MediaInspector } from '../ports/media-inspector';
 import { hlsReferences } from './hls-references';
-import { toListingResult, toMetadataResult } from './yt-dlp-json';
+import { isAudioOnly, toListingResult, toMetadataResult } from './yt-dlp-json';
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const COMMON = ['-J', '--no-warnings', '--ignore-config', '--no-cache-dir'];
@@ -42,7 +42,8 @@ export class YtDlpMediaInspector extends MediaInspector {
         if (probed) {
           result.duration = probed.duration;
           if (probed.title) result.title = probed.title;
-          for (const f of result.formats) {
+          // the probe reads the best video: an audio-only rendition keeps no width nor height
+          for (const f of result.formats.filter((x) => !isAudioOnly(x))) {
             f.width ??= probed.width;
             f.height ??= probed.height;
           }
