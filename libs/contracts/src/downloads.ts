@@ -162,7 +162,14 @@ const eventBase = z.object({
   logs: z.array(z.string().max(2000)).max(500).optional(),
 });
 
-export const downloadStartedSchema = eventBase.extend({ started_at: z.string().datetime() });
+export const downloadStartedSchema = eventBase.extend({
+  started_at: z.string().datetime(),
+  /**
+   * What the media is (title, uploader, duration, thumbnail from yt-dlp's info) when the worker
+   * knew it before starting the bytes. Internal: the download.started webhook stays the seed's.
+   */
+  metadata: mediaMetadataSchema.optional(),
+});
 export const downloadProgressSchema = eventBase.extend({
   progress: progressSchema,
   /** What the media is (from yt-dlp's info, before the bytes), on the first progress event after it is known. */

@@ -39,6 +39,8 @@ const bytesTotal = counterOf(METRICS.downloadBytes);
 zeroLabels(METRICS.jobFailures, DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })));
 
 const MAX_LOG_LINES = 500;
+/** Longest download.started waits for the downloader to say what the media is (a slow extractor must not keep the job looking queued). */
+export const STARTED_WAIT_MS = 5000;
 
 /** One download job from command to final event. */
 @Injectable()
@@ -82,9 +84,6 @@ export class DownloadJobService {
       newLines = true;
     };
     let metadata: MediaMetadata | undefined;
-    const onMetadata = (m: MediaMetadata) => {
-      metadata = m;
-    };
     const throttle = new ProgressThrottle(() => this.clock.nowMs());
     let progressChain: Promise<unknown> = Promise.resolve();
     const startedMs = this.clock.nowMs();
@@ -92,11 +91,33 @@ export class DownloadJobService {
     // transient file-system errors (EBUSY, EAGAIN, NFS timeouts...) in the work-area setup are retried a few times before they fail the job
     const retryStorage = <T>(op: () => Promise<T>) =>
       withStorageRetry(op, { ...DEFAULT_STORAGE_RETRY, onRetry: (i) => log.warn({ event: 'storage.retry', ...i }, 'transient storage error: retrying') });
+    // download.started waits (briefly) for what the media is, so the job has its title, uploader,
+    // duration and thumbnail from its start; progress and final events are chained after it
+    let started = false;
+    let startedFailure: unknown;
+    const publishStarted = () => {
+      if (started) return;
+      started = true;
+      clearTimeout(startedCap);
+      const early = metadata;
+      metadata = undefined;
+      progressChain = progressChain.then(() =>
+        this.publish(ROUTING_KEYS.downloadStarted, { ...base, started_at: this.now(), ...(early ? { metadata: early } : {}) }, cmd.request_id).then(
+          () => log.info({ event: 'download.started', url_host: safeHost(cmd.url) }, 'download started'),
+          // thrown before the final event: the job goes back to the queue
+          (err: unknown) => void (startedFailure ??= err),
+        ),
+      );
+    };
+    const startedCap = setTimeout(publishStarted, STARTED_WAIT_MS);
+    const onMetadata = (m: MediaMetadata) => {
+      metadata = m;
+      publishStarted();
+    };
     activeDownloads.inc();
     try {
-      await this.publish(ROUTING_KEYS.downloadStarted, { ...base, started_at: this.now() }, cmd.request_id);
-      log.info({ event: 'download.started', url_host: safeHost(cmd.url) }, 'download started');
       const onProgress = (p: Progress) => {
+        publishStarted();
         if (!throttle.accept(p)) return;
         // while it runs, the job's /logs and its metadata come with the (throttled) progress events:
         // the log tail when new lines came, the metadata once
@@ -152,7 +173,8 @@ export class DownloadJobService {
       } catch (err) {
         if (controller.signal.reason instanceof WorkerShuttingDown) {
           // stopped by SIGTERM after the grace period: another replica runs it from the start
-          await progressChain;
+          clearTimeout(startedCap);
+          await progressChain.catch(() => undefined);
           log.warn({ event: 'download.requeued' }, 'download stopped by shutdown: back to the queue');
           return 'requeue';
         }
@@ -169,7 +191,9 @@ export class DownloadJobService {
             ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', reason: e.message, logs }, outcome: 'cancelled' }
             : { type: ROUTING_KEYS.downloadFailed, data: { ...base, error: e.message, error_code: e.code, completed_at: '', logs }, outcome: 'failed' };
       }
+      publishStarted();
       await progressChain;
+      if (startedFailure !== undefined) throw startedFailure;
       // a publish failure here throws: the job is requeued, never reported as failed
       await this.publish(final.type, { ...final.data, completed_at: this.now() }, cmd.request_id);
       jobsTotal.inc({ outcome: final.outcome });
@@ -179,6 +203,7 @@ export class DownloadJobService {
       return 'ack';
     } finally {
       clearTimeout(timer);
+      clearTimeout(startedCap);
       activeDownloads.dec();
       this.running.finish(cmd.request_id);
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);

@@ -62,6 +62,36 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
     for (const p of withSpeed) expect(p.speed).toBeLessThan((statSync(clip).size / 5) * 4);
   }, 60_000);
 
+  it('knows title, uploader, duration and thumbnail when it starts; the download.started webhook stays the seed\'s', async () => {
+    // a page whose JSON-LD names the video: yt-dlp's generic extractor reads all four from it
+    const ld = {
+      '@context': 'https://schema.org',
+      '@type': 'VideoObject',
+      name: 'Early Clip',
+      author: { '@type': 'Person', name: 'Test Uploader' },
+      duration: 'PT8S',
+      thumbnailUrl: `${slow.url}/poster.jpg`,
+      contentUrl: slow.urlFor(clip),
+    };
+    slow.setRoute('/early.html', `<!doctype html><html><head><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body></body></html>`, 'text/html');
+    const url = `${slow.url}/early.html`;
+    const created = await sys.api('POST', '/api/v1/download', { url, webhook_url: `${receiver.url}/early` });
+    const id = created.body.request_id as string;
+    // the first read that is no longer queued: the job is running (the clip takes about 5 s) and already says what it is
+    const first = await waitFor(
+      async () => {
+        const r = await sys.api('GET', `/api/v1/download/${id}`);
+        return r.body.status !== 'queued' ? r.body : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 50, what: 'job started' },
+    );
+    expect(first.status).toBe('running');
+    expect(first.metadata).toMatchObject({ title: 'Early Clip', uploader: 'Test Uploader', duration: 8, thumbnail: `${slow.url}/poster.jpg` });
+    expect((await final(id)).status).toBe('completed');
+    const started = await waitFor(() => receiver.received.find((w) => w.body.event === 'download.started' && w.body.request_id === id), { timeoutMs: 10_000, what: 'started webhook' });
+    expect(started.body.data).toEqual({ request_id: id, url, status: 'running' });
+  }, 60_000);
+
   it('direct file: progress webhooks carry the total', async () => {
     const created = await sys.api('POST', '/api/v1/download', { url: slow.urlFor(clip), webhook_url: `${receiver.url}/direct` });
     const id = created.body.request_id as string;

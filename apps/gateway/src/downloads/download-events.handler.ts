@@ -42,9 +42,11 @@ export class DownloadEventsHandler {
     if (logs && type !== ROUTING_KEYS.downloadProgress) await this.jobs.replaceLogs((env.data as { request_id: string }).request_id, logs, at);
     let changed = false;
     switch (type) {
-      case ROUTING_KEYS.downloadStarted:
-        changed = await this.jobs.markStarted((env.data as DownloadStarted).request_id, at);
+      case ROUTING_KEYS.downloadStarted: {
+        const d = env.data as DownloadStarted;
+        changed = await this.jobs.markStarted(d.request_id, at, d.metadata);
         break;
+      }
       case ROUTING_KEYS.downloadProgress: {
         const d = env.data as DownloadProgress;
         changed = await this.jobs.recordProgress(d.request_id, d.progress, at);

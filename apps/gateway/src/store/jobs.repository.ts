@@ -179,10 +179,11 @@ export class JobsRepository {
     return rows.map(toJob);
   }
 
-  async markStarted(requestId: string, at: string): Promise<boolean> {
+  /** queued → running; with what the media is when the worker knew it at the start (title, uploader, duration, thumbnail). */
+  async markStarted(requestId: string, at: string, metadata?: MediaMetadata): Promise<boolean> {
     const r = await this.db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'running', started_at: eb.fn.coalesce('started_at', eb.val(at)), updated_at: at }))
+      .set((eb) => ({ status: 'running', started_at: eb.fn.coalesce('started_at', eb.val(at)), updated_at: at, ...(metadata ? { metadata: JSON.stringify(metadata) } : {}) }))
       .where('request_id', '=', requestId)
       .where('status', 'in', OPEN)
       .executeTakeFirst();

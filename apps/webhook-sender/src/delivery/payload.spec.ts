@@ -11,8 +11,12 @@ const base = { request_id: 'req_abc123abc123', url: 'https://example.com/video',
 describe('buildPayload (the seed, field for field)', () => {
   const at = '2025-11-06T10:02:30.123Z';
 
-  it('started', () => {
-    expect(buildPayload({ type: 'download.started', data: { ...base, started_at: at } }, at, links)).toEqual({
+  it.each([
+    ['', {}],
+    // the worker's early metadata is for the job record only: the seed's started payload has no such fields
+    [' (the event carrying early metadata)', { metadata: { title: 'T', uploader: 'U', duration: 8, thumbnail: 'https://example.com/t.jpg' } }],
+  ])('started%s', (_, extra) => {
+    expect(buildPayload({ type: 'download.started', data: { ...base, started_at: at, ...extra } }, at, links)).toEqual({
       event: 'download.started',
       timestamp: '2025-11-06T10:02:30Z',
       request_id: 'req_abc123abc123',
