@@ -51,9 +51,9 @@ export const metadataResultSchema = z.object({
   upload_date: z.string().nullable(),
   formats: z.array(mediaFormatSchema),
   /** Languages of the subtitles the source offers (`download_subtitles`, `subtitle_languages`). */
-  subtitles: z.array(z.string()).default([]),
+  subtitles: z.array(z.string()).optional(),
   /** Languages of the source's automatic captions (`auto_subtitles`). */
-  automatic_captions: z.array(z.string()).default([]),
+  automatic_captions: z.array(z.string()).optional(),
 });
 export type MetadataResult = z.infer<typeof metadataResultSchema>;
 
