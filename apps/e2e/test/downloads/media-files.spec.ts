@@ -187,7 +187,32 @@ describe('media files: sidecars, formats, names, fresh links', () => {
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'validation_error', details: [expect.objectContaining({ field: 'embed_subtitles' })] });
     expect(r.body.error.message).toMatch(/audio files carry no subtitle tracks/);
+    // every combination no file can honour, on single downloads and batches alike
+    const impossible: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ audio_only: true, quality: '1080p' }, 'quality', /audio_only asks for audio only/],
+      [{ quality: 'audio', video_format: 'webm' }, 'video_format', /cannot apply to an audio-only download/],
+      [{ quality: '720p', audio_format: 'opus' }, 'audio_format', /applies to audio-only downloads/],
+      [{ video_format: 'mkv', audio_quality: 192 }, 'audio_quality', /applies to audio-only downloads/],
+      [{ quality: 'audio', audio_format: 'flac', audio_quality: 192 }, 'audio_quality', /lossless flac/],
+      [{ video_format: 'webm', embed_thumbnail: true }, 'embed_thumbnail', /holds no cover image/],
+      [{ quality: 'audio', audio_format: 'wav', embed_thumbnail: true }, 'embed_thumbnail', /holds no cover image/],
+      [{ video_format: 'webm', embed_subtitles: true, subtitle_format: 'srt' }, 'subtitle_format', /WebVTT subtitles only/],
+      [{ quality: '360p', custom_format: 'best' }, 'custom_format', /replaces quality/],
+    ];
+    for (const [body, field, message] of impossible) {
+      for (const [path, payload] of [
+        ['/api/v1/download', { url: media.urlFor(clip), ...body }],
+        ['/api/v1/batch/download', { urls: [media.urlFor(clip)], ...body }],
+      ] as const) {
+        const refused = await sys.api('POST', path, payload);
+        expect({ path, body, status: refused.status, field: refused.body.error?.details?.[0]?.field }).toEqual({ path, body, status: 400, field });
+        expect(refused.body.error.message).toMatch(message);
+      }
+    }
     expect(await count()).toBe(before);
+    // what a form sends by default for the format that does not apply is no conflict
+    const fine = await sys.api('POST', '/api/v1/download', { url: media.urlFor(clip), quality: 'audio', video_format: 'mp4', audio_format: 'm4a' });
+    expect(fine.status).toBe(202);
   });
 
   describe('path tokens from an RSS feed with dated items', () => {

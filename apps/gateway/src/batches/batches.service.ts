@@ -69,7 +69,7 @@ export class BatchesService {
     }
     await this.cookies.assertUsable(rest.cookies_id, who);
     const options = toDownloadOptions(rest);
-    const conflict = optionsConflict(options);
+    const conflict = optionsConflict(options, rest);
     if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
     const batchId = this.ids.batchId();
     const createdAt = this.clock.now().toISOString();

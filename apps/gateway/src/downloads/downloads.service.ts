@@ -38,7 +38,7 @@ export class DownloadsService {
     if (dto.webhook_url) this.urls.assertAllowed(dto.webhook_url, 'webhook_url');
     const { url, webhook_url, ...rest } = dto;
     const options = toDownloadOptions(rest);
-    const conflict = optionsConflict(options);
+    const conflict = optionsConflict(options, rest);
     if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
     const requestId = this.ids.requestId();
     const createdAt = this.clock.now().toISOString();

@@ -1,4 +1,4 @@
-import type { DownloadOptions, Quality } from '@mda/contracts';
+import { THUMBNAIL_CONTAINERS, type DownloadOptions, type Quality } from '@mda/contracts';
 import { DownloadError, DownloadJob } from '../../ports/media-downloader';
 import { join } from 'node:path';
 import { CONVERSION_PROGRESS_FILE, CONVERTING_POSTPROCESSORS } from './conversion-progress';
@@ -7,8 +7,6 @@ import { DONE_TEMPLATE, FORMATS_TEMPLATE, META_TEMPLATE, PROGRESS_TEMPLATE } fro
 /** The temp name inside the job's work folder; the caller moves the file to its final path. */
 export const OUTPUT_TEMPLATE = 'media.%(ext)s';
 
-/** Containers yt-dlp can embed a thumbnail into. */
-const THUMBNAIL_CONTAINERS = new Set(['mp4', 'mkv', 'm4a', 'mp3', 'opus', 'flac']);
 const SUB_LANG = /^[A-Za-z0-9_.*-]{1,20}$/;
 
 /**
