@@ -40,7 +40,7 @@ zeroLabels(METRICS.jobFailures, DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancel
 
 const MAX_LOG_LINES = 500;
 /** Longest download.started waits for the downloader to say what the media is (a slow extractor must not keep the job looking queued). */
-export const STARTED_WAIT_MS = 5000;
+export const STARTED_WAIT_MS = 15_000;
 
 /** One download job from command to final event. */
 @Injectable()

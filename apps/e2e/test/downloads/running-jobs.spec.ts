@@ -85,7 +85,7 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
       },
       { timeoutMs: 20_000, intervalMs: 50, what: 'job started' },
     );
-    expect(first.status).toBe('running');
+    expect({ status: first.status, waited_ms: Date.parse(first.started_at) - Date.parse(first.created_at) }).toMatchObject({ status: 'running' });
     expect(first.metadata).toMatchObject({ title: 'Early Clip', uploader: 'Test Uploader', duration: 8, thumbnail: `${slow.url}/poster.jpg` });
     expect((await final(id)).status).toBe('completed');
     const started = await waitFor(() => receiver.received.find((w) => w.body.event === 'download.started' && w.body.request_id === id), { timeoutMs: 10_000, what: 'started webhook' });
