@@ -86,6 +86,14 @@ describe('cookies_id on metadata, playlist preview, channel info and feed listin
     expect(withCookie('/one.mp4')).toBeGreaterThan(0);
   }, 60_000);
 
+  it('a channel download reads its feed with the cookie; without it the feed refuses', async () => {
+    const before = withCookie('/feed.xml');
+    const r = await sys.api('POST', '/api/v1/channel/download', { url: `${source.url}/feed.xml`, cookies_id: cookiesId, max_downloads: 1, skip_downloaded: false });
+    expect(r.status).toBe(202);
+    expect(withCookie('/feed.xml')).toBeGreaterThan(before);
+    expect((await sys.api('POST', '/api/v1/channel/download', { url: `${source.url}/feed.xml`, max_downloads: 1 })).status).toBe(400);
+  }, 60_000);
+
   it('refuses a malformed cookies_id (400) and an unknown one (404) before asking a worker; no secret in logs', async () => {
     const url = `${source.url}/feed.xml`;
     const n = source.seen.length;
