@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { InvalidKeyError, LocalMediaStore, MediaStore, S3MediaStore, UploadAbortedError } from '../src';
+import { InvalidKeyError, LocalMediaStore, MediaStore, UploadAbortedError } from '../src';
+import { S3MediaStore } from '../src/s3-media-store';
 import { LocalS3Server, startS3Server } from '@mda/testing';
 
 /**

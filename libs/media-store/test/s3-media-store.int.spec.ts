@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { S3MediaStore, StoredObject } from '../src';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { LocalMediaStore, StoredObject, createMediaStore } from '../src';
+import { S3MediaStore } from '../src/s3-media-store';
 import { LocalS3Server, startS3Server } from '@mda/testing';
 
 /** What only the S3 adapter does: conditional writes when a name is taken between the check and the write. */
@@ -82,5 +83,20 @@ describe('S3MediaStore', () => {
     expect(await upload.done).toEqual({ key: 'late/abort.mp4', size: data.length });
     await upload.abort();
     expect((await store.stat('late/abort.mp4'))?.size).toBe(data.length);
+  });
+
+  it('is what createMediaStore builds for STORAGE_BACKEND=s3 (and the folder store for local)', async () => {
+    expect(await createMediaStore({ backend: 'local', storageDir: scratch })).toBeInstanceOf(LocalMediaStore);
+    const bucket = await s3.createBucket();
+    const store = await createMediaStore({
+      backend: 's3',
+      storageDir: scratch,
+      s3: { endpoint: s3.endpoint, region: s3.region, bucket, prefix: 'p', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, forcePathStyle: true, publicDownloads: true },
+    });
+    expect(store).toBeInstanceOf(S3MediaStore);
+    const { path } = await finished(1234);
+    await store.put(path, 'made/by-config.mp4');
+    const listed = await (store as S3MediaStore).client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['p/made/by-config.mp4']);
   });
 });
