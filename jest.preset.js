@@ -6,7 +6,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@mda/(contracts|messaging|config|observability|net-guard|file-links|testing|client)$': '<rootDir>/../../libs/$1/src/index.ts',
+    '^@mda/(contracts|messaging|config|observability|net-guard|file-links|media-store|testing|client)$': '<rootDir>/../../libs/$1/src/index.ts',
   },
   testTimeout: 30000,
   reporters: ['default', require('node:path').join(__dirname, 'tools/jest-summary-reporter.js')],

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Clock, KeyedSlots } from '@mda/contracts';
 import { AmqpConnection, EventPublisher, MessagingModule } from '@mda/messaging';
+import { MediaStore as FinishedFiles, createMediaStore } from '@mda/media-store';
 import { GuardedHttpClient, assertPublicUrl } from '@mda/net-guard';
 import { Logger, createLogger } from '@mda/observability';
 import type { WorkerConfig } from './config/worker-config';
@@ -77,6 +78,8 @@ export class WorkerModule {
         },
         RunningJobs,
         { provide: MediaStore, useFactory: () => new FsMediaStore(config.storageDir) },
+        // where finished files are placed: the media folder, or the bucket (STORAGE_BACKEND)
+        { provide: FinishedFiles, useFactory: () => createMediaStore(config.mediaStore) },
         { provide: ToolVersionReporter, inject: [WORKER_LOGGER], useFactory: (logger: Logger) => new ToolVersionReporter(config, logger) },
         { provide: StoreMonitor, inject: [MediaStore, WORKER_LOGGER], useFactory: (store: MediaStore, logger: Logger) => new StoreMonitor(store, logger) },
         {

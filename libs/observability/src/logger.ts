@@ -18,6 +18,12 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers.authorization',
   'headers["x-api-key"]',
+  // S3 credentials, wherever a config object holding them is logged
+  'credentials',
+  '*.credentials',
+  '*.*.credentials',
+  'secretAccessKey',
+  '*.secretAccessKey',
 ];
 
 export type { Logger };

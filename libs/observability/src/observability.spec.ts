@@ -17,6 +17,19 @@ describe('log redaction', () => {
     for (const s of ['sekret-key-1', 'sekret-key-2', 'Netscape', '"s3"']) expect(out).not.toContain(s);
     expect(out).toContain('[redacted]');
   });
+
+  it('never writes S3 credentials, at the depths a store config is logged', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (c, _e, cb) => (lines.push(c.toString()), cb()) });
+    const log = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    const credentials = { accessKeyId: 'AKIA-id-1', secretAccessKey: 's3-secret-1' };
+    log.info({ config: { s3: { bucket: 'media', credentials } } }, 'one');
+    log.info({ s3: { credentials } }, 'two');
+    log.info({ credentials, store: { secretAccessKey: 's3-secret-2' } }, 'three');
+    const out = lines.join('');
+    expect(out).toContain('"bucket":"media"');
+    for (const s of ['AKIA-id-1', 's3-secret-1', 's3-secret-2']) expect(out).not.toContain(s);
+  });
 });
 
 describe('metrics helpers', () => {

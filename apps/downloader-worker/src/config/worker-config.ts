@@ -1,7 +1,10 @@
-import { CommonConfig, Env, int, loadCommonConfig, loadPublicBaseUrl, str } from '@mda/config';
+import { CommonConfig, Env, MediaStoreConfig, int, loadCommonConfig, loadMediaStoreConfig, loadPublicBaseUrl, str } from '@mda/config';
 
 export interface WorkerConfig extends CommonConfig {
+  /** The media folder (local backend) or the scratch folder downloads are made in (S3). */
   storageDir: string;
+  /** Where finished files go: STORAGE_BACKEND and its settings. */
+  mediaStore: MediaStoreConfig;
   publicBaseUrl: string;
   concurrency: number;
   /** Metadata/listing queries one replica answers at once (the query queue's prefetch). */
@@ -17,9 +20,11 @@ export interface WorkerConfig extends CommonConfig {
 }
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const mediaStore = loadMediaStoreConfig(env);
   return {
     ...loadCommonConfig(env),
-    storageDir: str(env, 'STORAGE_DIR', './storage'),
+    storageDir: mediaStore.storageDir,
+    mediaStore,
     publicBaseUrl: loadPublicBaseUrl(env),
     concurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
     queryConcurrency: int(env, 'WORKER_QUERY_CONCURRENCY', { default: 10, min: 1, max: 256 }),

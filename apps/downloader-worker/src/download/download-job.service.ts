@@ -16,6 +16,7 @@ import {
   fileUrl,
 } from '@mda/contracts';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
+import { MediaStore } from '@mda/media-store';
 import { Logger, counterOf, errorFields, gaugeOf, histogramOf, zeroLabels } from '@mda/observability';
 import { WORKER_CONFIG, WORKER_LOGGER } from '../tokens';
 import type { WorkerConfig } from '../config/worker-config';
@@ -55,6 +56,7 @@ export class DownloadJobService {
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
     private readonly cookieFiles: JobCookieFiles,
     private readonly store: StoreMonitor,
+    private readonly media: MediaStore,
   ) {}
 
   async run(cmd: DownloadRequested): Promise<HandlerOutcome> {
@@ -147,8 +149,8 @@ export class DownloadJobService {
         );
         // not retried as a whole: a rename or link that went through before a later step failed is not repeatable
         const placement = { keepExisting: !!cmd.options.path_template, suffix: cmd.request_id.replace(/^req_/, '') };
-        const placed = await placeFile(this.config.storageDir, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), placement);
-        const files = await placeSidecars(this.config.storageDir, workDir, { ...placed, mimeType: result.mimeType }, result.sidecars ?? [], this.generatedSidecars(cmd, result), {
+        const placed = await placeFile(this.media, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), placement);
+        const files = await placeSidecars(this.media, workDir, { ...placed, mimeType: result.mimeType }, result.sidecars ?? [], this.generatedSidecars(cmd, result), {
           ...placement,
           publicBaseUrl: this.config.publicBaseUrl,
         });

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StoredFile, fileUrl } from '@mda/contracts';
+import type { MediaStore } from '@mda/media-store';
 import { placeFile } from './file-placement';
 import type { Sidecar } from './ports/media-downloader';
 
@@ -35,7 +36,7 @@ export interface GeneratedSidecar {
  * each with an unsigned link (signed when handed out) and its path (recorded as the job's).
  */
 export async function placeSidecars(
-  storageDir: string,
+  store: MediaStore,
   workDir: string,
   media: PlacedMedia & { mimeType?: string },
   sidecars: readonly Sidecar[],
@@ -59,7 +60,7 @@ export async function placeSidecars(
     all.push({ kind: g.kind, tempPath, suffix: g.suffix });
   }
   for (const s of all) {
-    const placed = await placeFile(storageDir, s.tempPath, `${base}${s.suffix}`, { keepExisting: opts.keepExisting, suffix: opts.suffix });
+    const placed = await placeFile(store, s.tempPath, `${base}${s.suffix}`, { keepExisting: opts.keepExisting, suffix: opts.suffix });
     const ext = s.suffix.split('.').pop()?.toLowerCase() ?? '';
     const mime = SIDECAR_MIME[ext];
     files.push(entry(s.kind, placed.filepath, placed.size, { ...(s.language ? { language: s.language } : {}), ...(mime ? { mime_type: mime } : {}) }));

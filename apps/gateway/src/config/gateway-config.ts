@@ -11,6 +11,7 @@ import {
   loadFilesSigningSecret,
   loadFilesUrlTtlSec,
   loadJobStoreConfig,
+  loadMediaStoreConfig,
   loadPublicBaseUrl,
   optionalStr,
   str,
@@ -59,7 +60,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     apiKeys: loadApiKeys(env),
     ...loadJobStoreConfig(env),
     adminApiKeys: loadAdminApiKeys(env),
-    storageDir: str(env, 'STORAGE_DIR', './storage'),
+    storageDir: loadMediaFolder(env),
     publicBaseUrl: loadPublicBaseUrl(env),
     filesSigningSecret: loadFilesSigningSecret(env),
     filesUrlTtlSec: loadFilesUrlTtlSec(env),
@@ -89,3 +90,12 @@ function loadAdminApiKeys(env: Env): string[] {
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+/** STORAGE_DIR, the folder `/files` serves; the S3 backend is refused until the gateway can serve from a bucket. */
+function loadMediaFolder(env: Env): string {
+  const store = loadMediaStoreConfig(env);
+  if (store.backend !== 'local') {
+    throw new ConfigError('STORAGE_BACKEND', 'must be local for the gateway for now: serving files from an S3 bucket is not built yet (the worker can already store there)');
+  }
+  return store.storageDir;
+}
