@@ -93,12 +93,39 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Runs one task now, due or not, under its lease (a manual check). Throws TaskBusyError when a run holds it. */
-  async runNow(taskId: string): Promise<void> {
+  /**
+   * Runs `fn` now under the task's lease, due or not (a manual check), then reschedules the task
+   * at the time `fn` gives. Throws TaskBusyError when another run holds the lease or the task is missing.
+   */
+  async runNow<T>(taskId: string, fn: () => Promise<{ result: T; next: Date }>): Promise<T> {
     const now = this.clock.now();
     const task = await this.tasks.claimNow(taskId, now.toISOString(), new Date(now.getTime() + this.opts.leaseMs).toISOString());
     if (!task) throw new TaskBusyError(`task ${taskId} is running`);
-    await this.track(this.execute(task, true));
+    const token = task.lease_token!;
+    const renew = this.renewing(task);
+    const run = (async () => {
+      try {
+        const { result, next } = await fn();
+        await this.tasks.reschedule(taskId, token, next.toISOString(), this.clock.now().toISOString());
+        return result;
+      } catch (err) {
+        const at = this.clock.now();
+        await this.tasks.fail(taskId, token, new Date(at.getTime() + backoffDelayMs(task.failures + 1)).toISOString(), (err as Error).message ?? String(err), at.toISOString()).catch(() => undefined);
+        throw err;
+      } finally {
+        clearInterval(renew);
+      }
+    })();
+    return this.track(run);
+  }
+
+  private renewing(task: ScheduledTask): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      const now = this.clock.now();
+      void this.tasks.renew(task.task_id, task.lease_token!, new Date(now.getTime() + this.opts.leaseMs).toISOString(), now.toISOString()).catch(() => undefined);
+    }, Math.max(100, Math.floor(this.opts.leaseMs / 3)));
+    timer.unref();
+    return timer;
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -107,15 +134,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     return p;
   }
 
-  private async execute(task: ScheduledTask, manual = false): Promise<void> {
+  private async execute(task: ScheduledTask): Promise<void> {
     const token = task.lease_token!;
-    const started = this.clock.now();
-    const lagMs = manual ? 0 : Math.max(0, started.getTime() - Date.parse(task.due_at));
-    const renew = setInterval(() => {
-      const now = this.clock.now();
-      void this.tasks.renew(task.task_id, token, new Date(now.getTime() + this.opts.leaseMs).toISOString(), now.toISOString()).catch(() => undefined);
-    }, Math.max(100, Math.floor(this.opts.leaseMs / 3)));
-    renew.unref();
+    const lagMs = Math.max(0, this.clock.now().getTime() - Date.parse(task.due_at));
+    const renew = this.renewing(task);
     const handler = this.handlers.get(task.kind);
     try {
       if (!handler) throw new Error(`no handler for scheduled task kind ${task.kind}`);
@@ -131,7 +153,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       await this.tasks.fail(task.task_id, token, due.toISOString(), message, now.toISOString()).catch(() => undefined);
       this.logger.warn({ task_id: task.task_id, kind: task.kind, failures: task.failures + 1, retry_at: due.toISOString(), err: message }, 'scheduled task failed; backing off');
       for (const l of this.listeners) l(task.kind, 'failed', lagMs);
-      if (manual) throw err;
     } finally {
       clearInterval(renew);
     }
