@@ -14,7 +14,13 @@ import { ScheduledTask } from '../scheduler/scheduled-tasks.repository';
 import { SchedulerService, TaskHandler, TaskOutcome } from '../scheduler/scheduler.service';
 import { jitteredIntervalMs } from '../scheduler/timing';
 import { JobsRepository } from '../store/jobs.repository';
-import { Subscription, SubscriptionCheck, SubscriptionFilters, SubscriptionsRepository } from './subscriptions.repository';
+import { PendingItem, Subscription, SubscriptionCheck, SubscriptionFilters, SubscriptionsRepository } from './subscriptions.repository';
+import { ApiError, ERROR_CODES } from '../common/api-error';
+
+/** The batch path's 400s (a refused address, an invalid URL): the item can never be queued as it is. */
+function isRefusal(err: unknown): boolean {
+  return err instanceof ApiError && ERROR_CODES[err.code] === 400;
+}
 import { BatchControlDto } from '../batches/dto/batch-control.dto';
 
 export const SUBSCRIPTION_CHECK_TASK = 'subscription-check';
@@ -105,6 +111,8 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
     let seen = 0;
     let requestIds: string[] = [];
     let error: string | null = null;
+    /** Items refused and left out: the check is ok, but says so (and is announced). */
+    let note: string | null = null;
     try {
       const list = await this.playlists.listing(sub.url, who, (sub.options.cookies_id as string | undefined) ?? null);
       if (trigger === 'create' || (list.title && list.title !== sub.title)) await this.subs.setTitle(sub.subscription_id, list.title ?? null);
@@ -117,7 +125,9 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
         return { item_key: archiveKey(e.url), url: e.url, title: e.title, request_id: take ? this.ids.requestId() : null, state: take ? ('pending' as const) : ('skipped' as const) };
       });
       await this.subs.takeNew(sub.subscription_id, items, checkId, startedAt);
-      requestIds = await this.submitPending(sub, { title: list.title, uploader: list.uploader, entries: list.entries });
+      const submitted = await this.submitPending(sub, { title: list.title, uploader: list.uploader, entries: list.entries });
+      requestIds = submitted.requestIds;
+      note = submitted.refused;
     } catch (err) {
       if (trigger === 'create') throw err;
       error = (err as Error).message ?? String(err);
@@ -132,36 +142,70 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
       items_seen: seen,
       new_items: requestIds.length,
       request_ids: requestIds,
-      error,
+      error: error ?? note,
     };
     await this.subs.recordCheck(check, check.status);
     this.metrics.checked(error ? 'failed' : 'ok', requestIds.length);
     this.logger.info({ subscription_id: sub.subscription_id, check_id: checkId, trigger, status: check.status, items_seen: seen, new_items: requestIds.length, ...(error ? { err: error } : {}) }, 'subscription checked');
-    if ((requestIds.length > 0 || error) && sub.webhook_url) await this.announce(sub, check);
+    if ((requestIds.length > 0 || check.error) && sub.webhook_url) await this.announce(sub, check);
     return check;
   }
 
-  /** Queues the subscription's taken items whose jobs are not stored yet (this check's and any a dead check left). */
-  private async submitPending(sub: Subscription, listing: { title: string | null; uploader: string | null; entries: ListingEntry[] }): Promise<string[]> {
+  /**
+   * Queues the subscription's taken items whose jobs are not stored yet (this check's and any a
+   * dead check left). An item the batch path refuses (400: a forbidden address, an invalid URL) is
+   * marked refused and left out, so it never blocks the items after it; the rest are queued.
+   */
+  private async submitPending(sub: Subscription, listing: { title: string | null; uploader: string | null; entries: ListingEntry[] }): Promise<{ requestIds: string[]; refused: string | null }> {
     const pending = await this.subs.pending(sub.subscription_id);
-    if (pending.length === 0) return [];
+    if (pending.length === 0) return { requestIds: [], refused: null };
     const stored = new Set<string>();
     for (const p of pending) if (await this.jobs.find(p.request_id)) stored.add(p.request_id);
     const todo = pending.filter((p) => !stored.has(p.request_id));
-    if (todo.length > 0) {
-      const byUrl = new Map(listing.entries.map((e) => [e.url, e]));
-      const sources = todo.map((p) => {
-        const entry = byUrl.get(p.url);
-        return entry ? listingSource('channel', listing, entry) : null;
-      });
-      const control = { ...(sub.options as BatchControlDto), webhook_url: sub.webhook_url ?? undefined };
-      await this.batches.createBatch(
-        { kind: 'subscription', sourceUrl: sub.url, urls: todo.map((p) => p.url), control, sources, requestIds: todo.map((p) => p.request_id), announceCompletion: false },
+    const byUrl = new Map(listing.entries.map((e) => [e.url, e]));
+    const control = { ...(sub.options as BatchControlDto), webhook_url: sub.webhook_url ?? undefined };
+    const queue = (items: PendingItem[]) =>
+      this.batches.createBatch(
+        {
+          kind: 'subscription',
+          sourceUrl: sub.url,
+          urls: items.map((p) => p.url),
+          control,
+          sources: items.map((p) => (byUrl.has(p.url) ? listingSource('channel', listing, byUrl.get(p.url)!) : null)),
+          requestIds: items.map((p) => p.request_id),
+          announceCompletion: false,
+        },
         { fingerprint: sub.api_key_fp },
       );
+    const refused: PendingItem[] = [];
+    let reason: string | null = null;
+    if (todo.length > 0) {
+      try {
+        await queue(todo);
+      } catch (err) {
+        if (!isRefusal(err)) throw err;
+        // which ones: each alone (a refusal stores nothing)
+        for (const p of todo) {
+          try {
+            await queue([p]);
+          } catch (one) {
+            if (!isRefusal(one)) throw one;
+            refused.push(p);
+            reason = (one as Error).message;
+          }
+        }
+      }
     }
-    await this.subs.markQueued(sub.subscription_id, pending.map((p) => p.item_key));
-    return todo.map((p) => p.request_id);
+    const refusedKeys = new Set(refused.map((p) => p.item_key));
+    await this.subs.markQueued(sub.subscription_id, pending.filter((p) => !refusedKeys.has(p.item_key)).map((p) => p.item_key));
+    if (refused.length > 0) {
+      await this.subs.markState(sub.subscription_id, [...refusedKeys], 'refused');
+      this.logger.warn({ subscription_id: sub.subscription_id, refused: refused.length, err: reason }, 'subscription items refused');
+    }
+    return {
+      requestIds: todo.filter((p) => !refusedKeys.has(p.item_key)).map((p) => p.request_id),
+      refused: refused.length ? `${refused.length} item(s) refused and left out: ${reason}` : null,
+    };
   }
 
   private async announce(sub: Subscription, check: SubscriptionCheck): Promise<void> {

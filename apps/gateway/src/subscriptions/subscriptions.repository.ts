@@ -142,6 +142,12 @@ export class SubscriptionsRepository {
     }
   }
 
+  async markState(subscriptionId: string, keys: string[], state: 'refused'): Promise<void> {
+    for (let i = 0; i < keys.length; i += 500) {
+      await this.db.updateTable('subscription_items').set({ state }).where('subscription_id', '=', subscriptionId).where('item_key', 'in', keys.slice(i, i + 500)).execute();
+    }
+  }
+
   async recordCheck(c: SubscriptionCheck, subscriptionStatus: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('subscription_checks').values({ ...c, request_ids: JSON.stringify(c.request_ids) }).execute();
