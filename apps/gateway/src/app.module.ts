@@ -27,6 +27,9 @@ import { WEBHOOKS_FEATURE } from './webhooks/webhooks.feature';
 import { API_FEATURES } from './batches/api-features';
 import { ADMIN_FEATURE } from './admin/admin.feature';
 import { HEALTH_FEATURE } from './health/health.feature';
+import { SCHEDULER_FEATURE } from './scheduler/scheduler.feature';
+import { LIBRARY_FEATURE } from './library/library.feature';
+import { SUBSCRIPTIONS_FEATURE } from './subscriptions/subscriptions.feature';
 
 @Module({})
 export class AppModule {
@@ -34,7 +37,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule.forRoot({ perKey: config.queryConcurrencyPerKey })],
-      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers, ...API_FEATURES.controllers, ...ADMIN_FEATURE.controllers, ...HEALTH_FEATURE.controllers],
+      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers, ...API_FEATURES.controllers, ...ADMIN_FEATURE.controllers, ...HEALTH_FEATURE.controllers, ...LIBRARY_FEATURE.controllers, ...SUBSCRIPTIONS_FEATURE.controllers],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
@@ -55,6 +58,9 @@ export class AppModule {
         ...API_FEATURES.providers,
         ...ADMIN_FEATURE.providers,
         ...HEALTH_FEATURE.providers,
+        ...SCHEDULER_FEATURE.providers,
+        ...LIBRARY_FEATURE.providers,
+        ...SUBSCRIPTIONS_FEATURE.providers,
       ],
     };
   }

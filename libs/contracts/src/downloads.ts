@@ -71,6 +71,8 @@ export const downloadOptionsSchema = z.object({
   embed_thumbnail: z.boolean().default(false),
   cookies_id: z.string().max(100).nullish(),
   timeout_sec: z.number().int().min(1).max(7200).default(1800),
+  /** Hours the files are kept after the job completes (FILE_RETENTION_HOURS when unset); read by the gateway only. */
+  retention_hours: z.number().positive().max(87600).nullish(),
   source: jobSourceSchema.nullish(),
 });
 export type DownloadOptions = z.infer<typeof downloadOptionsSchema>;

@@ -13,3 +13,4 @@ export * from './path-template';
 export * from './job-queries';
 export * from './keyed-slots';
 export * from './metrics';
+export * from './library';

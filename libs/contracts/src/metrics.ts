@@ -40,6 +40,8 @@ export const ADDRESS_LIMITS = ['auth_failures', 'files'] as const;
 export const EGRESS_REFUSAL_REASONS = ['loopback', 'private', 'linkLocal', 'uniqueLocal', 'unspecified', 'broadcast', 'carrierGradeNat', 'multicast', 'reserved', 'unparseable', 'other'] as const;
 /** Why the sender parked a delivery instead of attempting it (`mda_webhook_deferrals_total{reason}`). */
 export const DEFERRAL_REASONS = ['host_busy', 'job_order'] as const;
+/** How a subscription check ended (`mda_subscription_checks_total{outcome}`). */
+export const SUBSCRIPTION_CHECK_OUTCOMES = ['ok', 'failed'] as const;
 
 /** The (exchange, routing key) pairs each app publishes, as metric labels. */
 export const PUBLICATIONS: Record<MetricApp, ReadonlyArray<{ exchange: string; routingKey: string }>> = {
@@ -48,6 +50,8 @@ export const PUBLICATIONS: Record<MetricApp, ReadonlyArray<{ exchange: string; r
     { exchange: EXCHANGES.control, routingKey: ROUTING_KEYS.downloadCancel },
     { exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookDeliver },
     { exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.batchCompleted },
+    { exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.downloadExpired },
+    { exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.subscriptionChecked },
     { exchange: DEFAULT_EXCHANGE_LABEL, routingKey: RPC_REPLY_ROUTING_LABEL },
   ],
   'downloader-worker': [
@@ -255,6 +259,32 @@ export const METRICS = {
     labels: ['routing_key', 'result'],
     apps: ['gateway', 'downloader-worker'],
     initial: (app) => labelProduct({ routing_key: RPC_CALLS[app], result: RPC_RESULTS }),
+  },
+  subscriptionChecks: {
+    name: 'mda_subscription_checks_total',
+    type: 'counter',
+    help: 'Subscription checks run (scheduled, manual and at creation), by outcome',
+    labels: ['outcome'],
+    apps: ['gateway'],
+    initial: () => labelProduct({ outcome: SUBSCRIPTION_CHECK_OUTCOMES }),
+  },
+  subscriptionNewItems: { name: 'mda_subscription_new_items_total', type: 'counter', help: 'New items subscription checks queued for download', labels: [], apps: ['gateway'] },
+  subscriptionCheckLag: {
+    name: 'mda_subscription_check_lag_seconds',
+    type: 'histogram',
+    help: 'How late a scheduled subscription check started after its due time',
+    labels: [],
+    apps: ['gateway'],
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+  },
+  filesExpired: { name: 'mda_files_expired_total', type: 'counter', help: 'Stored files removed because their retention ran out', labels: [], apps: ['gateway'] },
+  retentionBytesFreed: { name: 'mda_retention_freed_bytes_total', type: 'counter', help: 'Bytes freed by expired retention', labels: [], apps: ['gateway'] },
+  storageUsed: {
+    name: 'mda_storage_used_bytes',
+    type: 'gauge',
+    help: 'Bytes of stored files per API key (the key fingerprint), as the job store records them',
+    labels: ['key'],
+    apps: ['gateway'],
   },
   brokerConnected: { name: 'mda_broker_connected', type: 'gauge', help: 'Whether the RabbitMQ connection is up (1) or down (0)', labels: [], apps: ALL },
 } as const satisfies Record<string, MetricDefinition>;

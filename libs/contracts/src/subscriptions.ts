@@ -1,5 +1,6 @@
 import type { ZodTypeAny } from 'zod';
 import { batchCompletedSchema } from './batches';
+import { downloadExpiredSchema, subscriptionCheckedSchema } from './library';
 import { DOWNLOAD_EVENT_SCHEMAS, downloadCancelSchema, downloadRequestedSchema } from './downloads';
 import { EXCHANGES, EXCLUSIVE_QUEUES, QUEUES, ROUTING_KEYS } from './topology';
 import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
@@ -41,12 +42,18 @@ export const SUBSCRIPTIONS = {
   gatewayDownloadEvents: {
     name: QUEUES.gatewayDownloadEvents,
     queue: QUEUES.gatewayDownloadEvents,
-    schemas: DOWNLOAD_EVENT_SCHEMAS,
+    // download.expired arrives through download.#: the gateway published it and ignores it
+    schemas: { ...DOWNLOAD_EVENT_SCHEMAS, [ROUTING_KEYS.downloadExpired]: downloadExpiredSchema },
   },
   senderDownloadEvents: {
     name: QUEUES.senderDownloadEvents,
     queue: QUEUES.senderDownloadEvents,
-    schemas: { ...DOWNLOAD_EVENT_SCHEMAS, [ROUTING_KEYS.batchCompleted]: batchCompletedSchema },
+    schemas: {
+      ...DOWNLOAD_EVENT_SCHEMAS,
+      [ROUTING_KEYS.batchCompleted]: batchCompletedSchema,
+      [ROUTING_KEYS.downloadExpired]: downloadExpiredSchema,
+      [ROUTING_KEYS.subscriptionChecked]: subscriptionCheckedSchema,
+    },
   },
   webhooksDeliver: {
     name: QUEUES.webhooksDeliver,

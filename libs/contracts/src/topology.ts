@@ -25,6 +25,8 @@ export const ROUTING_KEYS = {
   webhookDead: 'webhook.dead',
   webhookAttempted: 'webhook.attempted',
   batchCompleted: 'batch.completed',
+  downloadExpired: 'download.expired',
+  subscriptionChecked: 'subscription.checked',
 } as const;
 
 /** Routing key of retry tier n (1-based): `webhook.retry.<n>`. */
@@ -182,6 +184,8 @@ export const TOPOLOGY: Topology = {
     { queue: QUEUES.senderDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.allDownloadEvents },
     // the gateway publishes one batch.completed per batch; only the sender needs it (webhooks)
     { queue: QUEUES.senderDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.batchCompleted },
+    // download.expired reaches both queues through download.#; subscription.checked only the sender
+    { queue: QUEUES.senderDownloadEvents, exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.subscriptionChecked },
     { queue: QUEUES.webhooksDeliver, exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookDeliver },
     ...tiers.map((t) => ({ queue: retryTierQueue(t), exchange: EXCHANGES.webhooks, routingKey: webhookRetryRoutingKey(t) })),
     { queue: QUEUES.webhooksDead, exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookDead },

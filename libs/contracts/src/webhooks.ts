@@ -9,6 +9,8 @@ export const WEBHOOK_EVENTS = [
   'download.failed',
   'download.cancelled',
   'batch.completed',
+  'download.expired',
+  'subscription.checked',
 ] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 

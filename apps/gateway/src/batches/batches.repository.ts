@@ -3,7 +3,7 @@ import type { JobStatus } from '@mda/contracts';
 import { JobsRepository, NewJob } from '../store/jobs.repository';
 import type { BatchesTable, Database } from '../store/schema';
 
-export type BatchKind = 'urls' | 'playlist' | 'channel';
+export type BatchKind = 'urls' | 'playlist' | 'channel' | 'subscription';
 
 export interface Batch {
   batch_id: string;

@@ -26,6 +26,10 @@ export interface NewBatchInput {
   control: BatchControlDto;
   /** Per url (same order): the listing it came from, for the child's path tokens. */
   sources?: Array<JobSource | null>;
+  /** Per url: the request id to use (a subscription fixes them before storing, so a rerun never makes a second job). */
+  requestIds?: string[];
+  /** false: no batch.completed to the webhook (the children still send theirs). Default true. */
+  announceCompletion?: boolean;
 }
 
 @Injectable()
@@ -74,7 +78,7 @@ export class BatchesService {
     const batchId = this.ids.batchId();
     const createdAt = this.clock.now().toISOString();
     const children: NewJob[] = input.urls.map((url, i) => ({
-      request_id: this.ids.requestId(),
+      request_id: input.requestIds?.[i] ?? this.ids.requestId(),
       api_key_fp: who.fingerprint,
       url,
       options: input.sources?.[i] ? { ...options, source: input.sources[i] } : options,
@@ -89,7 +93,7 @@ export class BatchesService {
       source_url: input.sourceUrl,
       concurrent_limit: concurrent_limit ?? DEFAULT_CONCURRENT_LIMIT,
       stop_on_error: stop_on_error ?? false,
-      webhook_url: webhook_url ?? null,
+      webhook_url: input.announceCompletion === false ? null : (webhook_url ?? null),
       total: children.length,
       created_at: createdAt,
     };

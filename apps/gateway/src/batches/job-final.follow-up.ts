@@ -5,6 +5,7 @@ import { GATEWAY_LOGGER } from '../common/tokens';
 import { DownloadArchiveRepository } from '../playlists/download-archive.repository';
 import { JobsRepository } from '../store/jobs.repository';
 import { BatchDispatcher } from './batch-dispatcher.service';
+import { RetentionService } from '../library/retention.service';
 
 const FINAL_EVENTS = new Set<string>([ROUTING_KEYS.downloadCompleted, ROUTING_KEYS.downloadFailed, ROUTING_KEYS.downloadCancelled]);
 
@@ -20,6 +21,7 @@ export class JobFinalFollowUp {
     private readonly archive: DownloadArchiveRepository,
     private readonly dispatcher: BatchDispatcher,
     private readonly clock: Clock,
+    private readonly retention: RetentionService,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -28,6 +30,8 @@ export class JobFinalFollowUp {
     if (type === ROUTING_KEYS.downloadCompleted) {
       const job = await this.jobs.find(data.request_id);
       if (job?.status === 'completed') await this.archive.record(job.api_key_fp, job.url, job.request_id, this.clock.now().toISOString());
+      // the retention's expiry, durable before the event is acked
+      await this.retention.onCompleted(data.request_id);
     }
     if (data.batch_id) {
       await this.dispatcher.advance(data.batch_id);

@@ -50,6 +50,10 @@ export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   cookieEncryptionKey?: string;
   /** The workers' WORKER_CONCURRENCY (downloads per replica): a batch's effective concurrency is explained with it. */
   workerConcurrency: number;
+  /** FILE_RETENTION_HOURS: files of completed jobs are removed this long after completion (unset: kept). */
+  fileRetentionHours?: number;
+  /** SUBSCRIPTION_MIN_INTERVAL_SEC: the shortest check_interval a subscription may ask for (default 300). */
+  subscriptionMinIntervalSec: number;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -77,6 +81,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     corsOrigins: loadCorsOrigins(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
+    fileRetentionHours: optionalStr(env, 'FILE_RETENTION_HOURS') === undefined ? undefined : num(env, 'FILE_RETENTION_HOURS', { default: 0, min: 0.0001, max: 87600 }),
+    subscriptionMinIntervalSec: int(env, 'SUBSCRIPTION_MIN_INTERVAL_SEC', { default: 300, min: 1, max: 86_400 }),
   };
 }
 

@@ -34,9 +34,11 @@ export class FileInfo {
   @ApiProperty({ example: 'video-abc123.mp4' }) filename!: string;
   @ApiProperty({ example: 'videos/video-abc123.mp4' }) filepath!: string;
   @ApiProperty({ type: 'integer', minimum: 0, example: 104857600 }) size_bytes!: number;
-  @ApiProperty({ description: 'Signed, expiring link (GET /files/{filepath}?expires=&signature=)', example: 'http://127.0.0.1:8080/files/videos/video-abc123.mp4?expires=1767225600&signature=3f1c0e' })
-  download_url!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Signed, expiring link (GET /files/{filepath}?expires=&signature=); null once the files are deleted or expired', example: 'http://127.0.0.1:8080/files/videos/video-abc123.mp4?expires=1767225600&signature=3f1c0e' })
+  download_url!: string | null;
   @ApiPropertyOptional({ example: 'video/mp4' }) mime_type?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the files were removed (only once they are)', example: '2025-11-09T10:00:00.000Z' }) deleted_at?: string;
+  @ApiPropertyOptional({ enum: ['deleted', 'expired'], description: 'Removed by request or by the retention (only once they are)' }) deleted_reason?: string;
 }
 
 export class MediaMetadata {
@@ -61,6 +63,9 @@ export class Job {
   @ApiProperty({ format: 'date-time', example: '2025-11-06T10:00:00.000Z' }) created_at!: string;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: '2025-11-06T10:00:01.000Z' }) started_at!: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null }) completed_at!: string | null;
+  @ApiProperty({ description: 'The files were deleted (by request) or expired (retention); the job record stays', example: false }) file_deleted!: boolean;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept', example: null }) expires_at!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The failed or cancelled job this one retries', example: null }) retry_of!: string | null;
 }
 
 export class CancelledJob extends Job {
@@ -160,3 +165,32 @@ export class MediaInfo {
 
 /** A body this document describes only by its top-level fields (playlists, channels, batches, cookies, admin). */
 export class ObjectBody {}
+
+export class FileDeletedJob extends Job {
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Files removed by this call (0 when they were gone already)' }) files_removed!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Bytes those files took' }) bytes_freed!: number;
+}
+
+export class ClearedDownloads {
+  @ApiProperty({ type: 'integer', minimum: 0 }) cleared!: number;
+  @ApiProperty({ type: [String], example: ['req_k3j5h2g8f9d1'] }) request_ids!: string[];
+  @ApiProperty({ type: 'integer', minimum: 0 }) files_removed!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) bytes_freed!: number;
+  @ApiProperty({ description: 'More jobs matched than one call clears (1000): call again' }) more!: boolean;
+}
+
+export class RetriedJob {
+  @ApiProperty({ example: 'req_k3j5h2g8f9d1' }) retry_of!: string;
+  @ApiProperty({ example: 'req_m2n4b6v8c0x1' }) request_id!: string;
+}
+
+export class RetriedFailed {
+  @ApiProperty({ type: 'integer', minimum: 0 }) retried!: number;
+  @ApiProperty({ type: [RetriedJob] }) jobs!: RetriedJob[];
+  @ApiProperty({ description: 'More failed jobs than one call retries (1000): call again' }) more!: boolean;
+}
+
+export class StorageUsage {
+  @ApiProperty({ type: 'integer', minimum: 0 }) files!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 104857600 }) bytes!: number;
+}

@@ -34,6 +34,8 @@ export class DownloadEventsHandler {
 
   @EventPattern(SUBSCRIPTIONS.gatewayDownloadEvents.name)
   async handle(@Payload() env: Envelope<DownloadEvent['data']>): Promise<HandlerOutcome> {
+    // the gateway's own announcement (through download.#): nothing to update
+    if (env.type === ROUTING_KEYS.downloadExpired) return 'ack';
     const at = env.occurred_at;
     const type = env.type as DownloadEvent['type'];
     // final events carry the downloader's log lines: kept for GET /download/{id}/logs; progress

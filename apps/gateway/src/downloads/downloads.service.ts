@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DownloadCancel, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import { Clock, DownloadCancel, DownloadOptions, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { CookiesService } from '../cookies/cookies.service';
-import { Job, JobsRepository } from '../store/jobs.repository';
+import { Job, JobsRepository, NewJob, newJobRow } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { jobView } from './job-view';
 import { UrlPolicy } from './url-policy';
@@ -40,17 +40,27 @@ export class DownloadsService {
     const options = toDownloadOptions(rest);
     const conflict = optionsConflict(options, rest);
     if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
-    const requestId = this.ids.requestId();
-    const createdAt = this.clock.now().toISOString();
     // the caller's own cookies only (400 malformed id, 404 unknown); sealed for this request id alone
     await this.cookies.assertUsable(options.cookies_id, who);
+    return this.submit({ url, options, webhook_url: webhook_url ?? null, batch_id: batchId }, who);
+  }
+
+  /**
+   * Stores a job with checked options and publishes its command with a confirm; if the broker does
+   * not confirm, nothing is kept (503). The one path of single jobs and retries.
+   */
+  async submit(input: { url: string; options: DownloadOptions; webhook_url: string | null; batch_id: string | null; retry_of?: string | null }, who: ApiKeyIdentity): Promise<Job> {
+    const { url, options, webhook_url: webhookUrl, batch_id: batchId } = input;
+    const requestId = this.ids.requestId();
+    const createdAt = this.clock.now().toISOString();
     const cookies = await this.cookies.sealForJob(options.cookies_id, who.fingerprint, requestId);
-    await this.jobs.insertGrouped({ request_id: requestId, api_key_fp: who.fingerprint, url, options, webhook_url: webhook_url ?? null, batch_id: batchId, created_at: createdAt });
+    const row: NewJob = { request_id: requestId, api_key_fp: who.fingerprint, url, options, webhook_url: webhookUrl, batch_id: batchId, created_at: createdAt, retry_of: input.retry_of ?? null };
+    await this.jobs.insertGrouped(row);
     const command: DownloadRequested = {
       request_id: requestId,
       url,
       options,
-      webhook: webhook_url ? { url: webhook_url, key_fp: who.fingerprint } : null,
+      webhook: webhookUrl ? { url: webhookUrl, key_fp: who.fingerprint } : null,
       batch_id: batchId,
       cookies,
     };
@@ -63,27 +73,9 @@ export class DownloadsService {
         'Retry-After': '5',
       });
     }
-    this.logger.info({ request_id: requestId, event: 'download.requested' }, 'download queued');
+    this.logger.info({ request_id: requestId, event: 'download.requested', ...(input.retry_of ? { retry_of: input.retry_of } : {}) }, 'download queued');
     // the row as just inserted: no read back on the accept path
-    const job: Job = {
-      request_id: requestId,
-      api_key_fp: who.fingerprint,
-      url,
-      status: 'queued',
-      options,
-      webhook_url: webhook_url ?? null,
-      batch_id: batchId,
-      progress: null,
-      file_info: null,
-      metadata: null,
-      error: null,
-      error_code: null,
-      created_at: createdAt,
-      started_at: null,
-      completed_at: null,
-      updated_at: createdAt,
-    };
-    return job;
+    return { ...newJobRow(row), status: 'queued', options, progress: null, file_info: null, metadata: null };
   }
 
   /**

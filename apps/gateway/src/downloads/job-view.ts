@@ -11,7 +11,10 @@ export function jobView(job: Job, links: FileLinks) {
     url: job.url,
     status: job.status,
     progress: job.progress ?? { percent: 0, downloaded_bytes: 0, total_bytes: null, speed: null, eta: null },
-    file_info: job.file_info ? links.signFileInfo(job.file_info) : null,
+    file_info: fileInfoView(job, links),
+    file_deleted: job.file_deleted_at !== null,
+    expires_at: job.expires_at,
+    retry_of: job.retry_of,
     metadata: job.metadata,
     error: job.error,
     error_code: job.error_code,
@@ -23,4 +26,21 @@ export function jobView(job: Job, links: FileLinks) {
     completed_at: job.completed_at,
   };
 }
+/**
+ * The file_info of a job: with fresh signed links while the files exist; once they are deleted or
+ * expired, the same record with `deleted_at`, `deleted_reason` and no links.
+ */
+function fileInfoView(job: Job, links: FileLinks) {
+  if (!job.file_info) return null;
+  if (job.file_deleted_at === null) return links.signFileInfo(job.file_info);
+  const { files, ...rest } = job.file_info;
+  return {
+    ...rest,
+    download_url: null,
+    ...(files ? { files: files.map((f) => ({ ...f, download_url: null })) } : {}),
+    deleted_at: job.file_deleted_at,
+    deleted_reason: job.file_deleted_reason,
+  };
+}
+
 export type JobView = ReturnType<typeof jobView>;

@@ -13,8 +13,22 @@ export function filePathsOf(fileInfo: unknown): string[] {
 }
 
 /** The job_files rows of one completed job. */
-export function jobFileRows(job: { request_id: string; api_key_fp: string }, fileInfo: unknown): JobFilesTable[] {
+export function jobFileRows(job: { request_id: string; api_key_fp: string }, fileInfo: unknown): Array<Omit<JobFilesTable, 'size_bytes'>> {
   return filePathsOf(fileInfo).map((path) => ({ path, request_id: job.request_id, api_key_fp: job.api_key_fp }));
+}
+
+/** The size `file_info` reports for each stored path (the media file and its listed sidecars). */
+export function fileSizesOf(fileInfo: unknown): Map<string, number> {
+  const sizes = new Map<string, number>();
+  if (!fileInfo || typeof fileInfo !== 'object') return sizes;
+  const info = fileInfo as { filepath?: unknown; size_bytes?: unknown; files?: unknown };
+  if (Array.isArray(info.files)) {
+    for (const f of info.files as Array<{ filepath?: unknown; size_bytes?: unknown }>) {
+      if (typeof f?.filepath === 'string' && typeof f.size_bytes === 'number') sizes.set(f.filepath, f.size_bytes);
+    }
+  }
+  if (typeof info.filepath === 'string' && typeof info.size_bytes === 'number') sizes.set(info.filepath, info.size_bytes);
+  return sizes;
 }
 
 const PAGE = 500;

@@ -20,6 +20,10 @@ export interface Job {
   started_at: string | null;
   completed_at: string | null;
   updated_at: string;
+  retry_of: string | null;
+  file_deleted_at: string | null;
+  file_deleted_reason: string | null;
+  expires_at: string | null;
 }
 
 export interface NewJob {
@@ -30,6 +34,7 @@ export interface NewJob {
   webhook_url: string | null;
   batch_id: string | null;
   created_at: string;
+  retry_of?: string | null;
 }
 
 export interface ListQuery {
@@ -61,13 +66,19 @@ function toJob(r: JobsTable): Job {
   };
 }
 
-/** Rows one grouped insert writes at most (16 columns each: far below both databases' parameter limits). */
+/** Rows one grouped insert writes at most (20 columns each: far below both databases' parameter limits). */
 export const MAX_GROUPED_ROWS = 100;
 
 /** The row of a new job. Every row has the same columns in the same order, which grouped inserts rely on. */
 export function newJobRow(job: NewJob): JobsTable {
+  // named one by one: a spread would put an optional field first only when it is given
   return {
-    ...job,
+    request_id: job.request_id,
+    api_key_fp: job.api_key_fp,
+    url: job.url,
+    webhook_url: job.webhook_url,
+    batch_id: job.batch_id,
+    created_at: job.created_at,
     options: JSON.stringify(job.options),
     status: 'queued',
     progress: null,
@@ -78,6 +89,10 @@ export function newJobRow(job: NewJob): JobsTable {
     started_at: null,
     completed_at: null,
     updated_at: job.created_at,
+    retry_of: job.retry_of ?? null,
+    file_deleted_at: null,
+    file_deleted_reason: null,
+    expires_at: null,
   };
 }
 
@@ -238,6 +253,51 @@ export class JobsRepository {
 
   async logs(requestId: string): Promise<Array<{ at: string; line: string }>> {
     return this.db.selectFrom('job_logs').select(['at', 'line']).where('request_id', '=', requestId).orderBy('id', 'asc').limit(MAX_JOB_LOG_LINES).execute();
+  }
+
+  /** The job's files are gone (deleted by request or expired); the record stays. */
+  async markFileDeleted(requestId: string, at: string, reason: 'deleted' | 'expired'): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ file_deleted_at: eb.fn.coalesce('file_deleted_at', eb.val(at)), file_deleted_reason: eb.fn.coalesce('file_deleted_reason', eb.val(reason)), updated_at: at }))
+      .where('request_id', '=', requestId)
+      .execute();
+  }
+
+  /** When the retention removes the job's files. */
+  async setExpiresAt(requestId: string, at: string): Promise<void> {
+    await this.db.updateTable('jobs').set({ expires_at: at }).where('request_id', '=', requestId).execute();
+  }
+
+  /** A page of the key's final jobs in these statuses, oldest first (clear). */
+  async listFinal(ownerFp: string, statuses: JobStatus[], limit: number, batchId?: string): Promise<Job[]> {
+    let q = this.db.selectFrom('jobs').selectAll().where('api_key_fp', '=', ownerFp).where('status', 'in', statuses);
+    if (batchId) q = q.where('batch_id', '=', batchId);
+    const rows = await q.orderBy('created_at', 'asc').orderBy('request_id', 'asc').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
+  /** The key's failed jobs (of a batch, when given) that no job retries yet. */
+  async listRetryable(ownerFp: string, limit: number, batchId?: string): Promise<Job[]> {
+    let q = this.db
+      .selectFrom('jobs as j')
+      .selectAll('j')
+      .where('j.api_key_fp', '=', ownerFp)
+      .where('j.status', '=', 'failed')
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('jobs as r').select('r.request_id').whereRef('r.retry_of', '=', 'j.request_id'))));
+    if (batchId) q = q.where('j.batch_id', '=', batchId);
+    const rows = await q.orderBy('j.created_at', 'asc').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
+  /** Removes final job records and their log lines (clear). */
+  async removeFinal(requestIds: string[]): Promise<number> {
+    if (requestIds.length === 0) return 0;
+    return this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('job_logs').where('request_id', 'in', requestIds).execute();
+      const r = await tx.deleteFrom('jobs').where('request_id', 'in', requestIds).where('status', 'in', ['completed', 'failed', 'cancelled']).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    });
   }
 
   async finish(

@@ -167,6 +167,83 @@ function buildMigrations(kind: StoreKind): Record<string, Migration> {
       await createSettingsTable(db);
     },
   },
+  '0110_scheduled_tasks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('scheduled_tasks')
+        .addColumn('task_id', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(32)', (c) => c.notNull())
+        .addColumn('ref', 'varchar(64)', (c) => c.notNull())
+        .addColumn('due_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('lease_token', 'varchar(64)')
+        .addColumn('lease_until', 'varchar(32)')
+        .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('scheduled_tasks_due').on('scheduled_tasks').column('due_at').execute();
+    },
+  },
+  '0111_library_jobs': {
+    async up(db: Kysely<unknown>) {
+      // retry links, deleted/expired files and their expiry, file sizes for storage per key
+      await db.schema.alterTable('jobs').addColumn('retry_of', 'varchar(64)').execute();
+      await db.schema.alterTable('jobs').addColumn('file_deleted_at', 'varchar(32)').execute();
+      await db.schema.alterTable('jobs').addColumn('file_deleted_reason', 'varchar(16)').execute();
+      await db.schema.alterTable('jobs').addColumn('expires_at', 'varchar(32)').execute();
+      await db.schema.alterTable('job_files').addColumn('size_bytes', 'bigint').execute();
+      await db.schema.createIndex('job_files_owner').on('job_files').column('api_key_fp').execute();
+    },
+  },
+  '0112_subscriptions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('subscriptions')
+        .addColumn('subscription_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('api_key_fp', 'varchar(64)', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('filters', 'text', (c) => c.notNull())
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('webhook_url', 'text')
+        .addColumn('check_interval_sec', 'integer', (c) => c.notNull())
+        .addColumn('backfill', 'varchar(16)', (c) => c.notNull())
+        .addColumn('paused', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('title', 'text')
+        .addColumn('last_check_at', 'varchar(32)')
+        .addColumn('last_status', 'varchar(16)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('subscriptions_owner').on('subscriptions').columns(['api_key_fp', 'created_at']).execute();
+      await db.schema
+        .createTable('subscription_checks')
+        .addColumn('check_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('subscription_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('trigger', 'varchar(16)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('started_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('finished_at', 'varchar(32)')
+        .addColumn('items_seen', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('new_items', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('request_ids', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('subscription_checks_sub').on('subscription_checks').columns(['subscription_id', 'started_at']).execute();
+      await db.schema
+        .createTable('subscription_items')
+        .addColumn('subscription_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('item_key', 'varchar(64)', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('title', 'text')
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('request_id', 'varchar(64)')
+        .addColumn('check_id', 'varchar(64)')
+        .addColumn('recorded_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('subscription_items_pk', ['subscription_id', 'item_key'])
+        .execute();
+    },
+  },
   };
 }
 

@@ -19,6 +19,14 @@ export interface JobsTable {
   started_at: string | null;
   completed_at: string | null;
   updated_at: string;
+  /** The job this one retries (POST /download/{id}/retry). */
+  retry_of: string | null;
+  /** When the files were removed (deleted by request or expired); the job record stays. */
+  file_deleted_at: string | null;
+  /** `deleted` or `expired`. */
+  file_deleted_reason: string | null;
+  /** When the retention removes the files (set at completion when a retention applies). */
+  expires_at: string | null;
 }
 
 export interface WebhookAttemptsTable {
@@ -114,6 +122,74 @@ export interface JobFilesTable {
   path: string;
   request_id: string;
   api_key_fp: string;
+  /** The file's size as the worker reported it (null for rows made before 0111). */
+  size_bytes: number | null;
+}
+
+/**
+ * Durable due-times (subscription checks, file expiries). A row is claimed by one replica at a
+ * time with a lease (`lease_token` until `lease_until`); an expired lease is taken over.
+ */
+export interface ScheduledTasksTable {
+  task_id: string;
+  kind: string;
+  ref: string;
+  due_at: string;
+  lease_token: string | null;
+  lease_until: string | null;
+  /** Failed runs in a row (the backoff grows with it; a success resets it). */
+  failures: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionsTable {
+  subscription_id: string;
+  api_key_fp: string;
+  url: string;
+  /** Filters of channel download and the download options of a job, as JSON. */
+  filters: string;
+  options: string;
+  webhook_url: string | null;
+  check_interval_sec: number;
+  backfill: string;
+  paused: number;
+  title: string | null;
+  last_check_at: string | null;
+  last_status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every check of a subscription: when, what it saw, what it started, what went wrong. */
+export interface SubscriptionChecksTable {
+  check_id: string;
+  subscription_id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  items_seen: number;
+  new_items: number;
+  request_ids: string;
+  error: string | null;
+}
+
+/**
+ * Items a subscription has taken (or, at creation, chose to leave): one row per item key, so a
+ * concurrent or repeated check never starts the same item twice. `request_id` is null until its
+ * job is stored (a check that died in between is finished by the next one holding the lease).
+ */
+export interface SubscriptionItemsTable {
+  subscription_id: string;
+  item_key: string;
+  url: string;
+  title: string | null;
+  state: string;
+  request_id: string | null;
+  check_id: string | null;
+  recorded_at: string;
 }
 
 export interface Database {
@@ -126,5 +202,9 @@ export interface Database {
   cookies: CookiesTable;
   download_archive: DownloadArchiveTable;
   job_files: JobFilesTable;
+  scheduled_tasks: ScheduledTasksTable;
+  subscriptions: SubscriptionsTable;
+  subscription_checks: SubscriptionChecksTable;
+  subscription_items: SubscriptionItemsTable;
   settings: SettingsTable;
 }

@@ -1,11 +1,13 @@
 import {
   BatchCompleted,
+  DownloadExpired,
   DownloadCancelled,
   DownloadCompleted,
   DownloadEvent,
   DownloadFailed,
   DownloadProgress,
   ROUTING_KEYS,
+  SubscriptionChecked,
   WebhookEventName,
 } from '@mda/contracts';
 import type { FileLinks } from '@mda/file-links';
@@ -89,6 +91,54 @@ export function buildBatchPayload(b: BatchCompleted, occurredAt: string) {
       failed: b.counts.failed,
       cancelled: b.counts.cancelled,
       request_ids: b.request_ids,
+    },
+  };
+}
+
+/**
+ * `download.expired` (an addition to the seed): the seed's envelope for a completed job whose files
+ * were removed when its retention ran out. The job stays, flagged `file_deleted`.
+ */
+export function buildExpiredPayload(e: DownloadExpired, occurredAt: string) {
+  return {
+    event: 'download.expired' as const,
+    timestamp: seedTimestamp(occurredAt),
+    request_id: e.request_id,
+    data: {
+      request_id: e.request_id,
+      url: e.url,
+      status: 'completed',
+      file_deleted: true,
+      filepath: e.filepath,
+      files_removed: e.files_removed,
+      bytes_freed: e.bytes_freed,
+      retention_hours: e.retention_hours,
+      expired_at: seedTimestamp(e.expired_at),
+    },
+  };
+}
+
+/**
+ * `subscription.checked` (an addition to the seed): a subscription's check found new items (their
+ * jobs' ids) or failed. `request_id: null` like `batch.completed`; each new job sends its own events.
+ */
+export function buildSubscriptionPayload(c: SubscriptionChecked, occurredAt: string) {
+  return {
+    event: 'subscription.checked' as const,
+    timestamp: seedTimestamp(occurredAt),
+    request_id: null,
+    subscription_id: c.subscription_id,
+    data: {
+      subscription_id: c.subscription_id,
+      check_id: c.check_id,
+      url: c.url,
+      trigger: c.trigger,
+      status: c.status,
+      items_seen: c.items_seen,
+      new_items: c.new_items,
+      request_ids: c.request_ids,
+      error: c.error,
+      checked_at: seedTimestamp(c.checked_at),
     },
   };
 }

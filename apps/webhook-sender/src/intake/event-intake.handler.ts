@@ -1,10 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { BatchCompleted, DownloadEvent, EXCHANGES, Envelope, ROUTING_KEYS, SUBSCRIPTIONS, WebhookDelivery, WebhookTarget } from '@mda/contracts';
+import { BatchCompleted, DownloadEvent, DownloadExpired, SubscriptionChecked, EXCHANGES, Envelope, ROUTING_KEYS, SUBSCRIPTIONS, WebhookDelivery, WebhookTarget } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher, HandlerOutcome } from '@mda/messaging';
 import type { SenderConfig } from '../config/sender-config';
-import { buildBatchPayload, buildPayload } from '../delivery/payload';
+import { buildBatchPayload, buildExpiredPayload, buildPayload, buildSubscriptionPayload } from '../delivery/payload';
 import { SENDER_CONFIG } from '../tokens';
 
 /**
@@ -20,10 +20,17 @@ export class EventIntakeHandler {
   ) {}
 
   @EventPattern(SUBSCRIPTIONS.senderDownloadEvents.name)
-  async handle(@Payload() env: Envelope<DownloadEvent['data'] | BatchCompleted>): Promise<HandlerOutcome> {
+  async handle(@Payload() env: Envelope<DownloadEvent['data'] | BatchCompleted | DownloadExpired | SubscriptionChecked>): Promise<HandlerOutcome> {
     const target = env.data.webhook;
     if (!this.config.enabled || !target) return 'ack';
     if (env.type === ROUTING_KEYS.batchCompleted) return this.intakeBatch(env as Envelope<BatchCompleted>, target);
+    if (env.type === ROUTING_KEYS.downloadExpired) {
+      const e = env.data as DownloadExpired;
+      return this.intakeOther(env, target, 'download.expired', e.request_id, e.batch_id ?? null, buildExpiredPayload(e, env.occurred_at));
+    }
+    if (env.type === ROUTING_KEYS.subscriptionChecked) {
+      return this.intakeOther(env, target, 'subscription.checked', null, null, buildSubscriptionPayload(env.data as SubscriptionChecked, env.occurred_at));
+    }
     const data = env.data as DownloadEvent['data'];
     const event = { type: env.type, data } as DownloadEvent;
     const delivery: WebhookDelivery = {
@@ -34,6 +41,23 @@ export class EventIntakeHandler {
       url: target.url,
       key_fp: target.key_fp,
       body: JSON.stringify(buildPayload(event, env.occurred_at, this.links)),
+      attempt: 1,
+      created_at: env.occurred_at,
+    };
+    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
+    return 'ack';
+  }
+
+  /** The events the gateway announces (`download.expired`, `subscription.checked`): one delivery, signed with the owner's key. */
+  private async intakeOther(env: Envelope<unknown>, target: WebhookTarget, event: 'download.expired' | 'subscription.checked', requestId: string | null, batchId: string | null, payload: object): Promise<HandlerOutcome> {
+    const delivery: WebhookDelivery = {
+      event_id: env.id,
+      event,
+      request_id: requestId,
+      batch_id: batchId,
+      url: target.url,
+      key_fp: target.key_fp,
+      body: JSON.stringify(payload),
       attempt: 1,
       created_at: env.occurred_at,
     };

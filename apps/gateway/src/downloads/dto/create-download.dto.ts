@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AUDIO_FORMATS, AUDIO_QUALITY_KBPS, QUALITIES, SUBTITLE_FORMATS, VIDEO_FORMATS } from '@mda/contracts';
 
 export const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true, allow_underscores: true };
@@ -95,6 +95,10 @@ export class DownloadOptionsDto {
   @ApiPropertyOptional({ minimum: 60, maximum: 7200, default: 1800 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(7200)
   timeout_sec?: number;
+
+  @ApiPropertyOptional({ minimum: 0.0001, maximum: 87600, example: 72, description: 'Hours the files are kept after the download completes, then removed (the job stays, flagged file_deleted, and a download.expired webhook is sent). Unset: FILE_RETENTION_HOURS, or kept for ever.' })
+  @IsOptional() @Type(() => Number) @IsNumber({}, { message: 'retention_hours must be a number of hours' }) @Min(0.0001) @Max(87600)
+  retention_hours?: number;
 
   @ApiPropertyOptional({ example: 'https://your-app.com/webhook', description: 'Receives signed download.* events (see the webhooks guide)' })
   @IsOptional() @IsString() @MaxLength(2048) @IsUrl(HTTP_URL, { message: 'webhook_url must be an http or https URL' })
