@@ -63,6 +63,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     for (const [pattern, head] of this.messageHandlers) {
       const names: string[] = [];
       for (let h: typeof head | undefined = head; h; h = h.next) names.push(String(h.extras?.[HANDLER_NAME_EXTRA] ?? 'an @EventPattern handler'));
+      names.sort();
       if (!declared.has(pattern)) problems.push(`${names.join(', ')} handle${names.length === 1 ? 's' : ''} "${pattern}", which this app does not declare`);
       else if (names.length > 1) problems.push(`"${pattern}" has ${names.length} handlers (${names.join(', ')}); only one may handle a subscription`);
     }
