@@ -81,7 +81,9 @@ export function isMessageKey(type: string): type is MessageKey {
   return Object.prototype.hasOwnProperty.call(MESSAGES, type);
 }
 
+/** The exchange of a message type; a type not in the catalogue (only reachable past the types) throws. */
 export function exchangeOf(key: MessageKey): string {
+  if (!isMessageKey(key)) throw new Error(`unknown message type ${JSON.stringify(key)}: not in MESSAGES of @mda/contracts`);
   return MESSAGES[key].exchange;
 }
 
