@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, ROUTING_KEYS, WebhookDelivery, WebhookEventName } from '@mda/contracts';
+import { Clock, ROUTING_KEYS, WebhookDelivery } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -61,7 +61,7 @@ export class WebhooksService {
       const seq = await this.log.nextRedelivery(e.event_id);
       const delivery: WebhookDelivery = {
         event_id: e.event_id,
-        event: e.event as WebhookEventName,
+        event: e.event,
         request_id: e.request_id,
         batch_id: e.batch_id,
         url: e.url,
