@@ -63,8 +63,9 @@ export class DownloadEventsHandler {
         changed = await this.jobs.finish(requestId, 'cancelled', at, { error: 'Cancelled', error_code: 'cancelled' });
         break;
       default: {
-        const never: never = env;
-        this.logger.error({ type: (never as { type: string }).type }, 'unknown download event');
+        // unreachable: the subscription's parser accepts only the five types above
+        const unhandled: never = env;
+        this.logger.error({ envelope: unhandled }, 'unknown download event');
         return 'dead';
       }
     }
