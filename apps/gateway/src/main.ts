@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kysely } from 'kysely';
+import { SUBSCRIPTIONS, SubscriptionName } from '@mda/contracts';
 import { AmqpConnection, AmqpTransport, exitOnStartupFailure, loadConfigOrExit } from '@mda/messaging';
 import { Logger, PinoNestLogger, collectProcessMetrics, createLogger, initialiseMetrics, logProcessWarnings, onShutdownSignal } from '@mda/observability';
 import { AppModule } from './app.module';
@@ -16,19 +18,38 @@ import { registerHttpMetrics } from './metrics/http-metrics';
 import { migrateToLatest, storeKind } from './store/database';
 import { Database } from './store/schema';
 
-export async function createGateway(config: GatewayConfig, logger: Logger) {
+/** The subscriptions the gateway consumes; each has exactly one handler (checked at start-up). */
+export const GATEWAY_SUBSCRIPTIONS = [SUBSCRIPTIONS.gatewayDownloadEvents.name, SUBSCRIPTIONS.gatewayJobQueries.name, SUBSCRIPTIONS.gatewayWebhookAttempts.name] as const;
+
+export interface GatewayWiring {
+  /** The root module (tests may wrap it). */
+  module: (config: GatewayConfig) => DynamicModule;
+  subscriptions: readonly SubscriptionName[];
+}
+
+/**
+ * The gateway, not yet listening. Throws HandlerRegistrationError (after closing what it opened)
+ * when a declared subscription has no handler or more than one.
+ */
+export async function createGateway(config: GatewayConfig, logger: Logger, wiring: GatewayWiring = { module: AppModule.forRoot, subscriptions: GATEWAY_SUBSCRIPTIONS }) {
   const adapter = new FastifyAdapter(fastifyServerOptions(config));
   // our JSON parser replaces Nest's (see hardenHttpServer)
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(wiring.module(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false });
   hardenHttpServer(app.getHttpAdapter().getInstance(), config);
   enableCors(app, config.corsOrigins);
   registerHttpMetrics(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
-  await migrateToLatest(app.get<Kysely<Database>>('DB'), storeKind({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }));
-  const transport = new AmqpTransport(app.get(AmqpConnection), logger, { prefetchFor: () => config.amqpPrefetch });
+  const transport = new AmqpTransport(app.get(AmqpConnection), logger, { prefetchFor: () => config.amqpPrefetch, subscriptions: wiring.subscriptions });
   app.connectMicroservice({ strategy: transport });
+  try {
+    transport.assertHandlers();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  await migrateToLatest(app.get<Kysely<Database>>('DB'), storeKind({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }));
   return { app, transport };
 }
 

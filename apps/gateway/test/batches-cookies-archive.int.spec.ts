@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely } from 'kysely';
 import { Clock, SystemClock, downloadOptionsSchema } from '@mda/contracts';
-import type { EventPublisher } from '@mda/messaging';
+import type { EventPublisher, SendOptions } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 import { TestDatabase, createTestDatabase } from '@mda/testing';
 import { BatchDispatcher } from '../src/batches/batch-dispatcher.service';
@@ -24,9 +24,7 @@ const OWNER = 'a1b2c3d4e5f60718';
 function recordingPublisher() {
   const sent: Array<{ routingKey: string; data: any }> = [];
   const pub = {
-    envelope: (type: string, data: unknown, correlationId: string) => ({ id: 'm', type, version: 1, occurred_at: new Date().toISOString(), correlation_id: correlationId, data }),
-    publish: async (_ex: string, routingKey: string, data: unknown) => void sent.push({ routingKey, data }),
-    publishEnvelope: async (_ex: string, routingKey: string, env: { data: unknown }) => void sent.push({ routingKey, data: env.data }),
+    publish: async (type: string, data: unknown, _c: string, opts?: SendOptions) => void sent.push({ routingKey: opts?.routingKey ?? type, data }),
   };
   return { sent, pub: pub as unknown as EventPublisher };
 }

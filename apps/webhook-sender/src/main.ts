@@ -1,28 +1,5 @@
 import 'reflect-metadata';
-import { SUBSCRIPTIONS } from '@mda/contracts';
 import { exitOnStartupFailure, runConsumerApp } from '@mda/messaging';
-import { SenderConfig, loadSenderConfig } from './config/sender-config';
-import { SenderModule } from './sender.module';
+import { SENDER_APP } from './sender-app';
 
-/**
- * The intake's only work per event is one confirmed publish to the quorum `webhooks.deliver`,
- * whose confirm waits for a quorum commit: with few messages in flight that latency, not CPU,
- * caps the rate (20 in flight gave about 400 events/s). Many in flight let the broker batch commits.
- */
-function prefetchFor(name: string, config: SenderConfig): number {
-  if (name === SUBSCRIPTIONS.webhooksDeliver.name) return config.deliverPrefetch;
-  if (name === SUBSCRIPTIONS.senderDownloadEvents.name) return Math.max(config.amqpPrefetch, config.deliverPrefetch * 4);
-  return config.amqpPrefetch;
-}
-
-void runConsumerApp<SenderConfig>({
-  service: 'webhook-sender',
-  loadConfig: loadSenderConfig,
-  module: (config) => SenderModule.forRoot(config),
-  prefetchFor,
-  readinessChecks: ({ config }) => ({ webhooks_enabled: config.enabled }),
-  // an attempt in flight ends within its timeout; retries wait in the broker, not here
-  drain: ({ transport, config }) => transport.stopAndDrain(Math.min(config.shutdownGraceSec, config.timeoutSec + 5) * 1000).then(() => undefined),
-  startingFields: (config) => ({ enabled: config.enabled, max_retries: config.maxRetries, timeout_sec: config.timeoutSec }),
-  consumingMessage: 'delivering webhooks',
-}).catch(exitOnStartupFailure('webhook-sender'));
+void runConsumerApp(SENDER_APP).catch(exitOnStartupFailure('webhook-sender'));

@@ -10,7 +10,14 @@ export const envelopeSchema = z.object({
   data: z.unknown(),
 });
 
-export type Envelope<T = unknown> = Omit<z.infer<typeof envelopeSchema>, 'data'> & { data: T };
+/** The fields every envelope has besides `type` and `data`. */
+export type EnvelopeHeader = Omit<z.infer<typeof envelopeSchema>, 'data' | 'type'>;
+
+/**
+ * An envelope with any type and data of type T: what the transport moves (publisher, RPC) and
+ * tests build by hand. Application code uses `Envelope<K>` of the message catalogue (messages.ts).
+ */
+export type RawEnvelope<T = unknown> = EnvelopeHeader & { type: string; data: T };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -29,7 +36,7 @@ export function describeIssues(error: z.ZodError): string {
 export function parseEnvelope<T>(
   raw: Buffer | string,
   schemas: z.ZodType<T> | Record<string, z.ZodType<T>>,
-): ParseResult<Envelope<T>> {
+): ParseResult<RawEnvelope<T>> {
   let json: unknown;
   try {
     json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
@@ -56,6 +63,6 @@ export function makeEnvelope<T>(
   data: T,
   correlationId: string,
   version = 1,
-): Envelope<T> {
+): RawEnvelope<T> {
   return { id: deps.newId(), type, version, occurred_at: deps.now().toISOString(), correlation_id: correlationId, data };
 }

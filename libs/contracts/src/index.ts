@@ -11,6 +11,7 @@ export * from './batches';
 export * from './cookie-sealing';
 export * from './path-template';
 export * from './job-queries';
+export * from './messages';
 export * from './keyed-slots';
 export * from './metrics';
 export * from './library';

@@ -1,71 +1,83 @@
 import type { ZodTypeAny } from 'zod';
-import { batchCompletedSchema } from './batches';
-import { downloadExpiredSchema, subscriptionCheckedSchema } from './library';
-import { DOWNLOAD_EVENT_SCHEMAS, downloadCancelSchema, downloadRequestedSchema } from './downloads';
+import { DownloadEventType } from './downloads';
+import { Envelope, MessageKey, schemasOf } from './messages';
 import { EXCHANGES, EXCLUSIVE_QUEUES, QUEUES, ROUTING_KEYS } from './topology';
-import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
-import { workerQuerySchema } from './worker-queries';
-import { jobStatusQuerySchema } from './job-queries';
 
 /**
  * What each consumer reads and which message types it accepts. A handler names one of these
- * (`@EventPattern(SUBSCRIPTIONS.downloaderJobs.name)`); anything else on the queue is malformed.
+ * (`@HandleMessages(SUBSCRIPTIONS.downloaderJobs)`); anything else on the queue is malformed.
  */
-export interface SubscriptionDefinition {
+export interface SubscriptionDefinition<K extends MessageKey = MessageKey> {
   name: string;
   queue?: string;
   exclusive?: { exchange: string; routingKeys: string[] };
+  /** The message types this subscription accepts (their schemas come from MESSAGES). */
+  keys: readonly K[];
+  /** Schema of `data` by envelope type (derived from `keys`). */
   schemas: Record<string, ZodTypeAny>;
 }
 
+const DOWNLOAD_EVENT_KEYS = [
+  ROUTING_KEYS.downloadStarted,
+  ROUTING_KEYS.downloadProgress,
+  ROUTING_KEYS.downloadCompleted,
+  ROUTING_KEYS.downloadFailed,
+  ROUTING_KEYS.downloadCancelled,
+] as const satisfies readonly DownloadEventType[];
+
+function subscription<const K extends MessageKey, S extends Omit<SubscriptionDefinition<K>, 'schemas' | 'keys'>>(def: S & { keys: readonly K[] }) {
+  return { ...def, schemas: schemasOf(def.keys) };
+}
+
 export const SUBSCRIPTIONS = {
-  downloaderJobs: {
+  downloaderJobs: subscription({
     name: QUEUES.downloaderJobs,
     queue: QUEUES.downloaderJobs,
-    schemas: { [ROUTING_KEYS.downloadRequested]: downloadRequestedSchema },
-  },
-  workerControl: {
+    keys: [ROUTING_KEYS.downloadRequested],
+  }),
+  workerControl: subscription({
     name: EXCLUSIVE_QUEUES.workerControl,
     exclusive: { exchange: EXCHANGES.control, routingKeys: [ROUTING_KEYS.downloadCancel] },
-    schemas: { [ROUTING_KEYS.downloadCancel]: downloadCancelSchema },
-  },
-  workerQueries: {
+    keys: [ROUTING_KEYS.downloadCancel],
+  }),
+  workerQueries: subscription({
     name: QUEUES.downloaderMetadata,
     queue: QUEUES.downloaderMetadata,
-    schemas: { [ROUTING_KEYS.metadataRequested]: workerQuerySchema },
-  },
-  gatewayJobQueries: {
+    keys: [ROUTING_KEYS.metadataRequested],
+  }),
+  gatewayJobQueries: subscription({
     name: QUEUES.gatewayJobQueries,
     queue: QUEUES.gatewayJobQueries,
-    schemas: { [ROUTING_KEYS.jobStatusRequested]: jobStatusQuerySchema },
-  },
-  gatewayDownloadEvents: {
+    keys: [ROUTING_KEYS.jobStatusRequested],
+  }),
+  gatewayDownloadEvents: subscription({
     name: QUEUES.gatewayDownloadEvents,
     queue: QUEUES.gatewayDownloadEvents,
     // download.expired arrives through download.#: the gateway published it and ignores it
-    schemas: { ...DOWNLOAD_EVENT_SCHEMAS, [ROUTING_KEYS.downloadExpired]: downloadExpiredSchema },
-  },
-  senderDownloadEvents: {
+    keys: [...DOWNLOAD_EVENT_KEYS, ROUTING_KEYS.downloadExpired],
+  }),
+  senderDownloadEvents: subscription({
     name: QUEUES.senderDownloadEvents,
     queue: QUEUES.senderDownloadEvents,
-    schemas: {
-      ...DOWNLOAD_EVENT_SCHEMAS,
-      [ROUTING_KEYS.batchCompleted]: batchCompletedSchema,
-      [ROUTING_KEYS.downloadExpired]: downloadExpiredSchema,
-      [ROUTING_KEYS.subscriptionChecked]: subscriptionCheckedSchema,
-    },
-  },
-  webhooksDeliver: {
+    keys: [...DOWNLOAD_EVENT_KEYS, ROUTING_KEYS.batchCompleted, ROUTING_KEYS.downloadExpired, ROUTING_KEYS.subscriptionChecked],
+  }),
+  webhooksDeliver: subscription({
     name: QUEUES.webhooksDeliver,
     queue: QUEUES.webhooksDeliver,
-    schemas: { [ROUTING_KEYS.webhookDeliver]: webhookDeliverySchema },
-  },
-  gatewayWebhookAttempts: {
+    keys: [ROUTING_KEYS.webhookDeliver],
+  }),
+  gatewayWebhookAttempts: subscription({
     name: QUEUES.gatewayWebhookAttempts,
     queue: QUEUES.gatewayWebhookAttempts,
-    schemas: { [ROUTING_KEYS.webhookAttempted]: webhookAttemptedSchema },
-  },
+    keys: [ROUTING_KEYS.webhookAttempted],
+  }),
 } satisfies Record<string, SubscriptionDefinition>;
+
+/** The envelope a handler of subscription S receives: a union of its message types, discriminated on `type`. */
+export type SubscriptionEnvelope<S extends Pick<SubscriptionDefinition, 'keys'>> = Envelope<S['keys'][number]>;
+
+/** The name of every subscription of the contracts (`downloader.jobs`, …). */
+export type SubscriptionName = (typeof SUBSCRIPTIONS)[keyof typeof SUBSCRIPTIONS]['name'];
 
 const byName = new Map<string, SubscriptionDefinition>(Object.values(SUBSCRIPTIONS).map((s) => [s.name, s]));
 

@@ -2,6 +2,7 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { ConsumeMessage } from 'amqplib';
 import { Envelope, subscriptionByName } from '@mda/contracts';
+import { HANDLER_NAME_EXTRA } from './handle-messages';
 import { Logger } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 import { HandlerOutcome, QueueConsumer } from './consumer';
@@ -18,6 +19,16 @@ export class AmqpContext {
 
 export interface AmqpTransportOptions {
   prefetchFor: (subscriptionName: string) => number;
+  /** Names of the subscriptions this app consumes: each needs exactly one handler (checked before anything is consumed). */
+  subscriptions: readonly string[];
+}
+
+/** A start-up refused because the app's handlers do not match the subscriptions it declares. */
+export class HandlerRegistrationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`message handlers do not match the declared subscriptions: ${problems.join('; ')}`);
+    this.name = 'HandlerRegistrationError';
+  }
 }
 
 /**
@@ -37,14 +48,37 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     super();
   }
 
+  /**
+   * Exactly one handler per declared subscription, and none for a subscription not declared or
+   * not in the contracts; else throws HandlerRegistrationError naming each problem. (Nest chains a
+   * second `@EventPattern` of the same name behind the first, which would never run.)
+   */
+  assertHandlers(): void {
+    const problems: string[] = [];
+    const declared = new Set(this.options.subscriptions);
+    for (const name of declared) {
+      if (!subscriptionByName(name)) problems.push(`"${name}" is declared but names no subscription of @mda/contracts`);
+      else if (!this.messageHandlers.has(name)) problems.push(`"${name}" is declared but has no handler`);
+    }
+    for (const [pattern, head] of this.messageHandlers) {
+      const names: string[] = [];
+      for (let h: typeof head | undefined = head; h; h = h.next) names.push(String(h.extras?.[HANDLER_NAME_EXTRA] ?? 'an @EventPattern handler'));
+      names.sort();
+      if (!declared.has(pattern)) problems.push(`${names.join(', ')} handle${names.length === 1 ? 's' : ''} "${pattern}", which this app does not declare`);
+      else if (names.length > 1) problems.push(`"${pattern}" has ${names.length} handlers (${names.join(', ')}); only one may handle a subscription`);
+    }
+    if (problems.length) throw new HandlerRegistrationError(problems);
+  }
+
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
+      this.assertHandlers();
       for (const [pattern] of this.messageHandlers) {
         const sub = subscriptionByName(pattern);
         if (!sub) throw new Error(`@EventPattern("${pattern}") names no subscription of @mda/contracts`);
         const consumer = new QueueConsumer(
           this.connection,
-          { ...sub, prefetch: this.options.prefetchFor(sub.name), handle: (env, msg) => this.dispatch(pattern, env, msg) },
+          { ...sub, prefetch: this.options.prefetchFor(sub.name), handle: (env: Envelope, msg: ConsumeMessage) => this.dispatch(pattern, env, msg) },
           this.log,
         );
         if (this.pausedNames.has(sub.name)) await consumer.pause();

@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CommonConfig, ConfigError } from '@mda/config';
-import { MetricApp } from '@mda/contracts';
+import { MetricApp, SubscriptionName } from '@mda/contracts';
 import {
   Logger,
   PinoNestLogger,
@@ -57,6 +57,8 @@ export interface ConsumerAppOptions<C extends CommonConfig & { metricsPort: numb
   service: MetricApp;
   loadConfig: () => C;
   module: (config: C) => DynamicModule;
+  /** The subscriptions this app consumes: each must have exactly one handler, or the app does not start. */
+  subscriptions: readonly SubscriptionName[];
   prefetchFor: (subscription: string, config: C) => number;
   /** A reason this app must not be ready (besides the broker and shutdown), or undefined. */
   notReadyReason?: (ctx: Omit<ConsumerAppContext<C>, 'transport' | 'logger'>) => string | undefined;
@@ -81,7 +83,7 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
   logProcessWarnings(logger);
   collectProcessMetrics();
   initialiseMetrics(opts.service);
-  const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: new PinoNestLogger(logger), abortOnError: false });
+  const { app, transport } = await createConsumerApp(opts, config, logger);
   const amqp = app.get(AmqpConnection);
   let draining = false;
   const ops = await startOpsServer({
@@ -96,8 +98,6 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
       };
     },
   });
-  const transport = new AmqpTransport(amqp, logger, { prefetchFor: (name) => opts.prefetchFor(name, config) });
-  app.connectMicroservice({ strategy: transport });
   await app.init();
   await opts.onTransport?.({ app, config, logger, transport });
   onShutdownSignal(logger, {
@@ -113,4 +113,26 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
   logger.info({ metrics_port: ops.port, ...opts.startingFields(config) }, `${opts.service} starting`);
   await app.startAllMicroservices();
   logger.info(opts.consumingMessage);
+}
+
+/**
+ * The app's Nest application with our AMQP transport connected, before anything starts. Throws
+ * HandlerRegistrationError (after closing what it opened) when a declared subscription has no
+ * handler or more than one, or a handler names a subscription the app does not declare.
+ */
+export async function createConsumerApp<C extends CommonConfig & { metricsPort: number; host: string }>(
+  opts: Pick<ConsumerAppOptions<C>, 'module' | 'subscriptions' | 'prefetchFor'>,
+  config: C,
+  logger: Logger,
+): Promise<{ app: INestApplication; transport: AmqpTransport }> {
+  const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: new PinoNestLogger(logger), abortOnError: false });
+  const transport = new AmqpTransport(app.get(AmqpConnection), logger, { prefetchFor: (name) => opts.prefetchFor(name, config), subscriptions: opts.subscriptions });
+  app.connectMicroservice({ strategy: transport });
+  try {
+    transport.assertHandlers();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return { app, transport };
 }

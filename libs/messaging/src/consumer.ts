@@ -1,7 +1,6 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
-import type { ZodType } from 'zod';
-import { Envelope, exclusiveQueueArguments, METRICS, parseEnvelope } from '@mda/contracts';
+import { Envelope, MessageKey, exclusiveQueueArguments, METRICS, parseMessage } from '@mda/contracts';
 import { Logger, counterOf, errorFields, gaugeOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
@@ -19,12 +18,12 @@ export interface ConsumeSource {
   exclusive?: { exchange: string; routingKeys: string[] };
 }
 
-export interface Subscription<T = unknown> extends ConsumeSource {
+export interface Subscription<K extends MessageKey = MessageKey> extends ConsumeSource {
   name: string;
   prefetch: number;
-  /** Schema of `data`, by envelope type; a type not listed is malformed. */
-  schemas: Record<string, ZodType<T>>;
-  handle: (envelope: Envelope<T>, message: ConsumeMessage) => Promise<HandlerOutcome>;
+  /** The message types accepted (data checked by their schemas in MESSAGES); any other type is malformed. */
+  keys: readonly K[];
+  handle: (envelope: Envelope<K>, message: ConsumeMessage) => Promise<HandlerOutcome>;
   /** Delay before requeueing after a handler threw, so a failing dependency is not hammered. */
   errorBackoffMs?: number;
 }
@@ -33,7 +32,7 @@ export interface Subscription<T = unknown> extends ConsumeSource {
  * Consumes one queue with manual acks. Every message is validated against the contract before
  * the handler sees it; a malformed one is dead-lettered (nack without requeue) and logged.
  */
-export class QueueConsumer<T = unknown> {
+export class QueueConsumer<K extends MessageKey = MessageKey> {
   private channel?: ChannelWrapper;
   private consumerTag?: string;
   private rawChannel?: ConfirmChannel;
@@ -45,7 +44,7 @@ export class QueueConsumer<T = unknown> {
 
   constructor(
     private readonly connection: AmqpConnection,
-    private readonly sub: Subscription<T>,
+    private readonly sub: Subscription<K>,
     private readonly logger: Logger,
   ) {}
 
@@ -101,7 +100,7 @@ export class QueueConsumer<T = unknown> {
     this.inFlight++;
     inFlightGauge.inc({ queue: metricQueue });
     try {
-      const parsed = parseEnvelope(msg.content, this.sub.schemas);
+      const parsed = parseMessage(msg.content, this.sub.keys);
       if (!parsed.ok) {
         this.reject(ch, msg, metricQueue, parsed.error);
         return;

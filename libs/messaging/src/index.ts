@@ -5,3 +5,4 @@ export * from './amqp-transport';
 export * from './messaging.module';
 export * from './rpc-client';
 export * from './consumer-app';
+export * from './handle-messages';

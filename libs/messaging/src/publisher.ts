@@ -1,5 +1,5 @@
 import { ChannelWrapper } from 'amqp-connection-manager';
-import { Envelope, METRICS, publishLabels } from '@mda/contracts';
+import { METRICS, RawEnvelope, publishLabels } from '@mda/contracts';
 import { counterOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
@@ -21,7 +21,7 @@ export class Publisher {
     this.channel = connection.createChannel('publisher', undefined, publishTimeoutMs);
   }
 
-  async publish(exchange: string, routingKey: string, envelope: Envelope, opts: PublishOptions = {}): Promise<void> {
+  async publish(exchange: string, routingKey: string, envelope: RawEnvelope, opts: PublishOptions = {}): Promise<void> {
     try {
       await this.channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(envelope)), {
         persistent: true,

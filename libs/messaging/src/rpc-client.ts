@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { Envelope, METRICS } from '@mda/contracts';
+import { METRICS, OutgoingEnvelope, PublishKey, exchangeOf } from '@mda/contracts';
 import { counterOf } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 
@@ -48,8 +48,13 @@ export class RpcClient {
     return this.channel;
   }
 
-  /** Publishes `envelope` and resolves with the raw reply body; rejects with RpcTimeoutError after timeoutMs. */
-  async request(exchange: string, routingKey: string, envelope: Envelope, timeoutMs: number): Promise<Buffer> {
+  /**
+   * Publishes `envelope` on its type's exchange (routed by its type) and resolves with the raw reply
+   * body (parse it with `parseMessage(raw, [<reply type>])`); rejects with RpcTimeoutError after timeoutMs.
+   */
+  async request(envelope: OutgoingEnvelope<PublishKey>, timeoutMs: number): Promise<Buffer> {
+    const routingKey = envelope.type;
+    const exchange = exchangeOf(envelope.type);
     const channel = this.ensureChannel();
     const correlationId = `${this.prefix}${++this.seq}`;
     const reply = new Promise<Buffer>((resolve, reject) => {

@@ -105,7 +105,7 @@ describe('messaging on the real RabbitMQ', () => {
   });
 
   it('redelivers a message whose consumer died before acking', async () => {
-    const first = new QueueConsumer<{ request_id: string }>(
+    const first = new QueueConsumer(
       conn,
       {
         ...SUBSCRIPTIONS.gatewayDownloadEvents,

@@ -4,12 +4,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   Clock,
   DownloadCompleted,
-  DownloadFailed,
   DownloadRequested,
-  EXCHANGES,
   LIVE_LOG_LINES,
   METRICS,
   MediaMetadata,
+  Message,
+  MessageInput,
   Progress,
   ROUTING_KEYS,
   defaultFilePath,
@@ -37,6 +37,13 @@ const failuresTotal = counterOf(METRICS.jobFailures);
 const activeDownloads = gaugeOf(METRICS.activeDownloads);
 const durationSeconds = histogramOf(METRICS.downloadDuration);
 const bytesTotal = counterOf(METRICS.downloadBytes);
+type FinalEventType = typeof ROUTING_KEYS.downloadCompleted | typeof ROUTING_KEYS.downloadFailed | typeof ROUTING_KEYS.downloadCancelled;
+type DownloadEventKey = typeof ROUTING_KEYS.downloadStarted | typeof ROUTING_KEYS.downloadProgress | FinalEventType;
+const OUTCOME_OF = {
+  [ROUTING_KEYS.downloadCompleted]: 'completed',
+  [ROUTING_KEYS.downloadFailed]: 'failed',
+  [ROUTING_KEYS.downloadCancelled]: 'cancelled',
+} as const satisfies Record<FinalEventType, string>;
 zeroLabels(METRICS.jobFailures, DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })));
 
 const MAX_LOG_LINES = 500;
@@ -133,7 +140,7 @@ export class DownloadJobService {
           ),
         );
       };
-      let final: { type: string; data: DownloadCompleted | DownloadFailed | Record<string, unknown>; outcome: string };
+      let final: Message<FinalEventType>;
       try {
         // a previous attempt that died mid-download leaves partial files: start clean. Inside the
         // try: a store that cannot be written fails the job (storage_error), never strands it
@@ -171,7 +178,7 @@ export class DownloadJobService {
           logs,
         };
         bytesTotal.inc(placed.size);
-        final = { type: ROUTING_KEYS.downloadCompleted, data: completed, outcome: 'completed' };
+        final = { type: ROUTING_KEYS.downloadCompleted, data: completed };
       } catch (err) {
         if (controller.signal.reason instanceof WorkerShuttingDown) {
           // stopped by SIGTERM after the grace period: another replica runs it from the start
@@ -190,18 +197,20 @@ export class DownloadJobService {
         onLog(`ERROR: ${e.message}`);
         final =
           e.code === 'cancelled'
-            ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', reason: e.message, logs }, outcome: 'cancelled' }
-            : { type: ROUTING_KEYS.downloadFailed, data: { ...base, error: e.message, error_code: e.code, completed_at: '', logs }, outcome: 'failed' };
+            ? { type: ROUTING_KEYS.downloadCancelled, data: { ...base, completed_at: '', reason: e.message, logs } }
+            : { type: ROUTING_KEYS.downloadFailed, data: { ...base, error: e.message, error_code: e.code, completed_at: '', logs } };
       }
       publishStarted();
       await progressChain;
       if (startedFailure !== undefined) throw startedFailure;
       // a publish failure here throws: the job is requeued, never reported as failed
-      await this.publish(final.type, { ...final.data, completed_at: this.now() }, cmd.request_id);
-      jobsTotal.inc({ outcome: final.outcome });
-      if (final.outcome === 'failed') failuresTotal.inc({ error_code: String((final.data as DownloadFailed).error_code) });
-      durationSeconds.observe({ outcome: final.outcome }, (this.clock.nowMs() - startedMs) / 1000);
-      log.info({ event: final.type }, `download ${final.outcome}`);
+      final.data.completed_at = this.now();
+      await this.events.send(final, cmd.request_id);
+      const outcome = OUTCOME_OF[final.type];
+      jobsTotal.inc({ outcome });
+      if (final.type === ROUTING_KEYS.downloadFailed) failuresTotal.inc({ error_code: final.data.error_code });
+      durationSeconds.observe({ outcome }, (this.clock.nowMs() - startedMs) / 1000);
+      log.info({ event: final.type }, `download ${outcome}`);
       return 'ack';
     } finally {
       clearTimeout(timer);
@@ -224,8 +233,8 @@ export class DownloadJobService {
     return this.clock.now().toISOString();
   }
 
-  private async publish(type: string, data: unknown, requestId: string): Promise<void> {
-    await this.events.publish(EXCHANGES.events, type, data, requestId);
+  private async publish<K extends DownloadEventKey>(type: K, data: MessageInput<K>, requestId: string): Promise<void> {
+    await this.events.publish(type, data, requestId);
   }
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ConsumeMessage } from 'amqplib';
-import { sealCookies, Envelope, KeyedSlots, ListingResult, MetadataResult, RandomIdGenerator, SystemClock, WORKER_QUERY_BUSY, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import { sealCookies, Envelope, RawEnvelope, KeyedSlots, ListingResult, MetadataResult, RandomIdGenerator, SystemClock, WORKER_QUERY_BUSY, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
 import { AmqpContext, EventPublisher, Publisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 import { JobCookieFiles } from '../cookies/job-cookie-files';
@@ -27,7 +27,7 @@ class HeldInspector extends MediaInspector {
 function setup(perKey: number) {
   const replies: Array<{ to: string; reply: WorkerQueryReply }> = [];
   const publisher = {
-    publish: async (_exchange: string, routingKey: string, env: Envelope<WorkerQueryReply>) => {
+    publish: async (_exchange: string, routingKey: string, env: RawEnvelope<WorkerQueryReply>) => {
       replies.push({ to: routingKey, reply: env.data });
     },
   } as unknown as Publisher;
@@ -43,12 +43,12 @@ function setup(perKey: number) {
   );
   let n = 0;
   const ask = (keyFp: string | null) => {
-    const env = { id: `m${++n}`, type: 'metadata.requested', version: 1, occurred_at: new Date().toISOString(), correlation_id: 'c', data: { kind: 'metadata', url: 'http://127.0.0.1/x', key_fp: keyFp } } as Envelope<WorkerQuery>;
+    const env = { id: `m${++n}`, type: 'metadata.requested', version: 1, occurred_at: new Date().toISOString(), correlation_id: 'c', data: { kind: 'metadata', url: 'http://127.0.0.1/x', key_fp: keyFp } } as Envelope<'metadata.requested'>;
     const msg = { properties: { replyTo: `reply-${n}`, correlationId: `corr-${n}`, headers: {} }, fields: { redelivered: false } } as unknown as ConsumeMessage;
     return handler.answer(env, new AmqpContext(msg));
   };
   const askListing = (data: Partial<WorkerQuery>) => {
-    const env = { id: `m${++n}`, type: 'metadata.requested', version: 1, occurred_at: new Date().toISOString(), correlation_id: 'c', data: { kind: 'listing', url: 'http://127.0.0.1/feed', max_entries: 10, ...data } } as Envelope<WorkerQuery>;
+    const env = { id: `m${++n}`, type: 'metadata.requested', version: 1, occurred_at: new Date().toISOString(), correlation_id: 'c', data: { kind: 'listing', url: 'http://127.0.0.1/feed', max_entries: 10, ...data } } as Envelope<'metadata.requested'>;
     const msg = { properties: { replyTo: `reply-${n}`, correlationId: `corr-${n}`, headers: {} }, fields: { redelivered: false } } as unknown as ConsumeMessage;
     return handler.answer(env, new AmqpContext(msg));
   };

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Clock, Envelope, KeyedSlots, METRICS, SUBSCRIPTIONS, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
-import { AmqpContext, EventPublisher, HandlerOutcome, RPC_DEADLINE_HEADER, rpcDeadlinePassed } from '@mda/messaging';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { Clock, KeyedSlots, METRICS, SUBSCRIPTIONS, SubscriptionEnvelope, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import { AmqpContext, EventPublisher, HandleMessages, HandlerOutcome, RPC_DEADLINE_HEADER, rpcDeadlinePassed } from '@mda/messaging';
 import { Logger, counterOf } from '@mda/observability';
 import { WORKER_LOGGER, WORKER_QUERY_SLOTS } from '../tokens';
 import { DownloadError } from '../download/ports/media-downloader';
@@ -27,8 +27,8 @@ export class WorkerQueryHandler {
     private readonly cookieFiles: JobCookieFiles,
   ) {}
 
-  @EventPattern(SUBSCRIPTIONS.workerQueries.name)
-  async answer(@Payload() env: Envelope<WorkerQuery>, @Ctx() ctx: AmqpContext): Promise<HandlerOutcome> {
+  @HandleMessages(SUBSCRIPTIONS.workerQueries)
+  async answer(@Payload() env: SubscriptionEnvelope<typeof SUBSCRIPTIONS.workerQueries>, @Ctx() ctx: AmqpContext): Promise<HandlerOutcome> {
     const { replyTo, correlationId } = ctx.message.properties;
     if (!replyTo) {
       this.logger.warn({ message_id: env.id }, 'query without reply-to: nobody to answer');
@@ -40,8 +40,7 @@ export class WorkerQueryHandler {
     const budget = Math.min(MAX_QUERY_MS, Number.isFinite(deadline) ? Math.max(1000, deadline - now) : MAX_QUERY_MS);
     const reply = await this.runInShare(env.data, budget);
     // a reply the caller no longer waits for is dropped by the broker; losing it is harmless
-    const out = this.events.envelope(WORKER_QUERY_REPLY_TYPE, reply, env.correlation_id);
-    await this.events.publishEnvelope('', replyTo, out, { correlationId });
+    await this.events.reply(WORKER_QUERY_REPLY_TYPE, replyTo, reply, env.correlation_id, { correlationId });
     this.logger.info({ event: 'worker.query', kind: env.data.kind, ok: reply.ok, ms: this.clock.nowMs() - now }, 'query answered');
     return 'ack';
   }

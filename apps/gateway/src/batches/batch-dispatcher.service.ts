@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchCompleted, Clock, DownloadCancelled, EXCHANGES, ROUTING_KEYS, batchCompletedEventId } from '@mda/contracts';
+import { BatchCompleted, Clock, DownloadCancelled, ROUTING_KEYS, batchCompletedEventId } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { GATEWAY_LOGGER } from '../common/tokens';
@@ -96,7 +96,7 @@ export class BatchDispatcher {
       reason,
       logs: [reason],
     };
-    await this.events.publish(EXCHANGES.events, ROUTING_KEYS.downloadCancelled, data, requestId);
+    await this.events.publish(ROUTING_KEYS.downloadCancelled, data, requestId);
   }
 
   /** The event id is derived from the batch, so a republish after a crash is the same webhook. */
@@ -111,8 +111,7 @@ export class BatchDispatcher {
       webhook: batch.webhook_url ? { url: batch.webhook_url, key_fp: batch.api_key_fp } : null,
       completed_at: this.clock.now().toISOString(),
     };
-    const env = { ...this.events.envelope(ROUTING_KEYS.batchCompleted, data, batch.batch_id), id: batchCompletedEventId(batch.batch_id) };
-    await this.events.publishEnvelope(EXCHANGES.events, ROUTING_KEYS.batchCompleted, env);
+    await this.events.publish(ROUTING_KEYS.batchCompleted, data, batch.batch_id, { id: batchCompletedEventId(batch.batch_id) });
     await this.batches.markCompleted(batch.batch_id, data.completed_at);
     this.logger.info({ batch_id: batch.batch_id, event: 'batch.completed', ...data.counts }, 'batch completed');
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, EXCHANGES, IdGenerator, JobSource, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import { Clock, IdGenerator, JobSource, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -121,7 +121,7 @@ export class BatchesService {
 
   private async abandon(batchId: string, requestIds: string[]): Promise<void> {
     // a child that did get out is told to stop; the rows go, so its events change nothing
-    for (const id of requestIds) await this.events.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, { request_id: id }, id).catch(() => undefined);
+    for (const id of requestIds) await this.events.publish(ROUTING_KEYS.downloadCancel, { request_id: id }, id).catch(() => undefined);
     await this.batches.remove(batchId);
   }
 
@@ -143,7 +143,7 @@ export class BatchesService {
     await this.batches.markCancelled(batchId, now);
     for (const k of kids.filter((c) => c.claimed_at && !isFinal(c.status))) {
       if (k.status === 'queued') await this.jobs.finish(k.request_id, 'cancelled', now, { error: 'Cancelled with its batch', error_code: 'cancelled' });
-      await this.events.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, { request_id: k.request_id }, k.request_id);
+      await this.events.publish(ROUTING_KEYS.downloadCancel, { request_id: k.request_id }, k.request_id);
     }
     await this.dispatcher.advance(batchId);
     this.logger.info({ batch_id: batchId, event: 'batch.cancel' }, 'batch cancelled');

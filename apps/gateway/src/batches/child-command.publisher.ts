@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DownloadRequested, EXCHANGES, ROUTING_KEYS } from '@mda/contracts';
+import { Clock, DownloadRequested, ROUTING_KEYS } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
@@ -38,7 +38,7 @@ export class ChildCommandPublisher {
       batch_id: job.batch_id,
       cookies,
     };
-    await this.events.publish(EXCHANGES.commands, ROUTING_KEYS.downloadRequested, command, requestId);
+    await this.events.publish(ROUTING_KEYS.downloadRequested, command, requestId);
     this.logger.info({ request_id: requestId, batch_id: job.batch_id, event: 'download.requested' }, 'batch child released');
     return true;
   }

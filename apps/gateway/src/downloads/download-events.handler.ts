@@ -1,18 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  DownloadCancelled,
-  DownloadCompleted,
-  DownloadEvent,
-  DownloadFailed,
-  DownloadProgress,
-  DownloadStarted,
-  Envelope,
-  ROUTING_KEYS,
-  SUBSCRIPTIONS,
-} from '@mda/contracts';
+import { Payload } from '@nestjs/microservices';
+import { ROUTING_KEYS, SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
-import { HandlerOutcome } from '@mda/messaging';
+import { HandleMessages, HandlerOutcome } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { JobFinalFollowUp } from '../batches/job-final.follow-up';
 import { GATEWAY_LOGGER } from '../common/tokens';
@@ -32,32 +22,31 @@ export class DownloadEventsHandler {
     private readonly links: FileLinks,
   ) {}
 
-  @EventPattern(SUBSCRIPTIONS.gatewayDownloadEvents.name)
-  async handle(@Payload() env: Envelope<DownloadEvent['data']>): Promise<HandlerOutcome> {
+  @HandleMessages(SUBSCRIPTIONS.gatewayDownloadEvents)
+  async handle(@Payload() env: SubscriptionEnvelope<typeof SUBSCRIPTIONS.gatewayDownloadEvents>): Promise<HandlerOutcome> {
     // the gateway's own announcement (through download.#): nothing to update
     if (env.type === ROUTING_KEYS.downloadExpired) return 'ack';
     const at = env.occurred_at;
-    const type = env.type as DownloadEvent['type'];
+    const requestId = env.data.request_id;
     // final events carry the downloader's log lines: kept for GET /download/{id}/logs; progress
     // events carry the tail while it runs, kept only while the job is open (after the final one's)
-    const logs = (env.data as { logs?: string[] }).logs;
-    if (logs && type !== ROUTING_KEYS.downloadProgress) await this.jobs.replaceLogs((env.data as { request_id: string }).request_id, logs, at);
+    const logs = env.data.logs;
+    if (logs && env.type !== ROUTING_KEYS.downloadProgress) await this.jobs.replaceLogs(requestId, logs, at);
     let changed = false;
-    switch (type) {
+    switch (env.type) {
       case ROUTING_KEYS.downloadStarted: {
-        const d = env.data as DownloadStarted;
-        changed = await this.jobs.markStarted(d.request_id, at, d.metadata);
+        changed = await this.jobs.markStarted(requestId, at, env.data.metadata);
         break;
       }
       case ROUTING_KEYS.downloadProgress: {
-        const d = env.data as DownloadProgress;
+        const d = env.data;
         changed = await this.jobs.recordProgress(d.request_id, d.progress, at);
         if (changed && d.metadata) await this.jobs.recordRunningMetadata(d.request_id, d.metadata, at);
         if (changed && logs) await this.jobs.replaceLogs(d.request_id, logs, at);
         break;
       }
       case ROUTING_KEYS.downloadCompleted: {
-        const d = env.data as DownloadCompleted;
+        const d = env.data;
         const total = d.file_info.size_bytes;
         changed = await this.jobs.finish(d.request_id, 'completed', d.completed_at, {
           file_info: d.file_info,
@@ -69,24 +58,24 @@ export class DownloadEventsHandler {
         break;
       }
       case ROUTING_KEYS.downloadFailed: {
-        const d = env.data as DownloadFailed;
+        const d = env.data;
         changed = await this.jobs.finish(d.request_id, 'failed', d.completed_at, { error: d.error, error_code: d.error_code });
         break;
       }
       case ROUTING_KEYS.downloadCancelled:
-        changed = await this.jobs.finish((env.data as DownloadCancelled).request_id, 'cancelled', at, { error: 'Cancelled', error_code: 'cancelled' });
+        changed = await this.jobs.finish(requestId, 'cancelled', at, { error: 'Cancelled', error_code: 'cancelled' });
         break;
       default: {
-        const never: never = type;
-        this.logger.error({ type: never }, 'unknown download event');
+        // unreachable: the subscription's parser accepts only the five types above
+        const unhandled: never = env;
+        this.logger.error({ envelope: unhandled }, 'unknown download event');
         return 'dead';
       }
     }
-    const requestId = (env.data as { request_id: string }).request_id;
-    this.logger.debug({ request_id: requestId, event: type }, 'job updated');
+    this.logger.debug({ request_id: requestId, event: env.type }, 'job updated');
     if (changed) await this.announce(requestId);
     // archive and batch release run on every delivery of a final event (idempotent), not only the first
-    await this.followUp.afterEvent(type, env.data);
+    await this.followUp.afterEvent(env.type, env.data);
     return 'ack';
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DownloadCancel, DownloadOptions, DownloadRequested, EXCHANGES, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import { Clock, DownloadCancel, DownloadOptions, DownloadRequested, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -65,7 +65,7 @@ export class DownloadsService {
       cookies,
     };
     try {
-      await this.events.publish(EXCHANGES.commands, ROUTING_KEYS.downloadRequested, command, requestId);
+      await this.events.publish(ROUTING_KEYS.downloadRequested, command, requestId);
     } catch (err) {
       await this.jobs.remove(requestId);
       this.logger.error({ request_id: requestId, err: (err as Error).message }, 'broker did not take the job');
@@ -92,7 +92,7 @@ export class DownloadsService {
     if (!cancelledHere) assertNotFinished(requestId, current?.status ?? 'cancelled');
     const command: DownloadCancel = { request_id: requestId };
     try {
-      await this.events.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, command, requestId);
+      await this.events.publish(ROUTING_KEYS.downloadCancel, command, requestId);
     } catch (err) {
       this.logger.error({ request_id: requestId, err: (err as Error).message }, 'cancel not published');
       // a queued job is cancelled in the store, which workers ask before starting; a running one needs the broker

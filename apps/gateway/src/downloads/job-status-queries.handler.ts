@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Clock, Envelope, JOB_STATUS_REPLY_TYPE, JobStatusQuery, JobStatusReply, SUBSCRIPTIONS } from '@mda/contracts';
-import { AmqpContext, EventPublisher, HandlerOutcome, rpcDeadlinePassed } from '@mda/messaging';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { Clock, JOB_STATUS_REPLY_TYPE, JobStatusReply, SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
+import { AmqpContext, EventPublisher, HandleMessages, HandlerOutcome, rpcDeadlinePassed } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { JobsRepository } from '../store/jobs.repository';
@@ -16,8 +16,8 @@ export class JobStatusQueriesHandler {
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
   ) {}
 
-  @EventPattern(SUBSCRIPTIONS.gatewayJobQueries.name)
-  async answer(@Payload() env: Envelope<JobStatusQuery>, @Ctx() ctx: AmqpContext): Promise<HandlerOutcome> {
+  @HandleMessages(SUBSCRIPTIONS.gatewayJobQueries)
+  async answer(@Payload() env: SubscriptionEnvelope<typeof SUBSCRIPTIONS.gatewayJobQueries>, @Ctx() ctx: AmqpContext): Promise<HandlerOutcome> {
     const { replyTo, correlationId } = ctx.message.properties;
     if (!replyTo) {
       this.logger.warn({ message_id: env.id }, 'job status query without reply-to');
@@ -26,7 +26,7 @@ export class JobStatusQueriesHandler {
     if (rpcDeadlinePassed(ctx.message, this.clock.nowMs())) return 'ack';
     const job = await this.jobs.find(env.data.request_id);
     const reply: JobStatusReply = { request_id: env.data.request_id, status: job?.status ?? null };
-    await this.events.publishEnvelope('', replyTo, this.events.envelope(JOB_STATUS_REPLY_TYPE, reply, env.correlation_id), { correlationId });
+    await this.events.reply(JOB_STATUS_REPLY_TYPE, replyTo, reply, env.correlation_id, { correlationId });
     return 'ack';
   }
 }

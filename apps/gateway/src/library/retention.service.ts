@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Clock, DownloadExpired, EXCHANGES, ROUTING_KEYS } from '@mda/contracts';
+import { Clock, DownloadExpired, ROUTING_KEYS } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { GATEWAY_LOGGER } from '../common/tokens';
@@ -79,8 +79,7 @@ export class RetentionService implements TaskHandler, OnModuleInit {
         expired_at: (await this.jobs.find(requestId))?.file_deleted_at ?? this.clock.now().toISOString(),
         webhook: { url: job.webhook_url, key_fp: job.api_key_fp },
       };
-      const env = { ...this.events.envelope(ROUTING_KEYS.downloadExpired, data, requestId), id: expiredEventId(requestId) };
-      await this.events.publishEnvelope(EXCHANGES.events, ROUTING_KEYS.downloadExpired, env);
+      await this.events.publish(ROUTING_KEYS.downloadExpired, data, requestId, { id: expiredEventId(requestId) });
     }
     this.logger.info({ request_id: requestId, event: 'download.expired', ...removal }, 'retention ran out');
     return { next: 'done' };

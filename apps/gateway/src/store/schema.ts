@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { WebhookEventName } from '@mda/contracts';
 import type { SettingsTable } from '@mda/file-links';
 
 /** Timestamps are ISO 8601 strings and structured fields JSON text, the same on both backends. */
@@ -52,7 +53,8 @@ export interface WebhookEventsTable {
   event_id: string;
   request_id: string | null;
   batch_id: string | null;
-  event: string;
+  /** Only ever written from a checked `webhook.attempted` message. */
+  event: WebhookEventName;
   url: string;
   key_fp: string;
   body: string;

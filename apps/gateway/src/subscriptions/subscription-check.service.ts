@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Clock, EXCHANGES, IdGenerator, ListingEntry, ROUTING_KEYS, SubscriptionChecked } from '@mda/contracts';
+import { Clock, IdGenerator, ListingEntry, ROUTING_KEYS, SubscriptionChecked } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { listingSource } from '../batches/listing-source';
@@ -222,9 +222,8 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
       checked_at: check.finished_at ?? check.started_at,
       webhook: { url: sub.webhook_url!, key_fp: sub.api_key_fp },
     };
-    const env = { ...this.events.envelope(ROUTING_KEYS.subscriptionChecked, data, sub.subscription_id), id: `evt_${check.check_id}` };
     try {
-      await this.events.publishEnvelope(EXCHANGES.events, ROUTING_KEYS.subscriptionChecked, env);
+      await this.events.publish(ROUTING_KEYS.subscriptionChecked, data, sub.subscription_id, { id: `evt_${check.check_id}` });
     } catch (err) {
       // the check and its jobs are stored; the announcement is what is lost, and it is logged
       this.logger.error({ subscription_id: sub.subscription_id, check_id: check.check_id, err: (err as Error).message }, 'subscription.checked not published');

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { Clock, Envelope, SUBSCRIPTIONS, WebhookAttempted } from '@mda/contracts';
-import { HandlerOutcome } from '@mda/messaging';
+import { Payload } from '@nestjs/microservices';
+import { Clock, SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
+import { HandleMessages, HandlerOutcome } from '@mda/messaging';
 import { WebhookLogRepository } from './webhook-log.repository';
 
 /** Records every attempt the webhook-sender reports, once each (a repeat changes nothing). */
@@ -12,8 +12,8 @@ export class WebhookAttemptsHandler {
     private readonly clock: Clock,
   ) {}
 
-  @EventPattern(SUBSCRIPTIONS.gatewayWebhookAttempts.name)
-  async handle(@Payload() env: Envelope<WebhookAttempted>): Promise<HandlerOutcome> {
+  @HandleMessages(SUBSCRIPTIONS.gatewayWebhookAttempts)
+  async handle(@Payload() env: SubscriptionEnvelope<typeof SUBSCRIPTIONS.gatewayWebhookAttempts>): Promise<HandlerOutcome> {
     await this.log.record(env.data, this.clock.now().toISOString());
     return 'ack';
   }

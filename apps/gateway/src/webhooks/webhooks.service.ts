@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, EXCHANGES, ROUTING_KEYS, WebhookDelivery, WebhookEventName } from '@mda/contracts';
+import { Clock, ROUTING_KEYS, WebhookDelivery } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -61,7 +61,7 @@ export class WebhooksService {
       const seq = await this.log.nextRedelivery(e.event_id);
       const delivery: WebhookDelivery = {
         event_id: e.event_id,
-        event: e.event as WebhookEventName,
+        event: e.event,
         request_id: e.request_id,
         batch_id: e.batch_id,
         url: e.url,
@@ -73,7 +73,7 @@ export class WebhooksService {
         redelivery_seq: seq,
       };
       try {
-        await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDeliver, delivery, requestId);
+        await this.events.publish(ROUTING_KEYS.webhookDeliver, delivery, requestId);
       } catch (err) {
         this.logger.error({ request_id: requestId, err: (err as Error).message }, 'broker did not take a redelivery');
         throw new ApiError('broker_unavailable', 'The webhook queue is unavailable; try again shortly.', { queued }, { 'Retry-After': '5' });

@@ -1,15 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import {
-  EXCHANGES,
-  ROUTING_KEYS,
-  WORKER_QUERY_BUSY,
-  WORKER_QUERY_REPLY_TYPE,
-  WorkerQueryInput,
-  WorkerQueryReply,
-  parseEnvelope,
-  workerQueryReplySchema,
-  workerQuerySchema,
-} from '@mda/contracts';
+import { ROUTING_KEYS, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQueryInput, WorkerQueryReply, parseMessage, workerQuerySchema } from '@mda/contracts';
 import { AmqpConnection, EventPublisher, RpcClient, RpcTimeoutError } from '@mda/messaging';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, QUERY_RETRY_AFTER_SEC, WorkerQueryClient, WorkerQueryResult } from './worker-query-client';
@@ -33,14 +23,14 @@ export class AmqpWorkerQueryClient extends WorkerQueryClient implements OnApplic
     const env = this.events.envelope(ROUTING_KEYS.metadataRequested, query, `query:${query.kind}`);
     let raw: Buffer;
     try {
-      raw = await this.rpc.request(EXCHANGES.commands, ROUTING_KEYS.metadataRequested, env, timeoutMs);
+      raw = await this.rpc.request(env, timeoutMs);
     } catch (err) {
       if (err instanceof RpcTimeoutError) {
         throw new ApiError('gateway_timeout', `No downloader worker answered within ${Math.round(timeoutMs / 1000)} s; check that a worker is running, then try again`);
       }
       throw new ApiError('broker_unavailable', 'The job queue is unavailable; try again shortly', undefined, { 'Retry-After': '5' });
     }
-    const parsed = parseEnvelope(raw, { [WORKER_QUERY_REPLY_TYPE]: workerQueryReplySchema });
+    const parsed = parseMessage(raw, [WORKER_QUERY_REPLY_TYPE]);
     if (!parsed.ok) throw new ApiError('internal_error', `The worker sent an unreadable answer (${parsed.error})`);
     return unwrap(parsed.value.data, query.kind) as WorkerQueryResult<Q['kind']>;
   }

@@ -1,15 +1,15 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { Envelope, SUBSCRIPTIONS, WebhookDelivery } from '@mda/contracts';
-import { HandlerOutcome } from '@mda/messaging';
+import { Payload } from '@nestjs/microservices';
+import { SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
+import { HandleMessages, HandlerOutcome } from '@mda/messaging';
 import { DeliveryService } from './delivery.service';
 
 @Controller()
 export class DeliveryHandler {
   constructor(private readonly delivery: DeliveryService) {}
 
-  @EventPattern(SUBSCRIPTIONS.webhooksDeliver.name)
-  handle(@Payload() env: Envelope<WebhookDelivery>): Promise<HandlerOutcome> {
+  @HandleMessages(SUBSCRIPTIONS.webhooksDeliver)
+  handle(@Payload() env: SubscriptionEnvelope<typeof SUBSCRIPTIONS.webhooksDeliver>): Promise<HandlerOutcome> {
     return this.delivery.deliver(env.data);
   }
 }

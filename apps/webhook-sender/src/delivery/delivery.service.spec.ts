@@ -1,5 +1,5 @@
-import { Clock, Envelope, WebhookAttempted, WebhookDelivery, apiKeyFingerprint } from '@mda/contracts';
-import { EventPublisher } from '@mda/messaging';
+import { Clock, PublishKey, WebhookAttempted, WebhookDelivery, apiKeyFingerprint } from '@mda/contracts';
+import { EventPublisher, SendOptions } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 import { waitFor } from '@mda/testing';
 import { loadSenderConfig } from '../config/sender-config';
@@ -31,14 +31,8 @@ class ScriptedClient extends WebhookClient {
 /** Records what would be published, by routing key. */
 class RecordingPublisher {
   readonly published: Array<{ routingKey: string; type: string; data: unknown; headers?: Record<string, string | number> }> = [];
-  envelope<T>(type: string, data: T, correlationId: string): Envelope<T> {
-    return { id: 'msg_x', type, version: 1, occurred_at: '2026-01-01T00:00:00.000Z', correlation_id: correlationId, data };
-  }
-  async publish<T>(_exchange: string, routingKey: string, data: T, _c: string, opts?: { headers?: Record<string, string | number> }) {
-    this.published.push({ routingKey, type: routingKey, data, headers: opts?.headers });
-  }
-  async publishEnvelope(_exchange: string, routingKey: string, env: Envelope) {
-    this.published.push({ routingKey, type: env.type, data: env.data });
+  async publish(type: PublishKey, data: unknown, _c: string, opts?: SendOptions) {
+    this.published.push({ routingKey: opts?.routingKey ?? type, type, data, headers: opts?.headers });
   }
   attempts(): WebhookAttempted[] {
     return this.published.filter((p) => p.routingKey === 'webhook.attempted').map((p) => p.data as WebhookAttempted);

@@ -3,7 +3,6 @@ import {
   METRICS,
   AttemptOutcome,
   Clock,
-  EXCHANGES,
   ROUTING_KEYS,
   WebhookAttempted,
   WebhookDelivery,
@@ -77,8 +76,7 @@ export class DeliveryService {
    * and bytes, no attempt record (nothing was attempted). Acked only once the broker confirmed it.
    */
   private async park(d: WebhookDelivery, reason: DeferralReason): Promise<HandlerOutcome> {
-    const env = this.events.envelope(ROUTING_KEYS.webhookDeliver, d, d.request_id ?? d.event_id);
-    await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(DEFERRAL_TIER), env);
+    await this.events.publish(ROUTING_KEYS.webhookDeliver, d, d.request_id ?? d.event_id, { routingKey: webhookRetryRoutingKey(DEFERRAL_TIER) });
     deferralsTotal.inc({ reason });
     if (this.logger.isLevelEnabled('debug')) this.logger.debug({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id, reason }, 'webhook delivery parked for 1 s');
     return 'ack';
@@ -148,8 +146,7 @@ export class DeliveryService {
       return async () => {
         const next: WebhookDelivery = { ...d, attempt: d.attempt + 1 };
         // parked under the tier's routing key, but still a webhook.deliver message when the tier hands it back
-        const env = this.events.envelope(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id);
-        await this.events.publishEnvelope(EXCHANGES.webhooks, webhookRetryRoutingKey(tier), env);
+        await this.events.publish(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id, { routingKey: webhookRetryRoutingKey(tier) });
         retriesTotal.inc({ tier: retryTierLabel(tier) });
         await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
         log().warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
@@ -167,7 +164,7 @@ export class DeliveryService {
 
   private async deadLetter(d: WebhookDelivery, reason: string): Promise<void> {
     deadTotal.inc();
-    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDead, d, d.request_id ?? d.event_id, { headers: { 'x-dead-reason': reason } });
+    await this.events.publish(ROUTING_KEYS.webhookDead, d, d.request_id ?? d.event_id, { headers: { 'x-dead-reason': reason } });
   }
 
   private async record(
@@ -194,6 +191,6 @@ export class DeliveryService {
       // on every attempt, so the gateway holds the exact body for a redelivery from the first one on
       delivery: { key_fp: d.key_fp, body: d.body, created_at: d.created_at },
     };
-    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookAttempted, attempted, d.request_id ?? d.event_id);
+    await this.events.publish(ROUTING_KEYS.webhookAttempted, attempted, d.request_id ?? d.event_id);
   }
 }

@@ -1,15 +1,4 @@
-import {
-  BatchCompleted,
-  DownloadExpired,
-  DownloadCancelled,
-  DownloadCompleted,
-  DownloadEvent,
-  DownloadFailed,
-  DownloadProgress,
-  ROUTING_KEYS,
-  SubscriptionChecked,
-  WebhookEventName,
-} from '@mda/contracts';
+import { BatchCompleted, DownloadEvent, DownloadExpired, ROUTING_KEYS, SubscriptionChecked, WebhookEventName } from '@mda/contracts';
 import type { FileLinks } from '@mda/file-links';
 
 /** `2025-11-06T10:02:30Z`: ISO 8601 UTC, whole seconds, as the seed writes it. */
@@ -41,7 +30,7 @@ export function buildPayload(event: DownloadEvent, occurredAt: string, links: Fi
     case ROUTING_KEYS.downloadStarted:
       return wrap({ ...common, status: 'running' });
     case ROUTING_KEYS.downloadProgress: {
-      const p = (d as DownloadProgress).progress;
+      const p = event.data.progress;
       return wrap({
         ...common,
         status: 'running',
@@ -49,7 +38,7 @@ export function buildPayload(event: DownloadEvent, occurredAt: string, links: Fi
       });
     }
     case ROUTING_KEYS.downloadCompleted: {
-      const c = d as DownloadCompleted;
+      const c = event.data;
       const f = c.file_info;
       return wrap({
         ...common,
@@ -60,10 +49,10 @@ export function buildPayload(event: DownloadEvent, occurredAt: string, links: Fi
       });
     }
     case ROUTING_KEYS.downloadFailed:
-      return wrap({ ...common, status: 'failed', error: (d as DownloadFailed).error });
+      return wrap({ ...common, status: 'failed', error: event.data.error });
     case ROUTING_KEYS.downloadCancelled: {
       // download.cancelled is an addition to the guide: it says why when the worker or the batch knows
-      const reason = (d as DownloadCancelled).reason;
+      const reason = event.data.reason;
       return wrap({ ...common, status: 'cancelled', ...(reason ? { reason } : {}) });
     }
     default: {

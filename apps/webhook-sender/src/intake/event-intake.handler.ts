@@ -1,8 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { BatchCompleted, DownloadEvent, DownloadExpired, SubscriptionChecked, EXCHANGES, Envelope, ROUTING_KEYS, SUBSCRIPTIONS, WebhookDelivery, WebhookTarget } from '@mda/contracts';
+import { Payload } from '@nestjs/microservices';
+import { Envelope, ROUTING_KEYS, SUBSCRIPTIONS, SubscriptionEnvelope, WebhookDelivery, WebhookTarget } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
-import { EventPublisher, HandlerOutcome } from '@mda/messaging';
+import { EventPublisher, HandleMessages, HandlerOutcome } from '@mda/messaging';
 import type { SenderConfig } from '../config/sender-config';
 import { buildBatchPayload, buildExpiredPayload, buildPayload, buildSubscriptionPayload } from '../delivery/payload';
 import { SENDER_CONFIG } from '../tokens';
@@ -19,37 +19,36 @@ export class EventIntakeHandler {
     private readonly links: FileLinks,
   ) {}
 
-  @EventPattern(SUBSCRIPTIONS.senderDownloadEvents.name)
-  async handle(@Payload() env: Envelope<DownloadEvent['data'] | BatchCompleted | DownloadExpired | SubscriptionChecked>): Promise<HandlerOutcome> {
+  @HandleMessages(SUBSCRIPTIONS.senderDownloadEvents)
+  async handle(@Payload() env: SubscriptionEnvelope<typeof SUBSCRIPTIONS.senderDownloadEvents>): Promise<HandlerOutcome> {
     const target = env.data.webhook;
     if (!this.config.enabled || !target) return 'ack';
-    if (env.type === ROUTING_KEYS.batchCompleted) return this.intakeBatch(env as Envelope<BatchCompleted>, target);
+    if (env.type === ROUTING_KEYS.batchCompleted) return this.intakeBatch(env, target);
     if (env.type === ROUTING_KEYS.downloadExpired) {
-      const e = env.data as DownloadExpired;
+      const e = env.data;
       return this.intakeOther(env, target, 'download.expired', e.request_id, e.batch_id ?? null, buildExpiredPayload(e, env.occurred_at));
     }
     if (env.type === ROUTING_KEYS.subscriptionChecked) {
-      return this.intakeOther(env, target, 'subscription.checked', null, null, buildSubscriptionPayload(env.data as SubscriptionChecked, env.occurred_at));
+      return this.intakeOther(env, target, 'subscription.checked', null, null, buildSubscriptionPayload(env.data, env.occurred_at));
     }
-    const data = env.data as DownloadEvent['data'];
-    const event = { type: env.type, data } as DownloadEvent;
+    const data = env.data;
     const delivery: WebhookDelivery = {
       event_id: env.id,
-      event: event.type,
+      event: env.type,
       request_id: data.request_id,
       batch_id: data.batch_id ?? null,
       url: target.url,
       key_fp: target.key_fp,
-      body: JSON.stringify(buildPayload(event, env.occurred_at, this.links)),
+      body: JSON.stringify(buildPayload(env, env.occurred_at, this.links)),
       attempt: 1,
       created_at: env.occurred_at,
     };
-    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
+    await this.events.publish(ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
     return 'ack';
   }
 
   /** The events the gateway announces (`download.expired`, `subscription.checked`): one delivery, signed with the owner's key. */
-  private async intakeOther(env: Envelope<unknown>, target: WebhookTarget, event: 'download.expired' | 'subscription.checked', requestId: string | null, batchId: string | null, payload: object): Promise<HandlerOutcome> {
+  private async intakeOther(env: Envelope<typeof ROUTING_KEYS.downloadExpired | typeof ROUTING_KEYS.subscriptionChecked>, target: WebhookTarget, event: 'download.expired' | 'subscription.checked', requestId: string | null, batchId: string | null, payload: object): Promise<HandlerOutcome> {
     const delivery: WebhookDelivery = {
       event_id: env.id,
       event,
@@ -61,12 +60,12 @@ export class EventIntakeHandler {
       attempt: 1,
       created_at: env.occurred_at,
     };
-    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
+    await this.events.publish(ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
     return 'ack';
   }
 
   /** `batch.completed` goes to the batch's webhook, signed with the key that created the batch. */
-  private async intakeBatch(env: Envelope<BatchCompleted>, target: WebhookTarget): Promise<HandlerOutcome> {
+  private async intakeBatch(env: Envelope<typeof ROUTING_KEYS.batchCompleted>, target: WebhookTarget): Promise<HandlerOutcome> {
     const b = env.data;
     const delivery: WebhookDelivery = {
       event_id: env.id,
@@ -79,7 +78,7 @@ export class EventIntakeHandler {
       attempt: 1,
       created_at: env.occurred_at,
     };
-    await this.events.publish(EXCHANGES.webhooks, ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
+    await this.events.publish(ROUTING_KEYS.webhookDeliver, delivery, env.correlation_id);
     return 'ack';
   }
 }

@@ -1,4 +1,4 @@
-import { EXCHANGES, JOB_STATUS_REPLY_TYPE, JobStatusQuery, ROUTING_KEYS, jobStatusReplySchema, parseEnvelope } from '@mda/contracts';
+import { JOB_STATUS_REPLY_TYPE, JobStatusQuery, ROUTING_KEYS, parseMessage } from '@mda/contracts';
 import { AmqpConnection, EventPublisher, RpcClient } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { CancellationCheck } from '../ports/cancellation-check';
@@ -24,8 +24,8 @@ export class AmqpCancellationCheck extends CancellationCheck {
     const query: JobStatusQuery = { request_id: requestId };
     try {
       const env = this.events.envelope(ROUTING_KEYS.jobStatusRequested, query, requestId);
-      const raw = await this.rpc.request(EXCHANGES.commands, ROUTING_KEYS.jobStatusRequested, env, this.timeoutMs);
-      const reply = parseEnvelope(raw, { [JOB_STATUS_REPLY_TYPE]: jobStatusReplySchema });
+      const raw = await this.rpc.request(env, this.timeoutMs);
+      const reply = parseMessage(raw, [JOB_STATUS_REPLY_TYPE]);
       if (!reply.ok) throw new Error(reply.error);
       return reply.value.data.status === 'cancelled';
     } catch (err) {
