@@ -35,8 +35,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Cancel a download
-         * @description Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409.
+         * Cancel a download (or delete its files)
+         * @description Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed (as DELETE /download/{id}/file), a failed or cancelled one has none.
          */
         delete: operations["Downloads_cancel"];
         options?: never;
@@ -536,6 +536,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/download/{request_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a download's files
+         * @description Removes the media file and its sidecars (subtitles, thumbnail, info.json, nfo) of a completed job. The job stays, flagged `file_deleted` with `file_info.deleted_at`; /files and signed links for them answer 404 from now on. A job that is not completed answers 409.
+         */
+        delete: operations["Library_deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/download/{request_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a download
+         * @description Queues a failed or cancelled job again as a new job with the same URL, options and webhook; the new job names the old one in `retry_of`. Any other status answers 409.
+         */
+        post: operations["Library_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/downloads/retry-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry every failed download
+         * @description Retries each failed job of the key (of one batch with `batch_id`) that no job retries yet, up to 1000 per call (`more` says there are others).
+         */
+        post: operations["Library_retryFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/downloads/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear finished downloads
+         * @description Removes the key's finished job records in the given statuses (default completed, failed and cancelled), up to 1000 per call. With `delete_files: true` their stored files go too; otherwise the files stay (a retention still removes them).
+         */
+        post: operations["Library_clear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Storage used
+         * @description Files and bytes stored for the calling key (deleted and expired files no longer count).
+         */
+        get: operations["Library_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List subscriptions
+         * @description The key's subscriptions, newest first, each with its last check.
+         */
+        get: operations["Subscriptions_list"];
+        put?: never;
+        /**
+         * Subscribe to a channel, playlist or feed
+         * @description Lists the source once (the first check): with `backfill: "none"` it only records what is there, with a count or `"all"` it downloads that much now. Then a check runs every `check_interval` seconds (with jitter), downloading items not yet in the key's archive, each job with the usual webhooks; `subscription.checked` goes to `webhook_url` when a check finds something new or fails. A source that cannot be listed answers 400 and nothing is stored.
+         */
+        post: operations["Subscriptions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscription
+         * @description The subscription with its next check time and its last 20 checks (time, items seen, new items and their request ids, error).
+         */
+        get: operations["Subscriptions_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription
+         * @description Stops its checks and removes it with its check history; the jobs it started stay.
+         */
+        delete: operations["Subscriptions_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a subscription
+         * @description Pause (`paused: true`: no scheduled checks) or resume, change check_interval, filters, download options or webhook_url. The URL and backfill stay.
+         */
+        patch: operations["Subscriptions_update"];
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a subscription now
+         * @description Runs a check now (also when paused) and answers with its record; a failed listing is a check with status `failed`. 409 while another check of it runs. The next scheduled check counts from now.
+         */
+        post: operations["Subscriptions_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "download.started": {
@@ -797,6 +969,11 @@ export interface components {
             /** @default 1800 */
             timeout_sec?: number;
             /**
+             * @description Hours the files are kept after the download completes, then removed (the job stays, flagged file_deleted, and a download.expired webhook is sent). Unset: FILE_RETENTION_HOURS, or kept for ever.
+             * @example 72
+             */
+            retention_hours?: number;
+            /**
              * @description Receives signed download.* events (see the webhooks guide)
              * @example https://your-app.com/webhook
              */
@@ -833,12 +1010,23 @@ export interface components {
             /** @example 104857600 */
             size_bytes: number;
             /**
-             * @description Signed, expiring link (GET /files/{filepath}?expires=&signature=)
+             * @description Signed, expiring link (GET /files/{filepath}?expires=&signature=); null once the files are deleted or expired
              * @example http://127.0.0.1:8080/files/videos/video-abc123.mp4?expires=1767225600&signature=3f1c0e
              */
-            download_url: string;
+            download_url: string | null;
             /** @example video/mp4 */
             mime_type?: string;
+            /**
+             * Format: date-time
+             * @description When the files were removed (only once they are)
+             * @example 2025-11-09T10:00:00.000Z
+             */
+            deleted_at?: string;
+            /**
+             * @description Removed by request or by the retention (only once they are)
+             * @enum {string}
+             */
+            deleted_reason?: "deleted" | "expired";
         };
         MediaMetadata: {
             /** @example Example Video */
@@ -847,6 +1035,15 @@ export interface components {
             uploader: string | null;
             /** @example 600 */
             duration: number | null;
+        };
+        JobWebhookSummary: {
+            /** @description Webhook events recorded for the job */
+            events: number;
+            delivered: number;
+            /** @description Waiting for a retry, or queued again by a redelivery */
+            retrying: number;
+            /** @description Retries exhausted or refused for good (redeliver them) */
+            dead: number;
         };
         Job: {
             /** @example req_k3j5h2g8f9d1 */
@@ -897,6 +1094,96 @@ export interface components {
              * @example null
              */
             completed_at: string | null;
+            /**
+             * @description The files were deleted (by request) or expired (retention); the job record stays
+             * @example false
+             */
+            file_deleted: boolean;
+            /**
+             * Format: date-time
+             * @description When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * @description The failed or cancelled job this one retries
+             * @example null
+             */
+            retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
+        };
+        FileDeletedJob: {
+            /** @example req_k3j5h2g8f9d1 */
+            request_id: string;
+            /** @example https://example.com/video */
+            url: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            progress: components["schemas"]["Progress"];
+            file_info: components["schemas"]["FileInfo"] | null;
+            metadata: components["schemas"]["MediaMetadata"] | null;
+            /** @example null */
+            error: string | null;
+            /**
+             * @description download_error, timeout, storage_error, …
+             * @example null
+             */
+            error_code: string | null;
+            /**
+             * @description The download options with their defaults applied
+             * @example {
+             *       "quality": "1080p",
+             *       "video_format": "mp4"
+             *     }
+             */
+            options: {
+                [key: string]: unknown;
+            };
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /** @example null */
+            batch_id: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:01.000Z
+             */
+            started_at: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            completed_at: string | null;
+            /**
+             * @description The files were deleted (by request) or expired (retention); the job record stays
+             * @example false
+             */
+            file_deleted: boolean;
+            /**
+             * Format: date-time
+             * @description When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * @description The failed or cancelled job this one retries
+             * @example null
+             */
+            retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
+            /** @description Files removed by this call (0 when they were gone already) */
+            files_removed: number;
+            /** @description Bytes those files took */
+            bytes_freed: number;
         };
         CancelledJob: {
             /** @example req_k3j5h2g8f9d1 */
@@ -947,6 +1234,24 @@ export interface components {
              * @example null
              */
             completed_at: string | null;
+            /**
+             * @description The files were deleted (by request) or expired (retention); the job record stays
+             * @example false
+             */
+            file_deleted: boolean;
+            /**
+             * Format: date-time
+             * @description When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * @description The failed or cancelled job this one retries
+             * @example null
+             */
+            retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
             /** @enum {boolean} */
             cancel_requested: true;
         };
@@ -1155,6 +1460,11 @@ export interface components {
             /** @default 1800 */
             timeout_sec?: number;
             /**
+             * @description Hours the files are kept after the download completes, then removed (the job stays, flagged file_deleted, and a download.expired webhook is sent). Unset: FILE_RETENTION_HOURS, or kept for ever.
+             * @example 72
+             */
+            retention_hours?: number;
+            /**
              * @description Receives signed download.* events (see the webhooks guide)
              * @example https://your-app.com/webhook
              */
@@ -1274,6 +1584,11 @@ export interface components {
             cookies_id?: string;
             /** @default 1800 */
             timeout_sec?: number;
+            /**
+             * @description Hours the files are kept after the download completes, then removed (the job stays, flagged file_deleted, and a download.expired webhook is sent). Unset: FILE_RETENTION_HOURS, or kept for ever.
+             * @example 72
+             */
+            retention_hours?: number;
             /**
              * @description Receives signed download.* events (see the webhooks guide)
              * @example https://your-app.com/webhook
@@ -1417,6 +1732,11 @@ export interface components {
             /** @default 1800 */
             timeout_sec?: number;
             /**
+             * @description Hours the files are kept after the download completes, then removed (the job stays, flagged file_deleted, and a download.expired webhook is sent). Unset: FILE_RETENTION_HOURS, or kept for ever.
+             * @example 72
+             */
+            retention_hours?: number;
+            /**
              * @description Receives signed download.* events (see the webhooks guide)
              * @example https://your-app.com/webhook
              */
@@ -1479,6 +1799,473 @@ export interface components {
              *     .example.com	TRUE	/	TRUE	1900000000	session	abc123
              */
             cookies: string;
+        };
+        RetryFailedDto: {
+            /**
+             * @description Only failed jobs of this batch
+             * @example batch_3k5j7h2g9f8d
+             */
+            batch_id?: string;
+        };
+        RetriedJob: {
+            /** @example req_k3j5h2g8f9d1 */
+            retry_of: string;
+            /** @example req_m2n4b6v8c0x1 */
+            request_id: string;
+        };
+        RetriedFailed: {
+            retried: number;
+            jobs: components["schemas"]["RetriedJob"][];
+            /** @description More failed jobs than one call retries (1000): call again */
+            more: boolean;
+        };
+        ClearDownloadsDto: {
+            /**
+             * @description Which finished jobs to remove (default: all three final statuses)
+             * @example [
+             *       "completed"
+             *     ]
+             */
+            status?: ("completed" | "failed" | "cancelled")[];
+            /**
+             * @description Remove the jobs' stored files (media and sidecars) too; otherwise the files stay
+             * @default false
+             */
+            delete_files?: boolean;
+            /**
+             * @description Only jobs of this batch
+             * @example batch_3k5j7h2g9f8d
+             */
+            batch_id?: string;
+        };
+        ClearedDownloads: {
+            cleared: number;
+            /**
+             * @example [
+             *       "req_k3j5h2g8f9d1"
+             *     ]
+             */
+            request_ids: string[];
+            files_removed: number;
+            bytes_freed: number;
+            /** @description More jobs matched than one call clears (1000): call again */
+            more: boolean;
+        };
+        StorageUsage: {
+            files: number;
+            /** @example 104857600 */
+            bytes: number;
+        };
+        CreateSubscriptionDto: {
+            /** @example https://www.youtube.com/@channel/videos */
+            url: string;
+            /**
+             * @description Uploaded on or after this day (YYYYMMDD)
+             * @example 20240101
+             */
+            date_after?: string;
+            /**
+             * @description Uploaded on or before this day (YYYYMMDD)
+             * @example 20241231
+             */
+            date_before?: string;
+            /** @description Shortest duration, seconds */
+            min_duration?: number;
+            /** @description Longest duration, seconds */
+            max_duration?: number;
+            /** @description Fewest views */
+            min_views?: number;
+            /** @description Most views */
+            max_views?: number;
+            /**
+             * @description Only items whose title contains this text (case-insensitive)
+             * @example highlights
+             */
+            title_match?: string;
+            /**
+             * @description Leave out items whose title contains this text (case-insensitive)
+             * @example trailer
+             */
+            title_exclude?: string;
+            /**
+             * @default best
+             * @example 1080p
+             * @enum {string}
+             */
+            quality?: "best" | "2160p" | "4k" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p" | "144p" | "audio";
+            /**
+             * @default mp4
+             * @enum {string}
+             */
+            video_format?: "mp4" | "mkv" | "webm";
+            /**
+             * @description Used when quality is audio
+             * @default mp3
+             * @enum {string}
+             */
+            audio_format?: "mp3" | "m4a" | "opus" | "flac" | "wav";
+            /**
+             * @description A yt-dlp format selector (overrides quality)
+             * @example bestvideo[height<=720]+bestaudio/best
+             */
+            custom_format?: string;
+            /**
+             * @description Where the file goes under the media folder: {id} {title} {safe_title} {uploader} {ext} {date} {upload_date} {playlist} {playlist_index} {channel} {channel_id} {uploader_id} {resolution} {duration}, or a preset: jellyfin, plex, kodi ({channel}/{title} [{id}].{ext}); default videos/video-<id>.<ext>
+             * @example {channel}/{upload_date} {title} [{id}].{ext}
+             */
+            path_template?: string;
+            /** @default false */
+            download_subtitles?: boolean;
+            /**
+             * @example [
+             *       "en",
+             *       "pt-BR"
+             *     ]
+             */
+            subtitle_languages?: string[];
+            /** @default false */
+            embed_subtitles?: boolean;
+            /** @default false */
+            write_thumbnail?: boolean;
+            /**
+             * @description Title, uploader and date written into the file (by yt-dlp; a direct file keeps its own tags)
+             * @default true
+             */
+            embed_metadata?: boolean;
+            /**
+             * @description Keep yt-dlp's .info.json beside the media (listed in file_info.files)
+             * @default false
+             */
+            write_info_json?: boolean;
+            /**
+             * @description Keep the description as a .description text file beside the media
+             * @default false
+             */
+            write_description?: boolean;
+            /**
+             * @description Write a Kodi/Jellyfin .nfo beside the media
+             * @default false
+             */
+            write_nfo?: boolean;
+            /**
+             * @deprecated
+             * @description The original service's name for quality: "audio" (true means quality audio)
+             * @default false
+             */
+            audio_only?: boolean;
+            /**
+             * @description Audio bitrate in kbps, for audio downloads
+             * @example 192
+             */
+            audio_quality?: number;
+            /**
+             * @description Subtitles converted to this format
+             * @enum {string}
+             */
+            subtitle_format?: "srt" | "vtt" | "ass" | "lrc";
+            /**
+             * @description Automatic (generated) captions too; implies downloading subtitles
+             * @default false
+             */
+            auto_subtitles?: boolean;
+            /**
+             * @description Thumbnail embedded as cover art (mp4, mkv, m4a, mp3, opus, flac)
+             * @default false
+             */
+            embed_thumbnail?: boolean;
+            /**
+             * @deprecated
+             * @description Accepted for the original service's clients: one failed item never stops the others here (see stop_on_error for batches)
+             * @default true
+             */
+            ignore_errors?: boolean;
+            /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…) */
+            cookies_id?: string;
+            /** @default 1800 */
+            timeout_sec?: number;
+            /**
+             * @description Hours the files are kept after the download completes, then removed (the job stays, flagged file_deleted, and a download.expired webhook is sent). Unset: FILE_RETENTION_HOURS, or kept for ever.
+             * @example 72
+             */
+            retention_hours?: number;
+            /**
+             * @description Receives signed download.* events (see the webhooks guide)
+             * @example https://your-app.com/webhook
+             */
+            webhook_url?: string;
+            /**
+             * @description How many of the batch run at once, across all workers
+             * @default 3
+             */
+            concurrent_limit?: number;
+            /**
+             * @description After a failure, start no more downloads of the batch (running ones finish)
+             * @default false
+             */
+            stop_on_error?: boolean;
+            /**
+             * @description Seconds between checks (at least 5 minutes; SUBSCRIPTION_MIN_INTERVAL_SEC lowers it for tests)
+             * @default 3600
+             */
+            check_interval?: number;
+            /**
+             * @description What of the source as it is now to download: none (only uploads from now on), all, or the first N items as listed
+             * @default none
+             */
+            backfill?: ("none" | "all") | number;
+            /**
+             * @description Create it paused (no scheduled checks until resumed)
+             * @default false
+             */
+            paused?: boolean;
+        };
+        SubscriptionFiltersView: {
+            /** @example 20240101 */
+            date_after?: string;
+            /** @example 20241231 */
+            date_before?: string;
+            min_duration?: number;
+            max_duration?: number;
+            min_views?: number;
+            max_views?: number;
+            title_match?: string;
+            title_exclude?: string;
+        };
+        SubscriptionCheckView: {
+            /** @example chk_4k2j5h7g9f1d3s5a */
+            check_id: string;
+            /** @example sub_9f8d7s6a5k4j3h2g */
+            subscription_id: string;
+            /** @enum {string} */
+            trigger: "create" | "schedule" | "manual";
+            /** @enum {string} */
+            status: "ok" | "failed";
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** @description Items listed that pass the filters */
+            items_seen: number;
+            /** @description Items queued for download by this check */
+            new_items: number;
+            /**
+             * @description The jobs this check queued
+             * @example [
+             *       "req_k3j5h2g8f9d1"
+             *     ]
+             */
+            request_ids: string[];
+            /** @example null */
+            error: string | null;
+        };
+        SubscriptionView: {
+            /** @example sub_9f8d7s6a5k4j3h2g */
+            subscription_id: string;
+            /** @example https://example.com/channel/feed.xml */
+            url: string;
+            /** @example My Channel */
+            title: string | null;
+            /**
+             * @description Seconds between checks
+             * @example 3600
+             */
+            check_interval: number;
+            /** @example none */
+            backfill: ("none" | "all") | number;
+            paused: boolean;
+            filters: components["schemas"]["SubscriptionFiltersView"];
+            /**
+             * @description The download options of its jobs, as given
+             * @example {
+             *       "quality": "720p"
+             *     }
+             */
+            options: {
+                [key: string]: unknown;
+            };
+            webhook_url: string | null;
+            /**
+             * Format: date-time
+             * @description null while paused
+             */
+            next_check_at: string | null;
+            /** @description Scheduled checks failed in a row (they back off) */
+            consecutive_failures: number;
+            /** Format: date-time */
+            last_check_at: string | null;
+            /** @enum {string|null} */
+            last_status: "ok" | "failed" | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The latest checks, newest first (20 here, 1 in the list) */
+            checks: components["schemas"]["SubscriptionCheckView"][];
+        };
+        SubscriptionList: {
+            subscriptions: components["schemas"]["SubscriptionView"][];
+        };
+        UpdateSubscriptionDto: {
+            /**
+             * @description Uploaded on or after this day (YYYYMMDD)
+             * @example 20240101
+             */
+            date_after?: string;
+            /**
+             * @description Uploaded on or before this day (YYYYMMDD)
+             * @example 20241231
+             */
+            date_before?: string;
+            /** @description Shortest duration, seconds */
+            min_duration?: number;
+            /** @description Longest duration, seconds */
+            max_duration?: number;
+            /** @description Fewest views */
+            min_views?: number;
+            /** @description Most views */
+            max_views?: number;
+            /**
+             * @description Only items whose title contains this text (case-insensitive)
+             * @example highlights
+             */
+            title_match?: string;
+            /**
+             * @description Leave out items whose title contains this text (case-insensitive)
+             * @example trailer
+             */
+            title_exclude?: string;
+            /**
+             * @default best
+             * @example 1080p
+             * @enum {string}
+             */
+            quality?: "best" | "2160p" | "4k" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p" | "144p" | "audio";
+            /**
+             * @default mp4
+             * @enum {string}
+             */
+            video_format?: "mp4" | "mkv" | "webm";
+            /**
+             * @description Used when quality is audio
+             * @default mp3
+             * @enum {string}
+             */
+            audio_format?: "mp3" | "m4a" | "opus" | "flac" | "wav";
+            /**
+             * @description A yt-dlp format selector (overrides quality)
+             * @example bestvideo[height<=720]+bestaudio/best
+             */
+            custom_format?: string;
+            /**
+             * @description Where the file goes under the media folder: {id} {title} {safe_title} {uploader} {ext} {date} {upload_date} {playlist} {playlist_index} {channel} {channel_id} {uploader_id} {resolution} {duration}, or a preset: jellyfin, plex, kodi ({channel}/{title} [{id}].{ext}); default videos/video-<id>.<ext>
+             * @example {channel}/{upload_date} {title} [{id}].{ext}
+             */
+            path_template?: string;
+            /** @default false */
+            download_subtitles?: boolean;
+            /**
+             * @example [
+             *       "en",
+             *       "pt-BR"
+             *     ]
+             */
+            subtitle_languages?: string[];
+            /** @default false */
+            embed_subtitles?: boolean;
+            /** @default false */
+            write_thumbnail?: boolean;
+            /**
+             * @description Title, uploader and date written into the file (by yt-dlp; a direct file keeps its own tags)
+             * @default true
+             */
+            embed_metadata?: boolean;
+            /**
+             * @description Keep yt-dlp's .info.json beside the media (listed in file_info.files)
+             * @default false
+             */
+            write_info_json?: boolean;
+            /**
+             * @description Keep the description as a .description text file beside the media
+             * @default false
+             */
+            write_description?: boolean;
+            /**
+             * @description Write a Kodi/Jellyfin .nfo beside the media
+             * @default false
+             */
+            write_nfo?: boolean;
+            /**
+             * @deprecated
+             * @description The original service's name for quality: "audio" (true means quality audio)
+             * @default false
+             */
+            audio_only?: boolean;
+            /**
+             * @description Audio bitrate in kbps, for audio downloads
+             * @example 192
+             */
+            audio_quality?: number;
+            /**
+             * @description Subtitles converted to this format
+             * @enum {string}
+             */
+            subtitle_format?: "srt" | "vtt" | "ass" | "lrc";
+            /**
+             * @description Automatic (generated) captions too; implies downloading subtitles
+             * @default false
+             */
+            auto_subtitles?: boolean;
+            /**
+             * @description Thumbnail embedded as cover art (mp4, mkv, m4a, mp3, opus, flac)
+             * @default false
+             */
+            embed_thumbnail?: boolean;
+            /**
+             * @deprecated
+             * @description Accepted for the original service's clients: one failed item never stops the others here (see stop_on_error for batches)
+             * @default true
+             */
+            ignore_errors?: boolean;
+            /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…) */
+            cookies_id?: string;
+            /** @default 1800 */
+            timeout_sec?: number;
+            /**
+             * @description Hours the files are kept after the download completes, then removed (the job stays, flagged file_deleted, and a download.expired webhook is sent). Unset: FILE_RETENTION_HOURS, or kept for ever.
+             * @example 72
+             */
+            retention_hours?: number;
+            /**
+             * @description Receives signed download.* events (see the webhooks guide)
+             * @example https://your-app.com/webhook
+             */
+            webhook_url?: string;
+            /**
+             * @description How many of the batch run at once, across all workers
+             * @default 3
+             */
+            concurrent_limit?: number;
+            /**
+             * @description After a failure, start no more downloads of the batch (running ones finish)
+             * @default false
+             */
+            stop_on_error?: boolean;
+            /**
+             * @description Seconds between checks (at least 5 minutes; SUBSCRIPTION_MIN_INTERVAL_SEC lowers it for tests)
+             * @default 3600
+             */
+            check_interval?: number;
+            /**
+             * @description Create it paused (no scheduled checks until resumed)
+             * @default false
+             */
+            paused?: boolean;
+        };
+        DeletedSubscription: {
+            /** @example sub_9f8d7s6a5k4j3h2g */
+            subscription_id: string;
+            /** @enum {boolean} */
+            deleted: true;
         };
         DownloadStartedData: {
             /** @example req_abc123 */
@@ -1778,7 +2565,10 @@ export interface operations {
     };
     Downloads_cancel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description On a finished job: remove its stored files instead of answering 409 */
+                delete_file?: boolean;
+            };
             header?: never;
             path: {
                 request_id: string;
@@ -1787,13 +2577,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Cancelled */
+            /**
+             * @description Cancelled
+             *
+             *     delete_file=true on a finished job: its files removed
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CancelledJob"];
+                    "application/json": components["schemas"]["FileDeletedJob"];
                 };
             };
             /** @description Cancellation requested from the worker */
@@ -1803,6 +2597,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelledJob"];
+                };
+            };
+            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -3269,6 +4072,623 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    Library_deleteFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileDeletedJob"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource is not in a state that allows this (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Library_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource is not in a state that allows this (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Library_retryFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryFailedDto"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetriedFailed"];
+                };
+            };
+            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Library_clear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClearDownloadsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearedDownloads"];
+                };
+            };
+            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Library_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageUsage"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Subscriptions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionList"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Subscriptions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSubscriptionDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No worker answered in time (gateway_timeout) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Subscriptions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Subscriptions_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedSubscription"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Subscriptions_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSubscriptionDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Subscriptions_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionCheckView"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource is not in a state that allows this (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
