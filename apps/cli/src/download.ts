@@ -95,6 +95,10 @@ export async function download(settings: Settings, args: DownloadArgs, io: Io): 
     io.err('the job completed without a file');
     return EXIT.apiError;
   }
+  if (!info.download_url) {
+    io.err(`the files of ${job.request_id} were deleted or expired`);
+    return EXIT.apiError;
+  }
   const dir = resolve(args.output ?? '.');
   await mkdir(dir, { recursive: true });
   const target = join(dir, basename(info.filename));
