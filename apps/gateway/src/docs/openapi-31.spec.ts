@@ -28,7 +28,7 @@ describe('toOpenApi31', () => {
 
   it('adds the webhook events with their headers, body schema and the signature scheme', () => {
     const out = toOpenApi31(doc({})) as any;
-    expect(Object.keys(out.webhooks)).toHaveLength(6);
+    expect(Object.keys(out.webhooks)).toHaveLength(8);
     expect(out.webhooks['download.failed'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/DownloadFailedWebhook' });
     expect(out.components.securitySchemes.webhook_signature).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Webhook-Signature' });
   });

@@ -122,7 +122,7 @@ describe('the OpenAPI document (/docs-json)', () => {
   });
 
   it('describes the webhook events with their exact bodies and signed headers', () => {
-    expect(Object.keys(doc.webhooks).sort()).toEqual(['batch.completed', 'download.cancelled', 'download.completed', 'download.failed', 'download.progress', 'download.started']);
+    expect(Object.keys(doc.webhooks).sort()).toEqual(['batch.completed', 'download.cancelled', 'download.completed', 'download.expired', 'download.failed', 'download.progress', 'download.started', 'subscription.checked']);
     const completed = doc.webhooks['download.completed'].post;
     expect(completed.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['X-Webhook-Signature', 'X-Webhook-Event', 'X-Webhook-Id', 'webhook-id', 'webhook-timestamp', 'webhook-signature']));
     const schema = doc.components.schemas['DownloadCompletedWebhook'];

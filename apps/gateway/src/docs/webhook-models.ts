@@ -68,6 +68,8 @@ export const WEBHOOK_SCHEMA_NAMES: Record<string, string> = {
   'download.failed': 'DownloadFailedWebhook',
   'download.cancelled': 'DownloadCancelledWebhook',
   'batch.completed': 'BatchCompletedWebhook',
+  'download.expired': 'DownloadExpiredWebhook',
+  'subscription.checked': 'SubscriptionCheckedWebhook',
 };
 export const WEBHOOK_EXAMPLES: Record<string, unknown> = {};
 const base = { request_id: 'req_abc123', url: 'https://example.com/video' };
@@ -101,7 +103,47 @@ WEBHOOK_EXAMPLES['batch.completed'] = {
   data: { batch_id: 'batch_k3j5h2g8f9d1s4a6', status: 'completed', total: 2, completed: 2, failed: 0, cancelled: 0, request_ids: ['req_abc123', 'req_def456'] },
 };
 
-export const WEBHOOK_MODELS = [DownloadStartedWebhook, DownloadProgressWebhook, DownloadCompletedWebhook, DownloadFailedWebhook, DownloadCancelledWebhook, BatchCompletedWebhook];
+export class DownloadExpiredData extends EventDataBase {
+  @ApiProperty({ enum: ['completed'], description: 'The job stays completed; its files are gone' }) status!: string;
+  @ApiProperty({ enum: [true] }) file_deleted!: boolean;
+  @ApiProperty({ type: 'string', nullable: true, example: 'videos/video-abc123.mp4' }) filepath!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Media and sidecar files removed' }) files_removed!: number;
+  @ApiProperty({ type: 'integer' }) bytes_freed!: number;
+  @ApiProperty({ example: 72, description: 'The retention that ran out (retention_hours or FILE_RETENTION_HOURS)' }) retention_hours!: number;
+  @ApiProperty({ format: 'date-time', example: ts }) expired_at!: string;
+}
+
+export const DownloadExpiredWebhook = envelope('download.expired', DownloadExpiredData, {
+  event: 'download.expired', timestamp: ts, request_id: 'req_abc123',
+  data: { ...base, status: 'completed', file_deleted: true, filepath: 'videos/video-abc123.mp4', files_removed: 2, bytes_freed: 104858624, retention_hours: 72, expired_at: ts },
+});
+
+export class SubscriptionCheckedData {
+  @ApiProperty({ example: 'sub_9f8d7s6a5k4j3h2g' }) subscription_id!: string;
+  @ApiProperty({ example: 'chk_4k2j5h7g9f1d3s5a' }) check_id!: string;
+  @ApiProperty({ example: 'https://example.com/channel/feed.xml' }) url!: string;
+  @ApiProperty({ enum: ['schedule', 'manual', 'create'] }) trigger!: string;
+  @ApiProperty({ enum: ['ok', 'failed'] }) status!: string;
+  @ApiProperty({ type: 'integer' }) items_seen!: number;
+  @ApiProperty({ type: 'integer' }) new_items!: number;
+  @ApiProperty({ type: [String], description: 'The jobs this check queued (each sends its own download.* events)' }) request_ids!: string[];
+  @ApiProperty({ type: 'string', nullable: true }) error!: string | null;
+  @ApiProperty({ format: 'date-time', example: ts }) checked_at!: string;
+}
+
+export class SubscriptionCheckedWebhook {
+  @ApiProperty({ enum: ['subscription.checked'] }) event!: string;
+  @ApiProperty({ format: 'date-time', example: ts }) timestamp!: string;
+  @ApiProperty({ type: 'null', description: 'Always null: a check is not one request' }) request_id!: null;
+  @ApiProperty({ example: 'sub_9f8d7s6a5k4j3h2g' }) subscription_id!: string;
+  @ApiProperty({ type: SubscriptionCheckedData }) data!: SubscriptionCheckedData;
+}
+WEBHOOK_EXAMPLES['subscription.checked'] = {
+  event: 'subscription.checked', timestamp: ts, request_id: null, subscription_id: 'sub_9f8d7s6a5k4j3h2g',
+  data: { subscription_id: 'sub_9f8d7s6a5k4j3h2g', check_id: 'chk_4k2j5h7g9f1d3s5a', url: 'https://example.com/channel/feed.xml', trigger: 'schedule', status: 'ok', items_seen: 12, new_items: 1, request_ids: ['req_abc123'], error: null, checked_at: ts },
+};
+
+export const WEBHOOK_MODELS = [DownloadStartedWebhook, DownloadProgressWebhook, DownloadCompletedWebhook, DownloadFailedWebhook, DownloadCancelledWebhook, BatchCompletedWebhook, DownloadExpiredWebhook, SubscriptionCheckedWebhook];
 
 export const WEBHOOK_DESCRIPTIONS: Record<string, string> = {
   'download.started': 'A worker began the download.',
@@ -110,5 +152,7 @@ export const WEBHOOK_DESCRIPTIONS: Record<string, string> = {
   'download.failed': 'The download failed for good (after its retries).',
   'download.cancelled': 'Addition to the guide: the job was cancelled (DELETE /api/v1/download/{request_id}).',
   'batch.completed': 'Addition to the guide: every job of a batch is final. Sent to the batch webhook_url.',
+  'download.expired': "Addition to the guide: the job's retention ran out and its files were removed (the job stays, file_deleted).",
+  'subscription.checked': "Addition to the guide: a subscription's check found new items (their request_ids) or failed. Sent to the subscription's webhook_url.",
 };
 

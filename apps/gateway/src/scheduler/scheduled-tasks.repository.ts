@@ -8,7 +8,7 @@ export type ScheduledTask = ScheduledTasksTable;
 /**
  * Durable due-times in the job store. A due row is claimed with a lease (a token and an end
  * time): on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so replicas claiming at once take different
- * rows; on SQLite inside one transaction (one writer at a time). Only the lease holder can
+ * rows; on SQLite in one UPDATE … RETURNING, its own write transaction (one writer at a time). Only the lease holder can
  * reschedule or finish its row; a lease that runs out (its replica died) is taken over.
  */
 export class ScheduledTasksRepository {
@@ -48,24 +48,22 @@ export class ScheduledTasksRepository {
         RETURNING *`.execute(this.db);
       return r.rows;
     }
-    return this.db.transaction().execute(async (tx) => {
-      const due = await tx
-        .selectFrom('scheduled_tasks')
-        .select('task_id')
-        .where('due_at', '<=', now)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-        .orderBy('due_at')
-        .limit(limit)
-        .execute();
-      if (due.length === 0) return [];
-      return tx
-        .updateTable('scheduled_tasks')
-        .set({ lease_token: token, lease_until: leaseUntil, updated_at: now })
-        .where('task_id', 'in', due.map((d) => d.task_id))
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-        .returningAll()
-        .execute();
-    });
+    // SQLite: one statement is one write transaction (it takes the write lock at once, so two
+    // processes on the same file wait for each other instead of failing a read-then-write upgrade)
+    return this.db
+      .updateTable('scheduled_tasks')
+      .set({ lease_token: token, lease_until: leaseUntil, updated_at: now })
+      .where('task_id', 'in', (eb) =>
+        eb
+          .selectFrom('scheduled_tasks')
+          .select('task_id')
+          .where('due_at', '<=', now)
+          .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', now)]))
+          .orderBy('due_at')
+          .limit(limit),
+      )
+      .returningAll()
+      .execute();
   }
 
   /** Claims one task now, due or not (a manual run); undefined when another holder's lease is live or there is no such task. */

@@ -830,6 +830,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "download.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * download.expired
+         * @description Addition to the guide: the job's retention ran out and its files were removed (the job stays, file_deleted). Sent to the job's `webhook_url`. A 2xx answer is delivery; 408, 429, 5xx, timeouts and connection errors are retried; other answers (and redirects) are permanent failures.
+         */
+        post: operations["webhook_download_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.checked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * subscription.checked
+         * @description Addition to the guide: a subscription's check found new items (their request_ids) or failed. Sent to the subscription's webhook_url. Sent to the job's `webhook_url`. A 2xx answer is delivery; 408, 429, 5xx, timeouts and connection errors are retried; other answers (and redirects) are permanent failures.
+         */
+        post: operations["webhook_subscription_checked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -2426,6 +2466,86 @@ export interface components {
             /** @example batch_k3j5h2g8f9d1s4a6 */
             batch_id: string;
             data: components["schemas"]["BatchCompletedData"];
+        };
+        DownloadExpiredData: {
+            /** @example req_abc123 */
+            request_id: string;
+            /** @example https://example.com/video */
+            url: string;
+            /**
+             * @description The job stays completed; its files are gone
+             * @enum {string}
+             */
+            status: "completed";
+            /** @enum {boolean} */
+            file_deleted: true;
+            /** @example videos/video-abc123.mp4 */
+            filepath: string | null;
+            /** @description Media and sidecar files removed */
+            files_removed: number;
+            bytes_freed: number;
+            /**
+             * @description The retention that ran out (retention_hours or FILE_RETENTION_HOURS)
+             * @example 72
+             */
+            retention_hours: number;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:02:30Z
+             */
+            expired_at: string;
+        };
+        DownloadExpiredWebhook: {
+            /** @enum {string} */
+            event: "download.expired";
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC, whole seconds
+             * @example 2025-11-06T10:02:30Z
+             */
+            timestamp: string;
+            /**
+             * @description Equals data.request_id
+             * @example req_abc123
+             */
+            request_id: string;
+            data: components["schemas"]["DownloadExpiredData"];
+        };
+        SubscriptionCheckedData: {
+            /** @example sub_9f8d7s6a5k4j3h2g */
+            subscription_id: string;
+            /** @example chk_4k2j5h7g9f1d3s5a */
+            check_id: string;
+            /** @example https://example.com/channel/feed.xml */
+            url: string;
+            /** @enum {string} */
+            trigger: "schedule" | "manual" | "create";
+            /** @enum {string} */
+            status: "ok" | "failed";
+            items_seen: number;
+            new_items: number;
+            /** @description The jobs this check queued (each sends its own download.* events) */
+            request_ids: string[];
+            error: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:02:30Z
+             */
+            checked_at: string;
+        };
+        SubscriptionCheckedWebhook: {
+            /** @enum {string} */
+            event: "subscription.checked";
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:02:30Z
+             */
+            timestamp: string;
+            /** @description Always null: a check is not one request */
+            request_id: null;
+            /** @example sub_9f8d7s6a5k4j3h2g */
+            subscription_id: string;
+            data: components["schemas"]["SubscriptionCheckedData"];
         };
     };
     responses: never;
@@ -5228,6 +5348,200 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["BatchCompletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other 4xx: permanent failure, not retried */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 408, 429 and 5xx are retried (Retry-After honoured up to a cap) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_download_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `sha256=` + hex HMAC-SHA256 of the exact body bytes, keyed with the API key that created the job
+                 * @example sha256=5d41402abc4b2a76b9719d911017c592ae0f4a1e5c3b2d1a0f9e8d7c6b5a4f3e
+                 */
+                "X-Webhook-Signature": string;
+                /**
+                 * @description The event name, as in the body
+                 * @example download.completed
+                 */
+                "X-Webhook-Event": string;
+                /**
+                 * @description One per event, the same on every retry and redelivery: deduplicate on it
+                 * @example evt_5f2c9a1b3d4e
+                 */
+                "X-Webhook-Id": string;
+                /**
+                 * @description 1 for the first attempt, then 2, 3, …
+                 * @example 1
+                 */
+                "X-Webhook-Attempt": string;
+                /**
+                 * @description Unix seconds of this attempt
+                 * @example 1762423350
+                 */
+                "X-Webhook-Timestamp": string;
+                /**
+                 * @description Standard Webhooks: equals X-Webhook-Id
+                 * @example evt_5f2c9a1b3d4e
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Standard Webhooks: Unix seconds of this attempt (reject old ones: replays)
+                 * @example 1762423350
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the API key bytes
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "download.expired",
+                 *       "timestamp": "2025-11-06T10:02:30Z",
+                 *       "request_id": "req_abc123",
+                 *       "data": {
+                 *         "request_id": "req_abc123",
+                 *         "url": "https://example.com/video",
+                 *         "status": "completed",
+                 *         "file_deleted": true,
+                 *         "filepath": "videos/video-abc123.mp4",
+                 *         "files_removed": 2,
+                 *         "bytes_freed": 104858624,
+                 *         "retention_hours": 72,
+                 *         "expired_at": "2025-11-06T10:02:30Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DownloadExpiredWebhook"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other 4xx: permanent failure, not retried */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 408, 429 and 5xx are retried (Retry-After honoured up to a cap) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_subscription_checked: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `sha256=` + hex HMAC-SHA256 of the exact body bytes, keyed with the API key that created the job
+                 * @example sha256=5d41402abc4b2a76b9719d911017c592ae0f4a1e5c3b2d1a0f9e8d7c6b5a4f3e
+                 */
+                "X-Webhook-Signature": string;
+                /**
+                 * @description The event name, as in the body
+                 * @example download.completed
+                 */
+                "X-Webhook-Event": string;
+                /**
+                 * @description One per event, the same on every retry and redelivery: deduplicate on it
+                 * @example evt_5f2c9a1b3d4e
+                 */
+                "X-Webhook-Id": string;
+                /**
+                 * @description 1 for the first attempt, then 2, 3, …
+                 * @example 1
+                 */
+                "X-Webhook-Attempt": string;
+                /**
+                 * @description Unix seconds of this attempt
+                 * @example 1762423350
+                 */
+                "X-Webhook-Timestamp": string;
+                /**
+                 * @description Standard Webhooks: equals X-Webhook-Id
+                 * @example evt_5f2c9a1b3d4e
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Standard Webhooks: Unix seconds of this attempt (reject old ones: replays)
+                 * @example 1762423350
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the API key bytes
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "subscription.checked",
+                 *       "timestamp": "2025-11-06T10:02:30Z",
+                 *       "request_id": null,
+                 *       "subscription_id": "sub_9f8d7s6a5k4j3h2g",
+                 *       "data": {
+                 *         "subscription_id": "sub_9f8d7s6a5k4j3h2g",
+                 *         "check_id": "chk_4k2j5h7g9f1d3s5a",
+                 *         "url": "https://example.com/channel/feed.xml",
+                 *         "trigger": "schedule",
+                 *         "status": "ok",
+                 *         "items_seen": 12,
+                 *         "new_items": 1,
+                 *         "request_ids": [
+                 *           "req_abc123"
+                 *         ],
+                 *         "error": null,
+                 *         "checked_at": "2025-11-06T10:02:30Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SubscriptionCheckedWebhook"];
             };
         };
         responses: {
