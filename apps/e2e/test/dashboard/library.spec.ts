@@ -30,7 +30,6 @@ describe('dashboard: library actions in a real browser', () => {
     clipPath = await makeClip({ seconds: 2, width: 320, height: 240, title: 'Library Clip' });
     const one = await makeClip({ seconds: 1, width: 320, height: 240, title: 'Feed One' });
     const two = await makeClip({ seconds: 1, width: 320, height: 240, title: 'Feed Two' });
-    const three = await makeClip({ seconds: 1, width: 320, height: 240, title: 'Feed Three' });
     media = await serveMedia(dirname(clipPath));
     feedItems = [
       { title: 'Feed Two', url: media.urlFor(basename(two)) },
