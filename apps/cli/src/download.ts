@@ -96,7 +96,7 @@ export async function download(settings: Settings, args: DownloadArgs, io: Io): 
     return EXIT.apiError;
   }
   if (!info.download_url) {
-    io.err(`the files of ${job.request_id} were deleted or expired`);
+    io.err('the job\'s files were deleted or expired');
     return EXIT.apiError;
   }
   const dir = resolve(args.output ?? '.');

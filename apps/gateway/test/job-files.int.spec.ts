@@ -7,7 +7,7 @@ import { storedFilesSigningSecret } from '@mda/file-links';
 import { TestDatabase, createTestDatabase } from '@mda/testing';
 import { createDatabase, migrateToLatest } from '../src/store/database';
 import { JobFilesRepository } from '../src/store/job-files.repository';
-import { JobsRepository } from '../src/store/jobs.repository';
+import { JobsRepository, newJobRow } from '../src/store/jobs.repository';
 import { CodeMigrationProvider } from '../src/store/migrations';
 import { Database } from '../src/store/schema';
 
@@ -40,11 +40,16 @@ describe.each(['sqlite', 'postgres'] as const)('job files on %s', (kind) => {
     const before = await migrator.migrateTo('0103_batch_completing');
     expect(before.error).toBeUndefined();
     const jobs = new JobsRepository(db);
-    await jobs.insert(newJob('req_oldaaaaaaaaa', 'ownerAownerAownA'));
+    // rows as that schema has them (the columns of 0111 came later)
+    const insertOld = async (job: ReturnType<typeof newJob>) => {
+      const { retry_of: _r, file_deleted_at: _d, file_deleted_reason: _w, expires_at: _e, ...row } = newJobRow(job);
+      await db.insertInto('jobs').values(row as never).execute();
+    };
+    await insertOld(newJob('req_oldaaaaaaaaa', 'ownerAownerAownA'));
     await jobs.finish('req_oldaaaaaaaaa', 'completed', AT, { file_info: info('videos/old-a.mp4') });
-    await jobs.insert(newJob('req_oldbbbbbbbbb', 'ownerBownerBownB'));
+    await insertOld(newJob('req_oldbbbbbbbbb', 'ownerBownerBownB'));
     await jobs.finish('req_oldbbbbbbbbb', 'completed', AT, { file_info: { ...info('videos/old-b.mp4'), files: [{ kind: 'subtitle', filepath: 'videos/old-b.en.vtt' }] } as never });
-    await jobs.insert(newJob('req_oldfailedfff', 'ownerBownerBownB'));
+    await insertOld(newJob('req_oldfailedfff', 'ownerBownerBownB'));
     await jobs.finish('req_oldfailedfff', 'failed', AT, { error: 'x', error_code: 'download_failed' });
 
     await migrateToLatest(db, kind);

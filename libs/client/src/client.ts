@@ -74,8 +74,7 @@ export class MdaClient {
   }
 
   cancel(requestId: string): Promise<Result<CancelledJob>> {
-    // the route's other 200 shape (FileDeletedJob) answers only ?delete_file=true, never sent here
-    return settle(this.raw.DELETE('/api/v1/download/{request_id}', { params: { path: { request_id: requestId } } })) as Promise<Result<CancelledJob>>;
+    return settle(this.raw.DELETE('/api/v1/download/{request_id}', { params: { path: { request_id: requestId } } }));
   }
 
   logs(requestId: string): Promise<Result<JobLogs>> {

@@ -31,6 +31,8 @@ export class TestSystem {
   baseUrl!: string;
   env: Record<string, string> = {};
   readonly apps = new Map<AppName, RunningApp>();
+  /** More gateway processes on the same broker and store (startGatewayReplica). */
+  readonly replicas: RunningApp[] = [];
 
   static async start(opts: SystemOptions = {}): Promise<TestSystem> {
     const s = new TestSystem();
@@ -73,6 +75,29 @@ export class TestSystem {
       await this.startApp(app, opts.appEnv?.[app]);
     }
     await this.waitReady();
+  }
+
+  /** Another gateway on its own port, sharing the broker and the store (DATABASE_URL); ready when this returns. */
+  async startGatewayReplica(extraEnv: Record<string, string> = {}): Promise<{ app: RunningApp; baseUrl: string }> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist/gateway/apps/gateway/src/main.js')], { env: { ...this.env, PORT: String(port), ...extraEnv }, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    const collect = (b: Buffer) => {
+      for (const line of b.toString().split('\n')) if (line) output.push(line);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    const app: RunningApp = { name: 'gateway', child, output };
+    this.replicas.push(app);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`gateway replica exited: ${output.slice(-20).join('\n')}`);
+        return (await fetch(`${baseUrl}/health/ready`).catch(() => undefined))?.ok;
+      },
+      { timeoutMs: 30_000, what: 'gateway replica ready', intervalMs: 100 },
+    );
+    return { app, baseUrl };
   }
 
   async startApp(name: AppName, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
@@ -143,6 +168,7 @@ export class TestSystem {
   }
 
   async stop(): Promise<void> {
+    for (const r of this.replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
     await Promise.all([...this.apps.keys()].map((n) => this.kill(n, 'SIGTERM')));
     await this.vhost?.dispose().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });

@@ -3,7 +3,6 @@ import { ApiOp } from '../docs/decorators';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error';
 import { LibraryService } from '../library/library.service';
-import { FileDeletedJob } from '../docs/models';
 import { CancelledJob, Job, JobLogs } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { FileLinks } from '@mda/file-links';
@@ -32,7 +31,7 @@ export class DownloadsController {
   }
 
   @Delete('download/:request_id')
-  @ApiOp({ summary: 'Cancel a download (or delete its files)', description: 'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed (as DELETE /download/{id}/file), a failed or cancelled one has none.', type: CancelledJob, okDescription: 'Cancelled', errors: [400, 404, 409, 503], extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }, { status: 200, type: FileDeletedJob, description: 'delete_file=true on a finished job: its files removed' }] })
+  @ApiOp({ summary: 'Cancel a download (or delete its files)', description: 'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed and the answer is the job with `file_deleted`, `files_removed` and `bytes_freed` (as DELETE /download/{id}/file); a failed or cancelled one has none to remove.', type: CancelledJob, okDescription: 'Cancelled', errors: [400, 404, 409, 503], extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }] })
   @ApiQuery({ name: 'delete_file', required: false, schema: { type: 'boolean', default: false }, description: 'On a finished job: remove its stored files instead of answering 409' })
   async cancel(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply, @Query('delete_file') deleteFile?: string) {
     if (deleteFile !== undefined && deleteFile !== 'true' && deleteFile !== 'false') {

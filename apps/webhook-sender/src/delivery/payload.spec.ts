@@ -1,7 +1,7 @@
 import { fileSignature } from '@mda/contracts';
 import { ManualClock } from '@mda/testing';
 import { FileLinks } from '@mda/file-links';
-import { buildBatchPayload, buildPayload, seedTimestamp } from './payload';
+import { buildBatchPayload, buildExpiredPayload, buildPayload, buildSubscriptionPayload, seedTimestamp } from './payload';
 
 const NOW_SEC = 1_762_423_350;
 const links = new FileLinks('test-signing-secret', 600, new ManualClock(NOW_SEC * 1000));
@@ -110,6 +110,39 @@ describe('buildBatchPayload', () => {
         cancelled: 0,
         request_ids: ['req_aaaaaaaaaaaa', 'req_bbbbbbbbbbbb', 'req_cccccccccccc'],
       },
+    });
+  });
+});
+
+describe('the library events (additions to the seed)', () => {
+  const at = '2025-11-06T10:02:30.123Z';
+
+  it('download.expired: the seed envelope for the job, its files gone', () => {
+    const p = buildExpiredPayload(
+      { request_id: 'req_abc123abc123', url: 'https://example.com/video', batch_id: null, filepath: 'videos/video-abc123abc123.mp4', files_removed: 2, bytes_freed: 2048, retention_hours: 72, expired_at: at, webhook: { url: 'https://h.example/x', key_fp: 'abcdefabcdefabcd' } },
+      at,
+    );
+    expect(p).toEqual({
+      event: 'download.expired',
+      timestamp: '2025-11-06T10:02:30Z',
+      request_id: 'req_abc123abc123',
+      data: { request_id: 'req_abc123abc123', url: 'https://example.com/video', status: 'completed', file_deleted: true, filepath: 'videos/video-abc123abc123.mp4', files_removed: 2, bytes_freed: 2048, retention_hours: 72, expired_at: '2025-11-06T10:02:30Z' },
+    });
+    // no key material and no webhook target in the body
+    expect(JSON.stringify(p)).not.toContain('abcdefabcdefabcd');
+  });
+
+  it('subscription.checked: request_id null, the check and its new jobs', () => {
+    const p = buildSubscriptionPayload(
+      { subscription_id: 'sub_abc123abc123', check_id: 'chk_x', url: 'https://example.com/feed', trigger: 'schedule', status: 'ok', items_seen: 5, new_items: 1, request_ids: ['req_abc123abc123'], error: null, checked_at: at, webhook: { url: 'https://h.example/x', key_fp: 'abcdefabcdefabcd' } },
+      at,
+    );
+    expect(p).toEqual({
+      event: 'subscription.checked',
+      timestamp: '2025-11-06T10:02:30Z',
+      request_id: null,
+      subscription_id: 'sub_abc123abc123',
+      data: { subscription_id: 'sub_abc123abc123', check_id: 'chk_x', url: 'https://example.com/feed', trigger: 'schedule', status: 'ok', items_seen: 5, new_items: 1, request_ids: ['req_abc123abc123'], error: null, checked_at: '2025-11-06T10:02:30Z' },
     });
   });
 });

@@ -36,7 +36,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel a download (or delete its files)
-         * @description Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed (as DELETE /download/{id}/file), a failed or cancelled one has none.
+         * @description Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed and the answer is the job with `file_deleted`, `files_removed` and `bytes_freed` (as DELETE /download/{id}/file); a failed or cancelled one has none to remove.
          */
         delete: operations["Downloads_cancel"];
         options?: never;
@@ -1153,78 +1153,6 @@ export interface components {
             /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
             webhooks?: components["schemas"]["JobWebhookSummary"];
         };
-        FileDeletedJob: {
-            /** @example req_k3j5h2g8f9d1 */
-            request_id: string;
-            /** @example https://example.com/video */
-            url: string;
-            /**
-             * @example running
-             * @enum {string}
-             */
-            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-            progress: components["schemas"]["Progress"];
-            file_info: components["schemas"]["FileInfo"] | null;
-            metadata: components["schemas"]["MediaMetadata"] | null;
-            /** @example null */
-            error: string | null;
-            /**
-             * @description download_error, timeout, storage_error, …
-             * @example null
-             */
-            error_code: string | null;
-            /**
-             * @description The download options with their defaults applied
-             * @example {
-             *       "quality": "1080p",
-             *       "video_format": "mp4"
-             *     }
-             */
-            options: {
-                [key: string]: unknown;
-            };
-            /** @example https://your-app.com/webhook */
-            webhook_url: string | null;
-            /** @example null */
-            batch_id: string | null;
-            /**
-             * Format: date-time
-             * @example 2025-11-06T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @example 2025-11-06T10:00:01.000Z
-             */
-            started_at: string | null;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            completed_at: string | null;
-            /**
-             * @description The files were deleted (by request) or expired (retention); the job record stays
-             * @example false
-             */
-            file_deleted: boolean;
-            /**
-             * Format: date-time
-             * @description When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept
-             * @example null
-             */
-            expires_at: string | null;
-            /**
-             * @description The failed or cancelled job this one retries
-             * @example null
-             */
-            retry_of: string | null;
-            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
-            webhooks?: components["schemas"]["JobWebhookSummary"];
-            /** @description Files removed by this call (0 when they were gone already) */
-            files_removed: number;
-            /** @description Bytes those files took */
-            bytes_freed: number;
-        };
         CancelledJob: {
             /** @example req_k3j5h2g8f9d1 */
             request_id: string;
@@ -1839,6 +1767,78 @@ export interface components {
              *     .example.com	TRUE	/	TRUE	1900000000	session	abc123
              */
             cookies: string;
+        };
+        FileDeletedJob: {
+            /** @example req_k3j5h2g8f9d1 */
+            request_id: string;
+            /** @example https://example.com/video */
+            url: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            progress: components["schemas"]["Progress"];
+            file_info: components["schemas"]["FileInfo"] | null;
+            metadata: components["schemas"]["MediaMetadata"] | null;
+            /** @example null */
+            error: string | null;
+            /**
+             * @description download_error, timeout, storage_error, …
+             * @example null
+             */
+            error_code: string | null;
+            /**
+             * @description The download options with their defaults applied
+             * @example {
+             *       "quality": "1080p",
+             *       "video_format": "mp4"
+             *     }
+             */
+            options: {
+                [key: string]: unknown;
+            };
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /** @example null */
+            batch_id: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:01.000Z
+             */
+            started_at: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            completed_at: string | null;
+            /**
+             * @description The files were deleted (by request) or expired (retention); the job record stays
+             * @example false
+             */
+            file_deleted: boolean;
+            /**
+             * Format: date-time
+             * @description When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * @description The failed or cancelled job this one retries
+             * @example null
+             */
+            retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
+            /** @description Files removed by this call (0 when they were gone already) */
+            files_removed: number;
+            /** @description Bytes those files took */
+            bytes_freed: number;
         };
         RetryFailedDto: {
             /**
@@ -2697,17 +2697,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /**
-             * @description Cancelled
-             *
-             *     delete_file=true on a finished job: its files removed
-             */
+            /** @description Cancelled */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FileDeletedJob"];
+                    "application/json": components["schemas"]["CancelledJob"];
                 };
             };
             /** @description Cancellation requested from the worker */
