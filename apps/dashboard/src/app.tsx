@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { ApiClient } from './api/client';
 import { ApiFailure, messageOf } from './api/errors';
+import { LibraryApi } from './api/library';
 import { StreamState, followEvents } from './api/sse';
 import type { Job, JobStatus } from './api/types';
 import { JobDetail } from './components/JobDetail';
 import { JobList } from './components/JobList';
 import { KeyForm } from './components/KeyForm';
 import { SubmitPanel } from './components/SubmitPanel';
+import { SubscriptionsPage } from './components/Subscriptions';
 import { initialJobs, jobsReducer, visibleJobs } from './state/jobs';
 import { keyStore } from './state/key';
-import { usePath } from './ui/router';
+import { Link, usePath } from './ui/router';
 
 const STREAM_LABEL: Record<StreamState, string> = {
   connecting: 'Connecting…',
@@ -22,10 +24,13 @@ export function App() {
   const [key, setKey] = useState<string | null>(keyStore.get());
   const [keyProblem, setKeyProblem] = useState<string | null>(null);
   const api = useMemo(() => (key ? new ApiClient(key) : null), [key]);
+  const library = useMemo(() => (api ? new LibraryApi(api) : null), [api]);
+  const [busy, setBusy] = useState<Set<string>>(new Set());
+  const [bulkBusy, setBulkBusy] = useState(false);
   const [state, dispatch] = useReducer(jobsReducer, initialJobs);
   const [stream, setStream] = useState<StreamState>('connecting');
   const [cancelling, setCancelling] = useState<Set<string>>(new Set());
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useState<{ ok: boolean; text: string } | null>(null);
   const path = usePath();
   const filterRef = useRef(state.filter);
   filterRef.current = state.filter;
@@ -83,7 +88,7 @@ export function App() {
       try {
         dispatch({ type: 'upsert', job: await api.cancel(id) });
       } catch (e) {
-        setFlash(messageOf(e));
+        setFlash({ ok: false, text: messageOf(e) });
       } finally {
         setCancelling((s) => {
           const n = new Set(s);
@@ -103,12 +108,87 @@ export function App() {
     [api],
   );
 
+  const setOne = (id: string, on: boolean) =>
+    setBusy((s) => {
+      const n = new Set(s);
+      if (on) n.add(id);
+      else n.delete(id);
+      return n;
+    });
+
+  /** Runs a row action: the job it answers goes into the list, a failure into the banner. */
+  const rowAction = useCallback(async (id: string, what: () => Promise<Job>, done: (j: Job) => string) => {
+    setOne(id, true);
+    setFlash(null);
+    try {
+      const job = await what();
+      dispatch({ type: 'upsert', job });
+      setFlash({ ok: true, text: done(job) });
+    } catch (e) {
+      setFlash({ ok: false, text: messageOf(e) });
+    } finally {
+      setOne(id, false);
+    }
+  }, []);
+
+  const retry = useCallback(
+    (id: string) => library && void rowAction(id, () => library.retry(id), (j) => `Queued ${j.request_id} to retry ${id}.`),
+    [library, rowAction],
+  );
+  const deleteFile = useCallback(
+    (id: string) => {
+      if (!library) return;
+      const name = state.byId[id]?.file_info?.filename ?? id;
+      if (!confirm(`Delete ${name} and its sidecar files? The download stays listed.`)) return;
+      void rowAction(id, () => library.deleteFile(id), () => `Deleted the files of ${id}.`);
+    },
+    [library, rowAction, state.byId],
+  );
+
+  const bulk = useCallback(async (what: () => Promise<string>) => {
+    setBulkBusy(true);
+    setFlash(null);
+    try {
+      setFlash({ ok: true, text: await what() });
+    } catch (e) {
+      setFlash({ ok: false, text: messageOf(e) });
+    } finally {
+      setBulkBusy(false);
+    }
+  }, []);
+  const retryFailed = () =>
+    library &&
+    void bulk(async () => {
+      const r = await library.retryFailed();
+      createdIds(r.jobs.map((j) => j.request_id));
+      return r.retried === 0 ? 'No failed downloads to retry.' : `Queued ${r.retried} failed download${r.retried === 1 ? '' : 's'} again${r.more ? ' (there are more: press again)' : ''}.`;
+    });
+  const clearCompleted = (deleteFiles: boolean) => {
+    if (!library) return;
+    if (!confirm(`Remove all completed downloads from the list${deleteFiles ? ' and delete their files' : ' (their files stay)'}?`)) return;
+    void bulk(async () => {
+      const r = await library.clear(['completed'], deleteFiles);
+      dispatch({ type: 'remove', ids: r.request_ids });
+      return `Cleared ${r.cleared} completed download${r.cleared === 1 ? '' : 's'}${deleteFiles ? `, ${r.files_removed} file${r.files_removed === 1 ? '' : 's'} deleted` : ''}${r.more ? ' (there are more: press again)' : ''}.`;
+    });
+  };
+
   const detailId = /^\/downloads\/([A-Za-z0-9_-]+)\/?$/.exec(path)?.[1];
 
   return (
     <>
       <header class="top">
         <h1>Media Download API</h1>
+        {key && (
+          <nav class="nav" aria-label="Pages">
+            <Link href="/" class={path.startsWith('/subscriptions') ? 'nav__link' : 'nav__link nav__link--here'}>
+              Downloads
+            </Link>
+            <Link href="/subscriptions" class={path.startsWith('/subscriptions') ? 'nav__link nav__link--here' : 'nav__link'}>
+              Subscriptions
+            </Link>
+          </nav>
+        )}
         {key && (
           <div class="top__right">
             <span class={`live live--${stream}`} role="status" aria-live="polite">
@@ -122,11 +202,11 @@ export function App() {
       </header>
       <main id="main">
         {key && flash && (
-          <p class="error" role="alert">
-            {flash}
+          <p class={flash.ok ? 'ok flash' : 'error flash'} role={flash.ok ? 'status' : 'alert'}>
+            {flash.text}
           </p>
         )}
-        {!key || !api ? (
+        {!key || !api || !library ? (
           <KeyForm
             problem={keyProblem}
             onKey={(k) => {
@@ -143,7 +223,13 @@ export function App() {
             onJob={(j) => dispatch({ type: 'upsert', job: j })}
             onCancel={cancel}
             cancelling={cancelling.has(detailId)}
+            library={library}
+            onRetry={retry}
+            onDeleteFile={deleteFile}
+            busy={busy.has(detailId)}
           />
+        ) : /^\/subscriptions\/?$/.test(path) ? (
+          <SubscriptionsPage api={api} library={library} onJobIds={createdIds} />
         ) : (
           <>
             <SubmitPanel api={api} onCreated={(j) => dispatch({ type: 'upsert', job: j })} onCreatedIds={createdIds} />
@@ -153,6 +239,12 @@ export function App() {
               onFilter={(f: JobStatus | '') => dispatch({ type: 'filter', filter: f })}
               onCancel={cancel}
               cancelling={cancelling}
+              onRetry={retry}
+              onDeleteFile={deleteFile}
+              busy={busy}
+              onRetryFailed={retryFailed}
+              onClearCompleted={clearCompleted}
+              bulkBusy={bulkBusy}
               hasMore={!!state.nextCursor}
               onMore={() => void loadPage(false, state.nextCursor)}
               loading={state.loading}

@@ -1,3 +1,5 @@
+import type { FileInfoLibraryFields, JobLibraryFields } from './library-types';
+
 /** The gateway's shapes (SPEC §3), as the page uses them. */
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export const JOB_STATUSES: JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
@@ -13,11 +15,12 @@ export interface Progress {
   eta: number | null;
 }
 
-export interface FileInfo {
+export interface FileInfo extends FileInfoLibraryFields {
   filename: string;
   filepath: string;
   size_bytes: number;
-  download_url: string;
+  /** null once the files are deleted or expired. */
+  download_url: string | null;
 }
 
 export interface MediaMetadata {
@@ -28,7 +31,7 @@ export interface MediaMetadata {
   [k: string]: unknown;
 }
 
-export interface Job {
+export interface Job extends JobLibraryFields {
   request_id: string;
   url: string;
   status: JobStatus;

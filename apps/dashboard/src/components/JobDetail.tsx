@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
 import { ApiFailure, messageOf } from '../api/errors';
-import { FINAL_STATUSES, Job, LogLine, WebhookLog } from '../api/types';
+import type { LibraryApi, WebhookEvents as WebhookEventList } from '../api/library';
+import { FINAL_STATUSES, Job, LogLine } from '../api/types';
 import { formatBytes, formatDuration, formatTime } from '../ui/format';
 import { Link } from '../ui/router';
-import { titleOf } from './JobList';
+import { canRetry, hasFile, titleOf } from './JobList';
 import { ProgressBar } from './ProgressBar';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, WebhookBadge } from './StatusBadge';
+import { WebhookEvents } from './WebhookEvents';
 
 interface Props {
   api: ApiClient;
@@ -16,6 +18,11 @@ interface Props {
   onJob: (j: Job) => void;
   onCancel: (id: string) => void;
   cancelling: boolean;
+  library: LibraryApi;
+  onRetry: (id: string) => void;
+  onDeleteFile: (id: string) => void;
+  /** A Retry or Delete file of this job is under way. */
+  busy: boolean;
 }
 
 type Section<T> = { data: T | null; error: string | null; unsupported: boolean; loading: boolean };
@@ -34,14 +41,14 @@ function useSection<T>(load: () => Promise<T>): [Section<T>, () => void] {
 }
 
 /** One download: metadata, file link, logs, and the webhook deliveries with a redeliver button. */
-export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props) {
+export function JobDetail({ api, id, live, onJob, onCancel, cancelling, library, onRetry, onDeleteFile, busy }: Props) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [redeliverAll, setRedeliverAll] = useState(false);
   const [redeliverMsg, setRedeliverMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const loadLogs = useCallback(() => api.logs(id), [api, id]);
-  const loadHooks = useCallback(() => api.webhooks(id), [api, id]);
+  const loadHooks = useCallback(() => library.webhookEvents(id), [library, id]);
   const [logs, reloadLogs] = useSection<LogLine[]>(loadLogs);
-  const [hooks, reloadHooks] = useSection<WebhookLog>(loadHooks);
+  const [hooks, reloadHooks] = useSection<WebhookEventList>(loadHooks);
 
   useEffect(() => {
     setLoadError(null);
@@ -105,7 +112,10 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
       <section class="card" aria-labelledby="detail-heading">
         <div class="card__head">
           <h2 id="detail-heading">{title}</h2>
-          <StatusBadge status={job.status} />
+          <span class="job__badges">
+            <WebhookBadge summary={job.webhooks} />
+            <StatusBadge status={job.status} />
+          </span>
         </div>
         <div class="detail__top">
           {typeof meta.thumbnail === 'string' && meta.thumbnail && <img class="thumb" src={meta.thumbnail} alt={`Thumbnail of ${title}`} loading="lazy" />}
@@ -126,6 +136,14 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
               <>
                 <dt>Duration</dt>
                 <dd>{formatDuration(meta.duration)}</dd>
+              </>
+            )}
+            {job.retry_of && (
+              <>
+                <dt>Retry of</dt>
+                <dd>
+                  <Link href={`/downloads/${job.retry_of}`}>{job.retry_of}</Link>
+                </dd>
               </>
             )}
             <dt>Created</dt>
@@ -150,7 +168,7 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
             {job.error}
           </p>
         )}
-        {job.file_info && (
+        {job.file_info && hasFile(job) && job.file_info.download_url && (
           <div class="file">
             <a class="button button--primary" href={job.file_info.download_url} download={job.file_info.filename}>
               Download file
@@ -158,7 +176,22 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
             <span>
               {job.file_info.filename} · {formatBytes(job.file_info.size_bytes)}
             </span>
+            <button type="button" class="button button--danger" disabled={busy} onClick={() => onDeleteFile(job.request_id)}>
+              Delete file
+            </button>
           </div>
+        )}
+        {job.file_deleted && (
+          <p class="notice" role="status">
+            {job.file_info?.deleted_reason === 'expired' ? 'The files expired' : 'The files were deleted'}
+            {job.file_info?.deleted_at ? ` on ${formatTime(job.file_info.deleted_at)}` : ''}: {job.file_info?.filename ?? 'the download'} is no longer stored.
+          </p>
+        )}
+        {!job.file_deleted && job.expires_at && <p class="muted">The files are kept until {formatTime(job.expires_at)}.</p>}
+        {canRetry(job) && (
+          <button type="button" class="button" disabled={busy} onClick={() => onRetry(job.request_id)}>
+            {busy ? 'Retrying…' : 'Retry download'}
+          </button>
         )}
         {!FINAL_STATUSES.includes(job.status) && (
           <button type="button" class="button button--danger" disabled={cancelling} onClick={() => onCancel(job.request_id)}>
@@ -183,38 +216,10 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
         ) : (
           <>
             <p class="muted wrap">{hooks.data.webhook_url ? `To ${hooks.data.webhook_url}` : 'This download has no webhook URL.'}</p>
-            {hooks.data.attempts.length === 0 ? (
-              <p class="muted">No delivery attempts yet.</p>
+            {hooks.data.events.length === 0 ? (
+              <p class="muted">No webhook events yet.</p>
             ) : (
-              <div class="table-wrap">
-                <table class="attempts">
-                  <thead>
-                    <tr>
-                      <th scope="col">Event</th>
-                      <th scope="col">Try</th>
-                      <th scope="col">Result</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Time taken</th>
-                      <th scope="col">When</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {hooks.data.attempts.map((a, i) => (
-                      <tr key={`${a.webhook_id}-${a.redelivery ?? 0}-${a.attempt}-${i}`} class={`attempt attempt--${a.outcome}`}>
-                        <td>{a.event}</td>
-                        <td>
-                          {a.attempt}
-                          {a.redelivery ? ` (redelivery ${a.redelivery})` : ''}
-                        </td>
-                        <td>{a.outcome}</td>
-                        <td>{a.status_code ?? a.error ?? '–'}</td>
-                        <td>{Math.round(a.duration_ms)} ms</td>
-                        <td>{formatTime(a.attempted_at)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <WebhookEvents events={hooks.data.events} />
             )}
             {hooks.data.webhook_url && (
               <div class="redeliver">

@@ -59,7 +59,7 @@ describe('JobList', () => {
 
   it('says what is empty and shows errors', () => {
     renderList([], { filter: 'failed', error: 'Cannot reach the server.' });
-    expect(screen.getByText('No failed downloads.')).toBeTruthy();
+    expect(screen.getByText('No downloads that are failed.')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toBe('Cannot reach the server.');
   });
 
@@ -78,7 +78,57 @@ describe('JobList', () => {
     state = jobsReducer(state, { type: 'upsert', job: { ...job, status: 'completed', progress: { percent: 100, downloaded_bytes: 100, total_bytes: 100, speed: null, eta: 0 } } });
     rerender(view(state));
     expect(pct()).toBe('100');
-    expect(screen.getByText('Done')).toBeTruthy();
+    expect(within(screen.getByRole('listitem')).getByText('Done')).toBeTruthy();
     expect(screen.queryByRole('button', { name: /^Cancel/ })).toBeNull();
+  });
+});
+
+describe('JobList library actions', () => {
+  const file = { filename: 'v.mp4', filepath: 'videos/v.mp4', size_bytes: 10, download_url: 'http://127.0.0.1/files/videos/v.mp4?sig=x' };
+
+  it('names the filter options as the badges name the statuses', () => {
+    renderList([makeJob({ status: 'running' })]);
+    const options = [...(screen.getByLabelText(/Status/) as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(options).toEqual(['All', 'Queued', 'Downloading', 'Done', 'Failed', 'Cancelled']);
+  });
+
+  it('offers Retry on failed and cancelled jobs and Delete file on completed ones with files', () => {
+    const failed = makeJob({ status: 'failed', metadata: { title: 'Broken' } });
+    const cancelled = makeJob({ status: 'cancelled', metadata: { title: 'Stopped' } });
+    const done = makeJob({ status: 'completed', metadata: { title: 'Kept' }, file_info: file });
+    const gone = makeJob({ status: 'completed', metadata: { title: 'Gone' }, file_deleted: true, file_info: { ...file, download_url: null, deleted_reason: 'expired' } });
+    const onRetry = vi.fn();
+    const onDeleteFile = vi.fn();
+    renderList([failed, cancelled, done, gone], { onRetry, onDeleteFile });
+    fireEvent.click(screen.getByRole('button', { name: 'Retry Broken' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry Stopped' }));
+    expect(onRetry.mock.calls).toEqual([[failed.request_id], [cancelled.request_id]]);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete file of Kept' }));
+    expect(onDeleteFile).toHaveBeenCalledWith(done.request_id);
+    expect(screen.queryByRole('button', { name: 'Delete file of Gone' })).toBeNull();
+    expect(screen.getAllByRole('link', { name: 'Download file' })).toHaveLength(1);
+    expect(screen.getByText('File expired')).toBeTruthy();
+  });
+
+  it('flags jobs whose webhooks are dead or retrying, and no others', () => {
+    const dead = makeJob({ status: 'completed', webhooks: { events: 3, delivered: 2, retrying: 0, dead: 1 } });
+    const retrying = makeJob({ status: 'running', webhooks: { events: 2, delivered: 1, retrying: 1, dead: 0 } });
+    const fine = makeJob({ status: 'completed', webhooks: { events: 3, delivered: 3, retrying: 0, dead: 0 } });
+    renderList([dead, retrying, fine]);
+    const rows = screen.getAllByRole('listitem');
+    expect(within(rows[0]).getByText('Webhook failed')).toBeTruthy();
+    expect(within(rows[1]).getByText('Webhook retrying')).toBeTruthy();
+    expect(within(rows[2]).queryByText(/^Webhook/)).toBeNull();
+  });
+
+  it('runs the bulk actions', () => {
+    const onRetryFailed = vi.fn();
+    const onClearCompleted = vi.fn();
+    renderList([makeJob()], { onRetryFailed, onClearCompleted });
+    fireEvent.click(screen.getByRole('button', { name: 'Retry failed' }));
+    expect(onRetryFailed).toHaveBeenCalled();
+    fireEvent.click(screen.getByLabelText('and delete their files'));
+    fireEvent.click(screen.getByRole('button', { name: 'Clear completed' }));
+    expect(onClearCompleted).toHaveBeenCalledWith(true);
   });
 });

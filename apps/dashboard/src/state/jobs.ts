@@ -14,6 +14,7 @@ export const initialJobs: JobsState = { byId: {}, filter: '', nextCursor: null, 
 
 export type JobsAction =
   | { type: 'upsert'; job: Job }
+  | { type: 'remove'; ids: string[] }
   | { type: 'page'; jobs: Job[]; nextCursor: string | null; replace: boolean }
   | { type: 'filter'; filter: JobStatus | '' }
   | { type: 'loading' }
@@ -27,6 +28,13 @@ const rank = (s: JobStatus) => (s === 'queued' ? 0 : s === 'running' ? 1 : 2);
  */
 export function newerJob(current: Job | undefined, incoming: Job): Job {
   if (!current) return incoming;
+  const chosen = newerView(current, incoming);
+  // answers that do not count webhook events (cancel, retry) keep the count last seen
+  const other = chosen === incoming ? current : incoming;
+  return chosen.webhooks === undefined && other.webhooks !== undefined ? { ...chosen, webhooks: other.webhooks } : chosen;
+}
+
+function newerView(current: Job, incoming: Job): Job {
   const a = rank(current.status);
   const b = rank(incoming.status);
   if (a !== b) return b > a ? incoming : current;
@@ -42,6 +50,11 @@ export function jobsReducer(state: JobsState, action: JobsAction): JobsState {
   switch (action.type) {
     case 'upsert':
       return { ...state, byId: { ...state.byId, [action.job.request_id]: newerJob(state.byId[action.job.request_id], action.job) } };
+    case 'remove': {
+      const byId = { ...state.byId };
+      for (const id of action.ids) delete byId[id];
+      return { ...state, byId };
+    }
     case 'page': {
       const byId = action.replace ? {} : { ...state.byId };
       // a replaced list keeps jobs still in progress that the stream told us about

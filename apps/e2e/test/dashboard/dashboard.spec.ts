@@ -130,7 +130,8 @@ describe('dashboard in a real browser', () => {
     expect(page.url()).toBe(`${sys.baseUrl}/downloads/${watched}`);
     await page.getByText('Duration').waitFor();
     await waitFor(() => hooks.some((h) => h.request_id === watched && h.event === 'download.completed'), { timeoutMs: 20_000, what: 'completed webhook received' });
-    const completedRow = page.locator('table.attempts tr', { hasText: 'download.completed' });
+    // one row per event, its attempts behind a button
+    const completedRow = page.locator('tbody.event', { hasText: 'download.completed' });
     await waitFor(
       async () => {
         if ((await completedRow.count()) > 0) return true;
@@ -139,11 +140,10 @@ describe('dashboard in a real browser', () => {
       },
       { timeoutMs: 20_000, intervalMs: 500, what: 'delivery log entry in the page' },
     );
-    const cells = await completedRow.first().locator('td').allTextContents();
-    expect(cells[0]).toBe('download.completed');
-    expect(cells[2]).toBe('delivered');
-    expect(cells[3]).toBe('200');
-    expect(cells[4]).toMatch(/^\d+ ms$/);
+    const cells = await completedRow.first().locator('tr').first().locator('td').allTextContents();
+    expect(cells.slice(0, 4)).toEqual(['download.completed', 'Delivered', '1 attempt ▾', '200']);
+    await completedRow.first().getByRole('button', { name: /1 attempt/ }).click();
+    await expect(completedRow.first().locator('li.try').textContent()).resolves.toMatch(/^Try 1delivered200\d+ ms/);
     await expect(page.getByRole('button', { name: 'Redeliver' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: 'Download file' }).getAttribute('href')).resolves.toContain(`/files/videos/video-${watched.slice(4)}.mp4`);
     await shot('3-detail');

@@ -116,7 +116,8 @@ export class TestSystem {
     return app;
   }
 
-  async waitReady(timeoutMs = 30_000): Promise<void> {
+  // generous: on a loaded 2-core machine a cold gateway start has been seen to take over 30 s
+  async waitReady(timeoutMs = 60_000): Promise<void> {
     for (const app of this.apps.values()) {
       if (app.child.exitCode !== null) throw new Error(`${app.name} exited: ${app.output.slice(-30).join('\n')}`);
       const url = app.name === 'gateway' ? `${this.baseUrl}/health/ready` : `http://127.0.0.1:${app.metricsPort}/health/ready`;

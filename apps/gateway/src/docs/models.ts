@@ -47,6 +47,13 @@ export class MediaMetadata {
   @ApiProperty({ type: 'number', nullable: true, example: 600 }) duration!: number | null;
 }
 
+export class JobWebhookSummary {
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Webhook events recorded for the job' }) events!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) delivered!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Waiting for a retry, or queued again by a redelivery' }) retrying!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Retries exhausted or refused for good (redeliver them)' }) dead!: number;
+}
+
 export class Job {
   @ApiProperty({ example: 'req_k3j5h2g8f9d1' }) request_id!: string;
   @ApiProperty({ example: 'https://example.com/video' }) url!: string;
@@ -66,6 +73,7 @@ export class Job {
   @ApiProperty({ description: 'The files were deleted (by request) or expired (retention); the job record stays', example: false }) file_deleted!: boolean;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept', example: null }) expires_at!: string | null;
   @ApiProperty({ type: 'string', nullable: true, description: 'The failed or cancelled job this one retries', example: null }) retry_of!: string | null;
+  @ApiPropertyOptional({ type: JobWebhookSummary, description: "The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks" }) webhooks?: JobWebhookSummary;
 }
 
 export class CancelledJob extends Job {

@@ -9,6 +9,7 @@ import { GATEWAY_LOGGER } from '../common/tokens';
 import { JobEventsBus } from '../events-stream/job-events.bus';
 import { JobFilesRepository } from '../store/job-files.repository';
 import { JobsRepository } from '../store/jobs.repository';
+import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
 
 /** Keeps the read model current from the workers' lifecycle events. */
 @Controller()
@@ -20,6 +21,7 @@ export class DownloadEventsHandler {
     private readonly followUp: JobFinalFollowUp,
     private readonly files: JobFilesRepository,
     private readonly links: FileLinks,
+    private readonly webhookLog: WebhookLogRepository,
   ) {}
 
   @HandleMessages(SUBSCRIPTIONS.gatewayDownloadEvents)
@@ -83,7 +85,7 @@ export class DownloadEventsHandler {
   private async announce(requestId: string): Promise<void> {
     try {
       const job = await this.jobs.find(requestId);
-      if (job) this.bus.publishJob(job, this.links);
+      if (job) this.bus.publishJob(job, this.links, await this.webhookLog.summary(requestId));
     } catch (err) {
       // the store is already updated: a stream missing one change must not redeliver the event
       this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'job change not streamed');

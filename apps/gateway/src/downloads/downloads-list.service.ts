@@ -3,6 +3,7 @@ import { FileLinks } from '@mda/file-links';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { JobsRepository } from '../store/jobs.repository';
+import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
 import { jobView } from './job-view';
 import { decodeCursor, encodeCursor } from './list-cursor';
 import { ListDownloadsQuery } from './list-downloads.query';
@@ -13,6 +14,7 @@ export class DownloadsListService {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly links: FileLinks,
+    private readonly webhookLog: WebhookLogRepository,
   ) {}
 
   async list(q: ListDownloadsQuery, who: ApiKeyIdentity) {
@@ -22,6 +24,7 @@ export class DownloadsListService {
     const rows = await this.jobs.list({ ownerFp: who.fingerprint, status: q.status, batchId: q.batch_id, limit: limit + 1, after });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { downloads: page.map((j) => jobView(j, this.links)), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+    const hooks = await this.webhookLog.summaries(page.map((j) => j.request_id));
+    return { downloads: page.map((j) => jobView(j, this.links, hooks.get(j.request_id))), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
   }
 }

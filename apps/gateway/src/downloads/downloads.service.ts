@@ -13,6 +13,7 @@ import { jobView } from './job-view';
 import { UrlPolicy } from './url-policy';
 import { WorkerPresence } from '../health/worker-presence';
 import { toDownloadOptions } from './download-options';
+import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
 
 @Injectable()
 export class DownloadsService {
@@ -26,6 +27,7 @@ export class DownloadsService {
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly links: FileLinks,
     private readonly presence: WorkerPresence,
+    private readonly webhookLog: WebhookLogRepository,
   ) {}
 
   /** Stores the job, then publishes it with a confirm; if the broker does not confirm, nothing is kept. */
@@ -116,7 +118,7 @@ export class DownloadsService {
   async get(requestId: string, who: ApiKeyIdentity) {
     const job = await this.jobs.find(requestId, who.fingerprint);
     if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
-    const view = jobView(job, this.links);
+    const view = jobView(job, this.links, await this.webhookLog.summary(requestId));
     // a job that stays queued because no worker runs says so (it stays queued, it is not failed)
     const note = job.status === 'queued' ? await this.presence.waitingNote() : null;
     return note ? { ...view, waiting_for: 'worker' as const, note } : view;

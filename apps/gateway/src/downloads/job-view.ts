@@ -1,11 +1,16 @@
 import type { FileLinks } from '@mda/file-links';
 import type { Job } from '../store/jobs.repository';
+import type { WebhookSummary } from '../webhooks/webhook-summary';
 
 /**
  * The public shape of a job (SPEC §3): what GET /api/v1/download/{id} answers. The store keeps
  * `download_url` unsigned; it is signed here, fresh, each time it is handed out.
  */
-export function jobView(job: Job, links: FileLinks) {
+/**
+ * `webhooks` (the events counted by state) is given where the caller counted them: GET one, the
+ * list and the events stream.
+ */
+export function jobView(job: Job, links: FileLinks, webhooks?: WebhookSummary) {
   return {
     request_id: job.request_id,
     url: job.url,
@@ -24,6 +29,7 @@ export function jobView(job: Job, links: FileLinks) {
     created_at: job.created_at,
     started_at: job.started_at,
     completed_at: job.completed_at,
+    ...(webhooks ? { webhooks } : {}),
   };
 }
 /**

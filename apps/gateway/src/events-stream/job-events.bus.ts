@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FileLinks } from '@mda/file-links';
 import type { Job } from '../store/jobs.repository';
 import { JobView, jobView } from '../downloads/job-view';
+import type { WebhookSummary } from '../webhooks/webhook-summary';
 
 /** One server-sent event: `id` is `<epoch>-<seq>`, unique on this replica for its lifetime. */
 export interface StreamEvent {
@@ -39,8 +40,8 @@ export class JobEventsBus {
 
   constructor(private readonly opts: JobEventsBusOptions = { replayLimit: 1000 }) {}
 
-  publishJob(job: Job, links: FileLinks): StreamEvent {
-    return this.publish(job.api_key_fp, jobView(job, links));
+  publishJob(job: Job, links: FileLinks, webhooks?: WebhookSummary): StreamEvent {
+    return this.publish(job.api_key_fp, jobView(job, links, webhooks));
   }
 
   publish(ownerFp: string, view: JobView): StreamEvent {

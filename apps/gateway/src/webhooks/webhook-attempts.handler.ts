@@ -1,20 +1,46 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { Clock, SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
+import { FileLinks } from '@mda/file-links';
 import { HandleMessages, HandlerOutcome } from '@mda/messaging';
+import { Logger } from '@mda/observability';
+import { GATEWAY_LOGGER } from '../common/tokens';
+import { JobEventsBus } from '../events-stream/job-events.bus';
+import { JobsRepository } from '../store/jobs.repository';
 import { WebhookLogRepository } from './webhook-log.repository';
 
-/** Records every attempt the webhook-sender reports, once each (a repeat changes nothing). */
+/**
+ * Records every attempt the webhook-sender reports, once each (a repeat changes nothing). An
+ * attempt that can change how the job's deliveries stand (a failure, or a retry or redelivery that
+ * got through) is streamed with the job, so the dashboard's list flags failing webhooks live.
+ */
 @Controller()
 export class WebhookAttemptsHandler {
   constructor(
     private readonly log: WebhookLogRepository,
     private readonly clock: Clock,
+    private readonly jobs: JobsRepository,
+    private readonly bus: JobEventsBus,
+    private readonly links: FileLinks,
+    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
   ) {}
 
   @HandleMessages(SUBSCRIPTIONS.gatewayWebhookAttempts)
   async handle(@Payload() env: SubscriptionEnvelope<typeof SUBSCRIPTIONS.gatewayWebhookAttempts>): Promise<HandlerOutcome> {
-    await this.log.record(env.data, this.clock.now().toISOString());
+    const a = env.data;
+    const isNew = await this.log.record(a, this.clock.now().toISOString());
+    // a first attempt that got through changes nothing the list shows
+    if (isNew && a.request_id && (a.outcome !== 'delivered' || a.attempt > 1 || (a.redelivery ?? 0) > 0)) await this.announce(a.request_id);
     return 'ack';
+  }
+
+  private async announce(requestId: string): Promise<void> {
+    try {
+      const job = await this.jobs.find(requestId);
+      if (job) this.bus.publishJob(job, this.links, await this.log.summary(requestId));
+    } catch (err) {
+      // the attempt is recorded: a stream missing one change must not redeliver it
+      this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'webhook state change not streamed');
+    }
   }
 }

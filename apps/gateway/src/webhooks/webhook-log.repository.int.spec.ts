@@ -88,4 +88,19 @@ describe.each(['sqlite', 'postgres'] as const)('WebhookLogRepository on %s', (ki
     ]);
     expect((await repo.events('req_cccccccccccc'))[0].state).toBe('delivered');
   });
+
+  it('counts each job\'s events by state in one call, zeros for a job without events', async () => {
+    const job = 'req_dddddddddddd';
+    await repo.record(attempt({ event_id: 'msg_d1', request_id: job, outcome: 'delivered', status_code: 200 }), NOW);
+    await repo.record(attempt({ event_id: 'msg_d2', request_id: job, outcome: 'retrying' }), NOW);
+    await repo.record(attempt({ event_id: 'msg_d3', request_id: job, outcome: 'dead', status_code: 410 }), NOW);
+    await repo.record(attempt({ event_id: 'msg_d4', request_id: job, outcome: 'dead', status_code: 500 }), NOW);
+    const got = await repo.summaries([job, 'req_nothinghere0']);
+    expect(got.get(job)).toEqual({ events: 4, delivered: 1, retrying: 1, dead: 2 });
+    expect(got.get('req_nothinghere0')).toEqual({ events: 0, delivered: 0, retrying: 0, dead: 0 });
+    // a dead event queued again counts as retrying until its redelivery is answered
+    await repo.setState('msg_d3', 'queued', NOW);
+    expect(await repo.summary(job)).toEqual({ events: 4, delivered: 1, retrying: 2, dead: 1 });
+    expect(await repo.summaries([])).toEqual(new Map());
+  });
 });

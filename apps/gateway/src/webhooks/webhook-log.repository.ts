@@ -1,6 +1,7 @@
 import { Kysely } from 'kysely';
 import type { WebhookAttempted } from '@mda/contracts';
 import type { Database, WebhookAttemptsTable, WebhookEventsTable } from '../store/schema';
+import { NO_WEBHOOKS, WebhookSummary, summarize } from './webhook-summary';
 
 /** Where an event stands: the outcome of its latest attempt, or `queued` for a redelivery not yet tried. */
 export type WebhookEventState = 'delivered' | 'retrying' | 'dead' | 'dropped' | 'queued';
@@ -81,6 +82,23 @@ export class WebhookLogRepository {
     let q = this.db.selectFrom('webhook_events').selectAll().where('request_id', '=', requestId);
     if (states) q = q.where('state', 'in', states);
     return q.orderBy('created_at').orderBy('event_id').execute();
+  }
+
+  /** Each job's events counted by state (jobs without events get zeros), in one query. */
+  async summaries(requestIds: readonly string[]): Promise<Map<string, WebhookSummary>> {
+    if (requestIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('webhook_events')
+      .select((eb) => ['request_id', 'state', eb.fn.countAll().as('n')])
+      .where('request_id', 'in', [...requestIds])
+      .groupBy(['request_id', 'state'])
+      .execute();
+    const found = summarize(rows as Array<{ request_id: string; state: string; n: number | string | bigint }>);
+    return new Map(requestIds.map((id) => [id, found.get(id) ?? { ...NO_WEBHOOKS }]));
+  }
+
+  async summary(requestId: string): Promise<WebhookSummary> {
+    return (await this.summaries([requestId])).get(requestId) ?? { ...NO_WEBHOOKS };
   }
 
   /** The number the next redelivery of an event gets (1 for the first). */

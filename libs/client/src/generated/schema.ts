@@ -1076,6 +1076,15 @@ export interface components {
             /** @example 600 */
             duration: number | null;
         };
+        JobWebhookSummary: {
+            /** @description Webhook events recorded for the job */
+            events: number;
+            delivered: number;
+            /** @description Waiting for a retry, or queued again by a redelivery */
+            retrying: number;
+            /** @description Retries exhausted or refused for good (redeliver them) */
+            dead: number;
+        };
         Job: {
             /** @example req_k3j5h2g8f9d1 */
             request_id: string;
@@ -1141,6 +1150,8 @@ export interface components {
              * @example null
              */
             retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
         };
         CancelledJob: {
             /** @example req_k3j5h2g8f9d1 */
@@ -1207,6 +1218,8 @@ export interface components {
              * @example null
              */
             retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
             /** @enum {boolean} */
             cancel_requested: true;
         };
@@ -1867,6 +1880,8 @@ export interface components {
              * @example null
              */
             retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
             /** @description Files removed by this call (0 when they were gone already) */
             files_removed: number;
             /** @description Bytes those files took */
