@@ -141,5 +141,3 @@ export class MediaInfo {
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) formats?: unknown[];
 }
 
-/** A body this document describes only by its top-level fields (playlists, channels, batches, cookies, admin). */
-export class ObjectBody {}

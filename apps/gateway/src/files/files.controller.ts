@@ -52,7 +52,7 @@ export class FilesController {
   @ApiResponse({ status: 200, description: 'The file', schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 206, description: 'A byte range of the file', schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
-  @ApiErrors(400, 401, 404, 416, 429)
+  @ApiErrors(400, 401, 404, 416, 429, 500)
   async serve(@Req() req: FastifyRequest & { identity?: ApiKeyIdentity }, @Res() reply: FastifyReply): Promise<void> {
     const rawUrl = req.raw.url ?? req.url;
     const rawPath = rawUrl.split('?')[0];

@@ -300,7 +300,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel a batch
-         * @description Cancels every job of the batch that is not final.
+         * @description Cancels every job of the batch that is not final and answers the batch as it is then; a batch already finished or cancelled answers 409.
          */
         delete: operations["Batches_cancel"];
         options?: never;
@@ -317,7 +317,7 @@ export interface paths {
         };
         /**
          * Preview a playlist
-         * @description The entries of a playlist, asked of a worker, without downloading.
+         * @description The entries of a playlist, asked of a worker, without downloading. At most 1000 entries are read; a page of them is returned.
          */
         get: operations["Playlists_preview"];
         put?: never;
@@ -339,7 +339,7 @@ export interface paths {
         put?: never;
         /**
          * Download a playlist
-         * @description Lists the playlist with a worker and queues its entries as a batch.
+         * @description Lists the playlist with a worker and queues its entries as a batch (follow it with GET /api/v1/batch/{batch_id}).
          */
         post: operations["Playlists_download"];
         delete?: never;
@@ -357,7 +357,7 @@ export interface paths {
         };
         /**
          * Channel info
-         * @description A channel's videos (filtered), asked of a worker.
+         * @description A channel's videos (filtered), asked of a worker: a page of those that pass the filters.
          */
         get: operations["Channels_info"];
         put?: never;
@@ -379,7 +379,7 @@ export interface paths {
         put?: never;
         /**
          * Download a channel
-         * @description Queues a channel's videos (filtered) as a batch.
+         * @description Queues a channel's videos (filtered) as a batch (follow it with GET /api/v1/batch/{batch_id}).
          */
         post: operations["Channels_download"];
         delete?: never;
@@ -397,7 +397,7 @@ export interface paths {
         };
         /**
          * List cookies
-         * @description The caller's stored cookies (never their content).
+         * @description The caller's stored cookies (never their content), newest first.
          */
         get: operations["Cookies_list"];
         put?: never;
@@ -445,7 +445,7 @@ export interface paths {
         };
         /**
          * Dead letters
-         * @description Dead-lettered messages by queue (operators: ADMIN_API_KEY).
+         * @description Dead-lettered messages by queue with a sample of each (without bodies). Operators only: an ADMIN_API_KEYS key in X-API-Key.
          */
         get: operations["Admin_list"];
         put?: never;
@@ -467,7 +467,7 @@ export interface paths {
         put?: never;
         /**
          * Replay dead letters
-         * @description Moves up to limit dead letters of a queue back to their exchange.
+         * @description Moves up to limit dead letters of a queue back to where they came from (replays_to). Operators only: an ADMIN_API_KEYS key in X-API-Key.
          */
         post: operations["Admin_replay"];
         delete?: never;
@@ -1177,6 +1177,167 @@ export interface components {
              */
             urls: string[];
         };
+        BatchConcurrencyDetail: {
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description WORKER_CONCURRENCY: downloads per worker replica
+             * @example 2
+             */
+            worker_concurrency: number;
+            /**
+             * @description Worker replicas consuming downloader.jobs now (null when the broker cannot say)
+             * @example 1
+             */
+            job_consumers: number | null;
+            /**
+             * @example workers
+             * @enum {string}
+             */
+            limited_by: "concurrent_limit" | "workers" | "unknown";
+            /** @example concurrent_limit 3 is above what the workers run at once: WORKER_CONCURRENCY 2 × 1 worker = 2, shared with every other job */
+            reason: string;
+        };
+        BatchAccepted: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /** @enum {string} */
+            status: "queued";
+            /**
+             * @description Jobs in the batch
+             * @example 2
+             */
+            total: number;
+            /**
+             * @description The jobs, in the order of the URLs
+             * @example [
+             *       "req_k3j5h2g8f9d1",
+             *       "req_a1b2c3d4e5f6"
+             *     ]
+             */
+            request_ids: string[];
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)
+             * @example 2
+             */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        JobStatusCounts: {
+            /** @example 1 */
+            queued: number;
+            /** @example 1 */
+            running: number;
+            /** @example 0 */
+            completed: number;
+            /** @example 0 */
+            failed: number;
+            /** @example 0 */
+            cancelled: number;
+        };
+        Batch: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "cancelled";
+            /**
+             * @description What created it: POST /batch/download, /playlist/download or /channel/download
+             * @enum {string}
+             */
+            kind: "urls" | "playlist" | "channel";
+            /** @description The playlist or channel URL; null for a list of URLs */
+            source_url: string | null;
+            /** @example 2 */
+            total: number;
+            /** @example 3 */
+            concurrent_limit: number;
+            /** @example 2 */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example null */
+            webhook_url: string | null;
+            /** @description Jobs of the batch by status */
+            counts: components["schemas"]["JobStatusCounts"];
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            cancelled_at: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            completed_at: string | null;
+            /** @description The jobs, in the order of the batch */
+            downloads: components["schemas"]["Job"][];
+        };
+        ListingEntry: {
+            /**
+             * @description Position in the playlist or channel, from 1
+             * @example 1
+             */
+            index: number;
+            /** @example dQw4w9WgXcQ */
+            id: string | null;
+            /** @example Example Video */
+            title: string | null;
+            /** @example https://example.com/watch?v=dQw4w9WgXcQ */
+            url: string;
+            /**
+             * @description seconds
+             * @example 212
+             */
+            duration: number | null;
+            /**
+             * @description YYYYMMDD
+             * @example 20251106
+             */
+            upload_date: string | null;
+            /** @example 1500 */
+            view_count: number | null;
+            /** @example Channel Name */
+            uploader: string | null;
+            thumbnail: string | null;
+        };
+        PlaylistPreview: {
+            /** @example https://example.com/playlist?list=PL123 */
+            url: string;
+            /** @example My playlist */
+            title: string | null;
+            /** @example Channel Name */
+            uploader: string | null;
+            /**
+             * @description Entries in the playlist (at most 1000 are read)
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            limit: number;
+            entries: components["schemas"]["ListingEntry"][];
+        };
         PlaylistDownloadDto: {
             /**
              * @default best
@@ -1318,6 +1479,82 @@ export interface components {
             skip_downloaded?: boolean;
             /** @default 1000 */
             max_downloads?: number;
+        };
+        PlaylistSummary: {
+            /** @example https://example.com/playlist?list=PL123 */
+            url: string;
+            /** @example My playlist */
+            title: string | null;
+            /**
+             * @description Entries in the playlist
+             * @example 42
+             */
+            entries: number;
+        };
+        PlaylistAccepted: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /** @enum {string} */
+            status: "queued";
+            /**
+             * @description Jobs in the batch
+             * @example 2
+             */
+            total: number;
+            /**
+             * @description The jobs, in the order of the URLs
+             * @example [
+             *       "req_k3j5h2g8f9d1",
+             *       "req_a1b2c3d4e5f6"
+             *     ]
+             */
+            request_ids: string[];
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)
+             * @example 2
+             */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            playlist: components["schemas"]["PlaylistSummary"];
+            /**
+             * @description Entries picked by items/start/end
+             * @example 10
+             */
+            selected: number;
+            /**
+             * @description Picked entries left out because this key downloaded them before (skip_downloaded)
+             * @example 0
+             */
+            skipped_downloaded: number;
+        };
+        ChannelInfo: {
+            /** @example https://example.com/@channel/videos */
+            url: string;
+            /** @example Channel Name */
+            title: string | null;
+            /** @example Channel Name */
+            uploader: string | null;
+            /**
+             * @description Videos that pass the filters
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            page_size: number;
+            videos: components["schemas"]["ListingEntry"][];
         };
         ChannelDownloadDto: {
             /**
@@ -1467,6 +1704,59 @@ export interface components {
              */
             skip_downloaded?: boolean;
         };
+        ChannelSummary: {
+            /** @example https://example.com/@channel/videos */
+            url: string;
+            /** @example Channel Name */
+            title: string | null;
+        };
+        ChannelAccepted: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /** @enum {string} */
+            status: "queued";
+            /**
+             * @description Jobs in the batch
+             * @example 2
+             */
+            total: number;
+            /**
+             * @description The jobs, in the order of the URLs
+             * @example [
+             *       "req_k3j5h2g8f9d1",
+             *       "req_a1b2c3d4e5f6"
+             *     ]
+             */
+            request_ids: string[];
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)
+             * @example 2
+             */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            channel: components["schemas"]["ChannelSummary"];
+            /**
+             * @description Videos that passed the filters
+             * @example 12
+             */
+            matched: number;
+            /**
+             * @description Matched videos left out because this key downloaded them before (skip_downloaded)
+             * @example 0
+             */
+            skipped_downloaded: number;
+        };
         CreateCookiesDto: {
             /**
              * @description A label for you; 1–100 characters
@@ -1479,6 +1769,192 @@ export interface components {
              *     .example.com	TRUE	/	TRUE	1900000000	session	abc123
              */
             cookies: string;
+        };
+        StoredCookies: {
+            /**
+             * @description Pass as cookies_id
+             * @example ck_3k5j7h2g9f8d
+             */
+            id: string;
+            /** @example my-youtube-account */
+            name: string;
+            /** @example 12 */
+            cookie_count: number;
+            /**
+             * @example [
+             *       ".example.com"
+             *     ]
+             */
+            domains: string[];
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        CookiesList: {
+            /** @description Newest first */
+            cookies: components["schemas"]["StoredCookies"][];
+        };
+        DeadLetter: {
+            message_id: string | null;
+            /** @example download.requested */
+            type: string | null;
+            /** @example req_k3j5h2g8f9d1 */
+            request_id: string | null;
+            /**
+             * @description Why: the broker's x-death reason (rejected, delivery_limit, expired…) or the sender's reason
+             * @example rejected
+             */
+            reason: string;
+            /** @example downloader.jobs */
+            from_queue: string | null;
+            /** Format: date-time */
+            dead_lettered_at: string | null;
+        };
+        DeadLetterQueue: {
+            /** @example downloader.jobs.dead */
+            queue: string;
+            /**
+             * @description Where a replay sends its messages
+             * @example downloader.jobs
+             */
+            replays_to: string;
+            /** @example 1 */
+            messages: number;
+            /** @description The first `limit` messages, oldest first (without their bodies) */
+            sample: components["schemas"]["DeadLetter"][];
+        };
+        DeadLetters: {
+            queues: components["schemas"]["DeadLetterQueue"][];
+            /**
+             * @description Messages over all queues
+             * @example 1
+             */
+            total: number;
+        };
+        DeadLetterReplay: {
+            /** @example downloader.jobs.dead */
+            queue: string;
+            /** @example 1 */
+            replayed: number;
+        };
+        VersionInfo: {
+            /** @example media-download-api */
+            name: string;
+            /** @example 1.0.0 */
+            version: string;
+            /** @example v1 */
+            api_version: string;
+            /**
+             * @description The gateway’s Node.js version
+             * @example v22.11.0
+             */
+            node: string;
+            /**
+             * @description As a worker reports it; null when no worker answers
+             * @example 2025.10.22
+             */
+            yt_dlp_version: string | null;
+            /**
+             * @description As a worker reports it; null when no worker answers
+             * @example 7.1.1
+             */
+            ffmpeg_version: string | null;
+        };
+        QueueDepth: {
+            /**
+             * @description Messages ready
+             * @example 0
+             */
+            messages: number;
+            /** @example 1 */
+            consumers: number;
+        };
+        JobTotals: {
+            /** @example 1 */
+            queued: number;
+            /** @example 1 */
+            running: number;
+            /** @example 0 */
+            completed: number;
+            /** @example 0 */
+            failed: number;
+            /** @example 0 */
+            cancelled: number;
+            /** @example 2 */
+            total: number;
+        };
+        ToolStatus: {
+            /** @example yt-dlp */
+            name: string;
+            /**
+             * @description Where the worker looks for it (YTDLP_PATH, FFMPEG_PATH)
+             * @example /usr/local/bin/yt-dlp
+             */
+            path: string;
+            /** @example 2025.10.22 */
+            version: string | null;
+            /**
+             * @description Why it cannot be used (for example "is missing")
+             * @example null
+             */
+            error: string | null;
+        };
+        WorkerStats: {
+            /**
+             * @description Consumers of downloader.jobs (null when the broker cannot say)
+             * @example 1
+             */
+            count: number | null;
+            /**
+             * @description Jobs are queued and no worker consumes them
+             * @example false
+             */
+            waiting_for_worker: boolean;
+            /** @description The tools a worker reports; null when no worker answers */
+            tools: components["schemas"]["ToolStatus"][] | null;
+            /** Format: date-time */
+            tools_reported_at: string | null;
+        };
+        DiskStats: {
+            /**
+             * @description The media folder (STORAGE_DIR)
+             * @example /data/media
+             */
+            path: string;
+            total_bytes?: number;
+            free_bytes?: number;
+            used_bytes?: number;
+            /** @example 42.5 */
+            used_percent?: number | null;
+            /**
+             * @description Why the numbers are missing (an errno code such as ENOENT)
+             * @example ENOENT
+             */
+            error?: string;
+        };
+        SystemStats: {
+            /** @example 1.0.0 */
+            version: string;
+            /** @description Jobs in the store by status */
+            jobs: components["schemas"]["JobTotals"];
+            /**
+             * @description Per queue (downloader.jobs, downloader.metadata, webhooks, …); null when the broker cannot say
+             * @example {
+             *       "downloader.jobs": {
+             *         "messages": 0,
+             *         "consumers": 1
+             *       }
+             *     }
+             */
+            queues: {
+                [key: string]: components["schemas"]["QueueDepth"];
+            } | null;
+            workers: components["schemas"]["WorkerStats"];
+            disk: components["schemas"]["DiskStats"];
+            /** @description What needs attention, for example no worker consuming jobs or a missing tool */
+            warnings: string[];
         };
         DownloadStartedData: {
             /** @example req_abc123 */
@@ -1707,6 +2183,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -1716,7 +2201,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1767,6 +2261,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1841,7 +2344,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1899,6 +2411,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Health_live: {
@@ -1917,6 +2438,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1940,6 +2470,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Not ready */
@@ -1974,6 +2513,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not ready */
             503: {
                 headers: {
@@ -2001,6 +2549,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2057,7 +2614,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2164,6 +2730,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Webhooks_list: {
@@ -2206,6 +2781,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2283,7 +2867,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2326,6 +2919,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2386,6 +2988,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Batches_create: {
@@ -2407,9 +3018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["BatchAccepted"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -2430,8 +3039,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Body too large (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2448,7 +3075,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2476,9 +3112,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Batch"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -2501,6 +3135,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2521,15 +3164,102 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource is not in a state that allows this (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Playlists_preview: {
+        parameters: {
+            query: {
+                url: string;
+                page?: number;
+                limit?: number;
+                /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…), sent when reading the URL */
+                cookies_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlaylistPreview"];
+                };
+            };
+            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -2559,8 +3289,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
-            503: {
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2568,62 +3298,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-        };
-    };
-    Playlists_preview: {
-        parameters: {
-            query: {
-                url: string;
-                page?: number;
-                limit?: number;
-                /** @description Cookies uploaded with POST /api/v1/cookies, sent when reading the URL */
-                cookies_id?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid X-API-Key (unauthorized) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2662,9 +3337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlaylistAccepted"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -2685,6 +3358,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -2694,7 +3394,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2734,7 +3443,7 @@ export interface operations {
                 sort_by?: "upload_date" | "view_count" | "duration" | "title";
                 page?: number;
                 page_size?: number;
-                /** @description Cookies uploaded with POST /api/v1/cookies, sent when reading the URL */
+                /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…), sent when reading the URL */
                 cookies_id?: string;
             };
             header?: never;
@@ -2749,9 +3458,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ChannelInfo"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -2772,6 +3479,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -2781,7 +3497,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2820,9 +3545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ChannelAccepted"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -2843,6 +3566,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -2852,7 +3602,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2887,9 +3646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CookiesList"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -2903,6 +3660,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2931,9 +3697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["StoredCookies"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -2963,6 +3727,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -2972,7 +3745,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3000,9 +3782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["StoredCookies"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -3025,6 +3805,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3079,6 +3868,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Admin_list: {
@@ -3098,9 +3896,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DeadLetters"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -3130,7 +3926,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3164,9 +3969,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DeadLetterReplay"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -3187,6 +3990,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -3196,7 +4017,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3222,9 +4052,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["VersionInfo"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3244,9 +4081,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SystemStats"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3266,9 +4110,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SystemStats"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
