@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
 import { ApiFailure, messageOf } from '../api/errors';
-import { FINAL_STATUSES, Job, LogLine, WebhookLog } from '../api/types';
+import { FINAL_STATUSES, Job, LogLine, MediaMetadata, WebhookLog } from '../api/types';
 import { formatBytes, formatDuration, formatTime } from '../ui/format';
 import { Link } from '../ui/router';
 import { titleOf } from './JobList';
@@ -84,13 +84,13 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
   }
 
   const title = titleOf(job);
-  const meta = job.metadata ?? {};
+  const meta: Partial<MediaMetadata> = job.metadata ?? {};
   const redeliver = async () => {
     setRedeliverMsg(null);
     try {
       const r = await api.redeliver(id, redeliverAll);
-      const n = Array.isArray(r['queued']) ? (r['queued'] as unknown[]).length : null;
-      setRedeliverMsg({ ok: true, text: `Queued ${n ?? 'the'} event${n === 1 ? '' : 's'} for delivery again.` });
+      const n = r.queued.length;
+      setRedeliverMsg({ ok: true, text: `Queued ${n} event${n === 1 ? '' : 's'} for delivery again.` });
       setTimeout(reloadHooks, 1500);
     } catch (e) {
       setRedeliverMsg({ ok: false, text: messageOf(e) });
@@ -208,7 +208,7 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling }: Props)
                         </td>
                         <td>{a.outcome}</td>
                         <td>{a.status_code ?? a.error ?? '–'}</td>
-                        <td>{Math.round(a.duration_ms)} ms</td>
+                        <td>{a.duration_ms === null ? '–' : `${Math.round(a.duration_ms)} ms`}</td>
                         <td>{formatTime(a.attempted_at)}</td>
                       </tr>
                     ))}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TestVhost, createTestVhost, freePort, waitFor } from '@mda/testing';
+import { watchGateway } from './contract';
 
 export type AppName = 'gateway' | 'downloader-worker' | 'webhook-sender';
 const ROOT = resolve(__dirname, '../../../..');
@@ -48,6 +49,7 @@ export class TestSystem {
     this.vhost = await createTestVhost('e2e');
     this.port = await freePort();
     this.baseUrl = `http://127.0.0.1:${this.port}`;
+    watchGateway(this.baseUrl);
     this.env = {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '/tmp',

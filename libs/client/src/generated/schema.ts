@@ -847,6 +847,28 @@ export interface components {
             uploader: string | null;
             /** @example 600 */
             duration: number | null;
+            /** @example dQw4w9WgXcQ */
+            id?: string | null;
+            /** @example https://example.com/thumb.jpg */
+            thumbnail?: string | null;
+            /** @example youtube */
+            extractor?: string | null;
+            /** @example 1920 */
+            width?: number | null;
+            /** @example 1080 */
+            height?: number | null;
+            /** @example mp4 */
+            ext?: string | null;
+            /** @example https://example.com/video */
+            webpage_url?: string | null;
+            /**
+             * @description YYYYMMDD
+             * @example 20251106
+             */
+            upload_date?: string | null;
+            channel?: string | null;
+            channel_id?: string | null;
+            uploader_id?: string | null;
         };
         Job: {
             /** @example req_k3j5h2g8f9d1 */

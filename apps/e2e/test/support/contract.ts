@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { resolve } from 'node:path';
+import { Doc, DocumentedSchemas } from './openapi-schemas';
+
+/**
+ * The API contract, checked on every response the e2e suite sees.
+ *
+ * The document is the checked-in libs/client/openapi.json, which the gateway's docs spec proves equal
+ * to what /docs-json serves. Every fetch() to a gateway a TestSystem started (sys.api, raw fetch, the
+ * typed client) goes through `checkedFetch` (installed by contract-setup.ts): its status must be
+ * documented for the route, and a JSON body must validate against the documented schema. Webhook
+ * bodies our sender delivers to the test receivers are validated against the documented `webhooks`.
+ * Problems are collected and fail the running test (afterEach in contract-setup.ts).
+ */
+
+const ROOT = resolve(__dirname, '../../../..');
+
+export const DOCUMENT: Doc = JSON.parse(readFileSync(resolve(ROOT, 'libs/client/openapi.json'), 'utf8')) as Doc;
+
+interface ContractState {
+  schemas: DocumentedSchemas;
+  gateways: Set<string>;
+  problems: string[];
+  checked: number;
+  originalFetch?: typeof fetch;
+}
+
+const KEY = Symbol.for('mda.e2e.contract');
+function state(): ContractState {
+  const g = globalThis as unknown as Record<symbol, ContractState>;
+  return (g[KEY] ??= { schemas: new DocumentedSchemas(DOCUMENT), gateways: new Set(), problems: [], checked: 0 });
+}
+
+/** A gateway's base URL (http://127.0.0.1:PORT) whose responses are checked from now on. */
+export function watchGateway(baseUrl: string): void {
+  state().gateways.add(new URL(baseUrl).origin);
+}
+
+const templates = Object.keys(DOCUMENT.paths)
+  .map((t) => ({
+    template: t,
+    params: (t.match(/\{/g) ?? []).length,
+    // /files/{path} takes slashes; other parameters one segment
+    re: new RegExp('^' + t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{path\}/g, '.+').replace(/\{\w+\}/g, '[^/]+') + '$'),
+  }))
+  .sort((a, b) => a.params - b.params);
+
+/** The documented path template of `pathname` that has `method` (literal paths before templated ones). */
+export function operationOf(method: string, pathname: string): string | undefined {
+  const m = method.toLowerCase();
+  return templates.find((t) => t.re.test(pathname) && DOCUMENT.paths[t.template][m])?.template;
+}
+
+/** What is wrong with one response of the gateway ([] when it is as documented). */
+export function responseProblems(method: string, url: string, status: number, contentType: string | null, body: string | undefined): string[] {
+  const m = method.toUpperCase() === 'HEAD' ? 'get' : method.toLowerCase();
+  if (m === 'options') return []; // CORS preflights (checked by the compat suite)
+  const { pathname } = new URL(url);
+  const template = operationOf(m, decodeURI(pathname));
+  const label = `${method.toUpperCase()} ${pathname} → ${status}`;
+  if (!template) {
+    const known = templates.some((t) => t.re.test(decodeURI(pathname)));
+    // an unknown route may only be 404 (or 405 for a known path with another method); anything else is an undocumented route
+    if (status === 404 || (known && status === 405)) return [];
+    return pathname.startsWith('/api/') || known ? [`${label}: the route is not in the OpenAPI document`] : [];
+  }
+  const op = DOCUMENT.paths[template][m];
+  const resp = (op.responses as Record<string, { content?: Record<string, { schema: object }> }>)[String(status)];
+  if (!resp) return [`${label}: ${m.toUpperCase()} ${template} documents no ${status} response (it documents ${Object.keys(op.responses).join(', ')})`];
+  const isJson = /^application\/(.+\+)?json/i.test(contentType ?? '');
+  if (!isJson || body === undefined || method.toUpperCase() === 'HEAD') {
+    if (isJson && resp.content && !resp.content['application/json']) return [`${label}: answered JSON where the document says ${Object.keys(resp.content).join(', ')}`];
+    return [];
+  }
+  if (!resp.content?.['application/json']) {
+    if (body === '') return [];
+    return [`${label}: answered a JSON body where ${m.toUpperCase()} ${template} ${status} documents ${resp.content ? Object.keys(resp.content).join(', ') : 'none'}`];
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [`${label}: the body is not JSON: ${body.slice(0, 200)}`];
+  }
+  return state().schemas.responseProblems(m, template, status, parsed).map((p) => `${label}: ${p}`);
+}
+
+function record(problems: string[]): void {
+  const s = state();
+  s.checked++;
+  s.problems.push(...problems);
+}
+
+/** Validates a webhook our sender delivered (it carries X-Webhook-Event) against the documented payload. */
+export function checkWebhook(headers: IncomingHttpHeaders, raw: Buffer | string): void {
+  const event = headers['x-webhook-event'];
+  if (typeof event !== 'string') return;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString());
+  } catch {
+    return record([`webhook ${event}: the body is not JSON`]);
+  }
+  record(state().schemas.webhookProblems(event, body));
+}
+
+/** fetch(), plus the contract check of each response from a watched gateway. */
+export function checkedFetch(original: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const res = await original(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET');
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return res;
+    }
+    if (!state().gateways.has(origin)) return res;
+    const contentType = res.headers.get('content-type');
+    // only JSON bodies are read (a clone; never event streams or files)
+    const body = /json/i.test(contentType ?? '') ? await res.clone().text().catch(() => undefined) : undefined;
+    record(responseProblems(method, url, res.status, contentType, body));
+    return res;
+  };
+}
+
+export function installContractCheck(): void {
+  const s = state();
+  if (s.originalFetch) return;
+  s.originalFetch = globalThis.fetch;
+  globalThis.fetch = checkedFetch(s.originalFetch);
+}
+
+/** The problems seen since the last call (and forgets them). */
+export function takeContractProblems(): string[] {
+  const s = state();
+  return s.problems.splice(0, s.problems.length);
+}
+
+/** Gateway responses and webhook bodies checked so far in this test file. */
+export function checkedResponses(): number {
+  return state().checked;
+}
+
+export function watchedGateways(): number {
+  return state().gateways.size;
+}
