@@ -6,6 +6,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Ajv2020 from 'ajv/dist/2020';
 import pino from 'pino';
 import { JOB_STATUSES } from '@mda/contracts';
 import { TestVhost, createTestVhost } from '@mda/testing';
@@ -140,6 +141,30 @@ describe('the OpenAPI document (/docs-json)', () => {
     for (const op of ['/api/v1/playlist/preview', '/api/v1/channel/info']) {
       for (const p of doc.paths[op].get.parameters) expect([op, p.name, p.example ?? p.schema?.example]).not.toEqual([op, 'cookies_id', expect.stringMatching(/^ck_/)]);
     }
+  });
+
+  it('has examples that are what they describe: every example validates against its own schema', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+    ajv.addSchema({ $id: 'mda:doc', components: doc.components });
+    const rebase = (schema: object) => JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"mda:doc#/'));
+    const problems: string[] = [];
+    let checked = 0;
+    const check = (where: string, schema: Record<string, any>, example: unknown) => {
+      const { example: _e, ...bare } = schema;
+      const validate = ajv.compile(rebase(bare));
+      checked++;
+      if (!validate(example)) problems.push(`${where}: ${JSON.stringify(example)} ${ajv.errorsText(validate.errors)}`);
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      if (schema.example !== undefined) check(name, schema, schema.example);
+      for (const [prop, p] of Object.entries((schema.properties ?? {}) as Record<string, any>)) if (p.example !== undefined) check(`${name}.${prop}`, p, p.example);
+    }
+    for (const [event, w] of Object.entries(doc.webhooks)) {
+      const body = w.post.requestBody.content['application/json'];
+      check(`webhook ${event}`, body.schema, body.example);
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('describes the webhook events with their exact bodies and signed headers', () => {
