@@ -100,7 +100,9 @@ export class TestSystem {
       await waitFor(
         async () => {
           if (app.child.exitCode !== null) throw new Error(`${app.name} exited: ${app.output.slice(-20).join('\n')}`);
-          return (await fetch(url)).ok;
+          const res = await fetch(url);
+          if (!res.ok) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+          return true;
         },
         { timeoutMs, what: `${app.name} ready`, intervalMs: 100 },
       );
