@@ -93,7 +93,8 @@ export class TestSystem {
     return app;
   }
 
-  async waitReady(timeoutMs = 30_000): Promise<void> {
+  /** Three apps starting at once on a loaded 2-core machine can take over 30 s: the bound is generous (each app; beforeAll hooks allow 60 s or more). */
+  async waitReady(timeoutMs = 50_000): Promise<void> {
     for (const app of this.apps.values()) {
       if (app.child.exitCode !== null) throw new Error(`${app.name} exited: ${app.output.slice(-30).join('\n')}`);
       const url = app.name === 'gateway' ? `${this.baseUrl}/health/ready` : `http://127.0.0.1:${app.metricsPort}/health/ready`;
