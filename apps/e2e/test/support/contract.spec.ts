@@ -55,3 +55,13 @@ describe('the e2e contract check', () => {
     expect(schemas.webhookProblems('download.nonsense', {}).join()).toMatch(/not documented/);
   });
 });
+
+describe('the e2e contract check on requests that cannot be read', () => {
+  it('accepts 408/414/431 on any route in the ErrorResponse shape only, and survives malformed %-escapes', () => {
+    const json = 'application/json; charset=utf-8';
+    const err = JSON.stringify({ error: { code: 'headers_too_large', message: 'Request headers too large' } });
+    expect(responseProblems('GET', 'http://127.0.0.1:1/api/v1/downloads', 431, json, err)).toEqual([]);
+    expect(responseProblems('GET', 'http://127.0.0.1:1/api/v1/downloads', 431, json, '{"message":"flat"}').length).toBeGreaterThan(0);
+    expect(responseProblems('GET', 'http://127.0.0.1:1/api/v1/download/%E0%A4%A', 400, json, JSON.stringify({ error: { code: 'validation_error', message: 'bad escape' } }))).toEqual([]);
+  });
+});

@@ -56,17 +56,19 @@ export function operationOf(method: string, pathname: string): string | undefine
 export function responseProblems(method: string, url: string, status: number, contentType: string | null, body: string | undefined): string[] {
   const m = method.toUpperCase() === 'HEAD' ? 'get' : method.toLowerCase();
   if (m === 'options') return []; // CORS preflights (checked by the compat suite)
-  const { pathname } = new URL(url);
-  const template = operationOf(m, decodeURI(pathname));
+  const { pathname: raw } = new URL(url);
+  const pathname = safeDecode(raw);
+  const template = operationOf(m, pathname);
   const label = `${method.toUpperCase()} ${pathname} → ${status}`;
   if (!template) {
-    const known = templates.some((t) => t.re.test(decodeURI(pathname)));
+    const known = templates.some((t) => t.re.test(pathname));
     // an unknown route may only be 404 (or 405 for a known path with another method); anything else is an undocumented route
     if (status === 404 || (known && status === 405)) return [];
     return pathname.startsWith('/api/') || known ? [`${label}: the route is not in the OpenAPI document`] : [];
   }
   const op = DOCUMENT.paths[template][m];
   const resp = (op.responses as Record<string, { content?: Record<string, { schema: object }> }>)[String(status)];
+  if (!resp && CONNECTION_STATUSES.includes(status)) return errorShapeProblems(label, contentType, body);
   if (!resp) return [`${label}: ${m.toUpperCase()} ${template} documents no ${status} response (it documents ${Object.keys(op.responses).join(', ')})`];
   const isJson = /^application\/(.+\+)?json/i.test(contentType ?? '');
   if (!isJson || body === undefined || method.toUpperCase() === 'HEAD') {
@@ -84,6 +86,30 @@ export function responseProblems(method: string, url: string, status: number, co
     return [`${label}: the body is not JSON: ${body.slice(0, 200)}`];
   }
   return state().schemas.responseProblems(m, template, status, parsed).map((p) => `${label}: ${p}`);
+}
+
+/**
+ * Answers to a request that could not be read (408 request_timeout, 414 uri_too_long, 431
+ * headers_too_large): any route may give them, as the document's description says, in the
+ * ErrorResponse shape.
+ */
+const CONNECTION_STATUSES = [408, 414, 431];
+
+function errorShapeProblems(label: string, contentType: string | null, body: string | undefined): string[] {
+  if (!/json/i.test(contentType ?? '') || body === undefined) return [`${label}: not the documented ErrorResponse (${contentType ?? 'no content type'})`];
+  try {
+    return state().schemas.schemaProblems('ErrorResponse', JSON.parse(body)).map((p) => `${label}: ${p}`);
+  } catch {
+    return [`${label}: the body is not JSON`];
+  }
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path; // a malformed %-escape (tests send them on purpose): matched as it is
+  }
 }
 
 function record(problems: string[]): void {

@@ -2263,6 +2263,15 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -2328,6 +2337,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelledJob"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -2404,6 +2422,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobLogs"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -2792,6 +2819,15 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveries"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -3146,6 +3182,15 @@ export interface operations {
                     "application/json": components["schemas"]["Batch"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -3202,6 +3247,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -3816,6 +3870,15 @@ export interface operations {
                     "application/json": components["schemas"]["StoredCookies"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -3871,6 +3934,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
