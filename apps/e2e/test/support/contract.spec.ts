@@ -47,6 +47,8 @@ describe('the e2e contract check', () => {
   it('flags a status the route does not document, and an API route missing from the document', () => {
     expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 418, json, '{}').join()).toMatch(/documents no 418/);
     expect(responseProblems('GET', `${base}/api/v1/something-new`, 200, json, '{}').join()).toMatch(/not in the OpenAPI document/);
+    expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 200, 'text/html', undefined).join()).toMatch(/answered text\/html/);
+    expect(responseProblems('GET', `${base}/metrics`, 200, 'text/plain; version=0.0.4', undefined)).toEqual([]);
   });
 
   it('validates webhook bodies against the documented events', () => {

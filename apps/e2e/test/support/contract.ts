@@ -73,6 +73,8 @@ export function responseProblems(method: string, url: string, status: number, co
   const isJson = /^application\/(.+\+)?json/i.test(contentType ?? '');
   if (!isJson || body === undefined || method.toUpperCase() === 'HEAD') {
     if (isJson && resp.content && !resp.content['application/json']) return [`${label}: answered JSON where the document says ${Object.keys(resp.content).join(', ')}`];
+    const documentedTypes = Object.keys(resp.content ?? {});
+    if (!isJson && contentType && documentedTypes.length > 0 && documentedTypes.every((t) => /json/i.test(t))) return [`${label}: answered ${contentType} where the document says ${documentedTypes.join(', ')}`];
     return [];
   }
   if (!resp.content?.['application/json']) {
