@@ -67,3 +67,20 @@ describe('the e2e contract check on requests that cannot be read', () => {
     expect(responseProblems('GET', 'http://127.0.0.1:1/api/v1/download/%E0%A4%A', 400, json, JSON.stringify({ error: { code: 'validation_error', message: 'bad escape' } }))).toEqual([]);
   });
 });
+
+describe('the fetch wrapper', () => {
+  it('hands the response back untouched and reports a drifted body once its check has run', async () => {
+    const { startLocalServer } = await import('@mda/testing');
+    const { checkedFetch, takeContractProblems, watchGateway } = await import('./contract');
+    const server = await startLocalServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"request_id":"req_x"}'));
+    try {
+      watchGateway(server.url);
+      const res = await checkedFetch(globalThis.fetch)(`${server.url}/api/v1/download/req_x`);
+      expect(await res.json()).toEqual({ request_id: 'req_x' });
+      const problems = await takeContractProblems();
+      expect(problems.join('\n')).toMatch(/GET \/api\/v1\/download\/req_x → 200: .*must have required property 'status'/);
+    } finally {
+      await server.close();
+    }
+  });
+});

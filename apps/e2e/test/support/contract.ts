@@ -23,13 +23,15 @@ interface ContractState {
   gateways: Set<string>;
   problems: string[];
   checked: number;
+  /** Checks still reading their body (they run beside the test, adding nothing to what it times). */
+  pending: Set<Promise<void>>;
   originalFetch?: typeof fetch;
 }
 
 const KEY = Symbol.for('mda.e2e.contract');
 function state(): ContractState {
   const g = globalThis as unknown as Record<symbol, ContractState>;
-  return (g[KEY] ??= { schemas: new DocumentedSchemas(DOCUMENT), gateways: new Set(), problems: [], checked: 0 });
+  return (g[KEY] ??= { schemas: new DocumentedSchemas(DOCUMENT), gateways: new Set(), problems: [], checked: 0, pending: new Set() });
 }
 
 /** A gateway's base URL (http://127.0.0.1:PORT) whose responses are checked from now on. */
@@ -147,9 +149,12 @@ export function checkedFetch(original: typeof fetch): typeof fetch {
     }
     if (!state().gateways.has(origin)) return res;
     const contentType = res.headers.get('content-type');
-    // only JSON bodies are read (a clone; never event streams or files)
-    const body = /json/i.test(contentType ?? '') ? await res.clone().text().catch(() => undefined) : undefined;
-    record(responseProblems(method, url, res.status, contentType, body));
+    // only JSON bodies are read (a clone; never event streams or files), beside the caller: the
+    // response is handed back at once, so timed requests are timed as without the check
+    const body = /json/i.test(contentType ?? '') ? res.clone().text().catch(() => undefined) : Promise.resolve(undefined);
+    const pending = state().pending;
+    const check: Promise<void> = body.then((b) => record(responseProblems(method, url, res.status, contentType, b))).finally(() => pending.delete(check));
+    pending.add(check);
     return res;
   };
 }
@@ -161,9 +166,10 @@ export function installContractCheck(): void {
   globalThis.fetch = checkedFetch(s.originalFetch);
 }
 
-/** The problems seen since the last call (and forgets them). */
-export function takeContractProblems(): string[] {
+/** The problems seen since the last call (and forgets them), once every check under way has finished. */
+export async function takeContractProblems(): Promise<string[]> {
   const s = state();
+  while (s.pending.size) await Promise.all([...s.pending]);
   return s.problems.splice(0, s.problems.length);
 }
 
