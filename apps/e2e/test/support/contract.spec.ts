@@ -49,6 +49,9 @@ describe('the e2e contract check', () => {
     expect(responseProblems('GET', `${base}/api/v1/something-new`, 200, json, '{}').join()).toMatch(/not in the OpenAPI document/);
     expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 200, 'text/html', undefined).join()).toMatch(/answered text\/html/);
     expect(responseProblems('GET', `${base}/metrics`, 200, 'text/plain; version=0.0.4', undefined)).toEqual([]);
+    // a stored .info.json is a file, not an API body
+    expect(responseProblems('GET', `${base}/files/videos/a.info.json`, 200, 'application/json', '{"id":"x"}')).toEqual([]);
+    expect(responseProblems('GET', `${base}/files/videos/nope.mp4`, 404, json, '{"nope":1}').length).toBeGreaterThan(0);
   });
 
   it('validates webhook bodies against the documented events', () => {

@@ -2718,22 +2718,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file's bytes, with its own Content-Type (video/mp4, audio/mpeg, text/vtt, application/json for a .info.json sidecar, …) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "*/*": string;
                 };
             };
-            /** @description A byte range of the file */
+            /** @description A byte range of the file (Range), with its own Content-Type */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "*/*": string;
                 };
             };
             /** @description Not modified (If-None-Match) */
