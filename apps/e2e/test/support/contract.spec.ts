@@ -1,4 +1,5 @@
-import { DOCUMENT, operationOf, responseProblems } from './contract';
+import { startLocalServer } from '@mda/testing';
+import { DOCUMENT, checkedFetch, operationOf, responseProblems, takeContractProblems, watchGateway } from './contract';
 import { DocumentedSchemas } from './openapi-schemas';
 
 /** The contract check itself: it must catch drift, or the suite-wide check proves nothing. */
@@ -73,8 +74,6 @@ describe('the e2e contract check on requests that cannot be read', () => {
 
 describe('the fetch wrapper', () => {
   it('hands the response back untouched and reports a drifted body once its check has run', async () => {
-    const { startLocalServer } = await import('@mda/testing');
-    const { checkedFetch, takeContractProblems, watchGateway } = await import('./contract');
     const server = await startLocalServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"request_id":"req_x"}'));
     try {
       watchGateway(server.url);
