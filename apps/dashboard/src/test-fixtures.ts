@@ -12,9 +12,16 @@ export function makeJob(patch: Partial<Job> = {}): Job {
     file_info: null,
     metadata: null,
     error: null,
+    error_code: null,
+    options: {},
+    webhook_url: null,
+    batch_id: null,
     created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     started_at: null,
     completed_at: null,
+    file_deleted: false,
+    expires_at: null,
+    retry_of: null,
     ...patch,
   };
 }

@@ -17,6 +17,13 @@ describe('waitFor', () => {
       ),
     ).rejects.toThrow(/timed out after 50 ms waiting for the broker \(last error: still down\)/);
   });
+
+  it("names fetch's error too (it comes from another realm: not instanceof Error in a jest test) and its cause code", async () => {
+    const refused = { name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNREFUSED' } };
+    await expect(waitFor(() => Promise.reject(refused), { timeoutMs: 30, intervalMs: 5, what: 'gateway ready' })).rejects.toThrow(
+      /waiting for gateway ready \(last error: fetch failed: ECONNREFUSED\)/,
+    );
+  });
 });
 
 describe('createTestVhost', () => {

@@ -15,9 +15,16 @@ export async function waitFor<T>(
       lastError = err;
     }
     if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      // errors of Node's own fetch come from another realm than jest's: not `instanceof Error` here
+      const message = (lastError as { message?: unknown } | undefined)?.message;
+      const why = typeof message === 'string' ? ` (last error: ${message}${lastErrorCause(lastError)})` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what ?? 'condition'}${why}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+function lastErrorCause(err: unknown): string {
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  return cause && typeof cause.code === 'string' ? `: ${cause.code}` : '';
 }

@@ -1,37 +1,21 @@
 import { ApiFailure, describeFailure, networkFailure } from './errors';
-import type { DownloadOptions, Job, JobPage, JobStatus, ListingEntry, LogLine, WebhookLog } from './types';
+import type { components } from '@mda/client/schema';
+import type { DownloadOptions, DownloadRequestOptions, Job, JobPage, JobStatus, ListingEntry, LogLine, WebhookLog } from './types';
 
 type Json = Record<string, unknown>;
+type Schemas = components['schemas'];
 
-function firstArray(body: Json, keys: string[]): unknown[] {
-  for (const k of keys) if (Array.isArray(body[k])) return body[k] as unknown[];
-  return [];
-}
-
-function cleanOptions(o: DownloadOptions): Json {
-  const out: Json = { quality: o.quality, video_format: o.video_format, audio_format: o.audio_format };
-  if (o.webhook_url) out['webhook_url'] = o.webhook_url;
+/** The options the form sends (the documented request fields; unset ones are left to the API's defaults). */
+function cleanOptions(o: DownloadOptions): DownloadRequestOptions {
+  const out: DownloadRequestOptions = { quality: o.quality, video_format: o.video_format, audio_format: o.audio_format };
+  if (o.webhook_url) out.webhook_url = o.webhook_url;
   if (o.download_subtitles) {
-    out['download_subtitles'] = true;
-    if (o.subtitle_languages?.length) out['subtitle_languages'] = o.subtitle_languages;
+    out.download_subtitles = true;
+    if (o.subtitle_languages?.length) out.subtitle_languages = o.subtitle_languages;
   }
-  if (o.embed_metadata) out['embed_metadata'] = true;
-  if (o.write_thumbnail) out['write_thumbnail'] = true;
+  if (o.embed_metadata) out.embed_metadata = true;
+  if (o.write_thumbnail) out.write_thumbnail = true;
   return out;
-}
-
-function toEntries(items: unknown[]): ListingEntry[] {
-  return items.map((raw, i) => {
-    const e = raw as Json;
-    return {
-      index: typeof e['index'] === 'number' ? (e['index'] as number) : typeof e['playlist_index'] === 'number' ? (e['playlist_index'] as number) : i + 1,
-      id: e['id'] as string | undefined,
-      title: String(e['title'] ?? e['url'] ?? `Item ${i + 1}`),
-      duration: typeof e['duration'] === 'number' ? (e['duration'] as number) : null,
-      url: (e['url'] ?? e['webpage_url']) as string | undefined,
-      upload_date: (e['upload_date'] as string | null | undefined) ?? null,
-    };
-  });
 }
 
 /**
@@ -79,9 +63,8 @@ export class ApiClient {
     const p = new URLSearchParams({ limit: String(q.limit ?? 20) });
     if (q.status) p.set('status', q.status);
     if (q.cursor) p.set('cursor', q.cursor);
-    const body = await this.request<Json>('GET', `/api/v1/downloads?${p}`, 'a list of downloads');
-    const next = body['next_cursor'] ?? (body['pagination'] as Json | undefined)?.['next_cursor'] ?? null;
-    return { jobs: firstArray(body, ['downloads', 'items', 'data', 'jobs']) as Job[], nextCursor: (next as string | null) || null };
+    const body = await this.request<Schemas['JobList']>('GET', `/api/v1/downloads?${p}`, 'a list of downloads');
+    return { jobs: body.downloads, nextCursor: body.next_cursor || null };
   }
 
   /** Cancels; answers the job as it now stands. */
@@ -92,55 +75,48 @@ export class ApiClient {
   }
 
   async logs(id: string): Promise<LogLine[]> {
-    const body = await this.request<Json | unknown[]>('GET', `/api/v1/download/${encodeURIComponent(id)}/logs`, 'download logs');
-    const items = Array.isArray(body) ? body : firstArray(body, ['logs', 'lines', 'items']);
-    return items.map((l) => (typeof l === 'string' ? { line: l } : { at: (l as Json)['at'] as string | undefined, line: String((l as Json)['line'] ?? (l as Json)['message'] ?? '') }));
+    const body = await this.request<Schemas['JobLogs']>('GET', `/api/v1/download/${encodeURIComponent(id)}/logs`, 'download logs');
+    return body.logs.map((line) => ({ line }));
   }
 
   async webhooks(id: string): Promise<WebhookLog> {
-    const body = await this.request<Json>('GET', `/api/v1/download/${encodeURIComponent(id)}/webhooks`, 'the webhook delivery log');
-    return { webhook_url: (body['webhook_url'] as string | null) ?? null, attempts: firstArray(body, ['attempts', 'items']) as WebhookLog['attempts'] };
+    const body = await this.request<Schemas['WebhookDeliveries']>('GET', `/api/v1/download/${encodeURIComponent(id)}/webhooks`, 'the webhook delivery log');
+    return { webhook_url: body.webhook_url, attempts: body.attempts };
   }
 
-  redeliver(id: string, all: boolean): Promise<Json> {
+  redeliver(id: string, all: boolean): Promise<Schemas['Redelivery']> {
     return this.request('POST', `/api/v1/download/${encodeURIComponent(id)}/webhooks/redeliver${all ? '?all=true' : ''}`, 'webhook redelivery');
   }
 
   /** Starts a batch; answers its id and the new jobs' request ids. */
   async batch(urls: string[], options: DownloadOptions): Promise<{ batchId: string; requestIds: string[] }> {
-    const body = await this.request<Json>('POST', '/api/v1/batch/download', 'batch downloads', { urls, ...cleanOptions(options) });
-    return { batchId: String(body['batch_id'] ?? ''), requestIds: requestIdsOf(body) };
+    const body = await this.request<Schemas['BatchAccepted']>('POST', '/api/v1/batch/download', 'batch downloads', { urls, ...cleanOptions(options) });
+    return { batchId: body.batch_id, requestIds: body.request_ids };
   }
 
   async preview(kind: 'playlist' | 'channel', url: string, limit = 50): Promise<{ title: string | null; entries: ListingEntry[]; total: number | null }> {
     const p = new URLSearchParams({ url });
-    if (kind === 'playlist') p.set('limit', String(limit));
-    else p.set('page_size', String(limit));
-    const path = kind === 'playlist' ? `/api/v1/playlist/preview?${p}` : `/api/v1/channel/info?${p}`;
-    const body = await this.request<Json>('GET', path, kind === 'playlist' ? 'playlist previews' : 'channel listings');
-    const entries = toEntries(firstArray(body, ['entries', 'items', 'videos']));
-    const total = body['total'] ?? body['total_count'] ?? body['count'] ?? body['video_count'] ?? null;
-    return { title: (body['title'] as string | null) ?? (body['channel'] as string | null) ?? null, entries, total: typeof total === 'number' ? total : null };
+    if (kind === 'playlist') {
+      p.set('limit', String(limit));
+      const body = await this.request<Schemas['PlaylistPreview']>('GET', `/api/v1/playlist/preview?${p}`, 'playlist previews');
+      return { title: body.title, entries: body.entries, total: body.total };
+    }
+    p.set('page_size', String(limit));
+    const body = await this.request<Schemas['ChannelInfo']>('GET', `/api/v1/channel/info?${p}`, 'channel listings');
+    return { title: body.title ?? body.uploader, entries: body.videos, total: body.total };
   }
 
   async downloadListing(kind: 'playlist' | 'channel', url: string, options: DownloadOptions, pick: { items?: string; maxDownloads?: number }) {
     const extra: Json = {};
     if (kind === 'playlist' && pick.items) extra['items'] = pick.items;
     if (kind === 'channel' && pick.maxDownloads) extra['max_downloads'] = pick.maxDownloads;
-    const body = await this.request<Json>('POST', `/api/v1/${kind}/download`, kind === 'playlist' ? 'playlist downloads' : 'channel downloads', {
+    const body = await this.request<Schemas['BatchAccepted']>('POST', `/api/v1/${kind}/download`, kind === 'playlist' ? 'playlist downloads' : 'channel downloads', {
       url,
       ...cleanOptions(options),
       ...extra,
     });
-    return { batchId: String(body['batch_id'] ?? ''), requestIds: requestIdsOf(body) };
+    return { batchId: body.batch_id, requestIds: body.request_ids };
   }
-}
-
-function requestIdsOf(body: Json): string[] {
-  if (Array.isArray(body['request_ids'])) return body['request_ids'] as string[];
-  return firstArray(body, ['jobs', 'downloads', 'items'])
-    .map((j) => (typeof j === 'string' ? j : ((j as Json)['request_id'] as string)))
-    .filter(Boolean);
 }
 
 export { ApiFailure };

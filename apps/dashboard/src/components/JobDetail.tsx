@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
 import { ApiFailure, messageOf } from '../api/errors';
 import type { LibraryApi, WebhookEvents as WebhookEventList } from '../api/library';
-import { FINAL_STATUSES, Job, LogLine } from '../api/types';
+import { FINAL_STATUSES, Job, LogLine, MediaMetadata, WebhookLog } from '../api/types';
 import { formatBytes, formatDuration, formatTime } from '../ui/format';
 import { Link } from '../ui/router';
 import { canRetry, hasFile, titleOf } from './JobList';
@@ -91,13 +91,13 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling, library,
   }
 
   const title = titleOf(job);
-  const meta = job.metadata ?? {};
+  const meta: Partial<MediaMetadata> = job.metadata ?? {};
   const redeliver = async () => {
     setRedeliverMsg(null);
     try {
       const r = await api.redeliver(id, redeliverAll);
-      const n = Array.isArray(r['queued']) ? (r['queued'] as unknown[]).length : null;
-      setRedeliverMsg({ ok: true, text: `Queued ${n ?? 'the'} event${n === 1 ? '' : 's'} for delivery again.` });
+      const n = r.queued.length;
+      setRedeliverMsg({ ok: true, text: `Queued ${n} event${n === 1 ? '' : 's'} for delivery again.` });
       setTimeout(reloadHooks, 1500);
     } catch (e) {
       setRedeliverMsg({ ok: false, text: messageOf(e) });

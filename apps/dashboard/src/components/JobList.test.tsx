@@ -21,7 +21,7 @@ function renderList(jobs = [makeJob()], extra: Partial<Parameters<typeof JobList
 
 describe('JobList', () => {
   it('lists jobs in the order given, with title or URL, status and a link to the detail', () => {
-    const a = makeJob({ status: 'running', metadata: { title: 'Big Buck Bunny' }, progress: { percent: 30, downloaded_bytes: 30, total_bytes: 100, speed: 10, eta: 7 } });
+    const a = makeJob({ status: 'running', metadata: { title: 'Big Buck Bunny', uploader: null, duration: null }, progress: { percent: 30, downloaded_bytes: 30, total_bytes: 100, speed: 10, eta: 7 } });
     const b = makeJob({ status: 'queued' });
     renderList([a, b]);
     const rows = screen.getAllByRole('listitem');
@@ -35,8 +35,8 @@ describe('JobList', () => {
   });
 
   it('offers Cancel only for queued and running jobs, and calls back with the id', () => {
-    const running = makeJob({ status: 'running', metadata: { title: 'Running one' } });
-    const done = makeJob({ status: 'completed', metadata: { title: 'Done one' }, file_info: { filename: 'v.mp4', filepath: 'videos/v.mp4', size_bytes: 10, download_url: 'http://127.0.0.1/files/videos/v.mp4?sig=x' } });
+    const running = makeJob({ status: 'running', metadata: { title: 'Running one', uploader: null, duration: null } });
+    const done = makeJob({ status: 'completed', metadata: { title: 'Done one', uploader: null, duration: null }, file_info: { filename: 'v.mp4', filepath: 'videos/v.mp4', size_bytes: 10, download_url: 'http://127.0.0.1/files/videos/v.mp4?sig=x' } });
     const failed = makeJob({ status: 'failed', error: 'HTTP Error 404: Not Found' });
     const { props } = renderList([running, done, failed]);
     const buttons = screen.getAllByRole('button', { name: /^Cancel/ });
@@ -64,7 +64,7 @@ describe('JobList', () => {
   });
 
   it('moves a live job through the states as stream events arrive', () => {
-    const job = makeJob({ metadata: { title: 'Live one' } });
+    const job = makeJob({ metadata: { title: 'Live one', uploader: null, duration: null } });
     let state = jobsReducer(initialJobs, { type: 'page', jobs: [job], nextCursor: null, replace: true });
     const view = (s: typeof state) => <JobList jobs={visibleJobs(s)} filter={s.filter} onFilter={vi.fn()} onCancel={vi.fn()} cancelling={new Set()} hasMore={false} onMore={vi.fn()} loading={false} />;
     const { rerender } = render(view(state));
@@ -93,10 +93,10 @@ describe('JobList library actions', () => {
   });
 
   it('offers Retry on failed and cancelled jobs and Delete file on completed ones with files', () => {
-    const failed = makeJob({ status: 'failed', metadata: { title: 'Broken' } });
-    const cancelled = makeJob({ status: 'cancelled', metadata: { title: 'Stopped' } });
-    const done = makeJob({ status: 'completed', metadata: { title: 'Kept' }, file_info: file });
-    const gone = makeJob({ status: 'completed', metadata: { title: 'Gone' }, file_deleted: true, file_info: { ...file, download_url: null, deleted_reason: 'expired' } });
+    const failed = makeJob({ status: 'failed', metadata: { title: 'Broken', uploader: null, duration: null } });
+    const cancelled = makeJob({ status: 'cancelled', metadata: { title: 'Stopped', uploader: null, duration: null } });
+    const done = makeJob({ status: 'completed', metadata: { title: 'Kept', uploader: null, duration: null }, file_info: file });
+    const gone = makeJob({ status: 'completed', metadata: { title: 'Gone', uploader: null, duration: null }, file_deleted: true, file_info: { ...file, download_url: null, deleted_reason: 'expired' } });
     const onRetry = vi.fn();
     const onDeleteFile = vi.fn();
     renderList([failed, cancelled, done, gone], { onRetry, onDeleteFile });

@@ -1,4 +1,4 @@
-import { AUDIO_FORMATS, DownloadOptions, QUALITIES, VIDEO_FORMATS } from '../api/types';
+import { AUDIO_FORMATS, AudioFormat, DownloadOptions, QUALITIES, Quality, VIDEO_FORMATS, VideoFormat } from '../api/types';
 
 interface Props {
   idPrefix: string;
@@ -14,7 +14,7 @@ export function OptionsFields({ idPrefix, value, onChange }: Props) {
     <div class="options">
       <div class="field">
         <label for={id('quality')}>Quality</label>
-        <select id={id('quality')} value={value.quality} onChange={(e) => set({ quality: (e.currentTarget as HTMLSelectElement).value })}>
+        <select id={id('quality')} value={value.quality} onChange={(e) => set({ quality: (e.currentTarget as HTMLSelectElement).value as Quality })}>
           {QUALITIES.map((q) => (
             <option key={q} value={q}>
               {q === 'best' ? 'Best available' : q === 'audio' ? 'Audio only' : q}
@@ -24,7 +24,7 @@ export function OptionsFields({ idPrefix, value, onChange }: Props) {
       </div>
       <div class="field">
         <label for={id('video')}>Video format</label>
-        <select id={id('video')} value={value.video_format} onChange={(e) => set({ video_format: (e.currentTarget as HTMLSelectElement).value })}>
+        <select id={id('video')} value={value.video_format} onChange={(e) => set({ video_format: (e.currentTarget as HTMLSelectElement).value as VideoFormat })}>
           {VIDEO_FORMATS.map((f) => (
             <option key={f}>{f}</option>
           ))}
@@ -32,7 +32,7 @@ export function OptionsFields({ idPrefix, value, onChange }: Props) {
       </div>
       <div class="field">
         <label for={id('audio')}>Audio format</label>
-        <select id={id('audio')} value={value.audio_format} onChange={(e) => set({ audio_format: (e.currentTarget as HTMLSelectElement).value })}>
+        <select id={id('audio')} value={value.audio_format} onChange={(e) => set({ audio_format: (e.currentTarget as HTMLSelectElement).value as AudioFormat })}>
           {AUDIO_FORMATS.map((f) => (
             <option key={f}>{f}</option>
           ))}

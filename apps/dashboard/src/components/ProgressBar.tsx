@@ -1,8 +1,11 @@
 import type { JobStatus, Progress } from '../api/types';
+
+/** The API's Progress, read tolerantly: a server that sends no percent or bytes yet still draws a bar. */
+export type ProgressView = Omit<Progress, 'percent' | 'downloaded_bytes'> & { percent: number | null; downloaded_bytes: number | null };
 import { formatBytes, formatEta, formatSpeed, percentOf } from '../ui/format';
 
 interface Props {
-  progress: Progress | null;
+  progress: ProgressView | null;
   status: JobStatus;
   /** Names the bar for screen readers (e.g. the job's title). */
   label: string;

@@ -22,7 +22,7 @@ export function firstCheckPicks(entries: ListingEntry[], f: SubscriptionFilters,
   const match = f.title_match?.trim().toLowerCase();
   const exclude = f.title_exclude?.trim().toLowerCase();
   const passing = entries.filter((e) => {
-    const t = e.title.toLowerCase();
+    const t = (e.title ?? '').toLowerCase();
     if (match && !t.includes(match)) return false;
     if (exclude && t.includes(exclude)) return false;
     if (f.min_duration !== undefined && e.duration !== null && e.duration < f.min_duration) return false;

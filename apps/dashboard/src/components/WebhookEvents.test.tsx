@@ -14,7 +14,9 @@ const tryOf = (over: Partial<WebhookAttempt>): WebhookAttempt => ({
   status_code: 503,
   error: null,
   duration_ms: 12,
+  response_body: null,
   attempted_at: '2026-01-01T00:00:00.000Z',
+  next_retry_at: null,
   ...over,
 });
 

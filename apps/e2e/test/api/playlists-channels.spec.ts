@@ -148,8 +148,10 @@ describe('playlists and channels from a local RSS feed (built apps, real broker,
     expect(done.headers.host).toBe(new URL(hook).host);
     expect(signatureOk(done, sys.apiKey)).toBe(true);
     expect(done.body.data).toMatchObject({ total: 2, completed: 2 });
-    const childHooks = receiver.received.filter((w) => r.body.request_ids.includes(w.body.request_id) && w.body.event === 'download.completed');
-    expect(childHooks).toHaveLength(2);
+    // each job's download.completed is a delivery of its own: it may land after batch.completed
+    const childHooks = () => receiver.received.filter((w) => r.body.request_ids.includes(w.body.request_id) && w.body.event === 'download.completed');
+    await waitFor(() => childHooks().length >= 2, { timeoutMs: 30_000, what: "both children's download.completed" });
+    expect(childHooks()).toHaveLength(2);
     for (const bad of [{ url: feedUrl, max_downloads: 0 }, { url: feedUrl, max_downloads: 1001 }, { url: feedUrl, sort_by: 'likes' }]) {
       expect((await sys.api('POST', '/api/v1/channel/download', bad)).status).toBe(400);
     }

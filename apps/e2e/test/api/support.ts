@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LocalServer, readBody, startLocalServer } from '@mda/testing';
+import { checkWebhook } from '../support/contract';
 
 export interface ReceivedWebhook {
   headers: IncomingMessage['headers'];
@@ -15,6 +16,7 @@ export async function startReceiver(): Promise<LocalServer & { received: Receive
   const server = await startLocalServer((req, res) => {
     void readBody(req).then((b) => {
       const raw = b.toString('utf8');
+      checkWebhook(req.headers, raw);
       received.push({ headers: req.headers, raw, body: JSON.parse(raw), at: Date.now() });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     });

@@ -2,7 +2,7 @@ import { Job, MdaClient, StreamEvent, subscribeEvents, verifyStandardWebhook, ve
 import { MediaServer, makeClip, mediaRoot, serveMedia, waitFor } from '@mda/testing';
 import { TestSystem } from '../support/system';
 import { TestReceiver } from '../webhooks/support/receiver';
-import { Doc, DocumentedSchemas } from './openapi-schemas';
+import { Doc, DocumentedSchemas } from '../support/openapi-schemas';
 
 /**
  * The system driven through @mda/client (generated from /docs-json): submit, status, list, cancel,

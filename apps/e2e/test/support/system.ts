@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TestVhost, createTestVhost, freePort, waitFor } from '@mda/testing';
+import { watchGateway } from './contract';
 
 export type AppName = 'gateway' | 'downloader-worker' | 'webhook-sender';
 const ROOT = resolve(__dirname, '../../../..');
@@ -50,6 +51,7 @@ export class TestSystem {
     this.vhost = await createTestVhost('e2e');
     this.port = await freePort();
     this.baseUrl = `http://127.0.0.1:${this.port}`;
+    watchGateway(this.baseUrl);
     this.env = {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '/tmp',
@@ -116,7 +118,7 @@ export class TestSystem {
     return app;
   }
 
-  // generous: on a loaded 2-core machine a cold gateway start has been seen to take over 30 s
+  /** Three apps starting at once on a loaded 2-core machine can take over 30 s: the bound is generous (each app; beforeAll hooks allow 60 s or more). */
   async waitReady(timeoutMs = 60_000): Promise<void> {
     for (const app of this.apps.values()) {
       if (app.child.exitCode !== null) throw new Error(`${app.name} exited: ${app.output.slice(-30).join('\n')}`);
@@ -124,7 +126,9 @@ export class TestSystem {
       await waitFor(
         async () => {
           if (app.child.exitCode !== null) throw new Error(`${app.name} exited: ${app.output.slice(-20).join('\n')}`);
-          return (await fetch(url)).ok;
+          const res = await fetch(url);
+          if (!res.ok) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+          return true;
         },
         { timeoutMs, what: `${app.name} ready`, intervalMs: 100 },
       );

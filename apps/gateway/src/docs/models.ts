@@ -45,6 +45,18 @@ export class MediaMetadata {
   @ApiProperty({ type: 'string', nullable: true, example: 'Example Video' }) title!: string | null;
   @ApiProperty({ type: 'string', nullable: true, example: 'Channel Name' }) uploader!: string | null;
   @ApiProperty({ type: 'number', nullable: true, example: 600 }) duration!: number | null;
+  // what yt-dlp and the file tell besides (present once known; the worker may add more)
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'dQw4w9WgXcQ' }) id?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'https://example.com/thumb.jpg' }) thumbnail?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'youtube' }) extractor?: string | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1920 }) width?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1080 }) height?: number | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'mp4' }) ext?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'https://example.com/video' }) webpage_url?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'YYYYMMDD', example: '20251106' }) upload_date?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) channel?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) channel_id?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true }) uploader_id?: string | null;
 }
 
 export class JobWebhookSummary {
@@ -170,9 +182,6 @@ export class MediaInfo {
   @ApiPropertyOptional({ type: [String], description: 'Languages of the subtitles the source offers (for `download_subtitles` / `subtitle_languages`)', example: ['en'] }) subtitles?: string[];
   @ApiPropertyOptional({ type: [String], description: 'Languages of its automatic captions (for `auto_subtitles`)', example: [] }) automatic_captions?: string[];
 }
-
-/** A body this document describes only by its top-level fields (playlists, channels, batches, cookies, admin). */
-export class ObjectBody {}
 
 export class FileDeletedJob extends Job {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Files removed by this call (0 when they were gone already)' }) files_removed!: number;

@@ -6,7 +6,9 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Ajv2020 from 'ajv/dist/2020';
 import pino from 'pino';
+import { JOB_STATUSES } from '@mda/contracts';
 import { TestVhost, createTestVhost } from '@mda/testing';
 import { loadGatewayConfig } from '../config/gateway-config';
 import { createGateway } from '../main';
@@ -97,7 +99,16 @@ describe('the OpenAPI document (/docs-json)', () => {
       for (const [code, resp] of ok as Array<[string, any]>) {
         if (code === '204') continue;
         if (!resp.content || !Object.values(resp.content).every((c: any) => c.schema)) problems.push(`${r.method} ${r.path}: ${code} has no schema`);
+        const json = resp.content?.['application/json']?.schema;
+        // a precise shape: a named model, or a schema that lists its fields (no bare "any object")
+        if (json && !json.$ref && json.type === 'object' && !json.properties) problems.push(`${r.method} ${r.path}: ${code} is an untyped object`);
       }
+      if (['post', 'put', 'patch'].includes(r.method) && op.requestBody) {
+        const body = op.requestBody.content?.['application/json']?.schema;
+        if (!body || (!body.$ref && !body.properties)) problems.push(`${r.method} ${r.path}: request body has no precise schema`);
+        for (const status of ['400', '413', '415']) if (!op.responses?.[status]) problems.push(`${r.method} ${r.path}: takes a body but documents no ${status}`);
+      }
+      if (!op.responses?.['500']) problems.push(`${r.method} ${r.path}: no 500 (internal_error)`);
       if (!r.isPublic && !op.responses?.['401']?.content?.['application/json']?.schema?.$ref?.endsWith('/ErrorResponse')) problems.push(`${r.method} ${r.path}: 401 is not the Error schema`);
       for (const m of (op.path ?? r.path).matchAll(/\{(\w+)\}/g)) {
         if (!(op.parameters ?? []).some((p: any) => p.in === 'path' && p.name === m[1])) problems.push(`${r.method} ${r.path}: path parameter ${m[1]} undefined`);
@@ -114,11 +125,46 @@ describe('the OpenAPI document (/docs-json)', () => {
     expect(doc.paths['/files/{path}'].get.security).toEqual(expect.arrayContaining([{ signed_link: [] }, { api_key: [] }]));
   });
 
+  it('counts jobs by every status the API knows (JobStatusCounts = JOB_STATUSES)', () => {
+    const counts = doc.components.schemas['JobStatusCounts'];
+    expect(Object.keys(counts.properties).sort()).toEqual([...JOB_STATUSES].sort());
+    expect([...counts.required].sort()).toEqual([...JOB_STATUSES].sort());
+  });
+
   it('has real examples: the path_template example uses the {placeholder} syntax, and no made-up cookies_id', () => {
     const props = doc.components.schemas['CreateDownloadDto'].properties;
     expect(props.path_template.example).toMatch(/\{title\}/);
     expect(props.path_template.example).not.toContain('%(');
-    expect(props.cookies_id.example).toBeUndefined();
+    for (const name of ['CreateDownloadDto', 'PlaylistPreviewQuery', 'ChannelInfoQuery', 'CreateBatchDto', 'PlaylistDownloadDto', 'ChannelDownloadDto']) {
+      expect([name, doc.components.schemas[name]?.properties?.cookies_id?.example]).toEqual([name, undefined]);
+    }
+    for (const op of ['/api/v1/playlist/preview', '/api/v1/channel/info']) {
+      for (const p of doc.paths[op].get.parameters) expect([op, p.name, p.example ?? p.schema?.example]).not.toEqual([op, 'cookies_id', expect.stringMatching(/^ck_/)]);
+    }
+  });
+
+  it('has examples that are what they describe: every example validates against its own schema', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+    ajv.addSchema({ $id: 'mda:doc', components: doc.components });
+    const rebase = (schema: object) => JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"mda:doc#/'));
+    const problems: string[] = [];
+    let checked = 0;
+    const check = (where: string, schema: Record<string, any>, example: unknown) => {
+      const { example: _e, ...bare } = schema;
+      const validate = ajv.compile(rebase(bare));
+      checked++;
+      if (!validate(example)) problems.push(`${where}: ${JSON.stringify(example)} ${ajv.errorsText(validate.errors)}`);
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      if (schema.example !== undefined) check(name, schema, schema.example);
+      for (const [prop, p] of Object.entries((schema.properties ?? {}) as Record<string, any>)) if (p.example !== undefined) check(`${name}.${prop}`, p, p.example);
+    }
+    for (const [event, w] of Object.entries(doc.webhooks)) {
+      const body = w.post.requestBody.content['application/json'];
+      check(`webhook ${event}`, body.schema, body.example);
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('describes the webhook events with their exact bodies and signed headers', () => {

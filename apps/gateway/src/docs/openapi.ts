@@ -38,14 +38,31 @@ const WEBHOOKS = `Every download may carry a \`webhook_url\`. Events: \`download
 export function buildOpenApi30(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Media Download API')
-    .setDescription(`Download media by URL with yt-dlp; get signed webhooks as it progresses.\n\n## Webhooks\n\n${WEBHOOKS}\n\nThe exact bodies and headers are under \`webhooks\` in this document.`)
+    .setDescription(`Download media by URL with yt-dlp; get signed webhooks as it progresses.\n\n## Webhooks\n\n${WEBHOOKS}\n\nThe exact bodies and headers are under \`webhooks\` in this document.\n\n## Errors\n\nErrors have one shape, \`ErrorResponse\`: \`{ "error": { "code", "message", "details"? } }\`. Each operation lists the statuses it answers; besides those, any route may answer 408 (\`request_timeout\`), 414 (\`uri_too_long\`) or 431 (\`headers_too_large\`) in that shape when the request itself cannot be read.`)
     .setVersion('1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'This server')
     .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header', description: 'One of the API_KEYS of the server' }, 'api_key')
     .addApiKey({ type: 'apiKey', name: 'signature', in: 'query', description: 'The signed, expiring query of a download_url (`expires` and `signature`), as handed out in file_info' }, 'signed_link')
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse, ...WEBHOOK_MODELS], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const doc = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse, ...WEBHOOK_MODELS], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return withPathParameterErrors(doc);
+}
+
+/** A path parameter that is not valid percent-encoding (`/api/v1/download/%E0%A4%A`) is a 400 on any route that has one. */
+function withPathParameterErrors(doc: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!path.includes('{')) continue;
+    for (const op of Object.values(item) as Array<{ responses?: Record<string, unknown> }>) {
+      if (!op || typeof op !== 'object' || !op.responses || op.responses['400']) continue;
+      op.responses['400'] = {
+        description: 'A path parameter that is not valid percent-encoding (validation_error)',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+      };
+      op.responses = Object.fromEntries(Object.entries(op.responses).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
+  return doc;
 }
 
 /** OpenAPI 3.1 from the controllers and DTOs: UI at /docs, JSON at /docs-json (and /docs/json). No API key needed. */

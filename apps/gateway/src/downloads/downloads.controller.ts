@@ -22,7 +22,7 @@ export class DownloadsController {
   ) {}
 
   @Post('download')
-  @ApiOp({ summary: 'Submit a download', description: 'Queues a download of `url` with the given options. Answers 202 with the job (status `queued`) and a `Location` header; follow it with GET /api/v1/download/{request_id}, the events stream or a `webhook_url`.', status: 202, type: Job, okDescription: 'Queued', errors: [400, 404, 413, 503] })
+  @ApiOp({ summary: 'Submit a download', description: 'Queues a download of `url` with the given options. Answers 202 with the job (status `queued`) and a `Location` header; follow it with GET /api/v1/download/{request_id}, the events stream or a `webhook_url`.', status: 202, type: Job, okDescription: 'Queued', body: true, errors: [400, 404, 503] })
   @HttpCode(202)
   async create(@Body() dto: CreateDownloadDto, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const job = await this.downloads.create(dto, who);

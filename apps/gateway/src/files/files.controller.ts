@@ -48,11 +48,11 @@ export class FilesController {
   @ApiParam({ name: 'path', description: 'The file path under the media folder (file_info.filepath), slashes included', example: 'videos/video-abc123.mp4' })
   @ApiQuery({ name: 'expires', required: false, schema: { type: 'integer' }, description: 'Unix seconds; part of the signed link' })
   @ApiQuery({ name: 'signature', required: false, schema: { type: 'string' }, description: 'Part of the signed link' })
-  @ApiProduces('application/octet-stream')
-  @ApiResponse({ status: 200, description: 'The file', schema: { type: 'string', format: 'binary' } })
-  @ApiResponse({ status: 206, description: 'A byte range of the file', schema: { type: 'string', format: 'binary' } })
+  @ApiProduces('*/*')
+  @ApiResponse({ status: 200, description: "The file's bytes, with its own Content-Type (video/mp4, audio/mpeg, text/vtt, application/json for a .info.json sidecar, …)", schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 206, description: 'A byte range of the file (Range), with its own Content-Type', schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
-  @ApiErrors(400, 401, 404, 416, 429)
+  @ApiErrors(400, 401, 404, 416, 429, 500)
   async serve(@Req() req: FastifyRequest & { identity?: ApiKeyIdentity }, @Res() reply: FastifyReply): Promise<void> {
     const rawUrl = req.raw.url ?? req.url;
     const rawPath = rawUrl.split('?')[0];

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiOp } from '../docs/decorators';
+import { SystemStats, VersionInfo } from '../docs/batch-models';
 import { Public } from '../common/api-key.guard';
 import { SystemStatsService } from './system-stats.service';
 
@@ -15,7 +16,7 @@ export class StatsController {
   @ApiOp({
     summary: 'Version',
     description: 'The service name, version and API version, the Node version, and the yt-dlp and ffmpeg versions the workers report (the original service had this route).',
-    schema: { type: 'object', additionalProperties: true },
+    type: VersionInfo,
     public: true,
   })
   version() {
@@ -26,7 +27,7 @@ export class StatsController {
   @ApiOp({
     summary: 'System statistics',
     description: 'Job counts by status, queue depths and consumers, worker count, disk use of the media folder, the workers\' tool versions, and warnings (for example no worker consuming jobs).',
-    schema: { type: 'object', additionalProperties: true },
+    type: SystemStats,
     public: true,
   })
   health() {

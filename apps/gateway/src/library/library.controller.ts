@@ -27,14 +27,14 @@ export class LibraryController {
 
   @Post('downloads/retry-failed')
   @HttpCode(202)
-  @ApiOp({ summary: 'Retry every failed download', description: "Retries each failed job of the key (of one batch with `batch_id`) that no job retries yet, up to 1000 per call (`more` says there are others).", status: 202, type: RetriedFailed, okDescription: 'Queued', errors: [400, 503] })
+  @ApiOp({ summary: 'Retry every failed download', description: "Retries each failed job of the key (of one batch with `batch_id`) that no job retries yet, up to 1000 per call (`more` says there are others).", status: 202, type: RetriedFailed, okDescription: 'Queued', body: true, errors: [400, 503] })
   retryFailed(@Body() dto: RetryFailedDto, @Identity() who: ApiKeyIdentity) {
     return this.library.retryFailed(dto, who);
   }
 
   @Post('downloads/clear')
   @HttpCode(200)
-  @ApiOp({ summary: 'Clear finished downloads', description: "Removes the key's finished job records in the given statuses (default completed, failed and cancelled), up to 1000 per call. With `delete_files: true` their stored files go too; otherwise the files stay (a retention still removes them).", type: ClearedDownloads, errors: [400] })
+  @ApiOp({ summary: 'Clear finished downloads', description: "Removes the key's finished job records in the given statuses (default completed, failed and cancelled), up to 1000 per call. With `delete_files: true` their stored files go too; otherwise the files stay (a retention still removes them).", type: ClearedDownloads, body: true, errors: [400] })
   clear(@Body() dto: ClearDownloadsDto, @Identity() who: ApiKeyIdentity) {
     return this.library.clear(dto, who);
   }

@@ -14,7 +14,7 @@ export class SubscriptionsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOp({ summary: 'Subscribe to a channel, playlist or feed', description: 'Lists the source once (the first check): with `backfill: "none"` it only records what is there, with a count or `"all"` it downloads that much now. Then a check runs every `check_interval` seconds (with jitter), downloading items not yet in the key\'s archive, each job with the usual webhooks; `subscription.checked` goes to `webhook_url` when a check finds something new or fails. A source that cannot be listed answers 400 and nothing is stored.', status: 201, type: SubscriptionView, okDescription: 'Created', errors: [400, 404, 503, 504] })
+  @ApiOp({ summary: 'Subscribe to a channel, playlist or feed', description: 'Lists the source once (the first check): with `backfill: "none"` it only records what is there, with a count or `"all"` it downloads that much now. Then a check runs every `check_interval` seconds (with jitter), downloading items not yet in the key\'s archive, each job with the usual webhooks; `subscription.checked` goes to `webhook_url` when a check finds something new or fails. A source that cannot be listed answers 400 and nothing is stored.', status: 201, type: SubscriptionView, okDescription: 'Created', body: true, errors: [400, 404, 503, 504] })
   create(@Body() dto: CreateSubscriptionDto, @Identity() who: ApiKeyIdentity) {
     return this.subscriptions.create(dto, who);
   }
@@ -32,7 +32,7 @@ export class SubscriptionsController {
   }
 
   @Patch(':id')
-  @ApiOp({ summary: 'Change a subscription', description: 'Pause (`paused: true`: no scheduled checks) or resume, change check_interval, filters, download options or webhook_url. The URL and backfill stay.', type: SubscriptionView, errors: [400, 404] })
+  @ApiOp({ summary: 'Change a subscription', description: 'Pause (`paused: true`: no scheduled checks) or resume, change check_interval, filters, download options or webhook_url. The URL and backfill stay.', type: SubscriptionView, body: true, errors: [400, 404] })
   update(@Param('id') id: string, @Body() dto: UpdateSubscriptionDto, @Identity() who: ApiKeyIdentity) {
     return this.subscriptions.update(id, dto, who);
   }

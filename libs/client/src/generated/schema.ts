@@ -300,7 +300,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel a batch
-         * @description Cancels every job of the batch that is not final.
+         * @description Cancels every job of the batch that is not final and answers the batch as it is then; a batch already finished or cancelled answers 409.
          */
         delete: operations["Batches_cancel"];
         options?: never;
@@ -317,7 +317,7 @@ export interface paths {
         };
         /**
          * Preview a playlist
-         * @description The entries of a playlist, asked of a worker, without downloading.
+         * @description The entries of a playlist, asked of a worker, without downloading. At most 1000 entries are read; a page of them is returned.
          */
         get: operations["Playlists_preview"];
         put?: never;
@@ -339,7 +339,7 @@ export interface paths {
         put?: never;
         /**
          * Download a playlist
-         * @description Lists the playlist with a worker and queues its entries as a batch.
+         * @description Lists the playlist with a worker and queues its entries as a batch (follow it with GET /api/v1/batch/{batch_id}).
          */
         post: operations["Playlists_download"];
         delete?: never;
@@ -357,7 +357,7 @@ export interface paths {
         };
         /**
          * Channel info
-         * @description A channel's videos (filtered), asked of a worker.
+         * @description A channel's videos (filtered), asked of a worker: a page of those that pass the filters.
          */
         get: operations["Channels_info"];
         put?: never;
@@ -379,7 +379,7 @@ export interface paths {
         put?: never;
         /**
          * Download a channel
-         * @description Queues a channel's videos (filtered) as a batch.
+         * @description Queues a channel's videos (filtered) as a batch (follow it with GET /api/v1/batch/{batch_id}).
          */
         post: operations["Channels_download"];
         delete?: never;
@@ -397,7 +397,7 @@ export interface paths {
         };
         /**
          * List cookies
-         * @description The caller's stored cookies (never their content).
+         * @description The caller's stored cookies (never their content), newest first.
          */
         get: operations["Cookies_list"];
         put?: never;
@@ -445,7 +445,7 @@ export interface paths {
         };
         /**
          * Dead letters
-         * @description Dead-lettered messages by queue (operators: ADMIN_API_KEY).
+         * @description Dead-lettered messages by queue with a sample of each (without bodies). Operators only: an ADMIN_API_KEYS key in X-API-Key.
          */
         get: operations["Admin_list"];
         put?: never;
@@ -467,7 +467,7 @@ export interface paths {
         put?: never;
         /**
          * Replay dead letters
-         * @description Moves up to limit dead letters of a queue back to their exchange.
+         * @description Moves up to limit dead letters of a queue back to where they came from (replays_to). Operators only: an ADMIN_API_KEYS key in X-API-Key.
          */
         post: operations["Admin_replay"];
         delete?: never;
@@ -1075,6 +1075,28 @@ export interface components {
             uploader: string | null;
             /** @example 600 */
             duration: number | null;
+            /** @example dQw4w9WgXcQ */
+            id?: string | null;
+            /** @example https://example.com/thumb.jpg */
+            thumbnail?: string | null;
+            /** @example youtube */
+            extractor?: string | null;
+            /** @example 1920 */
+            width?: number | null;
+            /** @example 1080 */
+            height?: number | null;
+            /** @example mp4 */
+            ext?: string | null;
+            /** @example https://example.com/video */
+            webpage_url?: string | null;
+            /**
+             * @description YYYYMMDD
+             * @example 20251106
+             */
+            upload_date?: string | null;
+            channel?: string | null;
+            channel_id?: string | null;
+            uploader_id?: string | null;
         };
         JobWebhookSummary: {
             /** @description Webhook events recorded for the job */
@@ -1502,6 +1524,167 @@ export interface components {
              */
             urls: string[];
         };
+        BatchConcurrencyDetail: {
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description WORKER_CONCURRENCY: downloads per worker replica
+             * @example 2
+             */
+            worker_concurrency: number;
+            /**
+             * @description Worker replicas consuming downloader.jobs now (null when the broker cannot say)
+             * @example 1
+             */
+            job_consumers: number | null;
+            /**
+             * @example workers
+             * @enum {string}
+             */
+            limited_by: "concurrent_limit" | "workers" | "unknown";
+            /** @example concurrent_limit 3 is above what the workers run at once: WORKER_CONCURRENCY 2 × 1 worker = 2, shared with every other job */
+            reason: string;
+        };
+        BatchAccepted: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /** @enum {string} */
+            status: "queued";
+            /**
+             * @description Jobs in the batch
+             * @example 2
+             */
+            total: number;
+            /**
+             * @description The jobs, in the order of the URLs
+             * @example [
+             *       "req_k3j5h2g8f9d1",
+             *       "req_a1b2c3d4e5f6"
+             *     ]
+             */
+            request_ids: string[];
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)
+             * @example 2
+             */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        JobStatusCounts: {
+            /** @example 1 */
+            queued: number;
+            /** @example 1 */
+            running: number;
+            /** @example 0 */
+            completed: number;
+            /** @example 0 */
+            failed: number;
+            /** @example 0 */
+            cancelled: number;
+        };
+        Batch: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "cancelled";
+            /**
+             * @description What created it: POST /batch/download, /playlist/download or /channel/download
+             * @enum {string}
+             */
+            kind: "urls" | "playlist" | "channel";
+            /** @description The playlist or channel URL; null for a list of URLs */
+            source_url: string | null;
+            /** @example 2 */
+            total: number;
+            /** @example 3 */
+            concurrent_limit: number;
+            /** @example 2 */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example null */
+            webhook_url: string | null;
+            /** @description Jobs of the batch by status */
+            counts: components["schemas"]["JobStatusCounts"];
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            cancelled_at: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            completed_at: string | null;
+            /** @description The jobs, in the order of the batch */
+            downloads: components["schemas"]["Job"][];
+        };
+        ListingEntry: {
+            /**
+             * @description Position in the playlist or channel, from 1
+             * @example 1
+             */
+            index: number;
+            /** @example dQw4w9WgXcQ */
+            id: string | null;
+            /** @example Example Video */
+            title: string | null;
+            /** @example https://example.com/watch?v=dQw4w9WgXcQ */
+            url: string;
+            /**
+             * @description seconds
+             * @example 212
+             */
+            duration: number | null;
+            /**
+             * @description YYYYMMDD
+             * @example 20251106
+             */
+            upload_date: string | null;
+            /** @example 1500 */
+            view_count: number | null;
+            /** @example Channel Name */
+            uploader: string | null;
+            thumbnail: string | null;
+        };
+        PlaylistPreview: {
+            /** @example https://example.com/playlist?list=PL123 */
+            url: string;
+            /** @example My playlist */
+            title: string | null;
+            /** @example Channel Name */
+            uploader: string | null;
+            /**
+             * @description Entries in the playlist (at most 1000 are read)
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            limit: number;
+            entries: components["schemas"]["ListingEntry"][];
+        };
         PlaylistDownloadDto: {
             /**
              * @default best
@@ -1648,6 +1831,82 @@ export interface components {
             skip_downloaded?: boolean;
             /** @default 1000 */
             max_downloads?: number;
+        };
+        PlaylistSummary: {
+            /** @example https://example.com/playlist?list=PL123 */
+            url: string;
+            /** @example My playlist */
+            title: string | null;
+            /**
+             * @description Entries in the playlist
+             * @example 42
+             */
+            entries: number;
+        };
+        PlaylistAccepted: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /** @enum {string} */
+            status: "queued";
+            /**
+             * @description Jobs in the batch
+             * @example 2
+             */
+            total: number;
+            /**
+             * @description The jobs, in the order of the URLs
+             * @example [
+             *       "req_k3j5h2g8f9d1",
+             *       "req_a1b2c3d4e5f6"
+             *     ]
+             */
+            request_ids: string[];
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)
+             * @example 2
+             */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            playlist: components["schemas"]["PlaylistSummary"];
+            /**
+             * @description Entries picked by items/start/end
+             * @example 10
+             */
+            selected: number;
+            /**
+             * @description Picked entries left out because this key downloaded them before (skip_downloaded)
+             * @example 0
+             */
+            skipped_downloaded: number;
+        };
+        ChannelInfo: {
+            /** @example https://example.com/@channel/videos */
+            url: string;
+            /** @example Channel Name */
+            title: string | null;
+            /** @example Channel Name */
+            uploader: string | null;
+            /**
+             * @description Videos that pass the filters
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            page_size: number;
+            videos: components["schemas"]["ListingEntry"][];
         };
         ChannelDownloadDto: {
             /**
@@ -1802,6 +2061,59 @@ export interface components {
              */
             skip_downloaded?: boolean;
         };
+        ChannelSummary: {
+            /** @example https://example.com/@channel/videos */
+            url: string;
+            /** @example Channel Name */
+            title: string | null;
+        };
+        ChannelAccepted: {
+            /** @example batch_7h2g9f8d1s0a3k5j */
+            batch_id: string;
+            /** @enum {string} */
+            status: "queued";
+            /**
+             * @description Jobs in the batch
+             * @example 2
+             */
+            total: number;
+            /**
+             * @description The jobs, in the order of the URLs
+             * @example [
+             *       "req_k3j5h2g8f9d1",
+             *       "req_a1b2c3d4e5f6"
+             *     ]
+             */
+            request_ids: string[];
+            /** @example 3 */
+            concurrent_limit: number;
+            /**
+             * @description How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)
+             * @example 2
+             */
+            effective_concurrency: number | null;
+            concurrency: components["schemas"]["BatchConcurrencyDetail"];
+            /** @example false */
+            stop_on_error: boolean;
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            channel: components["schemas"]["ChannelSummary"];
+            /**
+             * @description Videos that passed the filters
+             * @example 12
+             */
+            matched: number;
+            /**
+             * @description Matched videos left out because this key downloaded them before (skip_downloaded)
+             * @example 0
+             */
+            skipped_downloaded: number;
+        };
         CreateCookiesDto: {
             /**
              * @description A label for you; 1–100 characters
@@ -1814,6 +2126,192 @@ export interface components {
              *     .example.com	TRUE	/	TRUE	1900000000	session	abc123
              */
             cookies: string;
+        };
+        StoredCookies: {
+            /**
+             * @description Pass as cookies_id
+             * @example ck_3k5j7h2g9f8d
+             */
+            id: string;
+            /** @example my-youtube-account */
+            name: string;
+            /** @example 12 */
+            cookie_count: number;
+            /**
+             * @example [
+             *       ".example.com"
+             *     ]
+             */
+            domains: string[];
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        CookiesList: {
+            /** @description Newest first */
+            cookies: components["schemas"]["StoredCookies"][];
+        };
+        DeadLetter: {
+            message_id: string | null;
+            /** @example download.requested */
+            type: string | null;
+            /** @example req_k3j5h2g8f9d1 */
+            request_id: string | null;
+            /**
+             * @description Why: the broker's x-death reason (rejected, delivery_limit, expired…) or the sender's reason
+             * @example rejected
+             */
+            reason: string;
+            /** @example downloader.jobs */
+            from_queue: string | null;
+            /** Format: date-time */
+            dead_lettered_at: string | null;
+        };
+        DeadLetterQueue: {
+            /** @example downloader.jobs.dead */
+            queue: string;
+            /**
+             * @description Where a replay sends its messages
+             * @example downloader.jobs
+             */
+            replays_to: string;
+            /** @example 1 */
+            messages: number;
+            /** @description The first `limit` messages, oldest first (without their bodies) */
+            sample: components["schemas"]["DeadLetter"][];
+        };
+        DeadLetters: {
+            queues: components["schemas"]["DeadLetterQueue"][];
+            /**
+             * @description Messages over all queues
+             * @example 1
+             */
+            total: number;
+        };
+        DeadLetterReplay: {
+            /** @example downloader.jobs.dead */
+            queue: string;
+            /** @example 1 */
+            replayed: number;
+        };
+        VersionInfo: {
+            /** @example media-download-api */
+            name: string;
+            /** @example 1.0.0 */
+            version: string;
+            /** @example v1 */
+            api_version: string;
+            /**
+             * @description The gateway’s Node.js version
+             * @example v22.11.0
+             */
+            node: string;
+            /**
+             * @description As a worker reports it; null when no worker answers
+             * @example 2025.10.22
+             */
+            yt_dlp_version: string | null;
+            /**
+             * @description As a worker reports it; null when no worker answers
+             * @example 7.1.1
+             */
+            ffmpeg_version: string | null;
+        };
+        QueueDepth: {
+            /**
+             * @description Messages ready
+             * @example 0
+             */
+            messages: number;
+            /** @example 1 */
+            consumers: number;
+        };
+        JobTotals: {
+            /** @example 1 */
+            queued: number;
+            /** @example 1 */
+            running: number;
+            /** @example 0 */
+            completed: number;
+            /** @example 0 */
+            failed: number;
+            /** @example 0 */
+            cancelled: number;
+            /** @example 2 */
+            total: number;
+        };
+        ToolStatus: {
+            /** @example yt-dlp */
+            name: string;
+            /**
+             * @description Where the worker looks for it (YTDLP_PATH, FFMPEG_PATH)
+             * @example /usr/local/bin/yt-dlp
+             */
+            path: string;
+            /** @example 2025.10.22 */
+            version: string | null;
+            /**
+             * @description Why it cannot be used (for example "is missing")
+             * @example null
+             */
+            error: string | null;
+        };
+        WorkerStats: {
+            /**
+             * @description Consumers of downloader.jobs (null when the broker cannot say)
+             * @example 1
+             */
+            count: number | null;
+            /**
+             * @description Jobs are queued and no worker consumes them
+             * @example false
+             */
+            waiting_for_worker: boolean;
+            /** @description The tools a worker reports; null when no worker answers */
+            tools: components["schemas"]["ToolStatus"][] | null;
+            /** Format: date-time */
+            tools_reported_at: string | null;
+        };
+        DiskStats: {
+            /**
+             * @description The media folder (STORAGE_DIR)
+             * @example /data/media
+             */
+            path: string;
+            total_bytes?: number;
+            free_bytes?: number;
+            used_bytes?: number;
+            /** @example 42.5 */
+            used_percent?: number | null;
+            /**
+             * @description Why the numbers are missing (an errno code such as ENOENT)
+             * @example ENOENT
+             */
+            error?: string;
+        };
+        SystemStats: {
+            /** @example 1.0.0 */
+            version: string;
+            /** @description Jobs in the store by status */
+            jobs: components["schemas"]["JobTotals"];
+            /**
+             * @description Per queue (downloader.jobs, downloader.metadata, webhooks, …); null when the broker cannot say
+             * @example {
+             *       "downloader.jobs": {
+             *         "messages": 0,
+             *         "consumers": 1
+             *       }
+             *     }
+             */
+            queues: {
+                [key: string]: components["schemas"]["QueueDepth"];
+            } | null;
+            workers: components["schemas"]["WorkerStats"];
+            disk: components["schemas"]["DiskStats"];
+            /** @description What needs attention, for example no worker consuming jobs or a missing tool */
+            warnings: string[];
         };
         FileDeletedJob: {
             /** @example req_k3j5h2g8f9d1 */
@@ -2661,6 +3159,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -2670,7 +3177,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2701,6 +3217,15 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -2721,6 +3246,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2807,7 +3341,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2838,6 +3381,15 @@ export interface operations {
                     "application/json": components["schemas"]["JobLogs"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -2865,6 +3417,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Health_live: {
@@ -2883,6 +3444,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2906,6 +3476,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Not ready */
@@ -2940,6 +3519,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not ready */
             503: {
                 headers: {
@@ -2967,6 +3555,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3014,6 +3611,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -3023,7 +3629,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3060,22 +3675,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file's bytes, with its own Content-Type (video/mp4, audio/mpeg, text/vtt, application/json for a .info.json sidecar, …) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "*/*": string;
                 };
             };
-            /** @description A byte range of the file */
+            /** @description A byte range of the file (Range), with its own Content-Type */
             206: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "*/*": string;
                 };
             };
             /** @description Not modified (If-None-Match) */
@@ -3130,6 +3745,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Webhooks_list: {
@@ -3152,6 +3776,15 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveries"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -3172,6 +3805,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3249,7 +3891,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3292,6 +3943,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3352,6 +4012,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Batches_create: {
@@ -3373,9 +4042,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["BatchAccepted"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -3396,8 +4063,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Body too large (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3414,7 +4099,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3442,9 +4136,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -3467,6 +4168,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3487,15 +4197,111 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid X-API-Key (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource is not in a state that allows this (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Playlists_preview: {
+        parameters: {
+            query: {
+                url: string;
+                page?: number;
+                limit?: number;
+                /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…), sent when reading the URL */
+                cookies_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlaylistPreview"];
+                };
+            };
+            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -3525,8 +4331,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
-            503: {
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3534,62 +4340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-        };
-    };
-    Playlists_preview: {
-        parameters: {
-            query: {
-                url: string;
-                page?: number;
-                limit?: number;
-                /** @description Cookies uploaded with POST /api/v1/cookies, sent when reading the URL */
-                cookies_id?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid X-API-Key (unauthorized) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3628,9 +4379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlaylistAccepted"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -3651,6 +4400,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -3660,7 +4436,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3700,7 +4485,7 @@ export interface operations {
                 sort_by?: "upload_date" | "view_count" | "duration" | "title";
                 page?: number;
                 page_size?: number;
-                /** @description Cookies uploaded with POST /api/v1/cookies, sent when reading the URL */
+                /** @description The id of cookies uploaded with POST /api/v1/cookies (ck_…), sent when reading the URL */
                 cookies_id?: string;
             };
             header?: never;
@@ -3715,9 +4500,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ChannelInfo"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -3738,6 +4521,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -3747,7 +4539,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3786,9 +4587,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ChannelAccepted"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -3809,6 +4608,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such resource for this key (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -3818,7 +4644,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3853,9 +4688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CookiesList"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -3869,6 +4702,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3897,9 +4739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["StoredCookies"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -3929,6 +4769,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -3938,7 +4787,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3966,9 +4824,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["StoredCookies"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -3991,6 +4856,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4018,6 +4892,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -4045,6 +4928,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Admin_list: {
@@ -4064,9 +4956,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DeadLetters"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -4096,7 +4986,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4130,9 +5029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DeadLetterReplay"];
                 };
             };
             /** @description Invalid input (validation_error, invalid_json, invalid_url, forbidden_address) */
@@ -4153,6 +5050,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -4162,7 +5077,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4188,9 +5112,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["VersionInfo"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4210,9 +5141,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SystemStats"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4232,9 +5170,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SystemStats"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4257,6 +5202,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FileDeletedJob"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -4288,6 +5242,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4317,6 +5280,15 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -4353,7 +5325,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4404,6 +5385,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -4413,7 +5412,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4464,8 +5472,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4511,6 +5546,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     Subscriptions_list: {
@@ -4542,6 +5586,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4600,6 +5653,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
                 headers: {
@@ -4609,7 +5680,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4649,6 +5729,15 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionView"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -4669,6 +5758,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4698,6 +5796,15 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedSubscription"];
                 };
             };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Missing or invalid X-API-Key (unauthorized) */
             401: {
                 headers: {
@@ -4718,6 +5825,15 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4778,8 +5894,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests (rate_limited, too_many_queries); see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error (internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4807,6 +5950,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionCheckView"];
+                };
+            };
+            /** @description A path parameter that is not valid percent-encoding (validation_error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid X-API-Key (unauthorized) */
@@ -4845,7 +5997,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The broker or a dependency is unavailable; see Retry-After */
+            /** @description Unexpected server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The broker or a dependency is unavailable (broker_unavailable, cookies_unavailable); see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { readBody } from '@mda/testing';
+import { checkWebhook } from '../../support/contract';
 
 export interface Receipt {
   id: string;
@@ -73,6 +74,7 @@ export class Receiver {
 
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    checkWebhook(req.headers, body);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const sig = String(req.headers['x-webhook-signature'] ?? '');
     const want = 'sha256=' + createHmac('sha256', this.apiKey).update(body).digest('hex');

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { LocalServer, readBody, startLocalServer } from '@mda/testing';
+import { checkWebhook } from '../../support/contract';
 
 /** One request the receiver got. Times are performance.now() milliseconds. */
 export interface Hit {
@@ -36,6 +37,7 @@ export class TestReceiver {
       void readBody(req).then((body) => {
         const previous = r.hits.filter((h) => h.path === path).length;
         const hit: Hit = { path, headers: req.headers, body, arrivedAt };
+        checkWebhook(req.headers, body);
         r.hits.push(hit);
         res.on('close', () => (hit.endedAt ??= performance.now()));
         const reply = (r.routes.get(path) ?? OK)(hit, previous);

@@ -51,7 +51,7 @@ export class ChannelInfoQuery extends ChannelFilterDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   page_size?: number;
 
-  @ApiPropertyOptional({ example: 'ck_3k5j7h2g9f8d1s0a', description: 'Cookies uploaded with POST /api/v1/cookies, sent when reading the URL' })
+  @ApiPropertyOptional({ description: 'The id of cookies uploaded with POST /api/v1/cookies (ck_…), sent when reading the URL' })
   @IsOptional() @IsString() @MaxLength(100)
   cookies_id?: string;
 }
