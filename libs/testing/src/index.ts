@@ -5,3 +5,4 @@ export * from './media';
 export * from './postgres';
 export * from './raw-http';
 export * from './clock';
+export * from './throttled-source';

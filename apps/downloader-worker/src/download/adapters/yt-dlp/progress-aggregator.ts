@@ -54,13 +54,17 @@ export class ProgressAggregator {
 
   /** Feeds one report; returns the job's progress when it changed, else null. */
   update(report: YtDlpProgress, formatId: string | null): Progress | null {
+    // Fragments fetched concurrently each report the finished ones plus their own bytes, so the
+    // count jumps back and forth between threads: the largest so far is the truth for the stream.
+    const fragmented = positive(report.fragment_count) !== null;
+    const file = report.filename ?? '';
     const reported = nonNegative(report.downloaded_bytes);
-    if (reported !== null) this.bytesByFile.set(report.filename ?? '', reported);
+    if (reported !== null) this.bytesByFile.set(file, fragmented ? Math.max(reported, this.bytesByFile.get(file) ?? 0) : reported);
     const stream = this.streamFor(formatId);
     if (!stream || this.done) return null;
     this.started = true;
     const downloaded = nonNegative(report.downloaded_bytes) ?? stream.bytes;
-    stream.bytes = downloaded;
+    stream.bytes = fragmented ? Math.max(stream.bytes, downloaded) : downloaded;
     stream.fraction = Math.max(stream.fraction, fractionOf(report, downloaded));
     stream.totalBytes =
       positive(report.total_bytes) ?? stream.expectedBytes ?? roundOrNull(positive(report.total_bytes_estimate)) ?? stream.totalBytes;

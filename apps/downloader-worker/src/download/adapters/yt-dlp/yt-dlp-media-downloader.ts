@@ -7,13 +7,15 @@ import { MediaProbe, ProbeResult } from '../../ports/media-probe';
 import { FfprobeMediaProbe } from '../ffprobe-media-probe';
 import { abortReasonToError } from './abort-reason';
 import { isAudioExt, mimeTypeForExt } from './media-file-type';
+import { Aria2DiskProgress } from './aria2-disk-progress';
+import { ParallelTransfer, parallelTransferArgs, SERIAL_TRANSFER } from './parallel-transfer';
 import { ProcessRun } from './process-run';
 import { NodeProcessSpawner, ProcessSpawner } from './process-spawner';
 import { ProgressAggregator } from './progress-aggregator';
 import { collectSidecars } from './sidecars';
 import { buildYtDlpArgs } from './yt-dlp-args';
 import { MAX_FFMPEG_REASONS, classifyYtDlpFailure, ffmpegReason } from './yt-dlp-errors';
-import { parseYtDlpLine, YtDlpMeta } from './yt-dlp-output';
+import { parseYtDlpLine, YtDlpMeta, YtDlpProgress } from './yt-dlp-output';
 import { isInside, listEntries, removeNewEntries } from './work-dir';
 
 export interface YtDlpTools {
@@ -30,6 +32,8 @@ export interface YtDlpDependencies {
   probe?: MediaProbe;
   /** Time between SIGTERM and SIGKILL when stopping. */
   graceMs?: number;
+  /** Connections and fragments per download (default: one of each). */
+  transfer?: ParallelTransfer;
 }
 
 /** What one yt-dlp run told us so far. */
@@ -55,6 +59,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   private readonly probe: MediaProbe;
   private readonly graceMs: number;
   private readonly egress: Egress;
+  private readonly transfer: ParallelTransfer;
 
   constructor(
     private readonly tools: YtDlpTools,
@@ -65,6 +70,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     this.spawner = deps.spawner ?? new NodeProcessSpawner();
     this.probe = deps.probe ?? new FfprobeMediaProbe(tools.ffprobePath ?? siblingFfprobe(tools.ffmpegPath));
     this.graceMs = deps.graceMs ?? 1000;
+    this.transfer = deps.transfer ?? SERIAL_TRANSFER;
   }
 
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
@@ -78,7 +84,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   }
 
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
-    const args = buildYtDlpArgs(job, this.tools, egress.ytdlpArgs());
+    const args = buildYtDlpArgs(job, this.tools, [...egress.ytdlpArgs(), ...parallelTransferArgs(this.transfer)]);
     const existing = await listEntries(job.workDir);
     const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator() };
     let failure: DownloadError | null = null;
@@ -86,9 +92,11 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       failure ??= err;
       void run.stop();
     };
-    const guarded = (handle: (line: string) => void) => (line: string) => {
+    const guarded =
+      <T>(handle: (value: T) => void) =>
+      (value: T) => {
       try {
-        handle(line);
+        handle(value);
       } catch (err) {
         // A throwing hook must not become an uncaught exception in a stream callback.
         fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`));
@@ -112,6 +120,12 @@ export class YtDlpMediaDownloader extends MediaDownloader {
         if (reason) state.ffmpegReasons.push(reason);
       }),
     });
+    // aria2c tells yt-dlp nothing until it is done: its files say how far it is (and how large)
+    const disk = new Aria2DiskProgress(
+      job.workDir,
+      guarded(({ progress, formatId }) => this.onProgress(progress, formatId ?? singleFormatId(state.meta), state, job, hooks)),
+    );
+    if (this.transfer.connections > 1) disk.start();
     const onAbort = () => fail(abortReasonToError(hooks.signal.reason));
     hooks.signal.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal.aborted) onAbort(); // aborted while the folder was being listed
@@ -130,6 +144,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       await removeNewEntries(job.workDir, existing);
       throw failure ?? toDownloadError(err);
     } finally {
+      disk.stop();
       hooks.signal.removeEventListener('abort', onAbort);
     }
   }
@@ -146,18 +161,20 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       case 'formats':
         state.progress.plan(parsed.formats);
         return;
-      case 'progress': {
-        const progress = state.progress.update(parsed.progress, parsed.formatId);
-        if (progress) hooks.onProgress(progress);
-        // yt-dlp's --max-filesize trusts announced sizes; this also catches streams that announce none.
-        const written = state.progress.bytesWritten;
-        if (written > job.maxBytes) throw new DownloadError('too_large', `File is too large (over ${job.maxBytes} bytes; ${written} received)`);
-        return;
-      }
+      case 'progress':
+        return this.onProgress(parsed.progress, parsed.formatId, state, job, hooks);
       case 'done':
         state.filepath = parsed.filepath;
         return;
     }
+  }
+
+  private onProgress(report: YtDlpProgress, formatId: string | null, state: RunState, job: DownloadJob, hooks: DownloadHooks): void {
+    const progress = state.progress.update(report, formatId);
+    if (progress) hooks.onProgress(progress);
+    // yt-dlp's --max-filesize trusts announced sizes; this also catches streams that announce none.
+    const written = state.progress.bytesWritten;
+    if (written > job.maxBytes) throw new DownloadError('too_large', `File is too large (over ${job.maxBytes} bytes; ${written} received)`);
   }
 
   private async finish(job: DownloadJob, state: RunState, hooks: DownloadHooks): Promise<DownloadResult> {
@@ -212,6 +229,11 @@ function buildMetadata(meta: YtDlpMeta, probe: ProbeResult | null, ext: string, 
     channel_id: meta.channel_id ?? null,
     uploader_id: meta.uploader_id ?? null,
   };
+}
+
+/** The format id of a one-format download (how its progress is matched); null for `a+b`. */
+function singleFormatId(meta: YtDlpMeta): string | null {
+  return meta.format_id && !meta.format_id.includes('+') ? meta.format_id : null;
 }
 
 function toDownloadError(err: unknown): DownloadError {
