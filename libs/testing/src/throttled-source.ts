@@ -8,6 +8,8 @@ export interface ThrottledSourceOptions {
   latencyMs?: number;
   /** false: Range is ignored (200 with the whole file, no Accept-Ranges). Default true. */
   ranges?: boolean;
+  /** Send `Accept-Ranges: bytes` even when `ranges` is false (a server that claims ranges and ignores them). */
+  claimRanges?: boolean;
   /** A 127.x address (default 127.0.0.1). */
   host?: string;
 }
@@ -49,7 +51,7 @@ export async function startThrottledSource(opts: ThrottledSourceOptions): Promis
       res.statusCode = 206;
       res.setHeader('content-range', `bytes ${start}-${end}/${size}`);
     }
-    if (opts.ranges !== false) res.setHeader('accept-ranges', 'bytes');
+    if (opts.ranges !== false || opts.claimRanges) res.setHeader('accept-ranges', 'bytes');
     res.setHeader('content-type', file.contentType);
     res.setHeader('content-length', end - start + 1);
     if (req.method === 'HEAD') return void res.end();
