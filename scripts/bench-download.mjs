@@ -8,10 +8,11 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkPrerequisites } from './bench-support.mjs';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
@@ -21,12 +22,7 @@ const AMQP = process.env.TEST_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
 const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
 const API_KEY = 'bench-' + randomBytes(8).toString('hex');
 
-for (const app of ['gateway', 'downloader-worker']) {
-  if (!existsSync(join(ROOT, `dist/${app}/apps/${app}/src/main.js`))) {
-    console.error(`not built: ${app}. Run: npm run build`);
-    process.exit(1);
-  }
-}
+await checkPrerequisites({ management: true, tools: ['curl', 'ffmpeg', 'ffprobe', 'yt-dlp', 'aria2c'], apps: ['gateway', 'downloader-worker'] });
 
 const dir = mkdtempSync(join(tmpdir(), 'mda-bench-'));
 const children = [];

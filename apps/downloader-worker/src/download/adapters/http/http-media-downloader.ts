@@ -104,7 +104,7 @@ export class HttpMediaDownloader extends MediaDownloader {
         const opts = { http: this.http, url: res.url, firstBody: body, total, connections: this.connections, path: tempPath, timeoutMs, signal: hooks.signal };
         await downloadRanged({ ...opts, onChunk: onBytes, onLog: hooks.onLog });
       } else {
-        await writeBodyToFile(body, tempPath, (chunk) => onBytes(chunk.length, downloaded + chunk.length), hooks.signal);
+        await writeBodyToFile(body, tempPath, (chunk) => onBytes(chunk.length, downloaded), hooks.signal);
       }
     } catch (err) {
       await unlink(tempPath).catch(() => undefined);

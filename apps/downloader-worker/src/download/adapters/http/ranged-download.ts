@@ -33,7 +33,7 @@ export interface RangedDownload {
   signal: AbortSignal;
   /**
    * Called for every chunk before it is written (may throw to stop everything, as the size limit
-   * does); `headBytes` is how much of the file is on disk without a gap from byte 0.
+   * does); `headBytes` is how much of the file is already on disk without a gap from byte 0.
    */
   onChunk(bytes: number, headBytes: number): void;
   onLog(line: string): void;
@@ -80,7 +80,7 @@ export async function downloadRanged(d: RangedDownload): Promise<{ connections: 
     await Promise.all(
       streams.map((body, i) =>
         pump(body, parts[i], file.fd, signal, (n) => {
-          d.onChunk(n, i === 0 ? received[0] + n : received[0]);
+          d.onChunk(n, received[0]);
           received[i] += n;
         }).catch((err: unknown) => {
           stop.abort(err); // one part failed: the others stop too
