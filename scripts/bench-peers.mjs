@@ -45,12 +45,13 @@ await checkPrerequisites({ management: true, tools: ['ffmpeg', 'ffprobe', 'yt-dl
 const dir = mkdtempSync(join(tmpdir(), 'mda-bench-peers-'));
 const children = [];
 let vhost;
-async function cleanup() {
+async function cleanup({ keepFiles = false } = {}) {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await vhost?.remove();
-  rmSync(dir, { recursive: true, force: true });
+  if (!keepFiles) rmSync(dir, { recursive: true, force: true });
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
 const ffmpeg = (args) => run('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 20 });
 const sha256 = (path) =>
@@ -105,6 +106,13 @@ const { join, normalize, extname } = require('node:path');
 const [root, rate, latency, port] = [process.env.ROOT, Number(process.env.RATE), Number(process.env.LATENCY), Number(process.env.PORT)];
 const TYPES = { '.mp4': 'video/mp4', '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t' };
 const CHUNK = 64 * 1024;
+// until the client has taken what was written, or has gone (checked first: a closed response never closes again)
+const drained = (res) => new Promise((resolve) => {
+  const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+  res.on('drain', done);
+  res.on('close', done);
+  if (res.destroyed) done();
+});
 createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   const file = join(root, normalize(url.pathname).replace(/^([/\\\\.]+)/, ''));
@@ -136,7 +144,7 @@ createServer((req, res) => {
         const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, total - sent), start + sent);
         if (bytesRead === 0) break;
         sent += bytesRead;
-        if (!res.write(Buffer.from(buf.subarray(0, bytesRead)))) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+        if (!res.write(Buffer.from(buf.subarray(0, bytesRead)))) await drained(res);
       }
       res.end();
     } finally { await fh.close(); }
@@ -195,8 +203,9 @@ async function main() {
   const metricsPort = await freePort();
   children.push(startApp('gateway', env, dir));
   children.push(startApp('downloader-worker', { ...env, METRICS_PORT: String(metricsPort) }, dir));
-  await waitFor(async () => (await fetch(`${api}/health/ready`)).ok, 30_000, 'gateway ready');
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).ok, 30_000, 'worker ready');
+  // generous: on a loaded machine the apps take tens of seconds to start
+  await waitFor(async () => (await fetch(`${api}/health/ready`)).ok, 180_000, 'gateway ready');
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).ok, 180_000, 'worker ready');
   await sleep(1000); // consumers attach after readiness
 
   const finals = new Map();
@@ -231,21 +240,26 @@ async function main() {
     `source: ${(m.progressiveBytes / 1048576).toFixed(0)} MiB mp4 and ${HLS_SECONDS} s of HLS (${(m.hlsBytes / 1048576).toFixed(0)} MiB), ` +
       `each connection throttled to ${(RATE / 1048576).toFixed(1)} MiB/s after ${LATENCY_MS} ms`,
   );
+  const step = async (label, fn) => {
+    const out = await fn();
+    console.error(`  ${label}: ${out.sec.toFixed(1)} s`);
+    return out;
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     // progressive: the same bytes as the source, both ways
-    const plainP = await plainYtDlp(progressiveUrl, join(dir, 'plain-p'));
+    const plainP = await step('plain yt-dlp, progressive', () => plainYtDlp(progressiveUrl, join(dir, 'plain-p')));
     if ((await sha256(plainP.path)) !== progressiveSha) throw new Error('plain yt-dlp: the mp4 differs from the source');
     rmSync(plainP.path);
-    const oursP = await ours(progressiveUrl, 'progressive');
-    if ((await sha256(oursP.path)) !== progressiveSha) throw new Error('this system: the mp4 differs from the source');
+    const oursP = await step('this system, progressive', () => ours(progressiveUrl, 'progressive'));
+    if ((await sha256(oursP.path)) !== progressiveSha) throw new Error(`this system: the mp4 (${oursP.path}, ${statSync(oursP.path).size} bytes) differs from the source`);
     rmSync(oursP.path);
     // the same file through the system's yt-dlp path (aria2c), for information
-    const oursA = await ours(`${progressiveUrl}?via=ytdlp`, 'progressive via yt-dlp');
-    if ((await sha256(oursA.path)) !== progressiveSha) throw new Error('this system via yt-dlp: the mp4 differs from the source');
+    const oursA = await step('this system, progressive via yt-dlp', () => ours(`${progressiveUrl}?via=ytdlp`, 'progressive via yt-dlp'));
+    if ((await sha256(oursA.path)) !== progressiveSha) throw new Error(`this system via yt-dlp: the mp4 (${oursA.path}, ${statSync(oursA.path).size} bytes) differs from the source`);
     rmSync(oursA.path);
     // HLS: both remux the same segments with the same ffmpeg: the same bytes
-    const plainH = await plainYtDlp(hlsUrl, join(dir, 'plain-h'));
-    const oursH = await ours(hlsUrl, 'hls');
+    const plainH = await step('plain yt-dlp, HLS', () => plainYtDlp(hlsUrl, join(dir, 'plain-h')));
+    const oursH = await step('this system, HLS', () => ours(hlsUrl, 'hls'));
     const [a, b] = [await sha256(plainH.path), await sha256(oursH.path)];
     if (a !== b) throw new Error(`HLS: this system's file (${statSync(oursH.path).size} bytes) differs from plain yt-dlp's (${statSync(plainH.path).size} bytes)`);
     rmSync(plainH.path);
@@ -276,6 +290,8 @@ async function main() {
 
 main().catch(async (err) => {
   console.error(err.message);
-  await cleanup();
+  // BENCH_KEEP=1 keeps the files (the stored downloads) to look at
+  if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+  await cleanup({ keepFiles: !!process.env.BENCH_KEEP });
   process.exit(1);
 });

@@ -18,10 +18,12 @@ export const SERIAL_TRANSFER: ParallelTransfer = { connections: 1, fragments: 1 
  * aria2c runs in yt-dlp's process group, so stopping the group stops every connection.
  * aria2c falls back to one connection when the server refuses ranges.
  */
-export function parallelTransferArgs(p: ParallelTransfer): string[] {
+export function parallelTransferArgs(p: ParallelTransfer, job: { cookiesFile?: string } = {}): string[] {
   const args = ['--concurrent-fragments', String(Math.max(1, Math.floor(p.fragments)))];
   const connections = Math.min(16, Math.max(1, Math.floor(p.connections)));
-  if (connections === 1) return args;
+  // a job's cookies stay with yt-dlp's own downloader, which sends them to their domains only
+  // (yt-dlp before 2023.07.06 handed them to external downloaders as a header, for every redirect too)
+  if (connections === 1 || job.cookiesFile) return args;
   const aria2c = [
     ...[`--max-connection-per-server=${connections}`, `--split=${connections}`, '--min-split-size=1M'],
     // its console readout is carriage-return noise on our stdout; progress is read from its files

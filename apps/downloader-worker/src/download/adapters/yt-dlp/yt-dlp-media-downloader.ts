@@ -84,7 +84,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   }
 
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
-    const args = buildYtDlpArgs(job, this.tools, [...egress.ytdlpArgs(), ...parallelTransferArgs(this.transfer)]);
+    const args = buildYtDlpArgs(job, this.tools, [...egress.ytdlpArgs(), ...parallelTransferArgs(this.transfer, job)]);
     const existing = await listEntries(job.workDir);
     const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator() };
     let failure: DownloadError | null = null;
@@ -94,14 +94,14 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     };
     const guarded =
       <T>(handle: (value: T) => void) =>
-      (value: T) => {
-      try {
-        handle(value);
-      } catch (err) {
-        // A throwing hook must not become an uncaught exception in a stream callback.
-        fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`));
-      }
-    };
+      (value: T): void => {
+        try {
+          handle(value);
+        } catch (err) {
+          // A throwing hook must not become an uncaught exception in a stream callback.
+          fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`));
+        }
+      };
     const run = ProcessRun.start(this.spawner, this.tools.ytdlpPath, args, {
       graceMs: this.graceMs,
       env: egress.env(),
