@@ -225,9 +225,9 @@ async function main() {
       });
     });
   /** Submit -> completed through the system; returns seconds and the stored file. */
-  const ours = async (url, label) => {
+  const ours = async (url, label, options = {}) => {
     const t = process.hrtime.bigint();
-    const res = await fetch(`${api}/api/v1/download`, { method: 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+    const res = await fetch(`${api}/api/v1/download`, { method: 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ url, ...options }) });
     const { request_id: id } = await res.json();
     const job = await finalOf(id);
     const sec = Number(process.hrtime.bigint() - t) / 1e9;
@@ -253,8 +253,9 @@ async function main() {
     const oursP = await step('this system, progressive', () => ours(progressiveUrl, 'progressive'));
     if ((await sha256(oursP.path)) !== progressiveSha) throw new Error(`this system: the mp4 (${oursP.path}, ${statSync(oursP.path).size} bytes) differs from the source`);
     rmSync(oursP.path);
-    // the same file through the system's yt-dlp path (aria2c), for information
-    const oursA = await step('this system, progressive via yt-dlp', () => ours(`${progressiveUrl}?via=ytdlp`, 'progressive via yt-dlp'));
+    // the same file through the system's yt-dlp path (aria2c), for information; without the tags
+    // yt-dlp writes by default (title, source URL), so that the bytes can be compared
+    const oursA = await step('this system, progressive via yt-dlp', () => ours(`${progressiveUrl}?via=ytdlp`, 'progressive via yt-dlp', { embed_metadata: false }));
     if ((await sha256(oursA.path)) !== progressiveSha) throw new Error(`this system via yt-dlp: the mp4 (${oursA.path}, ${statSync(oursA.path).size} bytes) differs from the source`);
     rmSync(oursA.path);
     // HLS: both remux the same segments with the same ffmpeg: the same bytes

@@ -10,6 +10,7 @@ export const MGMT = process.env.RABBITMQ_MGMT_URL ?? 'http://127.0.0.1:15672';
 export const MGMT_AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
 
 const TOOL_FIX = {
+  rabbitmqctl: 'apt-get install -y rabbitmq-server',
   'yt-dlp': 'apt-get install -y yt-dlp',
   ffmpeg: 'apt-get install -y ffmpeg',
   ffprobe: 'apt-get install -y ffmpeg',
@@ -26,7 +27,7 @@ export async function checkPrerequisites({ management = true, tools = [], apps =
   if (management) {
     const res = await fetch(`${MGMT}/api/overview`, { headers: { authorization: MGMT_AUTH }, signal: AbortSignal.timeout(5000) }).catch((err) => err);
     if (res instanceof Error) {
-      missing.push(`the RabbitMQ management API at ${MGMT} does not answer (${res.cause?.code ?? res.message}). Fix: rabbitmq-plugins enable rabbitmq_management (and start RabbitMQ: rabbitmq-server -detached)`);
+      missing.push(`the RabbitMQ management API at ${MGMT} does not answer (${res.cause?.code ?? res.cause?.message ?? res.message}). Fix: rabbitmq-plugins enable rabbitmq_management (and start RabbitMQ: rabbitmq-server -detached)`);
     } else if (!res.ok) {
       missing.push(`the RabbitMQ management API at ${MGMT} answered ${res.status} for guest/guest. Fix: use a broker where guest may log in from loopback, or set RABBITMQ_MGMT_URL`);
     }
