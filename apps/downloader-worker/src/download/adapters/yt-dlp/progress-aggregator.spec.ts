@@ -137,9 +137,12 @@ describe('ProgressAggregator', () => {
       ['hls', frags(1024, 0)],
       ['hls', frags(7168, 1)],
       ['hls', frags(5000, 1)],
+      ['hls', { status: 'finished', downloaded_bytes: 7000, filename: 'media.mp4' }],
     ]);
-    expect(out.map((p) => p.downloaded_bytes)).toEqual([1024, 3072, 7168]);
-    expect(agg.bytesWritten).toBe(7168);
+    expect(out.map((p) => p.downloaded_bytes)).toEqual([1024, 3072, 7168, 7168]);
+    expect(out.at(-1)?.percent).toBe(99.9);
+    // the size limit counts what yt-dlp says the file holds at the end
+    expect(agg.bytesWritten).toBe(7000);
   });
 
   it('keeps the percent when yt-dlp restarts a stream (retry) and ignores a late plan', () => {

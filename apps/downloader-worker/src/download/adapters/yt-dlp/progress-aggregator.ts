@@ -9,6 +9,8 @@ interface StreamState {
   fraction: number;
   bytes: number;
   totalBytes: number | null;
+  /** Reported fragments (HLS/DASH): its byte count only grows, the final report included. */
+  fragmented: boolean;
 }
 
 /** Until the file is final (merged, converted, moved) the job is not done. */
@@ -63,8 +65,9 @@ export class ProgressAggregator {
     const stream = this.streamFor(formatId);
     if (!stream || this.done) return null;
     this.started = true;
+    stream.fragmented ||= fragmented;
     const downloaded = nonNegative(report.downloaded_bytes) ?? stream.bytes;
-    stream.bytes = fragmented ? Math.max(stream.bytes, downloaded) : downloaded;
+    stream.bytes = stream.fragmented ? Math.max(stream.bytes, downloaded) : downloaded;
     stream.fraction = Math.max(stream.fraction, fractionOf(report, downloaded));
     stream.totalBytes =
       positive(report.total_bytes) ?? stream.expectedBytes ?? roundOrNull(positive(report.total_bytes_estimate)) ?? stream.totalBytes;
@@ -157,7 +160,7 @@ function fractionOf(report: YtDlpProgress, downloaded: number): number {
 }
 
 function newStream(formatId: string | null, weight: number, expectedBytes: number | null): StreamState {
-  return { formatId, weight, expectedBytes, fraction: 0, bytes: 0, totalBytes: expectedBytes };
+  return { formatId, weight, expectedBytes, fraction: 0, bytes: 0, totalBytes: expectedBytes, fragmented: false };
 }
 
 function positive(n: number | null | undefined): number | null {
