@@ -40,12 +40,13 @@ ARG YTDLP_VERSION=2026.10.26
 # Only the worker runs yt-dlp and ffmpeg. Debian's ffmpeg hard-depends (via libavdevice -> libgl1 ->
 # libglx-mesa0) on Mesa's DRI drivers and their libLLVM (159 MB with libz3 of the 453 MB it pulls in);
 # ffmpeg and ffprobe never load them (no GL context is made), so they are purged, and the build checks
-# that both still start.
+# that both still start. aria2 (aria2c) is yt-dlp's downloader for progressive formats: several ranged
+# connections per file (DOWNLOAD_CONNECTIONS).
 RUN set -eux; \
     case "$APP" in gateway|downloader-worker|webhook-sender) ;; \
       *) echo "unknown APP '$APP' (gateway, downloader-worker or webhook-sender)" >&2; exit 1 ;; esac; \
     packages="tini ca-certificates"; \
-    if [ "$APP" = "downloader-worker" ]; then packages="$packages python3 python3-venv ffmpeg"; fi; \
+    if [ "$APP" = "downloader-worker" ]; then packages="$packages python3 python3-venv ffmpeg aria2"; fi; \
     apt-get update; \
     apt-get install -y --no-install-recommends $packages; \
     if [ "$APP" = "downloader-worker" ]; then \
@@ -53,7 +54,7 @@ RUN set -eux; \
       python3 -m venv /opt/yt-dlp; \
       /opt/yt-dlp/bin/pip install --no-cache-dir --disable-pip-version-check "yt-dlp==${YTDLP_VERSION}"; \
       ln -s /opt/yt-dlp/bin/yt-dlp /usr/local/bin/yt-dlp; \
-      yt-dlp --version; ffmpeg -version; ffprobe -version; \
+      yt-dlp --version; ffmpeg -version; ffprobe -version; aria2c --version; \
     fi; \
     rm -rf /var/lib/apt/lists/*
 

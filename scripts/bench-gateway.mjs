@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqplib from 'amqplib';
 import autocannon from 'autocannon';
+import { checkPrerequisites } from './bench-support.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
@@ -95,6 +96,8 @@ async function brokerCeiling(url, clients, seconds) {
 }
 
 async function main() {
+  // this bench makes its vhost with rabbitmqctl, not the management API
+  await checkPrerequisites({ management: false, tools: ['rabbitmqctl'], apps: ['gateway'] });
   const main = join(ROOT, 'dist/gateway/apps/gateway/src/main.js');
   if (!existsSync(main)) throw new Error('build the gateway first: npx nx run gateway:build');
   const vhost = `bench-${Date.now().toString(36)}`;

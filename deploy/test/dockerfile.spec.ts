@@ -109,7 +109,7 @@ describe('Dockerfile', () => {
           writeFileSync(path, `#!/bin/sh\necho "${name} $*" >> "${log}"\n`);
           chmodSync(path, 0o755);
         };
-        for (const tool of ['apt-get', 'rm', 'dpkg', 'ln', 'yt-dlp', 'ffmpeg', 'ffprobe']) stub(join(dir, tool), tool);
+        for (const tool of ['apt-get', 'rm', 'dpkg', 'ln', 'yt-dlp', 'ffmpeg', 'ffprobe', 'aria2c']) stub(join(dir, tool), tool);
         // python3 -m venv <dir> makes <dir>/bin/pip, as the real one does
         writeFileSync(join(dir, 'python3'), `#!/bin/sh\necho "python3 $*" >> "${log}"\nmkdir -p "$3/bin" && printf '#!/bin/sh\\necho "pip $*" >> "${log}"\\n' > "$3/bin/pip" && chmod 755 "$3/bin/pip"\n`);
         chmodSync(join(dir, 'python3'), 0o755);
@@ -133,10 +133,10 @@ describe('Dockerfile', () => {
       expect(String(arg).split('=')[1] > '2023.03.04').toBe(true);
     });
 
-    it('installs ffmpeg from Debian and yt-dlp at the pinned version from its release into a venv, for the worker', () => {
+    it('installs ffmpeg and aria2 from Debian and yt-dlp at the pinned version from its release into a venv, for the worker', () => {
       const r = packagesFor('downloader-worker', { YTDLP_VERSION: '2099.01.02' });
       expect(r.status).toBe(0);
-      expect(r.installed).toEqual(['tini', 'ca-certificates', 'python3', 'python3-venv', 'ffmpeg']);
+      expect(r.installed).toEqual(['tini', 'ca-certificates', 'python3', 'python3-venv', 'ffmpeg', 'aria2']);
       expect(r.calls).toContain('python3 -m venv ' + r.calls.find((c) => c.startsWith('python3 -m venv'))?.split(' ')[3]);
       expect(r.calls.filter((c) => c.startsWith('pip install'))).toEqual([expect.stringMatching(/^pip install .*\byt-dlp==2099\.01\.02$/)]);
       expect(r.calls.find((c) => c.startsWith('ln '))).toMatch(/ln -s \S+\/bin\/yt-dlp \/usr\/local\/bin\/yt-dlp$/);
@@ -146,14 +146,14 @@ describe('Dockerfile', () => {
       const { calls } = packagesFor('downloader-worker', { YTDLP_VERSION: '2099.01.02' });
       const purge = calls.findIndex((c) => c.startsWith('dpkg --purge'));
       expect(calls[purge].split(' ')).toEqual(expect.arrayContaining(['libllvm15', 'libgl1-mesa-dri', 'libz3-4']));
-      for (const check of ['yt-dlp --version', 'ffmpeg -version', 'ffprobe -version']) expect(calls.indexOf(check)).toBeGreaterThan(purge);
+      for (const check of ['yt-dlp --version', 'ffmpeg -version', 'ffprobe -version', 'aria2c --version']) expect(calls.indexOf(check)).toBeGreaterThan(purge);
     });
 
     it.each(['gateway', 'webhook-sender'])('installs none of it for %s', (app) => {
       const r = packagesFor(app);
       expect(r.status).toBe(0);
       expect(r.installed).toEqual(['tini', 'ca-certificates']);
-      expect(r.calls.filter((c) => /^(pip|python3|dpkg|yt-dlp|ffmpeg)\b/.test(c))).toEqual([]);
+      expect(r.calls.filter((c) => /^(pip|python3|dpkg|yt-dlp|ffmpeg|aria2c)\b/.test(c))).toEqual([]);
     });
 
     it('fails the build for an unknown APP', () => {

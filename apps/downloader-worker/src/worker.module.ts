@@ -48,10 +48,12 @@ export class WorkerModule {
           inject: [Clock, MediaProbe, Egress],
           useFactory: (clock: Clock, probe: MediaProbe, egress: Egress) => {
             const ffprobePath = config.ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1');
-            const http = new GuardedHttpClient({ policy: config.egressPolicy, connections: 16 });
+            const transfer = { connections: config.downloadConnections, fragments: config.downloadFragments };
+            // every running download may hold all its ranged connections to one origin
+            const http = new GuardedHttpClient({ policy: config.egressPolicy, connections: Math.max(16, config.concurrency * transfer.connections) });
             return new RoutingMediaDownloader(
-              new HttpMediaDownloader(http, probe, () => clock.nowMs()),
-              new YtDlpMediaDownloader({ ytdlpPath: config.ytdlpPath, ffmpegPath: config.ffmpegPath, ffprobePath }, { egress, probe }),
+              new HttpMediaDownloader(http, probe, () => clock.nowMs(), undefined, transfer.connections),
+              new YtDlpMediaDownloader({ ytdlpPath: config.ytdlpPath, ffmpegPath: config.ffmpegPath, ffprobePath }, { egress, probe, transfer }),
               (url) => assertPublicUrl(url, config.egressPolicy),
             );
           },

@@ -6,3 +6,4 @@ export * from './postgres';
 export * from './raw-http';
 export * from './clock';
 export * from './s3-server';
+export * from './throttled-source';

@@ -46,14 +46,17 @@ export interface ClipOptions {
   width?: number;
   height?: number;
   title?: string;
+  /** Strength of random noise over the picture (0–100): noise does not compress, so the file is large (about 3 MiB/s at 640x360 and 40). */
+  noise?: number;
 }
 
 /** An H.264/AAC mp4 with a title tag and a keyframe every second (so HLS/DASH can cut 1 s segments). */
 export function makeClip(opts: ClipOptions = {}): Promise<string> {
-  const { seconds = 3, width = 320, height = 240, title = 'Test Clip' } = opts;
-  return once(`clip-${key([seconds, width, height, title])}.mp4`, (out) =>
+  const { seconds = 3, width = 320, height = 240, title = 'Test Clip', noise = 0 } = opts;
+  return once(`clip-${key([seconds, width, height, title, noise])}.mp4`, (out) =>
     ffmpeg([
       ...['-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=25`, '-f', 'lavfi', '-i', 'sine=frequency=440'],
+      ...(noise > 0 ? ['-vf', `noise=alls=${noise}:allf=t`] : []),
       ...['-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p'],
       ...['-c:a', 'aac', '-b:a', '64k', '-metadata', `title=${title}`, '-movflags', '+faststart', out],
     ]).then(() => undefined),

@@ -13,6 +13,10 @@ export interface WorkerConfig extends CommonConfig {
   queryConcurrencyPerKey: number;
   downloadTimeoutSec: number;
   maxFileBytes: number;
+  /** Connections one progressive file is fetched over (ranged parts); 1 = one connection. */
+  downloadConnections: number;
+  /** HLS/DASH fragments one download fetches at the same time. */
+  downloadFragments: number;
   ytdlpPath: string;
   ffmpegPath: string;
   metricsPort: number;
@@ -31,6 +35,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     queryConcurrencyPerKey: int(env, 'QUERY_CONCURRENCY_PER_KEY', { default: 4, min: 1, max: 256 }),
     downloadTimeoutSec: int(env, 'DOWNLOAD_TIMEOUT_SEC', { default: 1800, min: 10, max: 7200 }),
     maxFileBytes: int(env, 'MAX_FILE_SIZE_MB', { default: 2048, min: 1, max: 1024 * 1024 }) * 1024 * 1024,
+    downloadConnections: int(env, 'DOWNLOAD_CONNECTIONS', { default: 8, min: 1, max: 16 }),
+    downloadFragments: int(env, 'DOWNLOAD_FRAGMENTS', { default: 8, min: 1, max: 32 }),
     ytdlpPath: str(env, 'YTDLP_PATH', 'yt-dlp'),
     ffmpegPath: str(env, 'FFMPEG_PATH', 'ffmpeg'),
     metricsPort: int(env, 'METRICS_PORT', { default: 9464, min: 0, max: 65535 }),

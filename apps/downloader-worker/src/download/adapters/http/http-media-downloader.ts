@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import { GuardedHttpClient, NetError } from '@mda/net-guard';
 import { DownloadError, DownloadHooks, DownloadJob, DownloadResult, MediaDownloader } from '../../ports/media-downloader';
 import { MediaProbe, ProbeResult } from '../../ports/media-probe';
+import { downloadRanged, MIN_PART_BYTES } from './ranged-download';
 
 /** Bytes on disk before the head of a file is probed while the rest downloads. */
 export const HEAD_PROBE_BYTES = 8 << 20;
@@ -47,6 +48,8 @@ export class HttpMediaDownloader extends MediaDownloader {
     private readonly probe: MediaProbe,
     private readonly nowMs: () => number = Date.now,
     private readonly headProbeBytes = HEAD_PROBE_BYTES,
+    /** Connections one file is fetched over in ranged parts (DOWNLOAD_CONNECTIONS). */
+    private readonly connections = 1,
   ) {
     super();
   }
@@ -80,9 +83,9 @@ export class HttpMediaDownloader extends MediaDownloader {
     // a file that starts with its index (a "faststart" mp4, most web video) is probed while the
     // rest arrives, so the probe is off the critical path; any other file is probed when complete
     let headProbe: Promise<ProbeResult | undefined> | undefined;
-    const onChunk = (chunk: Buffer) => {
-      if (!headProbe && downloaded >= this.headProbeBytes) headProbe = this.probe.probe(tempPath).catch(() => undefined);
-      downloaded += chunk.length;
+    const onBytes = (bytes: number, headBytes: number) => {
+      if (!headProbe && headBytes >= this.headProbeBytes) headProbe = this.probe.probe(tempPath).catch(() => undefined);
+      downloaded += bytes;
       if (downloaded > job.maxBytes) throw new DownloadError('too_large', `File is larger than the limit (${mib(job.maxBytes)})`);
       const elapsed = Math.max((this.nowMs() - started) / 1000, 0.001);
       const speed = downloaded / elapsed;
@@ -94,8 +97,15 @@ export class HttpMediaDownloader extends MediaDownloader {
         eta: total ? Math.max(0, Math.round((total - downloaded) / speed)) : null,
       });
     };
+    const ranged = this.connections > 1 && total !== null && total >= 2 * MIN_PART_BYTES && /\bbytes\b/i.test(String(res.headers['accept-ranges'] ?? ''));
     try {
-      await writeBodyToFile(body, tempPath, onChunk, hooks.signal);
+      if (ranged) {
+        const timeoutMs = job.options.timeout_sec * 1000;
+        const opts = { http: this.http, url: res.url, firstBody: body, total, connections: this.connections, path: tempPath, timeoutMs, signal: hooks.signal };
+        await downloadRanged({ ...opts, onChunk: onBytes, onLog: hooks.onLog });
+      } else {
+        await writeBodyToFile(body, tempPath, (chunk) => onBytes(chunk.length, downloaded), hooks.signal);
+      }
     } catch (err) {
       await unlink(tempPath).catch(() => undefined);
       throw toDownloadError(err, hooks.signal);

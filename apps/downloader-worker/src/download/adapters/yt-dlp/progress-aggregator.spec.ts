@@ -127,6 +127,24 @@ describe('ProgressAggregator', () => {
     expect(agg.bytesWritten).toBe(600);
   });
 
+  it('never lets the bytes of concurrently fetched fragments go back', () => {
+    const agg = new ProgressAggregator();
+    agg.plan([{ format_id: 'hls' }]);
+    const frags = (bytes: number, index: number) => dl(bytes, { fragment_index: index, fragment_count: 4, filename: 'media.mp4' });
+    const out = feed(agg, [
+      ['hls', frags(1024, 0)],
+      ['hls', frags(3072, 0)],
+      ['hls', frags(1024, 0)],
+      ['hls', frags(7168, 1)],
+      ['hls', frags(5000, 1)],
+      ['hls', { status: 'finished', downloaded_bytes: 7000, filename: 'media.mp4' }],
+    ]);
+    expect(out.map((p) => p.downloaded_bytes)).toEqual([1024, 3072, 7168, 7168]);
+    expect(out.at(-1)?.percent).toBe(99.9);
+    // the size limit counts what yt-dlp says the file holds at the end
+    expect(agg.bytesWritten).toBe(7000);
+  });
+
   it('keeps the percent when yt-dlp restarts a stream (retry) and ignores a late plan', () => {
     const agg = new ProgressAggregator();
     agg.plan([{ format_id: 'x', filesize: 100 }]);

@@ -9,6 +9,8 @@ interface StreamState {
   fraction: number;
   bytes: number;
   totalBytes: number | null;
+  /** Reported fragments (HLS/DASH): its byte count only grows, the final report included. */
+  fragmented: boolean;
 }
 
 /** Until the file is final (merged, converted, moved) the job is not done. */
@@ -86,13 +88,18 @@ export class ProgressAggregator {
 
   /** Feeds one report; returns the job's progress when it changed, else null. */
   update(report: YtDlpProgress, formatId: string | null): Progress | null {
+    // Fragments fetched concurrently each report the finished ones plus their own bytes, so the
+    // count jumps back and forth between threads: the largest so far is the truth for the stream.
+    const fragmented = positive(report.fragment_count) !== null;
+    const file = report.filename ?? '';
     const reported = nonNegative(report.downloaded_bytes);
-    if (reported !== null) this.bytesByFile.set(report.filename ?? '', reported);
+    if (reported !== null) this.bytesByFile.set(file, fragmented ? Math.max(reported, this.bytesByFile.get(file) ?? 0) : reported);
     const stream = this.streamFor(formatId);
     if (!stream || this.done) return null;
     this.started = true;
+    stream.fragmented ||= fragmented;
     const downloaded = nonNegative(report.downloaded_bytes) ?? stream.bytes;
-    stream.bytes = downloaded;
+    stream.bytes = stream.fragmented ? Math.max(stream.bytes, downloaded) : downloaded;
     stream.fraction = Math.max(stream.fraction, fractionOf(report, downloaded));
     stream.totalBytes =
       positive(report.total_bytes) ?? stream.expectedBytes ?? roundOrNull(positive(report.total_bytes_estimate)) ?? stream.totalBytes;
@@ -185,7 +192,7 @@ function fractionOf(report: YtDlpProgress, downloaded: number): number {
 }
 
 function newStream(formatId: string | null, weight: number, expectedBytes: number | null): StreamState {
-  return { formatId, weight, expectedBytes, fraction: 0, bytes: 0, totalBytes: expectedBytes };
+  return { formatId, weight, expectedBytes, fraction: 0, bytes: 0, totalBytes: expectedBytes, fragmented: false };
 }
 
 function positive(n: number | null | undefined): number | null {

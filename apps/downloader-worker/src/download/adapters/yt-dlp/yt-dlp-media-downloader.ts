@@ -7,6 +7,8 @@ import { MediaProbe, ProbeResult } from '../../ports/media-probe';
 import { FfprobeMediaProbe } from '../ffprobe-media-probe';
 import { abortReasonToError } from './abort-reason';
 import { isAudioExt, mimeTypeForExt } from './media-file-type';
+import { Aria2DiskProgress } from './aria2-disk-progress';
+import { ParallelTransfer, parallelTransferArgs, SERIAL_TRANSFER } from './parallel-transfer';
 import { ProcessRun } from './process-run';
 import { NodeProcessSpawner, ProcessSpawner } from './process-spawner';
 import { ProgressAggregator } from './progress-aggregator';
@@ -14,7 +16,7 @@ import { collectSidecars } from './sidecars';
 import { CONVERSION_PROGRESS_FILE, conversionInput, readFfmpegProgress } from './conversion-progress';
 import { buildYtDlpArgs } from './yt-dlp-args';
 import { MAX_FFMPEG_REASONS, classifyYtDlpFailure, ffmpegReason } from './yt-dlp-errors';
-import { parseYtDlpLine, YtDlpMeta } from './yt-dlp-output';
+import { parseYtDlpLine, YtDlpMeta, YtDlpProgress } from './yt-dlp-output';
 import { isInside, listEntries, removeNewEntries } from './work-dir';
 
 export interface YtDlpTools {
@@ -31,6 +33,8 @@ export interface YtDlpDependencies {
   probe?: MediaProbe;
   /** Time between SIGTERM and SIGKILL when stopping. */
   graceMs?: number;
+  /** Connections and fragments per download (default: one of each). */
+  transfer?: ParallelTransfer;
 }
 
 /** What one yt-dlp run told us so far. */
@@ -66,6 +70,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   private readonly probe: MediaProbe;
   private readonly graceMs: number;
   private readonly egress: Egress;
+  private readonly transfer: ParallelTransfer;
 
   constructor(
     private readonly tools: YtDlpTools,
@@ -76,6 +81,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     this.spawner = deps.spawner ?? new NodeProcessSpawner();
     this.probe = deps.probe ?? new FfprobeMediaProbe(tools.ffprobePath ?? siblingFfprobe(tools.ffmpegPath));
     this.graceMs = deps.graceMs ?? 1000;
+    this.transfer = deps.transfer ?? SERIAL_TRANSFER;
   }
 
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
@@ -89,7 +95,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   }
 
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
-    const args = buildYtDlpArgs(job, this.tools, egress.ytdlpArgs());
+    const args = buildYtDlpArgs(job, this.tools, [...egress.ytdlpArgs(), ...parallelTransferArgs(this.transfer, job)]);
     const existing = await listEntries(job.workDir);
     const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator(), converting: { busy: false } };
     let failure: DownloadError | null = null;
@@ -97,14 +103,16 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       failure ??= err;
       void run.stop();
     };
-    const guarded = (handle: (line: string) => void) => (line: string) => {
-      try {
-        handle(line);
-      } catch (err) {
-        // A throwing hook must not become an uncaught exception in a stream callback.
-        fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`));
-      }
-    };
+    const guarded =
+      <T>(handle: (value: T) => void) =>
+      (value: T): void => {
+        try {
+          handle(value);
+        } catch (err) {
+          // A throwing hook must not become an uncaught exception in a stream callback.
+          fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`));
+        }
+      };
     const run = ProcessRun.start(this.spawner, this.tools.ytdlpPath, args, {
       graceMs: this.graceMs,
       env: egress.env(),
@@ -128,6 +136,12 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       () => void this.followConversion(job, state, hooks).catch((err) => fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`))),
       CONVERSION_POLL_MS,
     );
+    // aria2c tells yt-dlp nothing until it is done: its files say how far it is (and how large)
+    const disk = new Aria2DiskProgress(
+      job.workDir,
+      guarded(({ progress, formatId }) => this.onProgress(progress, formatId ?? singleFormatId(state.meta), state, job, hooks)),
+    );
+    if (this.transfer.connections > 1) disk.start();
     const onAbort = () => fail(abortReasonToError(hooks.signal.reason));
     hooks.signal.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal.aborted) onAbort(); // aborted while the folder was being listed
@@ -148,6 +162,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     } finally {
       clearInterval(conversion);
       state.converting.over = true; // a read still under way reports nothing after the end
+      disk.stop();
       hooks.signal.removeEventListener('abort', onAbort);
     }
   }
@@ -165,14 +180,8 @@ export class YtDlpMediaDownloader extends MediaDownloader {
       case 'formats':
         state.progress.plan(parsed.formats);
         return;
-      case 'progress': {
-        const progress = state.progress.update(parsed.progress, parsed.formatId);
-        if (progress) hooks.onProgress(progress);
-        // yt-dlp's --max-filesize trusts announced sizes; this also catches streams that announce none.
-        const written = state.progress.bytesWritten;
-        if (written > job.maxBytes) throw new DownloadError('too_large', `File is too large (over ${job.maxBytes} bytes; ${written} received)`);
-        return;
-      }
+      case 'progress':
+        return this.onProgress(parsed.progress, parsed.formatId, state, job, hooks);
       case 'done':
         state.filepath = parsed.filepath;
         return;
@@ -200,6 +209,14 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     } finally {
       state.converting.busy = false;
     }
+  }
+
+  private onProgress(report: YtDlpProgress, formatId: string | null, state: RunState, job: DownloadJob, hooks: DownloadHooks): void {
+    const progress = state.progress.update(report, formatId);
+    if (progress) hooks.onProgress(progress);
+    // yt-dlp's --max-filesize trusts announced sizes; this also catches streams that announce none.
+    const written = state.progress.bytesWritten;
+    if (written > job.maxBytes) throw new DownloadError('too_large', `File is too large (over ${job.maxBytes} bytes; ${written} received)`);
   }
 
   private async finish(job: DownloadJob, state: RunState, hooks: DownloadHooks): Promise<DownloadResult> {
@@ -267,6 +284,11 @@ function buildMetadata(meta: YtDlpMeta, probe: ProbeResult | null, ext: string, 
     channel_id: meta.channel_id ?? null,
     uploader_id: meta.uploader_id ?? null,
   };
+}
+
+/** The format id of a one-format download (how its progress is matched); null for `a+b`. */
+function singleFormatId(meta: YtDlpMeta): string | null {
+  return meta.format_id && !meta.format_id.includes('+') ? meta.format_id : null;
 }
 
 function toDownloadError(err: unknown): DownloadError {
