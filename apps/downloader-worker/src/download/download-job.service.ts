@@ -44,7 +44,10 @@ const OUTCOME_OF = {
   [ROUTING_KEYS.downloadFailed]: 'failed',
   [ROUTING_KEYS.downloadCancelled]: 'cancelled',
 } as const satisfies Record<FinalEventType, string>;
-zeroLabels(METRICS.jobFailures, DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })));
+zeroLabels(
+  METRICS.jobFailures,
+  DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })),
+);
 
 const MAX_LOG_LINES = 500;
 /** Longest download.started waits for the downloader to say what the media is (a slow extractor must not keep the job looking queued). */
@@ -78,7 +81,11 @@ export class DownloadJobService {
     // started after the cancel never saw it)
     if (this.running.wasCancelled(cmd.request_id) || (await this.cancellations.wasCancelled(cmd.request_id))) {
       log.info({ event: 'download.cancelled' }, 'job was cancelled while queued: skipped');
-      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now(), reason: 'Cancelled while queued: not started', logs: ['Cancelled while queued: not started'] }, cmd.request_id);
+      await this.publish(
+        ROUTING_KEYS.downloadCancelled,
+        { ...base, completed_at: this.now(), reason: 'Cancelled while queued: not started', logs: ['Cancelled while queued: not started'] },
+        cmd.request_id,
+      );
       return 'ack';
     }
     const workDir = partialDir(this.config.storageDir, cmd.request_id);
@@ -157,10 +164,17 @@ export class DownloadJobService {
         // not retried as a whole: a rename or link that went through before a later step failed is not repeatable
         const placement = { keepExisting: !!cmd.options.path_template, suffix: cmd.request_id.replace(/^req_/, '') };
         const placed = await placeFile(this.media, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), placement);
-        const files = await placeSidecars(this.media, workDir, { ...placed, mimeType: result.mimeType }, result.sidecars ?? [], this.generatedSidecars(cmd, result), {
-          ...placement,
-          publicBaseUrl: this.config.publicBaseUrl,
-        });
+        const files = await placeSidecars(
+          this.media,
+          workDir,
+          { ...placed, mimeType: result.mimeType },
+          result.sidecars ?? [],
+          this.generatedSidecars(cmd, result),
+          {
+            ...placement,
+            publicBaseUrl: this.config.publicBaseUrl,
+          },
+        );
         const completed: DownloadCompleted = {
           ...base,
           file_info: {
@@ -226,7 +240,13 @@ export class DownloadJobService {
   private generatedSidecars(cmd: DownloadRequested, result: DownloadResult): GeneratedSidecar[] {
     if (!cmd.options.write_nfo) return [];
     const src = cmd.options.source;
-    return [{ kind: 'nfo', suffix: '.nfo', content: buildNfo({ metadata: result.metadata, id: cmd.request_id.replace(/^req_/, ''), title: src?.title, uploadDate: src?.upload_date }) }];
+    return [
+      {
+        kind: 'nfo',
+        suffix: '.nfo',
+        content: buildNfo({ metadata: result.metadata, id: cmd.request_id.replace(/^req_/, ''), title: src?.title, uploadDate: src?.upload_date }),
+      },
+    ];
   }
 
   private now(): string {

@@ -44,7 +44,13 @@ export function buildPayload(event: DownloadEvent, occurredAt: string, links: Fi
         ...common,
         status: 'completed',
         // the sidecars (subtitles, thumbnail, ...) too, each link signed for this delivery
-        file_info: links.signFileInfo({ filename: f.filename, filepath: f.filepath, size_bytes: f.size_bytes, download_url: f.download_url, ...(f.files?.length ? { files: f.files } : {}) }),
+        file_info: links.signFileInfo({
+          filename: f.filename,
+          filepath: f.filepath,
+          size_bytes: f.size_bytes,
+          download_url: f.download_url,
+          ...(f.files?.length ? { files: f.files } : {}),
+        }),
         metadata: c.metadata,
       });
     }
