@@ -5,6 +5,8 @@ export type Schemas = components['schemas'];
 export type Job = Schemas['Job'];
 export type JobList = Schemas['JobList'];
 export type CancelledJob = Schemas['CancelledJob'];
+/** A finished job whose files DELETE /download/{id}?delete_file=true removed. */
+export type FileDeletedJob = Schemas['FileDeletedJob'];
 export type JobLogs = Schemas['JobLogs'];
 export type WebhookDeliveries = Schemas['WebhookDeliveries'];
 export type Redelivery = Schemas['Redelivery'];
@@ -77,7 +79,8 @@ export class MdaClient {
     return settle(this.raw.GET('/api/v1/downloads', { params: { query } }));
   }
 
-  cancel(requestId: string): Promise<Result<CancelledJob>> {
+  /** Cancels a queued or running job (the answer is the cancelled job; the route's delete_file form answers a FileDeletedJob). */
+  cancel(requestId: string): Promise<Result<CancelledJob | FileDeletedJob>> {
     return settle(this.raw.DELETE('/api/v1/download/{request_id}', { params: { path: { request_id: requestId } } }));
   }
 

@@ -12,7 +12,9 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
   let clip: string;
 
   beforeAll(async () => {
-    sys = await TestSystem.start({ env: { RATE_LIMIT_RPS: '1000', RATE_LIMIT_BURST: '1000' } });
+    // one fragment at a time: the throttled HLS source must take long enough to watch it run
+    // (parallel fragments, the default, are covered by the worker's parallel-transfer spec)
+    sys = await TestSystem.start({ env: { RATE_LIMIT_RPS: '1000', RATE_LIMIT_BURST: '1000', DOWNLOAD_FRAGMENTS: '1' } });
     clip = await makeClip({ seconds: 8, width: 320, height: 240, title: 'Running Clip' });
     hls = await makeHls(clip);
     // about 5 s for the clip: long enough to look at the job while it runs

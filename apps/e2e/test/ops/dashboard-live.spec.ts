@@ -92,6 +92,11 @@ describe('operations: the dashboard on a live Prometheus', () => {
       timeoutMs: 30_000,
       what: 'a dead webhook scraped',
     });
+    // the stored file is counted in storage used (refreshed from the job store every few seconds)
+    await waitFor(async () => (await scalar(`sum(mda_storage_used_bytes{namespace="${NAMESPACE}"})`).catch(() => NaN)) > 0, {
+      timeoutMs: 30_000,
+      what: 'storage used scraped',
+    });
     // a few more scrapes of the final counts
     const settled = Date.now() + 3000;
     await waitFor(() => Date.now() > settled, { timeoutMs: 5000, what: 'more scrapes' });

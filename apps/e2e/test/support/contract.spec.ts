@@ -21,6 +21,9 @@ describe('the e2e contract check', () => {
     created_at: '2025-11-06T10:00:00.000Z',
     started_at: null,
     completed_at: null,
+    file_deleted: false,
+    expires_at: null,
+    retry_of: null,
   };
 
   it('maps paths to their templates, literal routes first', () => {

@@ -26,6 +26,7 @@ interface ContractState {
   /** Checks still reading their body (they run beside the test, adding nothing to what it times). */
   pending: Set<Promise<void>>;
   originalFetch?: typeof fetch;
+  wrappedFetch?: typeof fetch;
 }
 
 const KEY = Symbol.for('mda.e2e.contract');
@@ -185,7 +186,14 @@ export function installContractCheck(): void {
   const s = state();
   if (s.originalFetch) return;
   s.originalFetch = globalThis.fetch;
-  globalThis.fetch = checkedFetch(s.originalFetch);
+  s.wrappedFetch = checkedFetch(s.originalFetch);
+  globalThis.fetch = s.wrappedFetch;
+}
+
+/** Whether fetch() still goes through the check (a test or library may have replaced it). */
+export function contractCheckActive(): boolean {
+  const s = state();
+  return s.wrappedFetch !== undefined && globalThis.fetch === s.wrappedFetch;
 }
 
 /** The problems seen since the last call (and forgets them), once every check under way has finished. */

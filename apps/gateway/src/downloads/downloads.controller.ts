@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOp } from '../docs/decorators';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error';
 import { LibraryService } from '../library/library.service';
-import { CancelledJob, Job, JobLogs } from '../docs/models';
+import { CancelledJob, FileDeletedJob, Job, JobLogs } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { FileLinks } from '@mda/file-links';
 import { ApiKeyIdentity } from '../common/api-keys';
@@ -40,12 +40,13 @@ export class DownloadsController {
   }
 
   @Delete('download/:request_id')
+  @ApiExtraModels(CancelledJob, FileDeletedJob)
   @ApiOp({
     summary: 'Cancel a download (or delete its files)',
     description:
       'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed and the answer is the job with `file_deleted`, `files_removed` and `bytes_freed` (as DELETE /download/{id}/file); a failed or cancelled one has none to remove.',
-    type: CancelledJob,
-    okDescription: 'Cancelled',
+    schema: { oneOf: [{ $ref: getSchemaPath(CancelledJob) }, { $ref: getSchemaPath(FileDeletedJob) }] },
+    okDescription: 'Cancelled (or, with delete_file=true on a finished job, the job with its files removed)',
     errors: [400, 404, 409, 503],
     extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }],
   })

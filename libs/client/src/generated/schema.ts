@@ -1245,6 +1245,78 @@ export interface components {
             /** @enum {boolean} */
             cancel_requested: true;
         };
+        FileDeletedJob: {
+            /** @example req_k3j5h2g8f9d1 */
+            request_id: string;
+            /** @example https://example.com/video */
+            url: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            progress: components["schemas"]["Progress"];
+            file_info: components["schemas"]["FileInfo"] | null;
+            metadata: components["schemas"]["MediaMetadata"] | null;
+            /** @example null */
+            error: string | null;
+            /**
+             * @description download_error, timeout, storage_error, …
+             * @example null
+             */
+            error_code: string | null;
+            /**
+             * @description The download options with their defaults applied
+             * @example {
+             *       "quality": "1080p",
+             *       "video_format": "mp4"
+             *     }
+             */
+            options: {
+                [key: string]: unknown;
+            };
+            /** @example https://your-app.com/webhook */
+            webhook_url: string | null;
+            /** @example null */
+            batch_id: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-11-06T10:00:01.000Z
+             */
+            started_at: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            completed_at: string | null;
+            /**
+             * @description The files were deleted (by request) or expired (retention); the job record stays
+             * @example false
+             */
+            file_deleted: boolean;
+            /**
+             * Format: date-time
+             * @description When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * @description The failed or cancelled job this one retries
+             * @example null
+             */
+            retry_of: string | null;
+            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
+            webhooks?: components["schemas"]["JobWebhookSummary"];
+            /** @description Files removed by this call (0 when they were gone already) */
+            files_removed: number;
+            /** @description Bytes those files took */
+            bytes_freed: number;
+        };
         JobLogs: {
             /** @example req_k3j5h2g8f9d1 */
             request_id: string;
@@ -2313,78 +2385,6 @@ export interface components {
             /** @description What needs attention, for example no worker consuming jobs or a missing tool */
             warnings: string[];
         };
-        FileDeletedJob: {
-            /** @example req_k3j5h2g8f9d1 */
-            request_id: string;
-            /** @example https://example.com/video */
-            url: string;
-            /**
-             * @example running
-             * @enum {string}
-             */
-            status: "queued" | "running" | "completed" | "failed" | "cancelled";
-            progress: components["schemas"]["Progress"];
-            file_info: components["schemas"]["FileInfo"] | null;
-            metadata: components["schemas"]["MediaMetadata"] | null;
-            /** @example null */
-            error: string | null;
-            /**
-             * @description download_error, timeout, storage_error, …
-             * @example null
-             */
-            error_code: string | null;
-            /**
-             * @description The download options with their defaults applied
-             * @example {
-             *       "quality": "1080p",
-             *       "video_format": "mp4"
-             *     }
-             */
-            options: {
-                [key: string]: unknown;
-            };
-            /** @example https://your-app.com/webhook */
-            webhook_url: string | null;
-            /** @example null */
-            batch_id: string | null;
-            /**
-             * Format: date-time
-             * @example 2025-11-06T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @example 2025-11-06T10:00:01.000Z
-             */
-            started_at: string | null;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            completed_at: string | null;
-            /**
-             * @description The files were deleted (by request) or expired (retention); the job record stays
-             * @example false
-             */
-            file_deleted: boolean;
-            /**
-             * Format: date-time
-             * @description When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept
-             * @example null
-             */
-            expires_at: string | null;
-            /**
-             * @description The failed or cancelled job this one retries
-             * @example null
-             */
-            retry_of: string | null;
-            /** @description The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks */
-            webhooks?: components["schemas"]["JobWebhookSummary"];
-            /** @description Files removed by this call (0 when they were gone already) */
-            files_removed: number;
-            /** @description Bytes those files took */
-            bytes_freed: number;
-        };
         RetryFailedDto: {
             /**
              * @description Only failed jobs of this batch
@@ -3278,13 +3278,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Cancelled */
+            /** @description Cancelled (or, with delete_file=true on a finished job, the job with its files removed) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CancelledJob"];
+                    "application/json": components["schemas"]["CancelledJob"] | components["schemas"]["FileDeletedJob"];
                 };
             };
             /** @description Cancellation requested from the worker */
