@@ -104,8 +104,5 @@ export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 /** STORAGE_BACKEND and its settings: where `/files` reads and deletion removes. */
 function loadGatewayMediaStore(env: Env): { storageDir: string; mediaStore: MediaStoreConfig } {
   const store = loadMediaStoreConfig(env);
-  if (store.backend !== 'local') {
-    throw new ConfigError('STORAGE_BACKEND', 'must be local for the gateway for now: serving files from an S3 bucket is not built yet (the worker can already store there)');
-  }
   return { storageDir: store.storageDir, mediaStore: store };
 }
