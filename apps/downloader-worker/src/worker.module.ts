@@ -20,7 +20,7 @@ import { FsMediaStore } from './download/adapters/fs-media-store';
 import { UploadSweeper } from './download/upload-sweeper';
 import { MediaStore } from './download/ports/media-store';
 import { StoreMonitor } from './download/store-monitor';
-import { execToolProbe } from './tools/tool-probe';
+import { execToolProbe } from './tools/adapters/tool-probe';
 import { ToolsMonitor } from './tools/tools-monitor';
 import { YtDlpMediaInspector } from './queries/adapters/yt-dlp-media-inspector';
 import { MediaInspector } from './queries/ports/media-inspector';

@@ -33,11 +33,9 @@ export async function resolveFilesSigningSecret(src: SigningSecretSource): Promi
 
 function openStore(src: SigningSecretSource): Kysely<unknown> {
   if (src.databaseUrl && /^postgres(ql)?:\/\//.test(src.databaseUrl)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Pool } = require('pg') as typeof import('pg');
     return new Kysely({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: src.databaseUrl, max: 1 }) }) });
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
   if (src.sqlitePath !== ':memory:') mkdirSync(dirname(src.sqlitePath), { recursive: true });
   const sqlite = new SQLite(src.sqlitePath);

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
 import { ApiFailure, messageOf } from '../api/errors';
 import type { LibraryApi, WebhookEvents as WebhookEventList } from '../api/library';
-import { FINAL_STATUSES, Job, LogLine, MediaMetadata, WebhookLog } from '../api/types';
+import { FINAL_STATUSES, Job, LogLine, MediaMetadata } from '../api/types';
 import { formatBytes, formatDuration, formatTime } from '../ui/format';
 import { Link } from '../ui/router';
 import { canRetry, hasFile, titleOf } from './JobList';

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { optionalStr } from '@mda/config';
-import { JobCookieFiles } from './job-cookie-files';
+import { JobCookieFiles } from './adapters/job-cookie-files';
 
 /** The worker holds the same COOKIE_ENCRYPTION_KEY as the gateway; checked only when a job brings cookies. */
 export const WORKER_COOKIES_PROVIDERS: Provider[] = [

@@ -20,7 +20,7 @@ import { MediaStore } from '@mda/media-store';
 import { Logger, counterOf, errorFields, gaugeOf, histogramOf, zeroLabels } from '@mda/observability';
 import { WORKER_CONFIG, WORKER_LOGGER } from '../tokens';
 import type { WorkerConfig } from '../config/worker-config';
-import { JobCookieFile, JobCookieFiles } from '../cookies/job-cookie-files';
+import { JobCookieFile, JobCookieFiles } from '../cookies/adapters/job-cookie-files';
 import { partialDir, placeFile } from './file-placement';
 import { DOWNLOAD_ERROR_CODES, DownloadError, DownloadResult, MediaDownloader } from './ports/media-downloader';
 import { buildNfo } from './nfo';

@@ -3,7 +3,7 @@ import type { ConsumeMessage } from 'amqplib';
 import { sealCookies, Envelope, RawEnvelope, KeyedSlots, ListingResult, MetadataResult, RandomIdGenerator, SystemClock, WORKER_QUERY_BUSY, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
 import { AmqpContext, EventPublisher, Publisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
-import { JobCookieFiles } from '../cookies/job-cookie-files';
+import { JobCookieFiles } from '../cookies/adapters/job-cookie-files';
 import { InspectOptions, MediaInspector } from './ports/media-inspector';
 import { WorkerQueryHandler } from './worker-query.handler';
 import { ToolsMonitor } from '../tools/tools-monitor';

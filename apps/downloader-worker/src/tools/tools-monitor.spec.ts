@@ -1,7 +1,7 @@
 import { createLogger } from '@mda/observability';
 import { waitFor } from '@mda/testing';
 import { IntakeGate } from './intake-gate';
-import { ProbeResult, ToolProbe, execToolProbe } from './tool-probe';
+import { ProbeResult, ToolProbe, execToolProbe } from './adapters/tool-probe';
 import { ToolSpec, ToolsMonitor, versionNumber } from './tools-monitor';
 
 const SPECS: ToolSpec[] = [

@@ -1,6 +1,6 @@
 import { Logger } from '@mda/observability';
 import { JobIntake } from '../download/ports/media-store';
-import { ProbeResult, ToolProbe } from './tool-probe';
+import { ProbeResult, ToolProbe } from './adapters/tool-probe';
 
 export interface ToolSpec {
   /** yt-dlp, ffmpeg, ffprobe */

@@ -8,7 +8,6 @@ import { submit, waitFinal } from './support/jobs';
 
 /** The secret kept in the SQLite job store (read-only, beside the running gateway). */
 function storedSecret(sys: TestSystem): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
   const db = new SQLite(join(sys.dir, 'jobs.sqlite'), { readonly: true });
   try {
@@ -101,7 +100,6 @@ describe('file ownership and the stored signing secret', () => {
       expect(fileSignature(guess, fp, expires)).not.toBe(signature);
     }
     // the job store keeps the path, not a signed link
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
     const db = new SQLite(join(sys.dir, 'jobs.sqlite'), { readonly: true });
     const row = db.prepare('select file_info from jobs where request_id = ?').get(job.request_id) as { file_info: string };

@@ -107,7 +107,6 @@ describe.each([
       expect(workerRefused).toBe(7);
     }
 
-    // eslint-disable-next-line no-console
     console.log(`${refusedBy} refuses: B's metadata ${usual.ms} ms alone, ${b.ms} ms with A's 4 hanging; A's refusals answered in ${Math.max(...settled.map((r) => r.ms))} ms at most`);
 
     // the hanging server goes away: A's four end (yt-dlp fails on the closed connection)

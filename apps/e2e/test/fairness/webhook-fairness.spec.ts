@@ -121,7 +121,6 @@ describe("one receiver host cannot hold the sender's delivery slots", () => {
       const retried = receiverA.on('/a').filter((h) => idOf(h) === id && h.status === 200);
       expect(retried.length).toBeGreaterThanOrEqual(1);
     }
-    // eslint-disable-next-line no-console
     console.log(`B's webhook arrived ${delayMs.toFixed(0)} ms after its event; A: ${failedIds.size} timed-out attempts, deferrals ${await metric(metrics, 'mda_webhook_deferrals_total{reason="host_busy"}')} host_busy / ${await metric(metrics, 'mda_webhook_deferrals_total{reason="job_order"}')} job_order`);
   }, 120_000);
 });

@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error';
 import { Public } from '../common/api-key.guard';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { AdminKeyGuard } from './admin.guard';
-import { DEAD_LETTER_QUEUES } from './amqp-dead-letters';
+import { DEAD_LETTER_QUEUES } from './adapters/amqp-dead-letters';
 import { DeadLetters } from './dead-letters.port';
 
 const MAX_LIMIT = 1000;

@@ -1,7 +1,7 @@
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { AdminController } from './admin.controller';
 import { AdminKeyGuard } from './admin.guard';
-import { AmqpDeadLetters } from './amqp-dead-letters';
+import { AmqpDeadLetters } from './adapters/amqp-dead-letters';
 import { DeadLetters } from './dead-letters.port';
 
 /** GET /api/v1/admin/dead-letters and POST …/replay, for operator keys (ADMIN_API_KEYS). */

@@ -4,7 +4,7 @@ import { jobView } from '../downloads/job-view';
 import type { Job } from '../store/jobs.repository';
 import { isFinal } from './batch-plan';
 import type { Batch } from './batches.repository';
-import type { BatchConcurrency } from './download-capacity';
+import type { BatchConcurrency } from './adapters/download-capacity';
 
 export type BatchStatus = 'queued' | 'running' | 'completed' | 'cancelled';
 

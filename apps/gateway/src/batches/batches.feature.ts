@@ -3,7 +3,7 @@ import { Kysely } from 'kysely';
 import { Clock } from '@mda/contracts';
 import type { Database } from '../store/schema';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { AmqpDownloadCapacity, DownloadCapacity } from './download-capacity';
+import { AmqpDownloadCapacity, DownloadCapacity } from './adapters/download-capacity';
 import { BatchDispatcher } from './batch-dispatcher.service';
 import { BatchSweeper } from './batch-sweeper';
 import { BatchesController } from './batches.controller';

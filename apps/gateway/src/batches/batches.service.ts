@@ -11,7 +11,7 @@ import { UrlPolicy } from '../downloads/url-policy';
 import { Job, JobsRepository, NewJob } from '../store/jobs.repository';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { BatchDispatcher } from './batch-dispatcher.service';
-import { BatchConcurrency, DownloadCapacity, batchConcurrency } from './download-capacity';
+import { BatchConcurrency, DownloadCapacity, batchConcurrency } from './adapters/download-capacity';
 import { isFinal } from './batch-plan';
 import { batchView } from './batch-view';
 import { BatchKind, BatchesRepository } from './batches.repository';

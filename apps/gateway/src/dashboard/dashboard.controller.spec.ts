@@ -10,7 +10,7 @@ import { openClientAddressLimits } from '../rate-limit/client-address.limits.fak
 import { ApiKeyRegistry } from '../common/api-keys';
 import { ErrorFilter } from '../common/error.filter';
 import { DashboardController } from './dashboard.controller';
-import { DashboardFiles } from './dashboard-files';
+import { DashboardFiles } from './adapters/dashboard-files';
 
 const HTML = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body></body></html>';
 const JS = 'console.log("dashboard")';

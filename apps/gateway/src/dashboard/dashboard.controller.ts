@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error';
 import { Public } from '../common/api-key.guard';
-import { DashboardFiles } from './dashboard-files';
+import { DashboardFiles } from './adapters/dashboard-files';
 import { ASSET_CACHE_CONTROL, NON_PAGE_PREFIXES, PAGE_HEADERS } from './dashboard-headers';
 
 /**

@@ -3,7 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorResponse } from './models';
 import { toOpenApi31 } from './openapi-31';
 import { WEBHOOK_MODELS } from './webhook-models';
-import { SWAGGER_ASSETS, SwaggerAsset, loadSwaggerAsset, swaggerHtml } from './swagger-ui-assets';
+import { SWAGGER_ASSETS, SwaggerAsset, loadSwaggerAsset, swaggerHtml } from './adapters/swagger-ui-assets';
 
 export const DOCS_PATH = '/docs';
 export const DOCS_JSON_PATH = '/docs-json';

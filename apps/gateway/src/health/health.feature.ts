@@ -1,4 +1,4 @@
-import { AmqpQueueStats } from './amqp-queue-stats';
+import { AmqpQueueStats } from './adapters/amqp-queue-stats';
 import { QueueStats } from './queue-stats';
 import { StatsController } from './stats.controller';
 import { SystemStatsService } from './system-stats.service';

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { statfs } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { QUEUES } from '@mda/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { JobsRepository } from '../store/jobs.repository';
-import { appVersion } from './app-version';
+import { appVersion } from './adapters/app-version';
 import { QueueStats } from './queue-stats';
 import { NO_WORKER_MESSAGE } from './worker-presence';
 import { WorkerToolsCache } from './worker-tools';
+import { diskSpace } from './adapters/disk-space';
 
 /** The numbers of GET /api/v1/health/stats and GET /version. */
 @Injectable()
@@ -48,15 +47,7 @@ export class SystemStatsService {
   }
 
   /** Space on the media folder's file system (STORAGE_DIR). */
-  private async disk() {
-    const path = resolve(this.config.storageDir);
-    try {
-      const s = await statfs(path);
-      const total = s.blocks * s.bsize;
-      const free = s.bavail * s.bsize;
-      return { path, total_bytes: total, free_bytes: free, used_bytes: total - s.bfree * s.bsize, used_percent: total ? Math.round(((total - s.bfree * s.bsize) / total) * 1000) / 10 : null };
-    } catch (err) {
-      return { path, error: (err as NodeJS.ErrnoException).code ?? 'unreadable' };
-    }
+  private disk() {
+    return diskSpace(this.config.storageDir);
   }
 }

@@ -19,11 +19,9 @@ export function storeKind(opts: StoreOptions): StoreKind {
 /** One query layer over SQLite (embedded default) or PostgreSQL (when DATABASE_URL is postgres://). */
 export function createDatabase(opts: StoreOptions): Kysely<Database> {
   if (storeKind(opts) === 'postgres') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Pool } = require('pg') as typeof import('pg');
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: opts.databaseUrl, max: 10 }) }) });
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
   const sqlite = openWritable(opts.sqlitePath, (path) => new SQLite(path));
   sqlite.pragma('synchronous = NORMAL');

@@ -80,7 +80,6 @@ export function printLedger(l: Ledger, extra: Record<string, string | number> = 
   ];
   const widths = cols.map(([k, v]) => Math.max(k.length, String(v).length));
   const row = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-  // eslint-disable-next-line no-console
   console.log(
     [row(cols.map(([k]) => k)), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', row(cols.map(([, v]) => String(v)))].join('\n') +
       (l.lostIds.length ? `\nlost: ${l.lostIds.join(', ')}` : ''),

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CookieKeyError, openCookies, parseCookieKey } from '@mda/contracts';
-import { DownloadError } from '../download/ports/media-downloader';
+import { DownloadError } from '../../download/ports/media-downloader';
 
 export interface JobCookieFile {
   /** A Netscape cookies file readable by this user only. */

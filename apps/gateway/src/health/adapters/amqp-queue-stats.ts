@@ -2,7 +2,7 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { Clock, QUEUES } from '@mda/contracts';
 import { AmqpConnection } from '@mda/messaging';
-import { QueueDepth, QueueStats } from './queue-stats';
+import { QueueDepth, QueueStats } from '../queue-stats';
 
 /** The queues /api/v1/health/stats reports. */
 export const REPORTED_QUEUES = [QUEUES.downloaderJobs, QUEUES.downloaderMetadata, QUEUES.senderDownloadEvents, QUEUES.webhooksDeliver, QUEUES.webhooksDead] as const;

@@ -1,6 +1,6 @@
 import amqplib, { ConsumeMessage, GetMessage } from 'amqplib';
 import { QUEUES, TOPOLOGY } from '@mda/contracts';
-import { DeadLetter, DeadLetterQueue, DeadLetters } from './dead-letters.port';
+import { DeadLetter, DeadLetterQueue, DeadLetters } from '../dead-letters.port';
 
 /** Every `*.dead` queue of the topology, with the queue its messages came from. */
 export const DEAD_LETTER_QUEUES: ReadonlyArray<{ queue: string; source: string }> = TOPOLOGY.queues

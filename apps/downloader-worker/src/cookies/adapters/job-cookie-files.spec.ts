@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sealCookies, parseCookieKey } from '@mda/contracts';
-import { DownloadError } from '../download/ports/media-downloader';
+import { DownloadError } from '../../download/ports/media-downloader';
 import { JobCookieFiles } from './job-cookie-files';
 
 const KEY = 'ab'.repeat(32);
