@@ -68,7 +68,19 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'child_process', 'node:child_process', 'amqplib', 'amqp-connection-manager', 'undici', 'pg', 'better-sqlite3'].map((name) => ({
+          paths: [
+            'fs',
+            'fs/promises',
+            'node:fs',
+            'node:fs/promises',
+            'child_process',
+            'node:child_process',
+            'amqplib',
+            'amqp-connection-manager',
+            'undici',
+            'pg',
+            'better-sqlite3',
+          ].map((name) => ({
             name,
             message: 'I/O belongs in an adapter (an adapters/ folder or an infrastructure lib), behind a port the service injects.',
           })),

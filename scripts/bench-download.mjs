@@ -96,7 +96,29 @@ async function main() {
   const source = join(dir, 'big.mp4');
   const clip = join(dir, 'clip.mp4');
   const ffmpeg = (args) => promisify(execFile)('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 20 });
-  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-c:a', 'aac', '-metadata', 'title=Bench Clip', clip]);
+  await ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=30',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440',
+    '-t',
+    '10',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-qp',
+    '0',
+    '-c:a',
+    'aac',
+    '-metadata',
+    'title=Bench Clip',
+    clip,
+  ]);
   const loops = Math.max(1, Math.round((SIZE_MIB * 1048576) / statSync(clip).size));
   await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', source]);
   rmSync(clip);
@@ -116,7 +138,10 @@ async function main() {
       if (req.method === 'HEAD') return void res.end();
       createReadStream(source, { highWaterMark: 1 << 20 }).pipe(res);
     }).listen(port, '127.0.0.1', () => console.log('serving'));`;
-  server = spawn(process.execPath, ['-e', sourceServer], { env: { SOURCE: source, SIZE: String(size), PORT: String(sourcePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, ['-e', sourceServer], {
+    env: { SOURCE: source, SIZE: String(size), PORT: String(sourcePort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolveUp, reject) => {
     server.stdout.once('data', resolveUp);
     server.once('exit', (code) => reject(new Error(`source server exited (${code})`)));
@@ -149,7 +174,11 @@ async function main() {
     LOG_LEVEL: 'warn',
   };
   const start = (app, extra = {}, nodeArgs = []) => {
-    const c = spawn(process.execPath, [...nodeArgs, join(ROOT, `dist/${app}/apps/${app}/src/main.js`)], { env: { ...env, ...extra }, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    const c = spawn(process.execPath, [...nodeArgs, join(ROOT, `dist/${app}/apps/${app}/src/main.js`)], {
+      env: { ...env, ...extra },
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(c);
     return c;
   };
@@ -161,7 +190,11 @@ async function main() {
   await sleep(1000); // consumers attach after readiness
 
   const api = async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { 'x-api-key': API_KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body && JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'x-api-key': API_KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body && JSON.stringify(body),
+    });
     return res.json();
   };
   const mib = size / 1048576;
@@ -195,7 +228,10 @@ async function main() {
     if (job.status !== 'completed') throw new Error(`${label}: download failed: ${job.error}`);
     if (job.file_info.size_bytes !== size) throw new Error(`${label}: stored ${job.file_info.size_bytes} bytes, expected ${size}`);
     if (!(job.metadata?.duration > 0)) throw new Error(`${label}: no duration in the metadata: ${JSON.stringify(job.metadata)}`);
-    if (round === 1) console.log(`${label}: ${mib.toFixed(0)} MiB mp4, ${job.metadata.duration} s, ${job.metadata.width}x${job.metadata.height}, extractor ${job.metadata.extractor}`);
+    if (round === 1)
+      console.log(
+        `${label}: ${mib.toFixed(0)} MiB mp4, ${job.metadata.duration} s, ${job.metadata.width}x${job.metadata.height}, extractor ${job.metadata.extractor}`,
+      );
     rmSync(join(env.STORAGE_DIR, job.file_info.filepath), { force: true });
     return sec;
   };
@@ -203,7 +239,14 @@ async function main() {
   let treePeakMib = 0;
   const treeSampler = setInterval(() => {
     try {
-      const pids = [worker.pid, ...execFileSync('pgrep', ['-P', String(worker.pid)]).toString().split('\n').filter(Boolean).map(Number)];
+      const pids = [
+        worker.pid,
+        ...execFileSync('pgrep', ['-P', String(worker.pid)])
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .map(Number),
+      ];
       let kb = 0;
       for (const pid of pids) kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       treePeakMib = Math.max(treePeakMib, kb / 1024);

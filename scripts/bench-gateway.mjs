@@ -44,15 +44,18 @@ async function waitHttp(url, timeoutMs = 30_000) {
 
 function drive(url, headers) {
   return new Promise((resolveRun, reject) => {
-    autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY, connections: CONNECTIONS, duration: DURATION }, (err, res) =>
-      err ? reject(err) : resolveRun(res),
+    autocannon(
+      { url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY, connections: CONNECTIONS, duration: DURATION },
+      (err, res) => (err ? reject(err) : resolveRun(res)),
     );
   });
 }
 
 function summary(name, r) {
   const okPerSec = r['2xx'] / DURATION;
-  console.log(`${name}: ${r['2xx']} x 2xx, ${r.non2xx} non-2xx, ${r.errors} errors in ${DURATION} s with ${CONNECTIONS} connections; p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+  console.log(
+    `${name}: ${r['2xx']} x 2xx, ${r.non2xx} non-2xx, ${r.errors} errors in ${DURATION} s with ${CONNECTIONS} connections; p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+  );
   return okPerSec;
 }
 
@@ -110,10 +113,17 @@ async function main() {
     const gw = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main], {
       cwd: dir,
       env: {
-        PATH: process.env.PATH, API_KEY, AMQP_URL: `${AMQP_BASE}/${vhost}`, PORT: String(port), HOST: '127.0.0.1',
-        SQLITE_PATH: join(dir, 'jobs.sqlite'), STORAGE_DIR: join(dir, 'storage'), LOG_LEVEL: 'warn',
+        PATH: process.env.PATH,
+        API_KEY,
+        AMQP_URL: `${AMQP_BASE}/${vhost}`,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SQLITE_PATH: join(dir, 'jobs.sqlite'),
+        STORAGE_DIR: join(dir, 'storage'),
+        LOG_LEVEL: 'warn',
         // the limit must not shape the measurement
-        RATE_LIMIT_RPS: '1000000', RATE_LIMIT_BURST: '10000000',
+        RATE_LIMIT_RPS: '1000000',
+        RATE_LIMIT_BURST: '10000000',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -60,7 +60,10 @@ const ffmpeg = (args) => run('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuff
 const sha256 = (path) =>
   new Promise((resolveHash, reject) => {
     const h = createHash('sha256');
-    createReadStream(path).on('data', (c) => h.update(c)).on('end', () => resolveHash(h.digest('hex'))).on('error', reject);
+    createReadStream(path)
+      .on('data', (c) => h.update(c))
+      .on('end', () => resolveHash(h.digest('hex')))
+      .on('error', reject);
   });
 
 /** The test media, made once per size/length and kept for later runs. */
@@ -72,7 +75,29 @@ async function media() {
     console.log(`making a ${SIZE_MIB} MiB progressive mp4 (once, cached in ${cache})`);
     // a 10 s lossless clip looped with stream copy: the index first (+faststart), as web video is served
     const clip = join(dir, 'clip.mp4');
-    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-c:a', 'aac', '-metadata', 'title=Peer Bench', clip]);
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=30',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440',
+      '-t',
+      '10',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-qp',
+      '0',
+      '-c:a',
+      'aac',
+      '-metadata',
+      'title=Peer Bench',
+      clip,
+    ]);
     const loops = Math.max(1, Math.round((SIZE_MIB * 1048576) / statSync(clip).size));
     await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', `${progressive}.tmp.mp4`]);
     renameSync(`${progressive}.tmp.mp4`, progressive);
@@ -156,7 +181,10 @@ createServer((req, res) => {
 
 async function startSource(root) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-e', SOURCE_SERVER], { env: { ROOT: root, RATE: String(RATE), LATENCY: String(LATENCY_MS), PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', SOURCE_SERVER], {
+    env: { ROOT: root, RATE: String(RATE), LATENCY: String(LATENCY_MS), PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   await new Promise((resolveUp, reject) => {
     child.stdout.once('data', resolveUp);
@@ -230,7 +258,11 @@ async function main() {
   /** Submit -> completed through the system; returns seconds and the stored file. */
   const ours = async (url, label, options = {}) => {
     const t = process.hrtime.bigint();
-    const res = await fetch(`${api}/api/v1/download`, { method: 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ url, ...options }) });
+    const res = await fetch(`${api}/api/v1/download`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ url, ...options }),
+    });
     const { request_id: id } = await res.json();
     const job = await finalOf(id);
     const sec = Number(process.hrtime.bigint() - t) / 1e9;
@@ -254,17 +286,20 @@ async function main() {
     if ((await sha256(plainP.path)) !== progressiveSha) throw new Error('plain yt-dlp: the mp4 differs from the source');
     rmSync(plainP.path);
     const oursP = await step('this system, progressive', () => ours(progressiveUrl, 'progressive'));
-    if ((await sha256(oursP.path)) !== progressiveSha) throw new Error(`this system: the mp4 (${oursP.path}, ${statSync(oursP.path).size} bytes) differs from the source`);
+    if ((await sha256(oursP.path)) !== progressiveSha)
+      throw new Error(`this system: the mp4 (${oursP.path}, ${statSync(oursP.path).size} bytes) differs from the source`);
     rmSync(oursP.path);
     // the same file through the system's yt-dlp path (aria2c), for information
     const oursA = await step('this system, progressive via yt-dlp', () => ours(`${progressiveUrl}?via=ytdlp`, 'progressive via yt-dlp', NO_TAGS));
-    if ((await sha256(oursA.path)) !== progressiveSha) throw new Error(`this system via yt-dlp: the mp4 (${oursA.path}, ${statSync(oursA.path).size} bytes) differs from the source`);
+    if ((await sha256(oursA.path)) !== progressiveSha)
+      throw new Error(`this system via yt-dlp: the mp4 (${oursA.path}, ${statSync(oursA.path).size} bytes) differs from the source`);
     rmSync(oursA.path);
     // HLS: both remux the same segments with the same ffmpeg: the same bytes
     const plainH = await step('plain yt-dlp, HLS', () => plainYtDlp(hlsUrl, join(dir, 'plain-h')));
     const oursH = await step('this system, HLS', () => ours(hlsUrl, 'hls', NO_TAGS));
     const [a, b] = [await sha256(plainH.path), await sha256(oursH.path)];
-    if (a !== b) throw new Error(`HLS: this system's file (${statSync(oursH.path).size} bytes) differs from plain yt-dlp's (${statSync(plainH.path).size} bytes)`);
+    if (a !== b)
+      throw new Error(`HLS: this system's file (${statSync(oursH.path).size} bytes) differs from plain yt-dlp's (${statSync(plainH.path).size} bytes)`);
     rmSync(plainH.path);
     rmSync(oursH.path);
     rates.plainProgressive.push(mib(m.progressiveBytes, plainP.sec));

@@ -27,9 +27,13 @@ export async function checkPrerequisites({ management = true, tools = [], apps =
   if (management) {
     const res = await fetch(`${MGMT}/api/overview`, { headers: { authorization: MGMT_AUTH }, signal: AbortSignal.timeout(5000) }).catch((err) => err);
     if (res instanceof Error) {
-      missing.push(`the RabbitMQ management API at ${MGMT} does not answer (${res.cause?.code ?? res.cause?.message ?? res.message}). Fix: rabbitmq-plugins enable rabbitmq_management (and start RabbitMQ: rabbitmq-server -detached)`);
+      missing.push(
+        `the RabbitMQ management API at ${MGMT} does not answer (${res.cause?.code ?? res.cause?.message ?? res.message}). Fix: rabbitmq-plugins enable rabbitmq_management (and start RabbitMQ: rabbitmq-server -detached)`,
+      );
     } else if (!res.ok) {
-      missing.push(`the RabbitMQ management API at ${MGMT} answered ${res.status} for guest/guest. Fix: use a broker where guest may log in from loopback, or set RABBITMQ_MGMT_URL`);
+      missing.push(
+        `the RabbitMQ management API at ${MGMT} answered ${res.status} for guest/guest. Fix: use a broker where guest may log in from loopback, or set RABBITMQ_MGMT_URL`,
+      );
     }
   }
   for (const tool of tools) {
@@ -106,7 +110,10 @@ export async function createVhost(prefix) {
     headers: { authorization: MGMT_AUTH, 'content-type': 'application/json' },
     body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
   });
-  return { name, remove: () => fetch(`${MGMT}/api/vhosts/${encodeURIComponent(name)}`, { method: 'DELETE', headers: { authorization: MGMT_AUTH } }).catch(() => undefined) };
+  return {
+    name,
+    remove: () => fetch(`${MGMT}/api/vhosts/${encodeURIComponent(name)}`, { method: 'DELETE', headers: { authorization: MGMT_AUTH } }).catch(() => undefined),
+  };
 }
 
 /** Starts a built app with `env`; its stdout is dropped, stderr shown. */

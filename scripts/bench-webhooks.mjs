@@ -61,7 +61,11 @@ async function createVhost() {
   const res = await mgmt('PUT', `/vhosts/${enc}`);
   if (res?.ok) {
     const body = JSON.stringify({ configure: '.*', write: '.*', read: '.*' });
-    const perm = await fetch(`${MGMT}/api/permissions/${enc}/guest`, { method: 'PUT', headers: { authorization: MGMT_AUTH, 'content-type': 'application/json' }, body });
+    const perm = await fetch(`${MGMT}/api/permissions/${enc}/guest`, {
+      method: 'PUT',
+      headers: { authorization: MGMT_AUTH, 'content-type': 'application/json' },
+      body,
+    });
     if (!perm.ok) throw new Error(`cannot set permissions on ${name}`);
   } else {
     execFileSync('rabbitmqctl', ['-q', 'add_vhost', name]);
@@ -101,7 +105,11 @@ async function startReceiver() {
     arrivals,
     samples,
     setOnArrival: (f) => (onArrival = f),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -115,7 +123,20 @@ function envelopeFor(i, webhookUrl) {
     step === 0
       ? ['download.started', { ...base, started_at: now }]
       : step === EVENTS_PER_JOB - 1
-        ? ['download.completed', { ...base, completed_at: now, file_info: { filename: 'v.mp4', filepath: `videos/v-${job}.mp4`, size_bytes: 1048576, download_url: `https://api.example/files/videos/v-${job}.mp4` }, metadata: { title: `Video ${job}`, uploader: 'Bench', duration: 60 } }]
+        ? [
+            'download.completed',
+            {
+              ...base,
+              completed_at: now,
+              file_info: {
+                filename: 'v.mp4',
+                filepath: `videos/v-${job}.mp4`,
+                size_bytes: 1048576,
+                download_url: `https://api.example/files/videos/v-${job}.mp4`,
+              },
+              metadata: { title: `Video ${job}`, uploader: 'Bench', duration: 60 },
+            },
+          ]
         : ['download.progress', { ...base, progress: { percent: step * 33.3, downloaded_bytes: step * 349525, total_bytes: 1048576, speed: 1048576, eta: 1 } }];
   const id = `msg_${randomBytes(10).toString('hex')}`;
   return { id, type, body: Buffer.from(JSON.stringify({ id, type, version: 1, occurred_at: now, correlation_id: requestId, data })) };
@@ -254,7 +275,16 @@ async function main() {
   const startSender = async () => {
     const metricsPort = await freePort();
     const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), SENDER], {
-      env: { PATH: process.env.PATH, AMQP_URL: vhost.url, API_KEY, ALLOW_PRIVATE_NETWORKS: 'true', HOST: '127.0.0.1', METRICS_PORT: String(metricsPort), WEBHOOK_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+      env: {
+        PATH: process.env.PATH,
+        AMQP_URL: vhost.url,
+        API_KEY,
+        ALLOW_PRIVATE_NETWORKS: 'true',
+        HOST: '127.0.0.1',
+        METRICS_PORT: String(metricsPort),
+        WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -283,7 +313,9 @@ async function main() {
   const conn = await amqplib.connect(vhost.url);
   const ch = await conn.createConfirmChannel();
   try {
-    console.log(`webhook-sender up (prefetch ${CONCURRENCY}); burst of ${EVENTS} events (${EVENTS / EVENTS_PER_JOB} jobs x ${EVENTS_PER_JOB}) on vhost ${decodeURIComponent(vhost.url.split('/').pop())}`);
+    console.log(
+      `webhook-sender up (prefetch ${CONCURRENCY}); burst of ${EVENTS} events (${EVENTS / EVENTS_PER_JOB} jobs x ${EVENTS_PER_JOB}) on vhost ${decodeURIComponent(vhost.url.split('/').pop())}`,
+    );
 
     // warm-up: connections, quorum queues, the topology
     const warm = new Map();
@@ -349,14 +381,18 @@ async function main() {
     const lat = latencies(paced, receiver);
     const p50 = pct(lat, 50);
     const p99 = pct(lat, 99);
-    console.log(`paced at ${rate}/s for ${PACED_SEC} s: ${pacedCount - pacedMissing}/${pacedCount} delivered; publish->receipt p50 ${round(p50)} ms, p90 ${round(pct(lat, 90))} ms, p99 ${round(p99)} ms, max ${round(lat[lat.length - 1])} ms`);
+    console.log(
+      `paced at ${rate}/s for ${PACED_SEC} s: ${pacedCount - pacedMissing}/${pacedCount} delivered; publish->receipt p50 ${round(p50)} ms, p90 ${round(pct(lat, 90))} ms, p99 ${round(p99)} ms, max ${round(lat[lat.length - 1])} ms`,
+    );
     // the broker's own floor at that rate: one bare hop through a quorum queue (the path above
     // makes two broker hops before the POST: the intake queue, then webhooks.deliver)
     const hop = await bareQuorumHop(conn, ch, rate, Math.min(PACED_SEC, 5));
     console.log(`bare quorum queue hop at ${rate}/s (publish -> consumer, no sender): p50 ${round(hop.p50)} ms, p99 ${round(hop.p99)} ms`);
     console.log(`sender wrote ${logLines} log lines`);
     console.log(`goals: ratio >= 0.5 (${round(perSec / c.perSec, 2)}), p99 <= 50 ms at half throughput (${round(p99)})`);
-    console.log(`RESULT deliveries_per_s=${Math.round(perSec)} ceiling_per_s=${Math.round(c.perSec)} ratio=${round(perSec / c.perSec, 2)} p50_ms=${round(p50)} p99_ms=${round(p99)}`);
+    console.log(
+      `RESULT deliveries_per_s=${Math.round(perSec)} ceiling_per_s=${Math.round(c.perSec)} ratio=${round(perSec / c.perSec, 2)} p50_ms=${round(p50)} p99_ms=${round(p99)}`,
+    );
   } finally {
     await conn.close().catch(() => undefined);
     await stopSender(sender);

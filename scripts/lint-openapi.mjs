@@ -14,5 +14,7 @@ const source = /^https?:/.test(target) ? await (await fetch(target)).text() : re
 const config = await createConfig({ extends: ['recommended'] });
 const problems = await lintFromString({ source, absoluteRef: '/openapi.json', config });
 const out = problems.map((p) => ({ severity: p.severity, rule: p.ruleId, message: p.message, at: p.location?.[0]?.pointer }));
-process.stdout.write(JSON.stringify({ errors: out.filter((p) => p.severity === 'error').length, warnings: out.filter((p) => p.severity === 'warn').length, problems: out }) + '\n');
+process.stdout.write(
+  JSON.stringify({ errors: out.filter((p) => p.severity === 'error').length, warnings: out.filter((p) => p.severity === 'warn').length, problems: out }) + '\n',
+);
 process.exit(out.some((p) => p.severity === 'error') ? 1 : 0);

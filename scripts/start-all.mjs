@@ -105,12 +105,16 @@ function ensureTools(e) {
     absent = tools.filter((t) => !runs(t));
     if (absent.length === 0) return;
   } else {
-    console.error(`start-all: ${installable.map((t) => t.name).join(' and ')} missing. Install with:\n  sudo apt-get update && sudo ${cmd}\n(or: pip install yt-dlp; then npm start again)`);
+    console.error(
+      `start-all: ${installable.map((t) => t.name).join(' and ')} missing. Install with:\n  sudo apt-get update && sudo ${cmd}\n(or: pip install yt-dlp; then npm start again)`,
+    );
   }
   warnWorker(absent);
 }
 
 function warnWorker(absent) {
   if (absent.length === 0) return;
-  console.error(`start-all: starting anyway; the worker reports not-ready and takes no jobs until ${absent.map((t) => t.name).join(' and ')} run (jobs wait, queued)`);
+  console.error(
+    `start-all: starting anyway; the worker reports not-ready and takes no jobs until ${absent.map((t) => t.name).join(' and ')} run (jobs wait, queued)`,
+  );
 }

@@ -95,7 +95,12 @@ describe('alert rules', () => {
   });
 
   it('each alert has a unit test where it fires', () => {
-    const firing = new Set(tests.tests.flatMap((t) => t.alert_rule_test).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname));
+    const firing = new Set(
+      tests.tests
+        .flatMap((t) => t.alert_rule_test)
+        .filter((a) => a.exp_alerts.length > 0)
+        .map((a) => a.alertname),
+    );
     expect(rules.map((r) => r.alert).filter((a) => !firing.has(a))).toEqual([]);
   });
 

@@ -31,7 +31,12 @@ function validateCompose(doc: unknown): string[] {
 
 function healthcheckCommand(service: ComposeService): string {
   const test = service.healthcheck?.test;
-  return Array.isArray(test) ? test.slice(1).map((t) => interpolate(t)).join(' ') : interpolate(test);
+  return Array.isArray(test)
+    ? test
+        .slice(1)
+        .map((t) => interpolate(t))
+        .join(' ')
+    : interpolate(test);
 }
 
 describe('docker-compose.yml', () => {

@@ -111,7 +111,10 @@ describe('Dockerfile', () => {
         };
         for (const tool of ['apt-get', 'rm', 'dpkg', 'ln', 'yt-dlp', 'ffmpeg', 'ffprobe', 'aria2c']) stub(join(dir, tool), tool);
         // python3 -m venv <dir> makes <dir>/bin/pip, as the real one does
-        writeFileSync(join(dir, 'python3'), `#!/bin/sh\necho "python3 $*" >> "${log}"\nmkdir -p "$3/bin" && printf '#!/bin/sh\\necho "pip $*" >> "${log}"\\n' > "$3/bin/pip" && chmod 755 "$3/bin/pip"\n`);
+        writeFileSync(
+          join(dir, 'python3'),
+          `#!/bin/sh\necho "python3 $*" >> "${log}"\nmkdir -p "$3/bin" && printf '#!/bin/sh\\necho "pip $*" >> "${log}"\\n' > "$3/bin/pip" && chmod 755 "$3/bin/pip"\n`,
+        );
         chmodSync(join(dir, 'python3'), 0o755);
         writeFileSync(join(dir, 'mkdir'), `#!/bin/sh\nexec /bin/mkdir "$@"\n`);
         writeFileSync(join(dir, 'chmod'), `#!/bin/sh\nexec /bin/chmod "$@"\n`);
@@ -119,15 +122,26 @@ describe('Dockerfile', () => {
         chmodSync(join(dir, 'chmod'), 0o755);
         writeFileSync(log, '');
         const r = spawnSync('/bin/sh', ['-c', step.split(VENV).join(join(dir, 'venv'))], { env: { PATH: dir, APP: app, ...env }, encoding: 'utf8' });
-        const calls = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+        const calls = readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '');
         const install = calls.find((l) => l.startsWith('apt-get install'));
-        return { status: r.status, installed: install ? install.split(' ').slice(2).filter((w) => !w.startsWith('-')) : [], calls };
+        return {
+          status: r.status,
+          installed: install
+            ? install
+                .split(' ')
+                .slice(2)
+                .filter((w) => !w.startsWith('-'))
+            : [],
+          calls,
+        };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     }
 
-    it('pins yt-dlp with a build argument newer than Debian\'s 2023.03.04', () => {
+    it("pins yt-dlp with a build argument newer than Debian's 2023.03.04", () => {
       const arg = args('ARG').find((a) => a.startsWith('YTDLP_VERSION='));
       expect(arg).toMatch(/^YTDLP_VERSION=\d{4}\.\d{2}\.\d{2}(\.\d+)?$/);
       expect(String(arg).split('=')[1] > '2023.03.04').toBe(true);
@@ -142,7 +156,7 @@ describe('Dockerfile', () => {
       expect(r.calls.find((c) => c.startsWith('ln '))).toMatch(/ln -s \S+\/bin\/yt-dlp \/usr\/local\/bin\/yt-dlp$/);
     });
 
-    it('drops the Mesa DRI drivers and libLLVM that Debian\'s ffmpeg drags in, then checks that the tools still start', () => {
+    it("drops the Mesa DRI drivers and libLLVM that Debian's ffmpeg drags in, then checks that the tools still start", () => {
       const { calls } = packagesFor('downloader-worker', { YTDLP_VERSION: '2099.01.02' });
       const purge = calls.findIndex((c) => c.startsWith('dpkg --purge'));
       expect(calls[purge].split(' ')).toEqual(expect.arrayContaining(['libllvm15', 'libgl1-mesa-dri', 'libz3-4']));
@@ -165,13 +179,27 @@ describe('Dockerfile', () => {
 describe('.dockerignore', () => {
   const patterns = readRepoFile('.dockerignore').split('\n');
 
-  it.each(['node_modules', 'apps/gateway/node_modules/x', 'dist/gateway/main.js', '.git/HEAD', '.env', '.env.local', 'storage/videos/a.mp4', 'data/jobs.sqlite', 'deploy/base/config.yaml', '.nx/cache'])(
-    'keeps %s out of the build context',
-    (path) => expect(isIgnored(patterns, path)).toBe(true),
-  );
+  it.each([
+    'node_modules',
+    'apps/gateway/node_modules/x',
+    'dist/gateway/main.js',
+    '.git/HEAD',
+    '.env',
+    '.env.local',
+    'storage/videos/a.mp4',
+    'data/jobs.sqlite',
+    'deploy/base/config.yaml',
+    '.nx/cache',
+  ])('keeps %s out of the build context', (path) => expect(isIgnored(patterns, path)).toBe(true));
 
-  it.each(['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'apps/gateway/src/main.ts', 'libs/contracts/src/index.ts', 'deploy/docker/healthcheck.js', '.env.example'])(
-    'sends %s, which the build needs',
-    (path) => expect(isIgnored(patterns, path)).toBe(false),
-  );
+  it.each([
+    'package.json',
+    'package-lock.json',
+    'nx.json',
+    'tsconfig.base.json',
+    'apps/gateway/src/main.ts',
+    'libs/contracts/src/index.ts',
+    'deploy/docker/healthcheck.js',
+    '.env.example',
+  ])('sends %s, which the build needs', (path) => expect(isIgnored(patterns, path)).toBe(false));
 });

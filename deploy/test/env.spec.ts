@@ -44,7 +44,17 @@ const CONTRACT: Record<string, string> = {
 };
 
 /** Values that only name secrets: they live in the Secret, never in the ConfigMap or a default. */
-const SECRET_KEYS = ['API_KEY', 'API_KEYS', 'ADMIN_API_KEYS', 'AMQP_URL', 'DATABASE_URL', 'COOKIE_ENCRYPTION_KEY', 'FILES_SIGNING_SECRET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'];
+const SECRET_KEYS = [
+  'API_KEY',
+  'API_KEYS',
+  'ADMIN_API_KEYS',
+  'AMQP_URL',
+  'DATABASE_URL',
+  'COOKIE_ENCRYPTION_KEY',
+  'FILES_SIGNING_SECRET',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+];
 
 /** Variables the apps' own sources read (config loaders and process.env), outside tests. */
 function variablesReadByTheApps(): string[] {
@@ -138,6 +148,9 @@ describe('Kubernetes ConfigMap and Secret', () => {
   it('ship an example secrets file whose keys match the Secret and whose API keys are empty', () => {
     const example = parseEnvFile(readRepoFile('deploy/overlays/example/secrets.env.example'));
     expect(example.map((e) => e.key).sort()).toEqual(dataKeys(secret).sort());
-    for (const e of example.filter((x) => ['API_KEY', 'API_KEYS', 'COOKIE_ENCRYPTION_KEY', 'FILES_SIGNING_SECRET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].includes(x.key))) expect(e.value).toBe('');
+    for (const e of example.filter((x) =>
+      ['API_KEY', 'API_KEYS', 'COOKIE_ENCRYPTION_KEY', 'FILES_SIGNING_SECRET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].includes(x.key),
+    ))
+      expect(e.value).toBe('');
   });
 });

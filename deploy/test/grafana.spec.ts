@@ -89,7 +89,11 @@ describe('Grafana dashboard', () => {
     dashboard.panels.forEach((a, i) => {
       expect(a.gridPos.x + a.gridPos.w).toBeLessThanOrEqual(24);
       dashboard.panels.slice(i + 1).forEach((b) => {
-        const apart = a.gridPos.x + a.gridPos.w <= b.gridPos.x || b.gridPos.x + b.gridPos.w <= a.gridPos.x || a.gridPos.y + a.gridPos.h <= b.gridPos.y || b.gridPos.y + b.gridPos.h <= a.gridPos.y;
+        const apart =
+          a.gridPos.x + a.gridPos.w <= b.gridPos.x ||
+          b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
+          a.gridPos.y + a.gridPos.h <= b.gridPos.y ||
+          b.gridPos.y + b.gridPos.h <= a.gridPos.y;
         if (!apart) overlaps.push(`${a.title} / ${b.title}`);
       });
     });
@@ -151,7 +155,12 @@ describe('Grafana dashboard', () => {
   });
 
   it('shows HTTP p99, download p50/p95 and webhook delivery p50/p99 latencies', () => {
-    const quantiles = (metric: string) => queriesOf(metric).map((e) => /histogram_quantile\(\s*([0-9.]+)/.exec(e)?.[1]).filter(Boolean).map(Number).sort((a, b) => a - b);
+    const quantiles = (metric: string) =>
+      queriesOf(metric)
+        .map((e) => /histogram_quantile\(\s*([0-9.]+)/.exec(e)?.[1])
+        .filter(Boolean)
+        .map(Number)
+        .sort((a, b) => a - b);
     expect(quantiles('mda_http_request_duration_seconds')).toEqual([0.99]);
     expect(quantiles('mda_download_duration_seconds')).toEqual([0.5, 0.95]);
     // p50 and p99 of the job events, p99 of download.progress apart
@@ -172,13 +181,16 @@ describe('Grafana dashboard', () => {
   });
 
   it('shows jobs per minute by outcome, and webhook retries by tier', () => {
-    expect(queriesOf('mda_jobs_total')).toContainEqual(expect.stringMatching(/^sum by \(outcome\) \(rate\(mda_jobs_total\{[^}]*\}\[\$__rate_interval\]\)\) \* 60$/));
+    expect(queriesOf('mda_jobs_total')).toContainEqual(
+      expect.stringMatching(/^sum by \(outcome\) \(rate\(mda_jobs_total\{[^}]*\}\[\$__rate_interval\]\)\) \* 60$/),
+    );
     expect(queriesOf('mda_webhook_retries_total')).toContainEqual(expect.stringMatching(/sum by \(tier\)/));
   });
 
   it('shows the depth of the work queues, every retry tier and the dead-letter queue', () => {
     const depth = selectors.filter((s) => /^rabbitmq_(detailed_)?queue_messages(_ready)?$/.test(s.metric));
-    const shown = (queue: string) => depth.some((s) => s.matchers.filter((m) => m.label === 'queue').every((m) => satisfies(m, queue)) && s.matchers.some((m) => m.label === 'queue'));
+    const shown = (queue: string) =>
+      depth.some((s) => s.matchers.filter((m) => m.label === 'queue').every((m) => satisfies(m, queue)) && s.matchers.some((m) => m.label === 'queue'));
     const tiers = Array.from({ length: MAX_RETRY_TIERS }, (_, i) => retryTierQueue(i + 1));
     const wanted = [QUEUES.downloaderJobs, QUEUES.webhooksDeliver, QUEUES.webhooksDead, ...tiers];
     expect(wanted.filter((q) => !shown(q))).toEqual([]);
@@ -204,7 +216,8 @@ describe('Grafana dashboard', () => {
     for (const m of queueMatchers) {
       if (m.op === '=') expect(declared).toContain(m.value);
       // each alternative of a regex must match a declared queue (catches a misspelt name)
-      if (m.op === '=~') for (const alt of m.value.split('|')) expect(`${alt}: ${declared.some((q) => new RegExp(`^(?:${alt})$`).test(q))}`).toBe(`${alt}: true`);
+      if (m.op === '=~')
+        for (const alt of m.value.split('|')) expect(`${alt}: ${declared.some((q) => new RegExp(`^(?:${alt})$`).test(q))}`).toBe(`${alt}: true`);
     }
   });
 

@@ -7,7 +7,9 @@ import { K8sObject, isK8sObject, objectId } from './support/k8s.type';
 import { listRepoFiles, readYamlDocuments } from './support/repo.util';
 
 // deploy/prometheus/ holds Prometheus' own files (rules, rule tests), not Kubernetes objects
-const manifestFiles = listRepoFiles('deploy', (name) => /\.ya?ml$/.test(name) && name !== 'kustomization.yaml').filter((f) => !f.startsWith('deploy/prometheus/'));
+const manifestFiles = listRepoFiles('deploy', (name) => /\.ya?ml$/.test(name) && name !== 'kustomization.yaml').filter(
+  (f) => !f.startsWith('deploy/prometheus/'),
+);
 
 describe('schema validator', () => {
   // Guards the guard: a green run below only means something if these fail.
@@ -49,7 +51,10 @@ describe('schema validator', () => {
 
   it('knows KEDA and prometheus-operator kinds but not made-up ones', () => {
     expect(validateObject({ apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'a' }, spec: {} }).unsupported).toBe(false);
-    expect(validateObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'a' }, spec: { selector: {}, endpoints: [] } }).unsupported).toBe(false);
+    expect(
+      validateObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'a' }, spec: { selector: {}, endpoints: [] } })
+        .unsupported,
+    ).toBe(false);
     expect(validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a' } }).unsupported).toBe(true);
   });
 });

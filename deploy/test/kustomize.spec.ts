@@ -87,13 +87,16 @@ describe.each([
 
   it('puts every namespaced object in the Namespace its cluster kustomization creates', () => {
     const ns = ofKind(clusterObjects, 'Namespace')[0].metadata.name;
-    for (const o of [...objects, ...clusterObjects].filter((x) => x.kind !== 'Namespace')) expect(`${objectId(o)} in ${o.metadata.namespace}`).toBe(`${objectId(o)} in ${ns}`);
+    for (const o of [...objects, ...clusterObjects].filter((x) => x.kind !== 'Namespace'))
+      expect(`${objectId(o)} in ${o.metadata.namespace}`).toBe(`${objectId(o)} in ${ns}`);
   });
 
   it('validates every object, generated ones included, against its schema', () => {
     const problems = [...objects, ...clusterObjects].flatMap((o) => {
       const r = validateObject(o);
-      return r.unsupported ? [`${objectId(o)}: no schema`] : [...r.errors, ...r.unknownFields.map((f) => `unknown field ${f}`)].map((p) => `${objectId(o)}: ${p}`);
+      return r.unsupported
+        ? [`${objectId(o)}: no schema`]
+        : [...r.errors, ...r.unknownFields.map((f) => `unknown field ${f}`)].map((p) => `${objectId(o)}: ${p}`);
     });
     expect(problems).toEqual([]);
   });
@@ -130,7 +133,11 @@ describe.each([
   it('has each PodDisruptionBudget select exactly one Deployment', () => {
     for (const pdb of ofKind(objects, 'PodDisruptionBudget')) {
       const selector = (pdb['spec'] as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
-      expect(ofKind(objects, 'Deployment').filter((d) => selects(selector, podLabels(d))).map(objectId)).toEqual([`Deployment/${pdb.metadata.name}`]);
+      expect(
+        ofKind(objects, 'Deployment')
+          .filter((d) => selects(selector, podLabels(d)))
+          .map(objectId),
+      ).toEqual([`Deployment/${pdb.metadata.name}`]);
     }
   });
 
@@ -185,7 +192,8 @@ describe('overlays/example', () => {
 
   it('derives the KEDA targets from the concurrency it sets, after its own ConfigMap patch', () => {
     const config = dataValues(get(overlay, 'ConfigMap', 'mda-config'));
-    const value = (name: string) => (get(overlay, 'ScaledObject', name)['spec'] as { triggers: Array<{ metadata: Record<string, string> }> }).triggers[0].metadata['value'];
+    const value = (name: string) =>
+      (get(overlay, 'ScaledObject', name)['spec'] as { triggers: Array<{ metadata: Record<string, string> }> }).triggers[0].metadata['value'];
     expect(config['WORKER_CONCURRENCY']).not.toBe(dataValues(get(base, 'ConfigMap', 'mda-config'))['WORKER_CONCURRENCY']);
     expect(value('downloader-worker')).toBe(config['WORKER_CONCURRENCY']);
     expect(value('webhook-sender')).toBe(config['WEBHOOK_CONCURRENCY']);
@@ -207,7 +215,8 @@ describe('kubectl kustomize', () => {
   const itWithKubectl = it;
 
   /** Secret data comes back base64 in folded lines; compare decoded. */
-  const normalise = (o: K8sObject): unknown => (o.kind === 'Secret' ? { ...o, data: dataValues({ ...o, stringData: undefined } as K8sObject), stringData: o['stringData'] } : o);
+  const normalise = (o: K8sObject): unknown =>
+    o.kind === 'Secret' ? { ...o, data: dataValues({ ...o, stringData: undefined } as K8sObject), stringData: o['stringData'] } : o;
   const byId = (objects: K8sObject[]) => Object.fromEntries(objects.map((o) => [objectId(o), JSON.parse(JSON.stringify(normalise(o)))]));
 
   function kubectlKustomize(dir: string): K8sObject[] {

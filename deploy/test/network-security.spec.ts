@@ -52,7 +52,9 @@ const egressRules = (app: string): Rule[] => policiesOf(app, 'Egress').flatMap((
 const ingressRules = (app: string): Rule[] => policiesOf(app, 'Ingress').flatMap((p) => p.spec.ingress ?? []);
 const ipBlocks = (rules: Rule[]) => rules.flatMap((r) => (r.to ?? r.from ?? []).flatMap((p) => (p.ipBlock ? [p.ipBlock] : [])));
 const toNamespace = (rules: Rule[], ns: string) =>
-  rules.filter((r) => (r.to ?? []).some((p) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns)).flatMap((r) => (r.ports ?? []).map((p) => p.port));
+  rules
+    .filter((r) => (r.to ?? []).some((p) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns))
+    .flatMap((r) => (r.ports ?? []).map((p) => p.port));
 
 /** Whether an IPv4 address falls in a CIDR (enough for the checks below). */
 function inCidr(ip: string, cidr: string): boolean {
@@ -74,10 +76,16 @@ describe('NetworkPolicies', () => {
   it.each(APPS)('let %s resolve names and reach the broker and the database, nothing else in the cluster', (app) => {
     const rules = egressRules(app);
     const dns = rules.filter((r) => (r.to ?? []).some((p) => p.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns'));
-    expect(dns.flatMap((r) => r.ports ?? [])).toEqual(expect.arrayContaining([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]));
+    expect(dns.flatMap((r) => r.ports ?? [])).toEqual(
+      expect.arrayContaining([
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ]),
+    );
     expect(toNamespace(rules, 'rabbitmq')).toEqual([5672]);
     expect(toNamespace(rules, 'postgres')).toEqual([5432]);
-    for (const ip of ['10.96.0.1', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.10', '127.0.0.1']) expect(`${app} → ${ip}: ${reachable(rules, ip)}`).toBe(`${app} → ${ip}: false`);
+    for (const ip of ['10.96.0.1', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.10', '127.0.0.1'])
+      expect(`${app} → ${ip}: ${reachable(rules, ip)}`).toBe(`${app} → ${ip}: false`);
   });
 
   it.each(['downloader-worker', 'webhook-sender'])('let %s reach the public internet', (app) => {
@@ -90,7 +98,8 @@ describe('NetworkPolicies', () => {
 
   it('open the gateway port to anyone, and nothing else of the gateway', () => {
     const rules = ingressRules('gateway');
-    const port = (get(objects, 'Deployment', 'gateway')['spec'] as { template: { spec: { containers: Array<{ ports: Array<{ containerPort: number }> }> } } }).template.spec.containers[0].ports[0].containerPort;
+    const port = (get(objects, 'Deployment', 'gateway')['spec'] as { template: { spec: { containers: Array<{ ports: Array<{ containerPort: number }> }> } } })
+      .template.spec.containers[0].ports[0].containerPort;
     expect(rules).toEqual([{ ports: [{ protocol: 'TCP', port }] }]);
   });
 
@@ -117,7 +126,13 @@ describe('Pod Security', () => {
     for (const key of ['hostNetwork', 'hostPID', 'hostIPC']) expect(pod[key]).toBeFalsy();
     for (const v of (pod['volumes'] as Array<Record<string, unknown>>) ?? []) expect(v['hostPath']).toBeUndefined();
     for (const c of podContainers(d)) {
-      const sc = c['securityContext'] as { runAsNonRoot?: boolean; allowPrivilegeEscalation?: boolean; privileged?: boolean; capabilities?: { drop?: string[]; add?: string[] }; seccompProfile?: { type: string } };
+      const sc = c['securityContext'] as {
+        runAsNonRoot?: boolean;
+        allowPrivilegeEscalation?: boolean;
+        privileged?: boolean;
+        capabilities?: { drop?: string[]; add?: string[] };
+        seccompProfile?: { type: string };
+      };
       expect(sc.runAsNonRoot ?? podSc.runAsNonRoot).toBe(true);
       expect((sc.seccompProfile ?? podSc.seccompProfile)?.type).toBe('RuntimeDefault');
       expect(sc.allowPrivilegeEscalation).toBe(false);

@@ -34,7 +34,8 @@ interface Container {
 
 const container = (d: K8sObject): Container => podContainers(d)[0] as unknown as Container;
 const envOf = (d: K8sObject): Record<string, string> => ({ ...config, ...Object.fromEntries((container(d).env ?? []).map((e) => [e.name, e.value ?? ''])) });
-const portNumber = (d: K8sObject, port: string | number): number => (typeof port === 'number' ? port : Number(containerPorts(d).find((p) => p.name === port)?.containerPort));
+const portNumber = (d: K8sObject, port: string | number): number =>
+  typeof port === 'number' ? port : Number(containerPorts(d).find((p) => p.name === port)?.containerPort);
 
 /** Source files of one app plus the shared libs, to check the paths the probes use are served. */
 function sourcesOf(app: AppName): string {
@@ -129,22 +130,38 @@ describe('autoscaling', () => {
     authenticationRef: { name: string };
   }
   const scaled = (name: string) =>
-    get(objects, 'ScaledObject', name)['spec'] as { minReplicaCount: number; maxReplicaCount: number; fallback?: { failureThreshold: number; replicas: number }; triggers: Trigger[] };
+    get(objects, 'ScaledObject', name)['spec'] as {
+      minReplicaCount: number;
+      maxReplicaCount: number;
+      fallback?: { failureThreshold: number; replicas: number };
+      triggers: Trigger[];
+    };
   const declaredQueues = TOPOLOGY.queues.map((q) => q.name);
 
   it('scales the gateway on CPU with an autoscaling/v2 HPA of at least 2 replicas', () => {
     const hpa = ofKind(objects, 'HorizontalPodAutoscaler')[0];
-    const spec = hpa['spec'] as { scaleTargetRef: { name: string }; minReplicas: number; metrics: Array<{ type: string; resource: { name: string; target: { type: string } } }> };
+    const spec = hpa['spec'] as {
+      scaleTargetRef: { name: string };
+      minReplicas: number;
+      metrics: Array<{ type: string; resource: { name: string; target: { type: string } } }>;
+    };
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(spec.scaleTargetRef.name).toBe('gateway');
     expect(spec.minReplicas).toBeGreaterThanOrEqual(2);
-    expect(spec.metrics).toEqual([expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu', target: expect.objectContaining({ type: 'Utilization' }) }) })]);
+    expect(spec.metrics).toEqual([
+      expect.objectContaining({
+        type: 'Resource',
+        resource: expect.objectContaining({ name: 'cpu', target: expect.objectContaining({ type: 'Utilization' }) }),
+      }),
+    ]);
   });
 
   it('scales the worker on the length of downloader.jobs, one replica per WORKER_CONCURRENCY jobs', () => {
     const spec = scaled('downloader-worker');
     expect(spec.triggers).toHaveLength(1);
-    expect(spec.triggers[0].metadata).toEqual(expect.objectContaining({ queueName: QUEUES.downloaderJobs, mode: 'QueueLength', value: config['WORKER_CONCURRENCY'] }));
+    expect(spec.triggers[0].metadata).toEqual(
+      expect.objectContaining({ queueName: QUEUES.downloaderJobs, mode: 'QueueLength', value: config['WORKER_CONCURRENCY'] }),
+    );
   });
 
   it('takes the per-replica targets from mda-config (kustomize replacements), not from a copy', () => {
@@ -185,7 +202,9 @@ describe('autoscaling', () => {
   });
 
   it('authenticates KEDA with a management API URL taken from a Secret', () => {
-    const ta = get(objects, 'TriggerAuthentication', 'rabbitmq-management')['spec'] as { secretTargetRef: Array<{ parameter: string; name: string; key: string }> };
+    const ta = get(objects, 'TriggerAuthentication', 'rabbitmq-management')['spec'] as {
+      secretTargetRef: Array<{ parameter: string; name: string; key: string }>;
+    };
     expect(ta.secretTargetRef).toEqual([{ parameter: 'host', name: 'mda-keda-rabbitmq', key: 'host' }]);
     const host = new URL(dataValues(get(objects, 'Secret', 'mda-keda-rabbitmq'))['host']);
     expect(host.protocol).toBe('http:');

@@ -27,7 +27,12 @@ const FINAL = new Set(['completed', 'failed', 'cancelled']);
  */
 export async function download(settings: Settings, args: DownloadArgs, io: Io): Promise<ExitCode> {
   const client = new MdaClient(settings);
-  const body: DownloadRequest = { url: args.url, ...(args.quality ? { quality: args.quality } : {}), ...(args.format ? { video_format: args.format } : {}), ...(args.webhookUrl ? { webhook_url: args.webhookUrl } : {}) };
+  const body: DownloadRequest = {
+    url: args.url,
+    ...(args.quality ? { quality: args.quality } : {}),
+    ...(args.format ? { video_format: args.format } : {}),
+    ...(args.webhookUrl ? { webhook_url: args.webhookUrl } : {}),
+  };
   if (!args.wait) {
     const r = await client.submit(body);
     if (!r.ok) return fail(io, r.status, r.error);
@@ -96,7 +101,7 @@ export async function download(settings: Settings, args: DownloadArgs, io: Io): 
     return EXIT.apiError;
   }
   if (!info.download_url) {
-    io.err('the job\'s files were deleted or expired');
+    io.err("the job's files were deleted or expired");
     return EXIT.apiError;
   }
   const dir = resolve(args.output ?? '.');

@@ -16,7 +16,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io = proce
     return { settings: s.settings, api: new MdaClient(s.settings) };
   };
   const program = new Command('mda')
-    .description('Media Download API from the command line. Settings: MDA_URL (default http://127.0.0.1:8080), MDA_API_KEY.\nExit codes: 0 ok, 1 job failed or cancelled, 2 usage, 3 API or network error.')
+    .description(
+      'Media Download API from the command line. Settings: MDA_URL (default http://127.0.0.1:8080), MDA_API_KEY.\nExit codes: 0 ok, 1 job failed or cancelled, 2 usage, 3 API or network error.',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
@@ -29,10 +31,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io = proce
     .option('-w, --wait', 'wait for the download, show progress and save the file', false)
     .option('-o, --output <dir>', 'where --wait saves the file', '.')
     .option('--webhook-url <url>', 'receives signed webhook events')
-    .action(async (url: string, o: { quality?: (typeof QUALITIES)[number]; format?: (typeof VIDEO_FORMATS)[number]; wait: boolean; output: string; webhookUrl?: string }) => {
-      const { settings } = client();
-      code = await download(settings, { url, quality: o.quality, format: o.format, wait: o.wait, output: o.output, webhookUrl: o.webhookUrl }, io);
-    });
+    .action(
+      async (
+        url: string,
+        o: { quality?: (typeof QUALITIES)[number]; format?: (typeof VIDEO_FORMATS)[number]; wait: boolean; output: string; webhookUrl?: string },
+      ) => {
+        const { settings } = client();
+        code = await download(settings, { url, quality: o.quality, format: o.format, wait: o.wait, output: o.output, webhookUrl: o.webhookUrl }, io);
+      },
+    );
   program
     .command('status')
     .description('A download: status, progress, file')
@@ -45,7 +52,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io = proce
     .option('-n, --limit <n>', 'how many (1-100)', (v) => Number(v))
     .option('--cursor <cursor>', 'next_cursor of the previous page')
     .action(async (o: { status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'; limit?: number; cursor?: string }) => {
-      code = printResult(io, await client().api.list({ ...(o.status ? { status: o.status } : {}), ...(o.limit ? { limit: o.limit } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) }));
+      code = printResult(
+        io,
+        await client().api.list({
+          ...(o.status ? { status: o.status } : {}),
+          ...(o.limit ? { limit: o.limit } : {}),
+          ...(o.cursor ? { cursor: o.cursor } : {}),
+        }),
+      );
     });
   program
     .command('cancel')

@@ -103,7 +103,11 @@ export function App() {
   const createdIds = useCallback(
     (ids: string[]) => {
       if (!api) return;
-      for (const id of ids) api.getDownload(id).then((j) => dispatch({ type: 'upsert', job: j }), () => undefined);
+      for (const id of ids)
+        api.getDownload(id).then(
+          (j) => dispatch({ type: 'upsert', job: j }),
+          () => undefined,
+        );
     },
     [api],
   );
@@ -132,7 +136,13 @@ export function App() {
   }, []);
 
   const retry = useCallback(
-    (id: string) => library && void rowAction(id, () => library.retry(id), (j) => `Queued ${j.request_id} to retry ${id}.`),
+    (id: string) =>
+      library &&
+      void rowAction(
+        id,
+        () => library.retry(id),
+        (j) => `Queued ${j.request_id} to retry ${id}.`,
+      ),
     [library, rowAction],
   );
   const deleteFile = useCallback(
@@ -140,7 +150,11 @@ export function App() {
       if (!library) return;
       const name = state.byId[id]?.file_info?.filename ?? id;
       if (!confirm(`Delete ${name} and its sidecar files? The download stays listed.`)) return;
-      void rowAction(id, () => library.deleteFile(id), () => `Deleted the files of ${id}.`);
+      void rowAction(
+        id,
+        () => library.deleteFile(id),
+        () => `Deleted the files of ${id}.`,
+      );
     },
     [library, rowAction, state.byId],
   );
@@ -161,7 +175,9 @@ export function App() {
     void bulk(async () => {
       const r = await library.retryFailed();
       createdIds(r.jobs.map((j) => j.request_id));
-      return r.retried === 0 ? 'No failed downloads to retry.' : `Queued ${r.retried} failed download${r.retried === 1 ? '' : 's'} again${r.more ? ' (there are more: press again)' : ''}.`;
+      return r.retried === 0
+        ? 'No failed downloads to retry.'
+        : `Queued ${r.retried} failed download${r.retried === 1 ? '' : 's'} again${r.more ? ' (there are more: press again)' : ''}.`;
     });
   const clearCompleted = (deleteFiles: boolean) => {
     if (!library) return;

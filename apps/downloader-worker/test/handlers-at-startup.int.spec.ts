@@ -49,7 +49,9 @@ describe('the downloader-worker refuses to start unless each subscription it dec
     const module = (c: WorkerConfig): DynamicModule => ({ module: WithSecondJobHandler, imports: [WORKER_APP.module(c)], controllers: [SecondJobHandler] });
     const started = createConsumerApp({ ...WORKER_APP, module }, config, logger);
     await expect(started).rejects.toThrow(HandlerRegistrationError);
-    await expect(started).rejects.toThrow('"downloader.jobs" has 2 handlers (DownloadHandler.download, SecondJobHandler.again); only one may handle a subscription');
+    await expect(started).rejects.toThrow(
+      '"downloader.jobs" has 2 handlers (DownloadHandler.download, SecondJobHandler.again); only one may handle a subscription',
+    );
   });
 
   it('stops on a declared subscription without a handler', async () => {

@@ -24,10 +24,13 @@ describe('the whole system on the PostgreSQL job store', () => {
     const res = await sys.api('POST', '/api/v1/download', { url: `${media.url}/pg.mp4` });
     expect(res.status).toBe(202);
     const id = res.body.request_id as string;
-    const job = await waitFor(async () => {
-      const r = await sys.api('GET', `/api/v1/download/${id}`);
-      return r.body.status === 'completed' ? r.body : undefined;
-    }, { timeoutMs: 30_000, what: 'completed job in PostgreSQL' });
+    const job = await waitFor(
+      async () => {
+        const r = await sys.api('GET', `/api/v1/download/${id}`);
+        return r.body.status === 'completed' ? r.body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'completed job in PostgreSQL' },
+    );
     expect(job.file_info.size_bytes).toBe(clip.length);
     expect(job.metadata.title).toBe('PG Clip');
     // the row really lives in PostgreSQL

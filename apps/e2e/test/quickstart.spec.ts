@@ -102,10 +102,13 @@ describe('README quick start, end to end', () => {
     // the stored file is byte for byte the source
     expect(readFileSync(join(sys.storageDir, done.file_info.filepath)).equals(clip)).toBe(true);
 
-    const job = await waitFor(async () => {
-      const r = await sys.api('GET', `/api/v1/download/${id}`);
-      return r.body.status === 'completed' ? r : undefined;
-    }, { what: 'job completed in the store' });
+    const job = await waitFor(
+      async () => {
+        const r = await sys.api('GET', `/api/v1/download/${id}`);
+        return r.body.status === 'completed' ? r : undefined;
+      },
+      { what: 'job completed in the store' },
+    );
     expect(job.status).toBe(200);
     expect(job.body).toMatchObject({
       request_id: id,
@@ -128,11 +131,19 @@ describe('README quick start, end to end', () => {
       what: 'download.failed webhook',
     });
     expect(failed.verified).toBe(true);
-    expect(failed.payload.data).toEqual({ request_id: id, url: `${media.url}/missing.mp4`, status: 'failed', error: expect.stringMatching(/not available|404/i) });
-    const job = await waitFor(async () => {
-      const r = await sys.api('GET', `/api/v1/download/${id}`);
-      return r.body.status === 'failed' ? r.body : undefined;
-    }, { what: 'job failed in the store' });
+    expect(failed.payload.data).toEqual({
+      request_id: id,
+      url: `${media.url}/missing.mp4`,
+      status: 'failed',
+      error: expect.stringMatching(/not available|404/i),
+    });
+    const job = await waitFor(
+      async () => {
+        const r = await sys.api('GET', `/api/v1/download/${id}`);
+        return r.body.status === 'failed' ? r.body : undefined;
+      },
+      { what: 'job failed in the store' },
+    );
     expect(job.error).toMatch(/404/);
     expect(job.error_code).toBe('not_found');
   }, 60_000);

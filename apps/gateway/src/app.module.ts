@@ -36,8 +36,26 @@ export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }), WorkerQueriesModule.forRoot({ perKey: config.queryConcurrencyPerKey })],
-      controllers: [DownloadsController, DownloadEventsHandler, HealthController, MetricsController, ...DOWNLOAD_LIFECYCLE_FEATURE.controllers, ...FILES_FEATURE.controllers, ...WEBHOOKS_FEATURE.controllers, ...EVENTS_STREAM_FEATURE.controllers, ...DASHBOARD_FEATURE.controllers, ...API_FEATURES.controllers, ...ADMIN_FEATURE.controllers, ...HEALTH_FEATURE.controllers, ...LIBRARY_FEATURE.controllers, ...SUBSCRIPTIONS_FEATURE.controllers],
+      imports: [
+        MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }),
+        WorkerQueriesModule.forRoot({ perKey: config.queryConcurrencyPerKey }),
+      ],
+      controllers: [
+        DownloadsController,
+        DownloadEventsHandler,
+        HealthController,
+        MetricsController,
+        ...DOWNLOAD_LIFECYCLE_FEATURE.controllers,
+        ...FILES_FEATURE.controllers,
+        ...WEBHOOKS_FEATURE.controllers,
+        ...EVENTS_STREAM_FEATURE.controllers,
+        ...DASHBOARD_FEATURE.controllers,
+        ...API_FEATURES.controllers,
+        ...ADMIN_FEATURE.controllers,
+        ...HEALTH_FEATURE.controllers,
+        ...LIBRARY_FEATURE.controllers,
+        ...SUBSCRIPTIONS_FEATURE.controllers,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },

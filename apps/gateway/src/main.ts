@@ -19,7 +19,11 @@ import { migrateToLatest, storeKind } from './store/database';
 import { Database } from './store/schema';
 
 /** The subscriptions the gateway consumes; each has exactly one handler (checked at start-up). */
-export const GATEWAY_SUBSCRIPTIONS = [SUBSCRIPTIONS.gatewayDownloadEvents.name, SUBSCRIPTIONS.gatewayJobQueries.name, SUBSCRIPTIONS.gatewayWebhookAttempts.name] as const;
+export const GATEWAY_SUBSCRIPTIONS = [
+  SUBSCRIPTIONS.gatewayDownloadEvents.name,
+  SUBSCRIPTIONS.gatewayJobQueries.name,
+  SUBSCRIPTIONS.gatewayWebhookAttempts.name,
+] as const;
 
 export interface GatewayWiring {
   /** The root module (tests may wrap it). */
@@ -31,10 +35,18 @@ export interface GatewayWiring {
  * The gateway, not yet listening. Throws HandlerRegistrationError (after closing what it opened)
  * when a declared subscription has no handler or more than one.
  */
-export async function createGateway(config: GatewayConfig, logger: Logger, wiring: GatewayWiring = { module: AppModule.forRoot, subscriptions: GATEWAY_SUBSCRIPTIONS }) {
+export async function createGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  wiring: GatewayWiring = { module: AppModule.forRoot, subscriptions: GATEWAY_SUBSCRIPTIONS },
+) {
   const adapter = new FastifyAdapter(fastifyServerOptions(config));
   // our JSON parser replaces Nest's (see hardenHttpServer)
-  const app = await NestFactory.create<NestFastifyApplication>(wiring.module(config), adapter, { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(wiring.module(config), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+    bodyParser: false,
+  });
   hardenHttpServer(app.getHttpAdapter().getInstance(), config);
   enableCors(app, config.corsOrigins);
   registerHttpMetrics(app.getHttpAdapter().getInstance(), logger);

@@ -65,7 +65,17 @@ describe.each(['sqlite', 'postgres'] as const)('batches, cookies and the downloa
       created_at: at,
     }));
     await batches.create(
-      { batch_id: `batch_${id}`, api_key_fp: OWNER, kind: 'urls', source_url: null, concurrent_limit: limit, stop_on_error: false, webhook_url: 'http://127.0.0.1:9/hook', total: n, created_at: at },
+      {
+        batch_id: `batch_${id}`,
+        api_key_fp: OWNER,
+        kind: 'urls',
+        source_url: null,
+        concurrent_limit: limit,
+        stop_on_error: false,
+        webhook_url: 'http://127.0.0.1:9/hook',
+        total: n,
+        created_at: at,
+      },
       children,
     );
     return children.map((c) => c.request_id);
@@ -113,7 +123,12 @@ describe.each(['sqlite', 'postgres'] as const)('batches, cookies and the downloa
     expect(released()).toEqual([...ids].sort());
     const completed = [...a.sent, ...b.sent].filter((s) => s.routingKey === 'batch.completed');
     expect(completed).toHaveLength(1);
-    expect(completed[0].data).toMatchObject({ batch_id: 'batch_racing000000', status: 'completed', total: 6, counts: { completed: 5, failed: 1, cancelled: 0 } });
+    expect(completed[0].data).toMatchObject({
+      batch_id: 'batch_racing000000',
+      status: 'completed',
+      total: 6,
+      counts: { completed: 5, failed: 1, cancelled: 0 },
+    });
     expect((await batches.find('batch_racing000000'))?.completed_at).toBeTruthy();
     expect(await batches.openBatchIds()).not.toContain('batch_racing000000');
   });

@@ -33,7 +33,14 @@ describe('the gateway refuses to start unless each subscription it declares has 
   beforeAll(async () => {
     vhost = await createTestVhost('gateway-startup');
     dir = mkdtempSync(join(tmpdir(), 'mda-gateway-startup-'));
-    config = loadGatewayConfig({ API_KEY: 'startup-key-0123456789', AMQP_URL: vhost.amqpUrl, SQLITE_PATH: join(dir, 'jobs.sqlite'), STORAGE_DIR: join(dir, 'media'), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    config = loadGatewayConfig({
+      API_KEY: 'startup-key-0123456789',
+      AMQP_URL: vhost.amqpUrl,
+      SQLITE_PATH: join(dir, 'jobs.sqlite'),
+      STORAGE_DIR: join(dir, 'media'),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    });
   });
   afterAll(async () => {
     await vhost?.dispose();
@@ -47,10 +54,16 @@ describe('the gateway refuses to start unless each subscription it declares has 
   });
 
   it('stops on a duplicate handler, naming both', async () => {
-    const module = (c: GatewayConfig): DynamicModule => ({ module: WithSecondEventsHandler, imports: [AppModule.forRoot(c)], controllers: [SecondEventsHandler] });
+    const module = (c: GatewayConfig): DynamicModule => ({
+      module: WithSecondEventsHandler,
+      imports: [AppModule.forRoot(c)],
+      controllers: [SecondEventsHandler],
+    });
     const started = createGateway(config, logger, { module, subscriptions: GATEWAY_SUBSCRIPTIONS });
     await expect(started).rejects.toThrow(HandlerRegistrationError);
-    await expect(started).rejects.toThrow('"gateway.download-events" has 2 handlers (DownloadEventsHandler.handle, SecondEventsHandler.again); only one may handle a subscription');
+    await expect(started).rejects.toThrow(
+      '"gateway.download-events" has 2 handlers (DownloadEventsHandler.handle, SecondEventsHandler.again); only one may handle a subscription',
+    );
   });
 
   it('stops on a declared subscription without a handler', async () => {

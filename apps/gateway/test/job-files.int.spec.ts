@@ -32,7 +32,15 @@ describe.each(['sqlite', 'postgres'] as const)('job files on %s', (kind) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const newJob = (id: string, owner: string) => ({ request_id: id, api_key_fp: owner, url: 'https://e/x', options, webhook_url: null, batch_id: null, created_at: AT });
+  const newJob = (id: string, owner: string) => ({
+    request_id: id,
+    api_key_fp: owner,
+    url: 'https://e/x',
+    options,
+    webhook_url: null,
+    batch_id: null,
+    created_at: AT,
+  });
 
   it('backfills the owners of files completed before the table existed, then keeps new ones', async () => {
     // the store as it was before 0104, with completed jobs in it
@@ -43,12 +51,17 @@ describe.each(['sqlite', 'postgres'] as const)('job files on %s', (kind) => {
     // rows as that schema has them (the columns of 0111 came later)
     const insertOld = async (job: ReturnType<typeof newJob>) => {
       const { retry_of: _r, file_deleted_at: _d, file_deleted_reason: _w, expires_at: _e, ...row } = newJobRow(job);
-      await db.insertInto('jobs').values(row as never).execute();
+      await db
+        .insertInto('jobs')
+        .values(row as never)
+        .execute();
     };
     await insertOld(newJob('req_oldaaaaaaaaa', 'ownerAownerAownA'));
     await jobs.finish('req_oldaaaaaaaaa', 'completed', AT, { file_info: info('videos/old-a.mp4') });
     await insertOld(newJob('req_oldbbbbbbbbb', 'ownerBownerBownB'));
-    await jobs.finish('req_oldbbbbbbbbb', 'completed', AT, { file_info: { ...info('videos/old-b.mp4'), files: [{ kind: 'subtitle', filepath: 'videos/old-b.en.vtt' }] } as never });
+    await jobs.finish('req_oldbbbbbbbbb', 'completed', AT, {
+      file_info: { ...info('videos/old-b.mp4'), files: [{ kind: 'subtitle', filepath: 'videos/old-b.en.vtt' }] } as never,
+    });
     await insertOld(newJob('req_oldfailedfff', 'ownerBownerBownB'));
     await jobs.finish('req_oldfailedfff', 'failed', AT, { error: 'x', error_code: 'download_failed' });
 

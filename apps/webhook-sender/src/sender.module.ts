@@ -27,9 +27,7 @@ export class SenderModule {
         {
           provide: WebhookClient,
           useFactory: () =>
-            new GuardedWebhookClient(
-              new GuardedHttpClient({ policy: config.egressPolicy, connectTimeoutMs: config.timeoutSec * 1000, connections: 128 }),
-            ),
+            new GuardedWebhookClient(new GuardedHttpClient({ policy: config.egressPolicy, connectTimeoutMs: config.timeoutSec * 1000, connections: 128 })),
         },
         {
           // download_url is signed here, when the webhook is built (the worker's event carries it unsigned)

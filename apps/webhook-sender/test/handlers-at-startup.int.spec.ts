@@ -43,7 +43,9 @@ describe('the webhook-sender refuses to start unless each subscription it declar
     const module = (c: SenderConfig): DynamicModule => ({ module: WithSecondIntake, imports: [SENDER_APP.module(c)], controllers: [SecondIntake] });
     const started = createConsumerApp({ ...SENDER_APP, module }, config, logger);
     await expect(started).rejects.toThrow(HandlerRegistrationError);
-    await expect(started).rejects.toThrow('"webhook-sender.download-events" has 2 handlers (EventIntakeHandler.handle, SecondIntake.again); only one may handle a subscription');
+    await expect(started).rejects.toThrow(
+      '"webhook-sender.download-events" has 2 handlers (EventIntakeHandler.handle, SecondIntake.again); only one may handle a subscription',
+    );
   });
 
   it('stops on a declared subscription without a handler', async () => {

@@ -48,6 +48,9 @@ export function dataKeys(obj: K8sObject): string[] {
 /** Values of a Secret or ConfigMap as plain strings (Secret data is base64). */
 export function dataValues(obj: K8sObject): Record<string, string> {
   const data = (obj['data'] as Record<string, string>) ?? {};
-  const decoded = obj.kind === 'Secret' ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v.replace(/\s+/g, ''), 'base64').toString('utf8')])) : { ...data };
+  const decoded =
+    obj.kind === 'Secret'
+      ? Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v.replace(/\s+/g, ''), 'base64').toString('utf8')]))
+      : { ...data };
   return { ...decoded, ...((obj['stringData'] as Record<string, string>) ?? {}) };
 }

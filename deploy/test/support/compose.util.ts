@@ -28,16 +28,19 @@ export function readCompose(): ComposeFile {
 
 /** Interpolates like `docker compose` does with an empty .env: ${X:-d} and ${X-d} give d, ${X} gives "". */
 export function interpolate(value: unknown, env: Record<string, string> = {}): string {
-  return String(value ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (_m, name: string, op: string | undefined, arg: string | undefined) => {
-    const v = env[name];
-    if (op === ':-') return v === undefined || v === '' ? (arg ?? '') : v;
-    if (op === '-') return v === undefined ? (arg ?? '') : v;
-    if (op === ':?' || op === '?') {
-      if (v === undefined || (op === ':?' && v === '')) throw new Error(`${name} is required: ${arg}`);
-      return v;
-    }
-    return v ?? '';
-  });
+  return String(value ?? '').replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g,
+    (_m, name: string, op: string | undefined, arg: string | undefined) => {
+      const v = env[name];
+      if (op === ':-') return v === undefined || v === '' ? (arg ?? '') : v;
+      if (op === '-') return v === undefined ? (arg ?? '') : v;
+      if (op === ':?' || op === '?') {
+        if (v === undefined || (op === ':?' && v === '')) throw new Error(`${name} is required: ${arg}`);
+        return v;
+      }
+      return v ?? '';
+    },
+  );
 }
 
 /** A duration such as 45s, 1m30s or 2h, in seconds. */

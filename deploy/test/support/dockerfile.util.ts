@@ -84,7 +84,14 @@ export function isIgnored(patterns: string[], path: string): boolean {
         p
           .replace(/^\/+|\/+$/g, '')
           .split('/')
-          .map((seg) => (seg === '**' ? '.*' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+          .map((seg) =>
+            seg === '**'
+              ? '.*'
+              : seg
+                  .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                  .replace(/\*/g, '[^/]*')
+                  .replace(/\?/g, '[^/]'),
+          )
           .join('/')
           .replace(/\.\*\//g, '(?:.*/)?') +
         '$',

@@ -57,8 +57,26 @@ interface Replacement {
   targets: Array<{ select: PatchTarget; fieldPaths: string[] }>;
 }
 
-const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'configMapGenerator', 'secretGenerator', 'images', 'patches', 'replacements']);
-const CLUSTER_SCOPED = new Set(['Namespace', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterTriggerAuthentication']);
+const SUPPORTED_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'namespace',
+  'resources',
+  'configMapGenerator',
+  'secretGenerator',
+  'images',
+  'patches',
+  'replacements',
+]);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'ClusterTriggerAuthentication',
+]);
 
 export interface RenderOptions {
   /** Content for a file the kustomization names but the tree lacks (e.g. a git-ignored secrets file). */
@@ -161,7 +179,10 @@ function matches(obj: K8sObject, t: PatchTarget): boolean {
 
 function pointer(path: string): string[] {
   if (!path.startsWith('/')) throw new Error(`bad JSON pointer ${path}`);
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function applyJsonPatch(doc: K8sObject, ops: JsonPatchOp[]): void {

@@ -39,7 +39,11 @@ function matchersOf(selector: SyntaxNode, text: string): LabelMatcher[] {
     const op = m.getChild('MatchOp');
     const value = m.getChild('StringLiteral');
     if (name && op && value) {
-      out.push({ label: text.slice(name.from, name.to), op: text.slice(op.from, op.to) as LabelMatcher['op'], value: stringValue(text.slice(value.from, value.to)) });
+      out.push({
+        label: text.slice(name.from, name.to),
+        op: text.slice(op.from, op.to) as LabelMatcher['op'],
+        value: stringValue(text.slice(value.from, value.to)),
+      });
     }
   }
   return out;

@@ -14,7 +14,12 @@ describe('@mda/client', () => {
   });
 
   it('compiles under tsc --strict', () => {
-    expect(() => execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'libs/client/tsconfig.lib.json', '--strict'], { cwd: ROOT, encoding: 'utf8' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'libs/client/tsconfig.lib.json', '--strict'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }),
+    ).not.toThrow();
   }, 60_000);
 
   describe('webhook verification', () => {

@@ -47,7 +47,11 @@ async function settle<T>(call: Promise<{ data?: T; error?: unknown; response: Re
     if (response.ok) return { ok: true, status: response.status, data: data as T };
     const body = error as ApiErrorBody | undefined;
     const valid = body && typeof body === 'object' && body.error && typeof body.error.code === 'string';
-    return { ok: false, status: response.status, error: valid ? body : { error: { code: `http_${response.status}`, message: response.statusText || 'HTTP error' } } };
+    return {
+      ok: false,
+      status: response.status,
+      error: valid ? body : { error: { code: `http_${response.status}`, message: response.statusText || 'HTTP error' } },
+    };
   } catch (err) {
     return networkError(err);
   }

@@ -68,7 +68,10 @@ describe('common config', () => {
 
   it('reads the job store and the link lifetime the same way for every app', () => {
     expect(loadJobStoreConfig({})).toEqual({ databaseUrl: undefined, sqlitePath: './data/jobs.sqlite' });
-    expect(loadJobStoreConfig({ DATABASE_URL: 'postgres://x@h/db', SQLITE_PATH: '/d/j.sqlite' })).toEqual({ databaseUrl: 'postgres://x@h/db', sqlitePath: '/d/j.sqlite' });
+    expect(loadJobStoreConfig({ DATABASE_URL: 'postgres://x@h/db', SQLITE_PATH: '/d/j.sqlite' })).toEqual({
+      databaseUrl: 'postgres://x@h/db',
+      sqlitePath: '/d/j.sqlite',
+    });
     expect(loadFilesUrlTtlSec({})).toBe(86400);
     expect(loadFilesUrlTtlSec({ FILES_URL_TTL_SEC: '5' })).toBe(5);
     expect(() => loadFilesUrlTtlSec({ FILES_URL_TTL_SEC: '0' })).toThrow(/FILES_URL_TTL_SEC/);

@@ -36,7 +36,8 @@ export function loadMediaStoreConfig(env: Env = process.env): MediaStoreConfig {
   if (backend === 'local') return { backend, storageDir };
   const bucket = optionalStr(env, 'S3_BUCKET');
   if (!bucket) throw new ConfigError('S3_BUCKET', 'is required when STORAGE_BACKEND=s3');
-  if (!BUCKET.test(bucket)) throw new ConfigError('S3_BUCKET', `must be a bucket name: 3 to 63 letters, digits, dots, hyphens or underscores (got "${bucket}")`);
+  if (!BUCKET.test(bucket))
+    throw new ConfigError('S3_BUCKET', `must be a bucket name: 3 to 63 letters, digits, dots, hyphens or underscores (got "${bucket}")`);
   const endpoint = optionalStr(env, 'S3_ENDPOINT') === undefined ? undefined : url(env, 'S3_ENDPOINT', '', ['http:', 'https:']).replace(/\/+$/, '');
   const region = str(env, 'S3_REGION', 'us-east-1');
   if (!/^[a-z0-9-]{2,32}$/i.test(region)) throw new ConfigError('S3_REGION', `must be a region name such as us-east-1 or auto (got "${region}")`);

@@ -46,7 +46,9 @@ describe('download options', () => {
   });
 
   it('keeps the listed files of file_info (they would be stripped otherwise)', () => {
-    const files = [{ kind: 'subtitle', filename: 'a.en.vtt', filepath: 'v/a.en.vtt', size_bytes: 3, download_url: 'http://h/files/v/a.en.vtt', language: 'en' }];
+    const files = [
+      { kind: 'subtitle', filename: 'a.en.vtt', filepath: 'v/a.en.vtt', size_bytes: 3, download_url: 'http://h/files/v/a.en.vtt', language: 'en' },
+    ];
     expect(fileInfoSchema.parse({ filename: 'a.mp4', filepath: 'v/a.mp4', size_bytes: 1, download_url: 'u', files }).files).toEqual(files);
   });
 });

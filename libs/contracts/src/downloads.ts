@@ -40,7 +40,10 @@ export const jobSourceSchema = z.object({
   channel_id: z.string().max(200).nullish(),
   uploader_id: z.string().max(200).nullish(),
   /** `YYYYMMDD`. */
-  upload_date: z.string().regex(/^\d{8}$/).nullish(),
+  upload_date: z
+    .string()
+    .regex(/^\d{8}$/)
+    .nullish(),
 });
 export type JobSource = z.infer<typeof jobSourceSchema>;
 
@@ -100,26 +103,44 @@ export function optionsConflict(o: DownloadOptions, request: { audio_only?: bool
     return { field: 'quality', message: `quality "${asked}" asks for video while audio_only asks for audio only: send one of them` };
   }
   if (audio && o.embed_subtitles) {
-    return { field: 'embed_subtitles', message: 'embed_subtitles cannot be used with quality "audio": audio files carry no subtitle tracks (use download_subtitles to keep them as files)' };
+    return {
+      field: 'embed_subtitles',
+      message: 'embed_subtitles cannot be used with quality "audio": audio files carry no subtitle tracks (use download_subtitles to keep them as files)',
+    };
   }
   if (audio && o.video_format !== 'mp4') {
-    return { field: 'video_format', message: `video_format "${o.video_format}" cannot apply to an audio-only download: its container is audio_format (${AUDIO_FORMATS.join(', ')})` };
+    return {
+      field: 'video_format',
+      message: `video_format "${o.video_format}" cannot apply to an audio-only download: its container is audio_format (${AUDIO_FORMATS.join(', ')})`,
+    };
   }
   if (!audio && o.audio_format !== 'mp3') {
-    return { field: 'audio_format', message: `audio_format "${o.audio_format}" applies to audio-only downloads (quality "audio" or audio_only): a video keeps its audio track in video_format` };
+    return {
+      field: 'audio_format',
+      message: `audio_format "${o.audio_format}" applies to audio-only downloads (quality "audio" or audio_only): a video keeps its audio track in video_format`,
+    };
   }
   if (!audio && o.audio_quality != null) {
     return { field: 'audio_quality', message: 'audio_quality applies to audio-only downloads (quality "audio" or audio_only)' };
   }
   if (audio && o.audio_quality != null && LOSSLESS_AUDIO.has(o.audio_format)) {
-    return { field: 'audio_quality', message: `audio_quality (a bitrate) does not apply to lossless ${o.audio_format}: leave it out, or choose mp3, m4a or opus` };
+    return {
+      field: 'audio_quality',
+      message: `audio_quality (a bitrate) does not apply to lossless ${o.audio_format}: leave it out, or choose mp3, m4a or opus`,
+    };
   }
   const container = audio ? o.audio_format : o.video_format;
   if (o.embed_thumbnail && !THUMBNAIL_CONTAINERS.has(container)) {
-    return { field: 'embed_thumbnail', message: `embed_thumbnail cannot be used with ${container}: a ${container} file holds no cover image (use write_thumbnail to keep it as a file, or choose ${[...THUMBNAIL_CONTAINERS].join(', ')})` };
+    return {
+      field: 'embed_thumbnail',
+      message: `embed_thumbnail cannot be used with ${container}: a ${container} file holds no cover image (use write_thumbnail to keep it as a file, or choose ${[...THUMBNAIL_CONTAINERS].join(', ')})`,
+    };
   }
   if (o.embed_subtitles && o.video_format === 'webm' && o.subtitle_format && o.subtitle_format !== 'vtt') {
-    return { field: 'subtitle_format', message: `a webm holds WebVTT subtitles only: embed_subtitles with webm needs subtitle_format "vtt" (or none), not "${o.subtitle_format}"` };
+    return {
+      field: 'subtitle_format',
+      message: `a webm holds WebVTT subtitles only: embed_subtitles with webm needs subtitle_format "vtt" (or none), not "${o.subtitle_format}"`,
+    };
   }
   if (o.custom_format != null && o.custom_format.trim() !== '' && o.quality !== 'best' && o.quality !== 'audio') {
     return { field: 'custom_format', message: `custom_format replaces quality: send custom_format or quality "${o.quality}", not both` };

@@ -33,10 +33,7 @@ export function describeIssues(error: z.ZodError): string {
  * Parses raw message bytes into an envelope whose data matches the schema for its type
  * (one schema, or a map by envelope type). Never throws.
  */
-export function parseEnvelope<T>(
-  raw: Buffer | string,
-  schemas: z.ZodType<T> | Record<string, z.ZodType<T>>,
-): ParseResult<RawEnvelope<T>> {
+export function parseEnvelope<T>(raw: Buffer | string, schemas: z.ZodType<T> | Record<string, z.ZodType<T>>): ParseResult<RawEnvelope<T>> {
   let json: unknown;
   try {
     json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
@@ -57,12 +54,6 @@ export interface EnvelopeFactoryDeps {
   now: () => Date;
 }
 
-export function makeEnvelope<T>(
-  deps: EnvelopeFactoryDeps,
-  type: string,
-  data: T,
-  correlationId: string,
-  version = 1,
-): RawEnvelope<T> {
+export function makeEnvelope<T>(deps: EnvelopeFactoryDeps, type: string, data: T, correlationId: string, version = 1): RawEnvelope<T> {
   return { id: deps.newId(), type, version, occurred_at: deps.now().toISOString(), correlation_id: correlationId, data };
 }

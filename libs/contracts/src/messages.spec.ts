@@ -36,12 +36,17 @@ describe('the message catalogue', () => {
   });
 
   it('parses a message into its type, applying its schema, and refuses a type outside the keys given', () => {
-    const raw = JSON.stringify(makeEnvelope(deps, 'download.requested', { request_id: 'req_abcdefabcdef', url: 'https://e.com/v', options: {}, webhook: null }, 'c'));
+    const raw = JSON.stringify(
+      makeEnvelope(deps, 'download.requested', { request_id: 'req_abcdefabcdef', url: 'https://e.com/v', options: {}, webhook: null }, 'c'),
+    );
     const ok = parseMessage(raw, SUBSCRIPTIONS.downloaderJobs.keys);
     expect(ok.ok && ok.value.type === 'download.requested' && ok.value.data.options.quality).toBe('best');
     expect(parseMessage(raw, SUBSCRIPTIONS.workerControl.keys)).toEqual({ ok: false, error: 'unexpected message type "download.requested"' });
     const bad = JSON.stringify(makeEnvelope(deps, 'download.cancel', { request_id: 7 }, 'c'));
-    expect(parseMessage(bad, SUBSCRIPTIONS.workerControl.keys)).toEqual({ ok: false, error: 'data of download.cancel: request_id: Expected string, received number' });
+    expect(parseMessage(bad, SUBSCRIPTIONS.workerControl.keys)).toEqual({
+      ok: false,
+      error: 'data of download.cancel: request_id: Expected string, received number',
+    });
   });
 
   it('refuses an unknown type when asked for its exchange', () => {

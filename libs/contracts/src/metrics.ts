@@ -37,7 +37,19 @@ export const RPC_RESULTS = ['replied', 'timeout', 'publish_failed'] as const;
 /** The per-client-address limits of the gateway (`mda_http_address_rate_limited_total{limit}`). */
 export const ADDRESS_LIMITS = ['auth_failures', 'files'] as const;
 /** Why the worker's egress proxy refused a connection: the address range (`mda_egress_refused_total{reason}`). */
-export const EGRESS_REFUSAL_REASONS = ['loopback', 'private', 'linkLocal', 'uniqueLocal', 'unspecified', 'broadcast', 'carrierGradeNat', 'multicast', 'reserved', 'unparseable', 'other'] as const;
+export const EGRESS_REFUSAL_REASONS = [
+  'loopback',
+  'private',
+  'linkLocal',
+  'uniqueLocal',
+  'unspecified',
+  'broadcast',
+  'carrierGradeNat',
+  'multicast',
+  'reserved',
+  'unparseable',
+  'other',
+] as const;
 /** Why the sender parked a delivery instead of attempting it (`mda_webhook_deferrals_total{reason}`). */
 export const DEFERRAL_REASONS = ['host_busy', 'job_order'] as const;
 /** How a subscription check ended (`mda_subscription_checks_total{outcome}`). */
@@ -55,9 +67,13 @@ export const PUBLICATIONS: Record<MetricApp, ReadonlyArray<{ exchange: string; r
     { exchange: DEFAULT_EXCHANGE_LABEL, routingKey: RPC_REPLY_ROUTING_LABEL },
   ],
   'downloader-worker': [
-    ...[ROUTING_KEYS.downloadStarted, ROUTING_KEYS.downloadProgress, ROUTING_KEYS.downloadCompleted, ROUTING_KEYS.downloadFailed, ROUTING_KEYS.downloadCancelled].map(
-      (routingKey) => ({ exchange: EXCHANGES.events, routingKey }),
-    ),
+    ...[
+      ROUTING_KEYS.downloadStarted,
+      ROUTING_KEYS.downloadProgress,
+      ROUTING_KEYS.downloadCompleted,
+      ROUTING_KEYS.downloadFailed,
+      ROUTING_KEYS.downloadCancelled,
+    ].map((routingKey) => ({ exchange: EXCHANGES.events, routingKey })),
     { exchange: DEFAULT_EXCHANGE_LABEL, routingKey: RPC_REPLY_ROUTING_LABEL },
   ],
   'webhook-sender': [
@@ -113,7 +129,13 @@ export const METRICS = {
     apps: ['gateway'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   },
-  httpRateLimited: { name: 'mda_http_rate_limited_total', type: 'counter', help: 'Requests refused with 429 by the per-key rate limit', labels: [], apps: ['gateway'] },
+  httpRateLimited: {
+    name: 'mda_http_rate_limited_total',
+    type: 'counter',
+    help: 'Requests refused with 429 by the per-key rate limit',
+    labels: [],
+    apps: ['gateway'],
+  },
   httpAddressRateLimited: {
     name: 'mda_http_address_rate_limited_total',
     type: 'counter',
@@ -210,7 +232,13 @@ export const METRICS = {
     apps: ['webhook-sender'],
     initial: () => labelProduct({ reason: DEFERRAL_REASONS }),
   },
-  webhookDeadLetters: { name: 'mda_webhook_dead_letters_total', type: 'counter', help: 'Deliveries given up and dead-lettered', labels: [], apps: ['webhook-sender'] },
+  webhookDeadLetters: {
+    name: 'mda_webhook_dead_letters_total',
+    type: 'counter',
+    help: 'Deliveries given up and dead-lettered',
+    labels: [],
+    apps: ['webhook-sender'],
+  },
   webhookLatency: {
     name: 'mda_webhook_delivery_latency_seconds',
     type: 'histogram',
@@ -268,7 +296,13 @@ export const METRICS = {
     apps: ['gateway'],
     initial: () => labelProduct({ outcome: SUBSCRIPTION_CHECK_OUTCOMES }),
   },
-  subscriptionNewItems: { name: 'mda_subscription_new_items_total', type: 'counter', help: 'New items subscription checks queued for download', labels: [], apps: ['gateway'] },
+  subscriptionNewItems: {
+    name: 'mda_subscription_new_items_total',
+    type: 'counter',
+    help: 'New items subscription checks queued for download',
+    labels: [],
+    apps: ['gateway'],
+  },
   subscriptionCheckLag: {
     name: 'mda_subscription_check_lag_seconds',
     type: 'histogram',
@@ -277,7 +311,13 @@ export const METRICS = {
     apps: ['gateway'],
     buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
   },
-  filesExpired: { name: 'mda_files_expired_total', type: 'counter', help: 'Stored files removed because their retention ran out', labels: [], apps: ['gateway'] },
+  filesExpired: {
+    name: 'mda_files_expired_total',
+    type: 'counter',
+    help: 'Stored files removed because their retention ran out',
+    labels: [],
+    apps: ['gateway'],
+  },
   retentionBytesFreed: { name: 'mda_retention_freed_bytes_total', type: 'counter', help: 'Bytes freed by expired retention', labels: [], apps: ['gateway'] },
   storageUsed: {
     name: 'mda_storage_used_bytes',

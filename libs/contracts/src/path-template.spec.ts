@@ -4,12 +4,7 @@ const values = { id: 'abc123', title: 'My Video', uploader: 'Some One', ext: 'mp
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 describe('validatePathTemplate', () => {
-  it.each([
-    ['videos/{id}.{ext}'],
-    ['{uploader}/{date}-{safe_title}'],
-    ['{title} [{id}].{ext}'],
-    ['plain-name'],
-  ])('accepts %p', (template) => {
+  it.each([['videos/{id}.{ext}'], ['{uploader}/{date}-{safe_title}'], ['{title} [{id}].{ext}'], ['plain-name']])('accepts %p', (template) => {
     expect(validatePathTemplate(template)).toBeNull();
   });
 

@@ -143,7 +143,11 @@ function sanitiseValues(values: PathTemplateValues): Record<Placeholder, string>
     title: sanitise(title, 'untitled'),
     safe_title: safeTitle(title),
     uploader: sanitise(values.uploader ?? '', 'unknown'),
-    ext: (values.ext ?? '').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 10) || 'bin',
+    ext:
+      (values.ext ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 10) || 'bin',
     date: formatDate(values.date),
     upload_date: formatDate(values.upload_date),
     playlist: sanitise(values.playlist ?? '', 'unknown'),

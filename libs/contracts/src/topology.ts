@@ -138,7 +138,15 @@ export function exclusiveQueueArguments(name: string): Record<string, unknown> {
 }
 
 const tiers = Array.from({ length: MAX_RETRY_TIERS }, (_, i) => i + 1);
-const dlqSources = [QUEUES.downloaderJobs, QUEUES.downloaderMetadata, QUEUES.gatewayJobQueries, QUEUES.gatewayDownloadEvents, QUEUES.senderDownloadEvents, QUEUES.gatewayWebhookAttempts, EXCLUSIVE_QUEUES.workerControl];
+const dlqSources = [
+  QUEUES.downloaderJobs,
+  QUEUES.downloaderMetadata,
+  QUEUES.gatewayJobQueries,
+  QUEUES.gatewayDownloadEvents,
+  QUEUES.senderDownloadEvents,
+  QUEUES.gatewayWebhookAttempts,
+  EXCLUSIVE_QUEUES.workerControl,
+];
 
 export const TOPOLOGY: Topology = {
   exchanges: [

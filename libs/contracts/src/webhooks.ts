@@ -58,8 +58,6 @@ export const webhookAttemptedSchema = z.object({
   /** 0 for the event's original delivery, n for its n-th redelivery. */
   redelivery: z.number().int().min(0).optional(),
   /** The delivery itself (owner key fingerprint, exact body), so the gateway can redeliver it later. */
-  delivery: z
-    .object({ key_fp: z.string(), body: z.string(), created_at: z.string() })
-    .nullable(),
+  delivery: z.object({ key_fp: z.string(), body: z.string(), created_at: z.string() }).nullable(),
 });
 export type WebhookAttempted = z.infer<typeof webhookAttemptedSchema>;

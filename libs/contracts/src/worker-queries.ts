@@ -9,18 +9,31 @@ import { z } from 'zod';
  * Fingerprint of the API key that asked (`apiKeyFingerprint`, never the key): the worker gives one
  * key at most its share of its query slots. Absent (an older gateway): all such queries share one.
  */
-const keyFp = z.string().regex(/^[0-9a-f]{16}$/).nullish();
+const keyFp = z
+  .string()
+  .regex(/^[0-9a-f]{16}$/)
+  .nullish();
 /**
  * Id of one query (`qry_…`), present when it carries `cookies`: they are sealed for this id alone
  * (as a download's are for its request id) and opened by the worker for this query only.
  */
-const queryId = z.string().regex(/^qry_[A-Za-z0-9_-]{8,64}$/).nullish();
+const queryId = z
+  .string()
+  .regex(/^qry_[A-Za-z0-9_-]{8,64}$/)
+  .nullish();
 
 export const workerQuerySchema = z.discriminatedUnion('kind', [
   /** Title, uploader, duration, thumbnail and formats of one URL, without downloading. */
   z.object({ kind: z.literal('metadata'), url: z.string().url(), cookies: z.string().nullish(), query_id: queryId, key_fp: keyFp }),
   /** Flat listing of a playlist, feed or channel (yt-dlp --flat-playlist), without downloading. */
-  z.object({ kind: z.literal('listing'), url: z.string().url(), max_entries: z.number().int().min(1).max(5000).default(1000), cookies: z.string().nullish(), query_id: queryId, key_fp: keyFp }),
+  z.object({
+    kind: z.literal('listing'),
+    url: z.string().url(),
+    max_entries: z.number().int().min(1).max(5000).default(1000),
+    cookies: z.string().nullish(),
+    query_id: queryId,
+    key_fp: keyFp,
+  }),
   /** The answering worker's download tools (yt-dlp, ffmpeg): paths and versions, or why one does not run. */
   z.object({ kind: z.literal('tools'), key_fp: keyFp }),
 ]);

@@ -48,7 +48,9 @@ export class FileLinks {
     const signed: T = { ...info, download_url: await this.link(info) };
     if (Array.isArray(files)) {
       (signed as { files?: unknown }).files = await Promise.all(
-        files.map(async (f: Partial<Linked>) => (typeof f?.download_url === 'string' && typeof f.filepath === 'string' ? { ...f, download_url: await this.link(f as Linked) } : f)),
+        files.map(async (f: Partial<Linked>) =>
+          typeof f?.download_url === 'string' && typeof f.filepath === 'string' ? { ...f, download_url: await this.link(f as Linked) } : f,
+        ),
       );
     }
     return signed;

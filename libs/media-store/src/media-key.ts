@@ -20,7 +20,8 @@ export function normalizeKey(key: string): string {
   const norm = posix.normalize(key);
   if (norm === '.' || norm === '..' || norm.startsWith('../')) throw new InvalidKeyError(key, 'it leaves the media store');
   if (norm.endsWith('/')) throw new InvalidKeyError(key, 'it names a folder, not a file');
-  if (norm === PARTIAL_FOLDER || norm.startsWith(`${PARTIAL_FOLDER}/`)) throw new InvalidKeyError(key, `the ${PARTIAL_FOLDER} work area is not for finished files`);
+  if (norm === PARTIAL_FOLDER || norm.startsWith(`${PARTIAL_FOLDER}/`))
+    throw new InvalidKeyError(key, `the ${PARTIAL_FOLDER} work area is not for finished files`);
   return norm;
 }
 

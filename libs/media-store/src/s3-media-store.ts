@@ -114,7 +114,8 @@ export class S3MediaStore extends MediaStore {
       };
     } catch (err) {
       if (isNotFound(err)) return null;
-      if (err instanceof S3ServiceException && err.name === 'InvalidRange') throw new RangeError(`The range ${range?.start}-${range?.end} is outside the object`);
+      if (err instanceof S3ServiceException && err.name === 'InvalidRange')
+        throw new RangeError(`The range ${range?.start}-${range?.end} is outside the object`);
       throw err;
     }
   }
@@ -167,7 +168,11 @@ export class S3MediaStore extends MediaStore {
   }
 
   async presignedGetUrl(key: string, opts: { expiresInSec: number; filename: string }): Promise<string | null> {
-    const command = new GetObjectCommand({ Bucket: this.config.bucket, Key: this.fullKey(normalizeKey(key)), ResponseContentDisposition: attachmentDisposition(opts.filename) });
+    const command = new GetObjectCommand({
+      Bucket: this.config.bucket,
+      Key: this.fullKey(normalizeKey(key)),
+      ResponseContentDisposition: attachmentDisposition(opts.filename),
+    });
     return getSignedUrl(this.client, command, { expiresIn: opts.expiresInSec });
   }
 

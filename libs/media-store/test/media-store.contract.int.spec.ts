@@ -211,9 +211,14 @@ describe.each(adapters)('MediaStore contract: $name', (adapter) => {
     const second = await finished(600);
     const third = await finished(50);
     expect((await store.put(first.path, 'shared/Title [x].mp4', { keepExisting: true, suffix: 'job1' })).key).toBe('shared/Title [x].mp4');
-    expect(await store.put(second.path, 'shared/Title [x].mp4', { keepExisting: true, suffix: 'job2' })).toEqual({ key: 'shared/Title [x]-job2.mp4', size: 600 });
+    expect(await store.put(second.path, 'shared/Title [x].mp4', { keepExisting: true, suffix: 'job2' })).toEqual({
+      key: 'shared/Title [x]-job2.mp4',
+      size: 600,
+    });
     expect((await store.put(third.path, 'shared/Title [x].en.vtt', { keepExisting: true, suffix: 'job2' })).key).toBe('shared/Title [x].en.vtt');
-    expect((await store.put((await finished(40)).path, 'shared/Title [x].en.vtt', { keepExisting: true, suffix: 'job3' })).key).toBe('shared/Title [x].en-job3.vtt');
+    expect((await store.put((await finished(40)).path, 'shared/Title [x].en.vtt', { keepExisting: true, suffix: 'job3' })).key).toBe(
+      'shared/Title [x].en-job3.vtt',
+    );
     expect((await contentOf(store, 'shared/Title [x].mp4')).equals(first.data)).toBe(true);
     expect((await contentOf(store, 'shared/Title [x]-job2.mp4')).equals(second.data)).toBe(true);
     expect(existsSync(second.path)).toBe(false);
@@ -273,22 +278,27 @@ describe.each(adapters)('MediaStore contract: $name', (adapter) => {
     expect(await store.stat('crashed/video.mp4')).toBeNull();
   });
 
-  it(adapter.presigns ? 'hands out a presigned GET that serves the bytes as an attachment named after the file' : 'hands out no presigned URL (the gateway serves the file)', async () => {
-    const { path, data } = await finished(5000);
-    await store.put(path, 'presign/Clip ü.mp4');
-    const url = await store.presignedGetUrl('presign/Clip ü.mp4', { expiresInSec: 60, filename: 'Clip ü.mp4' });
-    if (!adapter.presigns) {
-      expect(url).toBeNull();
-      return;
-    }
-    const res = await fetch(present(url));
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Clip _.mp4"; filename*=UTF-8''Clip%20%C3%BC.mp4`);
-    expect(Buffer.from(await res.arrayBuffer()).equals(data)).toBe(true);
-    const tampered = new URL(present(url));
-    tampered.pathname = tampered.pathname.replace('Clip', 'Clap');
-    expect((await fetch(tampered)).status).toBeGreaterThanOrEqual(400);
-  });
+  it(
+    adapter.presigns
+      ? 'hands out a presigned GET that serves the bytes as an attachment named after the file'
+      : 'hands out no presigned URL (the gateway serves the file)',
+    async () => {
+      const { path, data } = await finished(5000);
+      await store.put(path, 'presign/Clip ü.mp4');
+      const url = await store.presignedGetUrl('presign/Clip ü.mp4', { expiresInSec: 60, filename: 'Clip ü.mp4' });
+      if (!adapter.presigns) {
+        expect(url).toBeNull();
+        return;
+      }
+      const res = await fetch(present(url));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Clip _.mp4"; filename*=UTF-8''Clip%20%C3%BC.mp4`);
+      expect(Buffer.from(await res.arrayBuffer()).equals(data)).toBe(true);
+      const tampered = new URL(present(url));
+      tampered.pathname = tampered.pathname.replace('Clip', 'Clap');
+      expect((await fetch(tampered)).status).toBeGreaterThanOrEqual(400);
+    },
+  );
 
   it('stores and reads an empty file', async () => {
     const { path } = await finished(0);

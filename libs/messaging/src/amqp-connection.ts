@@ -78,7 +78,8 @@ export class AmqpConnection {
     // emitted as 'error'; unheard, that would crash the process. The manager sets the channel up
     // again on the next connection, so a log line is the whole answer.
     channel.on('error', (err: unknown) => {
-      if (!this.closed) this.logger.warn({ channel: name, err: err instanceof Error ? err.message : String(err) }, 'channel setup failed; it is set up again on reconnect');
+      if (!this.closed)
+        this.logger.warn({ channel: name, err: err instanceof Error ? err.message : String(err) }, 'channel setup failed; it is set up again on reconnect');
     });
     return channel;
   }

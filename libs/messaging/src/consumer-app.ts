@@ -94,7 +94,12 @@ export async function runConsumerApp<C extends CommonConfig & { metricsPort: num
       const reason = opts.notReadyReason?.({ app, config });
       return {
         ready: amqp.isConnected() && !draining && !reason,
-        checks: { broker: amqp.isConnected() ? 'up' : 'down', shutting_down: draining, ...(reason ? { not_ready: reason } : {}), ...opts.readinessChecks({ app, config }) },
+        checks: {
+          broker: amqp.isConnected() ? 'up' : 'down',
+          shutting_down: draining,
+          ...(reason ? { not_ready: reason } : {}),
+          ...opts.readinessChecks({ app, config }),
+        },
       };
     },
   });
@@ -126,7 +131,10 @@ export async function createConsumerApp<C extends CommonConfig & { metricsPort: 
   logger: Logger,
 ): Promise<{ app: INestApplication; transport: AmqpTransport }> {
   const app = await NestFactory.create(opts.module(config), new FastifyAdapter(), { logger: new PinoNestLogger(logger), abortOnError: false });
-  const transport = new AmqpTransport(app.get(AmqpConnection), logger, { prefetchFor: (name) => opts.prefetchFor(name, config), subscriptions: opts.subscriptions });
+  const transport = new AmqpTransport(app.get(AmqpConnection), logger, {
+    prefetchFor: (name) => opts.prefetchFor(name, config),
+    subscriptions: opts.subscriptions,
+  });
   app.connectMicroservice({ strategy: transport });
   try {
     transport.assertHandlers();

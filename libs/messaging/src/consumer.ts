@@ -109,10 +109,7 @@ export class QueueConsumer<K extends MessageKey = MessageKey> {
       try {
         outcome = await this.sub.handle(parsed.value, msg);
       } catch (err) {
-        this.logger.error(
-          { err: errorFields(err), queue, message_id: msg.properties.messageId },
-          'handler failed; message will be retried',
-        );
+        this.logger.error({ err: errorFields(err), queue, message_id: msg.properties.messageId }, 'handler failed; message will be retried');
         await sleep(this.sub.errorBackoffMs ?? 1000);
         outcome = 'requeue';
       }

@@ -55,13 +55,33 @@ describe('typed publishing', () => {
   it('looks the exchange up by type and routes by the type unless told otherwise', async () => {
     sent.length = 0;
     await compileChecks();
-    expect(sent[0]).toMatchObject({ exchange: 'downloads.control', routingKey: 'download.cancel', env: { type: 'download.cancel', data: { request_id: 'req_abcdefabcdef' } } });
+    expect(sent[0]).toMatchObject({
+      exchange: 'downloads.control',
+      routingKey: 'download.cancel',
+      env: { type: 'download.cancel', data: { request_id: 'req_abcdefabcdef' } },
+    });
     expect(sent.find((s) => s.routingKey === 'amq.rabbitmq.reply-to')).toMatchObject({ exchange: '', env: { type: 'job.status.reply' } });
-    await events.publish('webhook.deliver', { event_id: 'e', event: 'download.started', request_id: null, url: 'https://h.example/', key_fp: 'a1b2c3d4e5f60718', body: '{}', attempt: 2, created_at: '2026-01-01T00:00:00Z' }, 'c', { routingKey: 'webhook.retry.3' });
+    await events.publish(
+      'webhook.deliver',
+      {
+        event_id: 'e',
+        event: 'download.started',
+        request_id: null,
+        url: 'https://h.example/',
+        key_fp: 'a1b2c3d4e5f60718',
+        body: '{}',
+        attempt: 2,
+        created_at: '2026-01-01T00:00:00Z',
+      },
+      'c',
+      { routingKey: 'webhook.retry.3' },
+    );
     expect(sent.at(-1)).toMatchObject({ exchange: 'webhooks', routingKey: 'webhook.retry.3', env: { type: 'webhook.deliver' } });
     expect(typeof narrows).toBe('function');
     // @ts-expect-error no such message type (and at run time a clear refusal, nothing published)
-    await expect(events.publish('download.cancelled.typo', { request_id: 'req_abcdefabcdef' }, 'c')).rejects.toThrow('unknown message type "download.cancelled.typo"');
+    await expect(events.publish('download.cancelled.typo', { request_id: 'req_abcdefabcdef' }, 'c')).rejects.toThrow(
+      'unknown message type "download.cancelled.typo"',
+    );
     expect(typeof WrongEnvelopeHandler).toBe('function');
   });
 });

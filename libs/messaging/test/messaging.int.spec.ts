@@ -94,7 +94,9 @@ describe('messaging on the real RabbitMQ', () => {
     const raw = await amqplib.connect(vhost.amqpUrl);
     const ch = await raw.createConfirmChannel();
     ch.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, Buffer.from('{not json'), { persistent: true });
-    ch.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, Buffer.from(JSON.stringify(env(ROUTING_KEYS.downloadCancel, { request: 1 }))), { persistent: true });
+    ch.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, Buffer.from(JSON.stringify(env(ROUTING_KEYS.downloadCancel, { request: 1 }))), {
+      persistent: true,
+    });
     await ch.waitForConfirms();
     await publisher.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, env(ROUTING_KEYS.downloadCancel, { request_id: 'req_cccccccccccc1' }));
     await waitFor(() => seen.includes('req_cccccccccccc1'), { what: 'the good cancel after two bad ones' });

@@ -2,7 +2,10 @@ import { assertPublicUrl } from './assert-public-url';
 import { EgressPolicy } from './egress-policy';
 import { Resolver } from './guarded-lookup';
 
-const answers = (...ips: string[]): Resolver => async () => ips.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const answers =
+  (...ips: string[]): Resolver =>
+  async () =>
+    ips.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 
 describe('assertPublicUrl', () => {
   it('accepts a host whose every address is public', async () => {

@@ -40,7 +40,17 @@ export interface EgressProxySession {
 }
 
 // RFC 9110 §7.6.1 connection-specific fields, plus the de-facto Proxy-Connection.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 
 class Session implements EgressProxySession {
   readonly list: EgressRefusal[] = [];
@@ -117,7 +127,8 @@ export class EgressProxy {
   /** `GET http://host/path` from a client configured with this proxy. */
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const session = this.authenticate(req.headers);
-    if (!session) return void res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="egress"', 'Content-Type': 'text/plain' }).end('proxy credentials required\n');
+    if (!session)
+      return void res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="egress"', 'Content-Type': 'text/plain' }).end('proxy credentials required\n');
     let target: URL;
     try {
       target = new URL(req.url ?? '');
@@ -161,9 +172,13 @@ export class EgressProxy {
 
   /** `CONNECT host:443`: a byte tunnel to the checked address. */
   private tunnel(req: IncomingMessage, client: Duplex, head: Buffer): void {
-    const reply = (status: string, text: string) => client.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text) + 1}\r\nConnection: close\r\n\r\n${text}\n`);
+    const reply = (status: string, text: string) =>
+      client.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text) + 1}\r\nConnection: close\r\n\r\n${text}\n`);
     const session = this.authenticate(req.headers);
-    if (!session) return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="egress"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    if (!session)
+      return void client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="egress"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      );
     let host: string;
     let port: number;
     try {

@@ -5,9 +5,7 @@ import { createGuardedLookup, Resolver } from './guarded-lookup';
 type LookupResult = { address: string | LookupAddress[]; family?: number };
 
 function lookup(fn: ReturnType<typeof createGuardedLookup>, host: string, options: LookupOptions): Promise<LookupResult> {
-  return new Promise((resolve, reject) =>
-    fn(host, options, (err, address, family) => (err ? reject(err) : resolve({ address, family }))),
-  );
+  return new Promise((resolve, reject) => fn(host, options, (err, address, family) => (err ? reject(err) : resolve({ address, family }))));
 }
 
 const answers =

@@ -6,8 +6,7 @@ import { ForbiddenAddressError } from './forbidden-address.error';
 /** Resolves a host name to every address it has; injectable so tests can simulate DNS rebinding. */
 export type Resolver = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAddress[]>;
 
-export const systemResolver: Resolver = (hostname, family) =>
-  dns.lookup(hostname, { all: true, family, order: 'verbatim' });
+export const systemResolver: Resolver = (hostname, family) => dns.lookup(hostname, { all: true, family, order: 'verbatim' });
 
 /**
  * A `dns.lookup` replacement for net/tls.connect. It resolves once, checks every answer, and hands
@@ -27,12 +26,7 @@ export function createGuardedLookup(policy: EgressPolicy, resolver: Resolver = s
   };
 }
 
-export async function resolveChecked(
-  hostname: string,
-  family: 0 | 4 | 6,
-  policy: EgressPolicy,
-  resolver: Resolver = systemResolver,
-): Promise<LookupAddress[]> {
+export async function resolveChecked(hostname: string, family: 0 | 4 | 6, policy: EgressPolicy, resolver: Resolver = systemResolver): Promise<LookupAddress[]> {
   const answers = (await resolver(hostname, family)).filter((a) => family === 0 || a.family === family);
   if (answers.length === 0) {
     throw Object.assign(new Error(`no addresses found for ${hostname}`), { code: 'ENOTFOUND', hostname });

@@ -1,13 +1,5 @@
 export type NetErrorCode =
-  | 'invalid_url'
-  | 'timeout'
-  | 'connection_refused'
-  | 'connection_reset'
-  | 'dns_failure'
-  | 'forbidden_address'
-  | 'tls_error'
-  | 'aborted'
-  | 'network_error';
+  'invalid_url' | 'timeout' | 'connection_refused' | 'connection_reset' | 'dns_failure' | 'forbidden_address' | 'tls_error' | 'aborted' | 'network_error';
 
 /** The one error type the guarded client throws; `code` is stable, `cause` keeps the original. */
 export class NetError extends Error {

@@ -16,13 +16,21 @@ function basic(session: EgressProxySession | undefined): Record<string, string> 
 }
 
 /** A plain-http request through the proxy, the way curl or yt-dlp sends it (absolute URI). */
-function viaProxy(proxy: EgressProxy, session: EgressProxySession | undefined, target: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+function viaProxy(
+  proxy: EgressProxy,
+  session: EgressProxySession | undefined,
+  target: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: proxy.port, method: opts.method ?? 'GET', path: target, headers: { ...basic(session), ...opts.headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: proxy.port, method: opts.method ?? 'GET', path: target, headers: { ...basic(session), ...opts.headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -68,7 +76,13 @@ describe('EgressProxy', () => {
   const resolver: Resolver = async (host) => (host === 'rebind.test' ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '127.0.0.2', family: 4 }]);
 
   async function startProxy(policy: EgressPolicy): Promise<EgressProxy> {
-    return EgressProxy.start({ policy, resolver, onRefused: (refusal, label) => refused.push({ refusal, label }), connectTimeoutMs: 2_000, idleTimeoutMs: 2_000 });
+    return EgressProxy.start({
+      policy,
+      resolver,
+      onRefused: (refusal, label) => refused.push({ refusal, label }),
+      connectTimeoutMs: 2_000,
+      idleTimeoutMs: 2_000,
+    });
   }
 
   beforeEach(async () => {
@@ -78,7 +92,12 @@ describe('EgressProxy', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        res.writeHead(200, { 'Content-Type': 'text/plain', Connection: 'keep-alive', 'Keep-Alive': 'timeout=99', 'X-Echo-Length': String(Buffer.concat(chunks).length) });
+        res.writeHead(200, {
+          'Content-Type': 'text/plain',
+          Connection: 'keep-alive',
+          'Keep-Alive': 'timeout=99',
+          'X-Echo-Length': String(Buffer.concat(chunks).length),
+        });
         res.end(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
       });
     });

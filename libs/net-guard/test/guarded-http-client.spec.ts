@@ -122,9 +122,7 @@ describe('GuardedHttpClient against a loopback server', () => {
     });
 
     it('dials the address the lookup returned, keeping the original Host header', async () => {
-      const res = await client({ policy: EgressPolicy.allowAll(), resolver: toLoopback }).request(
-        get(`http://svc.example:${server.port}/named`),
-      );
+      const res = await client({ policy: EgressPolicy.allowAll(), resolver: toLoopback }).request(get(`http://svc.example:${server.port}/named`));
       expect(res.body.toString()).toBe('hello /named');
       expect(server.requests[0].headers.host).toBe(`svc.example:${server.port}`);
     });

@@ -15,9 +15,7 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export async function startRecordingServer(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<RecordingServer> {
+export async function startRecordingServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<RecordingServer> {
   const server: Server = createServer((req, res) => {
     recorder.requests.push({ method: req.method, url: req.url, headers: req.headers });
     handler(req, res);

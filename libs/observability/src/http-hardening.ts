@@ -42,7 +42,12 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket, ex
   if (socket.writable && !inFlight?.headersSent) {
     const { status, code, message } = clientErrorStatus(err);
     const body = JSON.stringify({ error: { code, message } });
-    const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close', ...extraHeaders };
+    const headers = {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      Connection: 'close',
+      ...extraHeaders,
+    };
     const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
     socket.end(`${head}\r\n\r\n${body}`);
   }

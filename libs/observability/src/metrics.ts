@@ -19,12 +19,7 @@ export function gauge<L extends string>(name: string, help: string, labelNames: 
   return existing ?? new Gauge({ name, help, labelNames: labelNames as L[] });
 }
 
-export function histogram<L extends string>(
-  name: string,
-  help: string,
-  labelNames: readonly L[] = [],
-  buckets?: number[],
-): Histogram<L> {
+export function histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets?: number[]): Histogram<L> {
   const existing = register.getSingleMetric(name) as Histogram<L> | undefined;
   return existing ?? new Histogram({ name, help, labelNames: labelNames as L[], ...(buckets ? { buckets } : {}) });
 }

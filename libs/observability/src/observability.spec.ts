@@ -46,7 +46,12 @@ describe('metrics helpers', () => {
 describe('ops server', () => {
   it('serves live, ready (from the probe) and metrics on 127.0.0.1', async () => {
     let ready = false;
-    const ops = await startOpsServer({ port: 0, host: '127.0.0.1', readiness: () => ({ ready, checks: { broker: ready ? 'up' : 'down' } }), timeouts: loadHttpTimeouts({}) });
+    const ops = await startOpsServer({
+      port: 0,
+      host: '127.0.0.1',
+      readiness: () => ({ ready, checks: { broker: ready ? 'up' : 'down' } }),
+      timeouts: loadHttpTimeouts({}),
+    });
     try {
       const base = `http://127.0.0.1:${ops.port}`;
       expect((await fetch(`${base}/health/live`)).status).toBe(200);
@@ -76,7 +81,9 @@ describe('NestJS logger on pino', () => {
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed[0]).toEqual(expect.objectContaining({ level: 50, nest_context: 'ExceptionHandler', msg: err.message }));
     expect(parsed[0].err).toEqual(expect.objectContaining({ message: err.message, code: 'EACCES', stack: expect.stringContaining('Error: EACCES') }));
-    expect(parsed[1]).toEqual(expect.objectContaining({ nest_context: 'NestFactory', msg: 'Nest could not start', err: { stack: expect.stringContaining('boom') } }));
+    expect(parsed[1]).toEqual(
+      expect.objectContaining({ nest_context: 'NestFactory', msg: 'Nest could not start', err: { stack: expect.stringContaining('boom') } }),
+    );
     expect(parsed[2]).toEqual(expect.objectContaining({ level: 20, nest_context: 'RouterExplorer' }));
     expect(lines.join('')).not.toContain('[object Object]');
     expect(errorFields({ code: 'X', detail: 1 })).toEqual({ message: '{"code":"X","detail":1}', code: 'X' });

@@ -13,7 +13,12 @@ export interface ReadinessReport {
  * The small HTTP port of the apps that serve no API (worker, sender):
  * /health/live, /health/ready and /metrics.
  */
-export async function startOpsServer(opts: { port: number; host: string; readiness: () => ReadinessReport; timeouts: HttpTimeouts }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export async function startOpsServer(opts: {
+  port: number;
+  host: string;
+  readiness: () => ReadinessReport;
+  timeouts: HttpTimeouts;
+}): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -24,7 +29,9 @@ export async function startOpsServer(opts: { port: number; host: string; readine
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     } else if (path === '/health/ready' || path === '/health') {
       const r = opts.readiness();
-      res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: r.ready ? 'ok' : 'unavailable', checks: r.checks }));
+      res
+        .writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: r.ready ? 'ok' : 'unavailable', checks: r.checks }));
     } else if (path === '/metrics') {
       const m = await renderMetrics();
       res.writeHead(200, { 'content-type': m.contentType }).end(m.body);

@@ -32,9 +32,27 @@ describe('ApiClient', () => {
   it('explains failures in words', async () => {
     const cases: Array<[number, unknown, Record<string, string>, RegExp, boolean]> = [
       [401, { error: { code: 'unauthorized', message: 'Invalid API key' } }, {}, /API key was not accepted/, false],
-      [400, { error: { code: 'invalid_url', message: 'url: must be http or https', details: [{ field: 'url', message: 'bad scheme' }] } }, {}, /not accepted: url: must be http or https \(url: bad scheme\)\./, false],
+      [
+        400,
+        { error: { code: 'invalid_url', message: 'url: must be http or https', details: [{ field: 'url', message: 'bad scheme' }] } },
+        {},
+        /not accepted: url: must be http or https \(url: bad scheme\)\./,
+        false,
+      ],
       // the message already quotes its detail: said once, not twice
-      [400, { error: { code: 'validation_error', message: 'url must be an http or https URL', details: [{ field: 'url', message: 'url must be an http or https URL' }] } }, {}, /^That was not accepted: url must be an http or https URL\.$/, false],
+      [
+        400,
+        {
+          error: {
+            code: 'validation_error',
+            message: 'url must be an http or https URL',
+            details: [{ field: 'url', message: 'url must be an http or https URL' }],
+          },
+        },
+        {},
+        /^That was not accepted: url must be an http or https URL\.$/,
+        false,
+      ],
       [404, { error: { code: 'not_found', message: 'Cannot GET /api/v1/downloads?limit=20' } }, {}, /does not offer a list of downloads yet/, true],
       [404, { error: { code: 'not_found', message: 'No download with request_id req_x' } }, {}, /does not exist, or belongs to another API key/, false],
       [409, { error: { code: 'conflict', message: 'Download req_x already completed' } }, {}, /already completed/, false],

@@ -110,11 +110,16 @@ export class ApiClient {
     const extra: Json = {};
     if (kind === 'playlist' && pick.items) extra['items'] = pick.items;
     if (kind === 'channel' && pick.maxDownloads) extra['max_downloads'] = pick.maxDownloads;
-    const body = await this.request<Schemas['BatchAccepted']>('POST', `/api/v1/${kind}/download`, kind === 'playlist' ? 'playlist downloads' : 'channel downloads', {
-      url,
-      ...cleanOptions(options),
-      ...extra,
-    });
+    const body = await this.request<Schemas['BatchAccepted']>(
+      'POST',
+      `/api/v1/${kind}/download`,
+      kind === 'playlist' ? 'playlist downloads' : 'channel downloads',
+      {
+        url,
+        ...cleanOptions(options),
+        ...extra,
+      },
+    );
     return { batchId: body.batch_id, requestIds: body.request_ids };
   }
 }

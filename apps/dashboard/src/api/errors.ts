@@ -19,7 +19,9 @@ interface ErrorBody {
 function detailText(details: unknown, said: string): string {
   if (!Array.isArray(details)) return '';
   const parts = details
-    .map((d) => (d && typeof d === 'object' && 'field' in d && 'message' in d && !said.includes(String(d.message)) ? `${String(d.field)}: ${String(d.message)}` : ''))
+    .map((d) =>
+      d && typeof d === 'object' && 'field' in d && 'message' in d && !said.includes(String(d.message)) ? `${String(d.field)}: ${String(d.message)}` : '',
+    )
     .filter(Boolean);
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
@@ -46,9 +48,14 @@ export function describeFailure(status: number, body: unknown, retryAfter: strin
     case 429:
       return new ApiFailure(status, code, `Too many requests. Wait ${retryAfter ?? 'a few'} seconds and try again.`);
     case 503:
-      return new ApiFailure(status, code, `The server cannot take this right now (${serverSays || 'service unavailable'}). Nothing was changed; try again shortly.`);
+      return new ApiFailure(
+        status,
+        code,
+        `The server cannot take this right now (${serverSays || 'service unavailable'}). Nothing was changed; try again shortly.`,
+      );
     default:
-      if (status >= 500) return new ApiFailure(status, code, `The server had a problem (${status}). Try again; if it keeps happening, check the gateway's logs.`);
+      if (status >= 500)
+        return new ApiFailure(status, code, `The server had a problem (${status}). Try again; if it keeps happening, check the gateway's logs.`);
       return new ApiFailure(status, code, serverSays || `Unexpected answer ${status}.`);
   }
 }

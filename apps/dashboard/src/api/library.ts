@@ -27,7 +27,14 @@ export function eventsOf(events: WebhookEventState[] | undefined, attempts: Webh
     events ??
     [...byEvent.entries()].map(([id, tries]) => {
       const last = [...tries].sort(order).pop()!;
-      return { webhook_id: id, event: last.event, state: last.outcome, attempts: tries.length, created_at: tries[0].attempted_at, updated_at: last.attempted_at };
+      return {
+        webhook_id: id,
+        event: last.event,
+        state: last.outcome,
+        attempts: tries.length,
+        created_at: tries[0].attempted_at,
+        updated_at: last.attempted_at,
+      };
     });
   return base.map((e) => {
     const tries = [...(byEvent.get(e.webhook_id) ?? [])].sort(order);

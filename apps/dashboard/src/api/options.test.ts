@@ -26,6 +26,10 @@ describe('the dashboard offers what the OpenAPI document allows', () => {
   });
 
   it('the form starts from the documented defaults', () => {
-    expect(DEFAULT_OPTIONS).toEqual({ quality: options['quality'].default, video_format: options['video_format'].default, audio_format: options['audio_format'].default });
+    expect(DEFAULT_OPTIONS).toEqual({
+      quality: options['quality'].default,
+      video_format: options['video_format'].default,
+      audio_format: options['audio_format'].default,
+    });
   });
 });

@@ -216,11 +216,7 @@ export function JobDetail({ api, id, live, onJob, onCancel, cancelling, library,
         ) : (
           <>
             <p class="muted wrap">{hooks.data.webhook_url ? `To ${hooks.data.webhook_url}` : 'This download has no webhook URL.'}</p>
-            {hooks.data.events.length === 0 ? (
-              <p class="muted">No webhook events yet.</p>
-            ) : (
-              <WebhookEvents events={hooks.data.events} />
-            )}
+            {hooks.data.events.length === 0 ? <p class="muted">No webhook events yet.</p> : <WebhookEvents events={hooks.data.events} />}
             {hooks.data.webhook_url && (
               <div class="redeliver">
                 <label class="check">

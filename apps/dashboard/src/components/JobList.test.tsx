@@ -21,7 +21,11 @@ function renderList(jobs = [makeJob()], extra: Partial<Parameters<typeof JobList
 
 describe('JobList', () => {
   it('lists jobs in the order given, with title or URL, status and a link to the detail', () => {
-    const a = makeJob({ status: 'running', metadata: { title: 'Big Buck Bunny', uploader: null, duration: null }, progress: { percent: 30, downloaded_bytes: 30, total_bytes: 100, speed: 10, eta: 7 } });
+    const a = makeJob({
+      status: 'running',
+      metadata: { title: 'Big Buck Bunny', uploader: null, duration: null },
+      progress: { percent: 30, downloaded_bytes: 30, total_bytes: 100, speed: 10, eta: 7 },
+    });
     const b = makeJob({ status: 'queued' });
     renderList([a, b]);
     const rows = screen.getAllByRole('listitem');
@@ -36,7 +40,11 @@ describe('JobList', () => {
 
   it('offers Cancel only for queued and running jobs, and calls back with the id', () => {
     const running = makeJob({ status: 'running', metadata: { title: 'Running one', uploader: null, duration: null } });
-    const done = makeJob({ status: 'completed', metadata: { title: 'Done one', uploader: null, duration: null }, file_info: { filename: 'v.mp4', filepath: 'videos/v.mp4', size_bytes: 10, download_url: 'http://127.0.0.1/files/videos/v.mp4?sig=x' } });
+    const done = makeJob({
+      status: 'completed',
+      metadata: { title: 'Done one', uploader: null, duration: null },
+      file_info: { filename: 'v.mp4', filepath: 'videos/v.mp4', size_bytes: 10, download_url: 'http://127.0.0.1/files/videos/v.mp4?sig=x' },
+    });
     const failed = makeJob({ status: 'failed', error: 'HTTP Error 404: Not Found' });
     const { props } = renderList([running, done, failed]);
     const buttons = screen.getAllByRole('button', { name: /^Cancel/ });
@@ -66,16 +74,33 @@ describe('JobList', () => {
   it('moves a live job through the states as stream events arrive', () => {
     const job = makeJob({ metadata: { title: 'Live one', uploader: null, duration: null } });
     let state = jobsReducer(initialJobs, { type: 'page', jobs: [job], nextCursor: null, replace: true });
-    const view = (s: typeof state) => <JobList jobs={visibleJobs(s)} filter={s.filter} onFilter={vi.fn()} onCancel={vi.fn()} cancelling={new Set()} hasMore={false} onMore={vi.fn()} loading={false} />;
+    const view = (s: typeof state) => (
+      <JobList
+        jobs={visibleJobs(s)}
+        filter={s.filter}
+        onFilter={vi.fn()}
+        onCancel={vi.fn()}
+        cancelling={new Set()}
+        hasMore={false}
+        onMore={vi.fn()}
+        loading={false}
+      />
+    );
     const { rerender } = render(view(state));
     const pct = () => screen.getByRole('progressbar').getAttribute('aria-valuenow');
     expect(pct()).toBe('0');
     for (const percent of [20, 60]) {
-      state = jobsReducer(state, { type: 'upsert', job: { ...job, status: 'running', progress: { percent, downloaded_bytes: percent, total_bytes: 100, speed: 10, eta: 1 } } });
+      state = jobsReducer(state, {
+        type: 'upsert',
+        job: { ...job, status: 'running', progress: { percent, downloaded_bytes: percent, total_bytes: 100, speed: 10, eta: 1 } },
+      });
       rerender(view(state));
       expect(pct()).toBe(String(percent));
     }
-    state = jobsReducer(state, { type: 'upsert', job: { ...job, status: 'completed', progress: { percent: 100, downloaded_bytes: 100, total_bytes: 100, speed: null, eta: 0 } } });
+    state = jobsReducer(state, {
+      type: 'upsert',
+      job: { ...job, status: 'completed', progress: { percent: 100, downloaded_bytes: 100, total_bytes: 100, speed: null, eta: 0 } },
+    });
     rerender(view(state));
     expect(pct()).toBe('100');
     expect(within(screen.getByRole('listitem')).getByText('Done')).toBeTruthy();
@@ -96,7 +121,12 @@ describe('JobList library actions', () => {
     const failed = makeJob({ status: 'failed', metadata: { title: 'Broken', uploader: null, duration: null } });
     const cancelled = makeJob({ status: 'cancelled', metadata: { title: 'Stopped', uploader: null, duration: null } });
     const done = makeJob({ status: 'completed', metadata: { title: 'Kept', uploader: null, duration: null }, file_info: file });
-    const gone = makeJob({ status: 'completed', metadata: { title: 'Gone', uploader: null, duration: null }, file_deleted: true, file_info: { ...file, download_url: null, deleted_reason: 'expired' } });
+    const gone = makeJob({
+      status: 'completed',
+      metadata: { title: 'Gone', uploader: null, duration: null },
+      file_deleted: true,
+      file_info: { ...file, download_url: null, deleted_reason: 'expired' },
+    });
     const onRetry = vi.fn();
     const onDeleteFile = vi.fn();
     renderList([failed, cancelled, done, gone], { onRetry, onDeleteFile });

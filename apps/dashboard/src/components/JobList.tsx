@@ -59,7 +59,13 @@ export function JobRow({ job, onCancel, cancelling, onRetry, onDeleteFile, busy 
             </a>
           )}
           {hasFile(job) && onDeleteFile && (
-            <button type="button" class="button button--small button--danger" disabled={busy} onClick={() => onDeleteFile(job.request_id)} aria-label={`Delete file of ${title}`}>
+            <button
+              type="button"
+              class="button button--small button--danger"
+              disabled={busy}
+              onClick={() => onDeleteFile(job.request_id)}
+              aria-label={`Delete file of ${title}`}
+            >
               Delete file
             </button>
           )}
@@ -69,7 +75,13 @@ export function JobRow({ job, onCancel, cancelling, onRetry, onDeleteFile, busy 
             </button>
           )}
           {canCancel && (
-            <button type="button" class="button button--small button--danger" disabled={cancelling} onClick={() => onCancel(job.request_id)} aria-label={`Cancel ${title}`}>
+            <button
+              type="button"
+              class="button button--small button--danger"
+              disabled={cancelling}
+              onClick={() => onCancel(job.request_id)}
+              aria-label={`Cancel ${title}`}
+            >
               {cancelling ? 'Cancelling…' : 'Cancel'}
             </button>
           )}

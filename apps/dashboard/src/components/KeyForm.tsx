@@ -28,7 +28,16 @@ export function KeyForm({ onKey, problem }: Props) {
       >
         <div class="field field--wide">
           <label for="api-key">API key</label>
-          <input ref={input} id="api-key" type="password" autoComplete="off" spellcheck={false} required value={key} onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            ref={input}
+            id="api-key"
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            required
+            value={key}
+            onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)}
+          />
         </div>
         <button type="submit" class="button button--primary">
           Continue

@@ -24,7 +24,11 @@ export function OptionsFields({ idPrefix, value, onChange }: Props) {
       </div>
       <div class="field">
         <label for={id('video')}>Video format</label>
-        <select id={id('video')} value={value.video_format} onChange={(e) => set({ video_format: (e.currentTarget as HTMLSelectElement).value as VideoFormat })}>
+        <select
+          id={id('video')}
+          value={value.video_format}
+          onChange={(e) => set({ video_format: (e.currentTarget as HTMLSelectElement).value as VideoFormat })}
+        >
           {VIDEO_FORMATS.map((f) => (
             <option key={f}>{f}</option>
           ))}
@@ -32,7 +36,11 @@ export function OptionsFields({ idPrefix, value, onChange }: Props) {
       </div>
       <div class="field">
         <label for={id('audio')}>Audio format</label>
-        <select id={id('audio')} value={value.audio_format} onChange={(e) => set({ audio_format: (e.currentTarget as HTMLSelectElement).value as AudioFormat })}>
+        <select
+          id={id('audio')}
+          value={value.audio_format}
+          onChange={(e) => set({ audio_format: (e.currentTarget as HTMLSelectElement).value as AudioFormat })}
+        >
           {AUDIO_FORMATS.map((f) => (
             <option key={f}>{f}</option>
           ))}
@@ -52,7 +60,11 @@ export function OptionsFields({ idPrefix, value, onChange }: Props) {
           />
         </div>
         <label class="check">
-          <input type="checkbox" checked={!!value.download_subtitles} onChange={(e) => set({ download_subtitles: (e.currentTarget as HTMLInputElement).checked })} />
+          <input
+            type="checkbox"
+            checked={!!value.download_subtitles}
+            onChange={(e) => set({ download_subtitles: (e.currentTarget as HTMLInputElement).checked })}
+          />
           Subtitles
         </label>
         {value.download_subtitles && (

@@ -6,7 +6,13 @@ const bar = () => screen.getByRole('progressbar');
 
 describe('ProgressBar', () => {
   it('shows percent, bytes, speed and time left while running', () => {
-    render(<ProgressBar status="running" label="Clip" progress={{ percent: 42.37, downloaded_bytes: 4_200_000, total_bytes: 10_000_000, speed: 1_500_000, eta: 4 }} />);
+    render(
+      <ProgressBar
+        status="running"
+        label="Clip"
+        progress={{ percent: 42.37, downloaded_bytes: 4_200_000, total_bytes: 10_000_000, speed: 1_500_000, eta: 4 }}
+      />,
+    );
     expect(bar().getAttribute('aria-valuenow')).toBe('42.3');
     expect(bar().getAttribute('aria-label')).toBe('Progress of Clip');
     expect((bar().firstElementChild as HTMLElement).style.width).toBe('42.3%');
@@ -21,7 +27,9 @@ describe('ProgressBar', () => {
   });
 
   it('says so when the size is unknown instead of inventing a percent', () => {
-    render(<ProgressBar status="running" label="Clip" progress={{ percent: null, downloaded_bytes: 3_000_000, total_bytes: null, speed: 100_000, eta: null }} />);
+    render(
+      <ProgressBar status="running" label="Clip" progress={{ percent: null, downloaded_bytes: 3_000_000, total_bytes: null, speed: 100_000, eta: null }} />,
+    );
     expect(bar().getAttribute('aria-valuenow')).toBeNull();
     expect(bar().getAttribute('aria-valuetext')).toBe('size unknown');
     expect(screen.getByText('Downloading…')).toBeTruthy();
@@ -36,7 +44,9 @@ describe('ProgressBar', () => {
   });
 
   it('updates in place when new progress arrives', () => {
-    const { rerender } = render(<ProgressBar status="running" label="Clip" progress={{ percent: 10, downloaded_bytes: 10, total_bytes: 100, speed: 1, eta: 90 }} />);
+    const { rerender } = render(
+      <ProgressBar status="running" label="Clip" progress={{ percent: 10, downloaded_bytes: 10, total_bytes: 100, speed: 1, eta: 90 }} />,
+    );
     expect(bar().getAttribute('aria-valuenow')).toBe('10');
     rerender(<ProgressBar status="running" label="Clip" progress={{ percent: 55, downloaded_bytes: 55, total_bytes: 100, speed: 1, eta: 45 }} />);
     expect(bar().getAttribute('aria-valuenow')).toBe('55');

@@ -2,7 +2,13 @@ import type { JobStatus } from '../api/types';
 import type { JobWebhookSummary } from '../api/library-types';
 
 /** The words for a status: the badges and the list's filter use the same ones. */
-export const STATUS_LABELS: Record<JobStatus, string> = { queued: 'Queued', running: 'Downloading', completed: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+export const STATUS_LABELS: Record<JobStatus, string> = {
+  queued: 'Queued',
+  running: 'Downloading',
+  completed: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
 
 export function StatusBadge({ status }: { status: JobStatus }) {
   return <span class={`badge badge--${status}`}>{STATUS_LABELS[status] ?? status}</span>;

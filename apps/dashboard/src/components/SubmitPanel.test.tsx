@@ -67,7 +67,9 @@ describe('SubmitPanel', () => {
 
   it('shows a refused URL in plain words', async () => {
     const impl = (async () =>
-      new Response(JSON.stringify({ error: { code: 'forbidden_address', message: 'url: points to a private network address' } }), { status: 400 })) as unknown as typeof fetch;
+      new Response(JSON.stringify({ error: { code: 'forbidden_address', message: 'url: points to a private network address' } }), {
+        status: 400,
+      })) as unknown as typeof fetch;
     render(<SubmitPanel api={new ApiClient('k', '', impl)} onCreated={vi.fn()} onCreatedIds={vi.fn()} />);
     fireEvent.input(screen.getByLabelText('Media URL'), { target: { value: 'http://10.0.0.1/x.mp4' } });
     fireEvent.submit(screen.getByLabelText('Media URL').closest('form')!);

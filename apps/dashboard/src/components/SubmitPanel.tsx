@@ -119,7 +119,15 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
         <form onSubmit={submitSingle}>
           <div class="field field--wide">
             <label for="single-url">Media URL</label>
-            <input id="single-url" type="url" inputMode="url" required placeholder="https://…" value={url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
+            <input
+              id="single-url"
+              type="url"
+              inputMode="url"
+              required
+              placeholder="https://…"
+              value={url}
+              onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)}
+            />
           </div>
           <OptionsFields idPrefix="single" value={options} onChange={setOptions} />
           <button type="submit" class="button button--primary" disabled={busy}>
@@ -133,7 +141,9 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
           <div class="field field--wide">
             <label for="batch-urls">URLs, one per line (up to 100)</label>
             <textarea id="batch-urls" rows={5} required value={batch} onInput={(e) => setBatch((e.currentTarget as HTMLTextAreaElement).value)} />
-            <span class="muted">{urls.length} URL{urls.length === 1 ? '' : 's'}</span>
+            <span class="muted">
+              {urls.length} URL{urls.length === 1 ? '' : 's'}
+            </span>
           </div>
           <OptionsFields idPrefix="batch" value={options} onChange={setOptions} />
           <button type="submit" class="button button--primary" disabled={busy}>
@@ -194,7 +204,9 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
               )}
               <OptionsFields idPrefix="listing" value={options} onChange={setOptions} />
               <button type="button" class="button button--primary" disabled={busy || (kind === 'playlist' && picked.size === 0)} onClick={downloadListing}>
-                {kind === 'playlist' ? `Download ${picked.size} item${picked.size === 1 ? '' : 's'}` : `Download ${maxDownloads} video${maxDownloads === 1 ? '' : 's'}`}
+                {kind === 'playlist'
+                  ? `Download ${picked.size} item${picked.size === 1 ? '' : 's'}`
+                  : `Download ${maxDownloads} video${maxDownloads === 1 ? '' : 's'}`}
               </button>
             </div>
           )}

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { ListingEntry } from '../api/types';
 import { firstCheckPicks } from './SubscriptionForm';
 
-const entry = (index: number, title: string, duration: number | null = 60): ListingEntry => ({ index, id: null, title, url: `http://127.0.0.1/${index}`, duration, upload_date: null, view_count: null, uploader: null, thumbnail: null });
+const entry = (index: number, title: string, duration: number | null = 60): ListingEntry => ({
+  index,
+  id: null,
+  title,
+  url: `http://127.0.0.1/${index}`,
+  duration,
+  upload_date: null,
+  view_count: null,
+  uploader: null,
+  thumbnail: null,
+});
 
 describe('firstCheckPicks', () => {
   const listing = [entry(1, 'Episode 3'), entry(2, 'Trailer', 30), entry(3, 'Episode 2', 600), entry(4, 'Episode 1')];

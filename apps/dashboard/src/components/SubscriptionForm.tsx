@@ -91,7 +91,10 @@ export function SubscriptionForm({ api, library, onCreated }: Props) {
   const subscribe = () => {
     void run(async () => {
       const { webhook_url, ...rest } = options;
-      const s = await library.createSubscription({ url: url.trim(), check_interval: interval, backfill, filters, options: rest as DownloadOptions }, webhook_url);
+      const s = await library.createSubscription(
+        { url: url.trim(), check_interval: interval, backfill, filters, options: rest as DownloadOptions },
+        webhook_url,
+      );
       onCreated(s);
       setPreview(null);
       setUrl('');
@@ -112,7 +115,15 @@ export function SubscriptionForm({ api, library, onCreated }: Props) {
       <form onSubmit={loadPreview}>
         <div class="field field--wide">
           <label for="sub-url">Feed, channel or playlist URL</label>
-          <input id="sub-url" type="url" inputMode="url" required placeholder="https://…" value={url} onInput={(e) => (setUrl((e.currentTarget as HTMLInputElement).value), setPreview(null))} />
+          <input
+            id="sub-url"
+            type="url"
+            inputMode="url"
+            required
+            placeholder="https://…"
+            value={url}
+            onInput={(e) => (setUrl((e.currentTarget as HTMLInputElement).value), setPreview(null))}
+          />
         </div>
         <div class="options">
           <div class="field">

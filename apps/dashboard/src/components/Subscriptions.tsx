@@ -108,7 +108,9 @@ function SubscriptionItem({ sub, library, onChanged, onDeleted }: ItemProps) {
         <dd>{sub.paused ? 'None while paused' : formatTime(sub.next_check_at)}</dd>
         <dt>Last check</dt>
         <dd class="sub__last">
-          {last ? `${formatTime(last.started_at)}: ${last.status === 'ok' ? `saw ${last.items_seen}, ${last.new_items} new` : `failed: ${last.error ?? 'unknown error'}`}` : 'None yet'}
+          {last
+            ? `${formatTime(last.started_at)}: ${last.status === 'ok' ? `saw ${last.items_seen}, ${last.new_items} new` : `failed: ${last.error ?? 'unknown error'}`}`
+            : 'None yet'}
         </dd>
       </dl>
       <div class="job__actions sub__actions">
@@ -206,7 +208,8 @@ export function SubscriptionsPage({ api, library, onJobIds }: PageProps) {
   }, [library]);
   useEffect(load, [load]);
 
-  const upsert = (s: Subscription) => setSubs((list) => [s, ...(list ?? []).filter((x) => x.subscription_id !== s.subscription_id)].sort((a, b) => (a.created_at < b.created_at ? 1 : -1)));
+  const upsert = (s: Subscription) =>
+    setSubs((list) => [s, ...(list ?? []).filter((x) => x.subscription_id !== s.subscription_id)].sort((a, b) => (a.created_at < b.created_at ? 1 : -1)));
 
   return (
     <>

@@ -40,7 +40,13 @@ describe('WebhookEvents', () => {
     const rows = document.querySelectorAll('tbody.event');
     expect(rows).toHaveLength(2);
     const dead = rows[1] as HTMLElement;
-    expect([...dead.querySelectorAll('tr:first-child td')].map((td) => td.textContent)).toEqual(['download.completed', 'Failed', '3 attempts ▾', '500', expect.any(String)]);
+    expect([...dead.querySelectorAll('tr:first-child td')].map((td) => td.textContent)).toEqual([
+      'download.completed',
+      'Failed',
+      '3 attempts ▾',
+      '500',
+      expect.any(String),
+    ]);
     expect(within(dead).queryByRole('list')).toBeNull();
     fireEvent.click(within(dead).getByRole('button', { name: /3 attempts/ }));
     const tries = within(dead).getAllByRole('listitem');

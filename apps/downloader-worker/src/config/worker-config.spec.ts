@@ -9,7 +9,13 @@ describe('loadWorkerConfig: the media store', () => {
   });
 
   it('with STORAGE_BACKEND=s3 stores in the bucket and downloads into STORAGE_DIR as scratch', () => {
-    const config = loadWorkerConfig({ STORAGE_DIR: '/scratch', STORAGE_BACKEND: 's3', S3_BUCKET: 'media', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true' });
+    const config = loadWorkerConfig({
+      STORAGE_DIR: '/scratch',
+      STORAGE_BACKEND: 's3',
+      S3_BUCKET: 'media',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_FORCE_PATH_STYLE: 'true',
+    });
     expect(config.storageDir).toBe('/scratch');
     expect(config.mediaStore).toMatchObject({ backend: 's3', s3: { bucket: 'media', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true } });
   });

@@ -44,7 +44,10 @@ const OUTCOME_OF = {
   [ROUTING_KEYS.downloadFailed]: 'failed',
   [ROUTING_KEYS.downloadCancelled]: 'cancelled',
 } as const satisfies Record<FinalEventType, string>;
-zeroLabels(METRICS.jobFailures, DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })));
+zeroLabels(
+  METRICS.jobFailures,
+  DOWNLOAD_ERROR_CODES.filter((c) => c !== 'cancelled').map((error_code) => ({ error_code })),
+);
 
 const MAX_LOG_LINES = 500;
 /** Longest download.started waits for the downloader to say what the media is (a slow extractor must not keep the job looking queued). */
@@ -78,7 +81,11 @@ export class DownloadJobService {
     // started after the cancel never saw it)
     if (this.running.wasCancelled(cmd.request_id) || (await this.cancellations.wasCancelled(cmd.request_id))) {
       log.info({ event: 'download.cancelled' }, 'job was cancelled while queued: skipped');
-      await this.publish(ROUTING_KEYS.downloadCancelled, { ...base, completed_at: this.now(), reason: 'Cancelled while queued: not started', logs: ['Cancelled while queued: not started'] }, cmd.request_id);
+      await this.publish(
+        ROUTING_KEYS.downloadCancelled,
+        { ...base, completed_at: this.now(), reason: 'Cancelled while queued: not started', logs: ['Cancelled while queued: not started'] },
+        cmd.request_id,
+      );
       return 'ack';
     }
     const workDir = partialDir(this.config.storageDir, cmd.request_id);
@@ -157,12 +164,24 @@ export class DownloadJobService {
         );
         // not retried as a whole: a rename or link that went through before a later step failed is not repeatable
         // a cancel (or the time limit) during the upload aborts it: nothing is left in the store
-        const placement = { keepExisting: !!cmd.options.path_template, suffix: cmd.request_id.replace(/^req_/, ''), signal: controller.signal, placed: placedKeys };
+        const placement = {
+          keepExisting: !!cmd.options.path_template,
+          suffix: cmd.request_id.replace(/^req_/, ''),
+          signal: controller.signal,
+          placed: placedKeys,
+        };
         const placed = await placeFile(this.media, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), placement);
-        const files = await placeSidecars(this.media, workDir, { ...placed, mimeType: result.mimeType }, result.sidecars ?? [], this.generatedSidecars(cmd, result), {
-          ...placement,
-          publicBaseUrl: this.config.publicBaseUrl,
-        });
+        const files = await placeSidecars(
+          this.media,
+          workDir,
+          { ...placed, mimeType: result.mimeType },
+          result.sidecars ?? [],
+          this.generatedSidecars(cmd, result),
+          {
+            ...placement,
+            publicBaseUrl: this.config.publicBaseUrl,
+          },
+        );
         const completed: DownloadCompleted = {
           ...base,
           file_info: {
@@ -197,7 +216,10 @@ export class DownloadJobService {
         }
         if (e.code === 'cancelled' && placedKeys.length > 0) {
           // cancelled between two uploads: the files already stored go too (a cancelled job keeps none)
-          for (const key of placedKeys) await this.media.delete(key).catch((delErr: unknown) => log.warn({ err: errorFields(delErr), filepath: key }, 'could not remove a cancelled job\'s file'));
+          for (const key of placedKeys)
+            await this.media
+              .delete(key)
+              .catch((delErr: unknown) => log.warn({ err: errorFields(delErr), filepath: key }, "could not remove a cancelled job's file"));
         }
         if (e.code === 'storage_error' || e.code === 'internal_error') log.error({ err: errorFields(err), error_code: e.code }, 'download step failed');
         onLog(`ERROR: ${e.message}`);
@@ -232,7 +254,13 @@ export class DownloadJobService {
   private generatedSidecars(cmd: DownloadRequested, result: DownloadResult): GeneratedSidecar[] {
     if (!cmd.options.write_nfo) return [];
     const src = cmd.options.source;
-    return [{ kind: 'nfo', suffix: '.nfo', content: buildNfo({ metadata: result.metadata, id: cmd.request_id.replace(/^req_/, ''), title: src?.title, uploadDate: src?.upload_date }) }];
+    return [
+      {
+        kind: 'nfo',
+        suffix: '.nfo',
+        content: buildNfo({ metadata: result.metadata, id: cmd.request_id.replace(/^req_/, ''), title: src?.title, uploadDate: src?.upload_date }),
+      },
+    ];
   }
 
   private now(): string {

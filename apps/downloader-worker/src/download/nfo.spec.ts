@@ -3,7 +3,15 @@ import { buildNfo } from './nfo';
 describe('buildNfo', () => {
   it('writes a movie NFO with escaped values, the date and the runtime', () => {
     const nfo = buildNfo({
-      metadata: { title: 'A <b>&</b> "clip"', uploader: 'Up', duration: 125, upload_date: '20240301', webpage_url: 'http://h/x', extractor: 'generic', id: 'x1' },
+      metadata: {
+        title: 'A <b>&</b> "clip"',
+        uploader: 'Up',
+        duration: 125,
+        upload_date: '20240301',
+        webpage_url: 'http://h/x',
+        extractor: 'generic',
+        id: 'x1',
+      },
       id: 'abc',
     });
     expect(nfo).toContain('<movie>');

@@ -14,7 +14,13 @@ interface NfoInput {
  * as studio, runtime and the source URL. Every value is XML-escaped.
  */
 export function buildNfo({ metadata, id, title, uploadDate }: NfoInput): string {
-  const m = metadata as MediaMetadata & { upload_date?: string | null; webpage_url?: string | null; channel?: string | null; extractor?: string | null; id?: string | null };
+  const m = metadata as MediaMetadata & {
+    upload_date?: string | null;
+    webpage_url?: string | null;
+    channel?: string | null;
+    extractor?: string | null;
+    id?: string | null;
+  };
   const date = isoDate(m.upload_date || uploadDate);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',

@@ -17,7 +17,13 @@ class Fake extends MediaDownloader {
 
 const result: DownloadResult = { tempPath: '/tmp/x', ext: 'mp4', audioOnly: false, metadata: { title: null, uploader: null, duration: null } };
 const hooks: DownloadHooks = { onProgress: () => undefined, onLog: () => undefined, signal: new AbortController().signal };
-const job = (opts: object = {}): DownloadJob => ({ requestId: 'req_x', url: 'https://media.example/v', options: downloadOptionsSchema.parse(opts), workDir: '/tmp', maxBytes: 1 });
+const job = (opts: object = {}): DownloadJob => ({
+  requestId: 'req_x',
+  url: 'https://media.example/v',
+  options: downloadOptionsSchema.parse(opts),
+  workDir: '/tmp',
+  maxBytes: 1,
+});
 
 describe('RoutingMediaDownloader', () => {
   it('streams direct media without yt-dlp', async () => {
@@ -27,15 +33,17 @@ describe('RoutingMediaDownloader', () => {
     expect([direct.calls, ytdlp.calls]).toEqual([1, 0]);
   });
 
-  it.each([[{ embed_metadata: true }, [1, 0]], [{ write_info_json: true }, [0, 1]], [{ embed_thumbnail: true }, [0, 1]], [{ auto_subtitles: true }, [0, 1]]])(
-    'routes %j (direct, yt-dlp) = %j',
-    async (opts, calls) => {
-      const direct = new Fake(async () => result);
-      const ytdlp = new Fake(async () => result);
-      await new RoutingMediaDownloader(direct, ytdlp).download(job(opts), hooks);
-      expect([direct.calls, ytdlp.calls]).toEqual(calls);
-    },
-  );
+  it.each([
+    [{ embed_metadata: true }, [1, 0]],
+    [{ write_info_json: true }, [0, 1]],
+    [{ embed_thumbnail: true }, [0, 1]],
+    [{ auto_subtitles: true }, [0, 1]],
+  ])('routes %j (direct, yt-dlp) = %j', async (opts, calls) => {
+    const direct = new Fake(async () => result);
+    const ytdlp = new Fake(async () => result);
+    await new RoutingMediaDownloader(direct, ytdlp).download(job(opts), hooks);
+    expect([direct.calls, ytdlp.calls]).toEqual(calls);
+  });
 
   it('falls back to yt-dlp for a page, after the guard', async () => {
     const guarded: string[] = [];

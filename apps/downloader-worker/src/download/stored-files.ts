@@ -60,7 +60,12 @@ export async function placeSidecars(
     all.push({ kind: g.kind, tempPath, suffix: g.suffix });
   }
   for (const s of all) {
-    const placed = await placeFile(store, s.tempPath, `${base}${s.suffix}`, { keepExisting: opts.keepExisting, suffix: opts.suffix, signal: opts.signal, placed: opts.placed });
+    const placed = await placeFile(store, s.tempPath, `${base}${s.suffix}`, {
+      keepExisting: opts.keepExisting,
+      suffix: opts.suffix,
+      signal: opts.signal,
+      placed: opts.placed,
+    });
     const ext = s.suffix.split('.').pop()?.toLowerCase() ?? '';
     const mime = SIDECAR_MIME[ext];
     files.push(entry(s.kind, placed.filepath, placed.size, { ...(s.language ? { language: s.language } : {}), ...(mime ? { mime_type: mime } : {}) }));

@@ -33,7 +33,15 @@ async function s3Store(): Promise<S3MediaStore> {
   return (await createMediaStore({
     backend: 's3',
     storageDir: scratch,
-    s3: { endpoint: s3.endpoint, region: s3.region, bucket, prefix: 'media', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, forcePathStyle: true, publicDownloads: true },
+    s3: {
+      endpoint: s3.endpoint,
+      region: s3.region,
+      bucket,
+      prefix: 'media',
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      forcePathStyle: true,
+      publicDownloads: true,
+    },
   })) as S3MediaStore;
 }
 

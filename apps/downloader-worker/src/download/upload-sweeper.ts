@@ -24,12 +24,15 @@ export class UploadSweeper implements OnApplicationBootstrap {
   async sweep(): Promise<number> {
     const before = new Date(this.clock.nowMs() - this.jobTimeoutSec * 1000 - SLACK_MS);
     const n = await this.store.abortIncompleteUploads(before);
-    if (n > 0) this.logger.info({ event: 'store.uploads_swept', aborted: n, before: before.toISOString() }, 'aborted incomplete uploads left by a stopped worker');
+    if (n > 0)
+      this.logger.info({ event: 'store.uploads_swept', aborted: n, before: before.toISOString() }, 'aborted incomplete uploads left by a stopped worker');
     return n;
   }
 
   onApplicationBootstrap(): void {
     // in the background: an unreachable store must not hold the worker's start (the store monitor reports it)
-    void this.sweep().catch((err: unknown) => this.logger.warn({ err: errorFields(err) }, 'could not sweep incomplete uploads; the bucket lifecycle rule removes them'));
+    void this.sweep().catch((err: unknown) =>
+      this.logger.warn({ err: errorFields(err) }, 'could not sweep incomplete uploads; the bucket lifecycle rule removes them'),
+    );
   }
 }

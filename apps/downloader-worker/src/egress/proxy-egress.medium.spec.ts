@@ -31,7 +31,9 @@ async function serve(host: string, files: Map<string, Buffer>): Promise<LocalSer
 
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 60_000 }, (err, _stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stderr: String(stderr) }));
+    execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 60_000 }, (err, _stdout, stderr) =>
+      resolve({ code: err ? Number(err.code ?? 1) : 0, stderr: String(stderr) }),
+    );
   });
 }
 
@@ -85,7 +87,19 @@ describe('ProxyEgress with the real tools', () => {
 
   it('yt-dlp hands the proxy to ffmpeg when ffmpeg downloads HLS: secret segments are refused', async () => {
     const session = egress.open('job hls-ffmpeg');
-    const args = [...session.ytdlpArgs(), '--ignore-config', '--no-cache-dir', '--downloader', 'ffmpeg', '-P', workDir, '-o', 'out.%(ext)s', '--', `${allowed.url}/media.m3u8`];
+    const args = [
+      ...session.ytdlpArgs(),
+      '--ignore-config',
+      '--no-cache-dir',
+      '--downloader',
+      'ffmpeg',
+      '-P',
+      workDir,
+      '-o',
+      'out.%(ext)s',
+      '--',
+      `${allowed.url}/media.m3u8`,
+    ];
     const { code } = await run('yt-dlp', args, session.env());
     session.close();
     expect(allowed.hits.some((h) => h.path === '/media.m3u8' && h.via?.includes('mda-egress'))).toBe(true);

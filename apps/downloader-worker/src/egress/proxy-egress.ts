@@ -1,5 +1,15 @@
 import { isIP } from 'node:net';
-import { bareHost, checkUrlSyntax, EgressPolicy, EgressProxy, EgressRefusal, ForbiddenAddressError, resolveChecked, Resolver, systemResolver } from '@mda/net-guard';
+import {
+  bareHost,
+  checkUrlSyntax,
+  EgressPolicy,
+  EgressProxy,
+  EgressRefusal,
+  ForbiddenAddressError,
+  resolveChecked,
+  Resolver,
+  systemResolver,
+} from '@mda/net-guard';
 import { EGRESS_REFUSAL_REASONS, METRICS } from '@mda/contracts';
 import { Logger, counterOf } from '@mda/observability';
 import { Egress, EgressSession } from './egress';

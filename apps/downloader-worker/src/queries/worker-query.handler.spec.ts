@@ -1,6 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ConsumeMessage } from 'amqplib';
-import { sealCookies, Envelope, RawEnvelope, KeyedSlots, ListingResult, MetadataResult, RandomIdGenerator, SystemClock, WORKER_QUERY_BUSY, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import {
+  sealCookies,
+  Envelope,
+  RawEnvelope,
+  KeyedSlots,
+  ListingResult,
+  MetadataResult,
+  RandomIdGenerator,
+  SystemClock,
+  WORKER_QUERY_BUSY,
+  WorkerQuery,
+  WorkerQueryReply,
+} from '@mda/contracts';
 import { AmqpContext, EventPublisher, Publisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 import { JobCookieFiles } from '../cookies/adapters/job-cookie-files';
@@ -8,7 +20,16 @@ import { InspectOptions, MediaInspector } from './ports/media-inspector';
 import { WorkerQueryHandler } from './worker-query.handler';
 import { ToolsMonitor } from '../tools/tools-monitor';
 
-const META: MetadataResult = { title: 'Clip', uploader: null, duration: 3, thumbnail: null, extractor: 'generic', webpage_url: null, upload_date: null, formats: [] };
+const META: MetadataResult = {
+  title: 'Clip',
+  uploader: null,
+  duration: 3,
+  thumbnail: null,
+  extractor: 'generic',
+  webpage_url: null,
+  upload_date: null,
+  formats: [],
+};
 
 /** An inspector whose metadata calls stay open until the test finishes them. */
 class HeldInspector extends MediaInspector {
@@ -43,12 +64,26 @@ function setup(perKey: number) {
   );
   let n = 0;
   const ask = (keyFp: string | null) => {
-    const env = { id: `m${++n}`, type: 'metadata.requested', version: 1, occurred_at: new Date().toISOString(), correlation_id: 'c', data: { kind: 'metadata', url: 'http://127.0.0.1/x', key_fp: keyFp } } as Envelope<'metadata.requested'>;
+    const env = {
+      id: `m${++n}`,
+      type: 'metadata.requested',
+      version: 1,
+      occurred_at: new Date().toISOString(),
+      correlation_id: 'c',
+      data: { kind: 'metadata', url: 'http://127.0.0.1/x', key_fp: keyFp },
+    } as Envelope<'metadata.requested'>;
     const msg = { properties: { replyTo: `reply-${n}`, correlationId: `corr-${n}`, headers: {} }, fields: { redelivered: false } } as unknown as ConsumeMessage;
     return handler.answer(env, new AmqpContext(msg));
   };
   const askListing = (data: Partial<WorkerQuery>) => {
-    const env = { id: `m${++n}`, type: 'metadata.requested', version: 1, occurred_at: new Date().toISOString(), correlation_id: 'c', data: { kind: 'listing', url: 'http://127.0.0.1/feed', max_entries: 10, ...data } } as Envelope<'metadata.requested'>;
+    const env = {
+      id: `m${++n}`,
+      type: 'metadata.requested',
+      version: 1,
+      occurred_at: new Date().toISOString(),
+      correlation_id: 'c',
+      data: { kind: 'listing', url: 'http://127.0.0.1/feed', max_entries: 10, ...data },
+    } as Envelope<'metadata.requested'>;
     const msg = { properties: { replyTo: `reply-${n}`, correlationId: `corr-${n}`, headers: {} }, fields: { redelivered: false } } as unknown as ConsumeMessage;
     return handler.answer(env, new AmqpContext(msg));
   };
@@ -71,7 +106,9 @@ describe('WorkerQueryHandler: a key holds at most its share of the query slots',
     // the third of key A does not wait for a slot: it is answered now, without a yt-dlp run
     await expect(ask(A)).resolves.toBe('ack');
     expect(inspector.open).toHaveLength(2);
-    expect(replies).toEqual([{ to: 'reply-3', reply: { ok: false, error: { code: WORKER_QUERY_BUSY, message: expect.stringMatching(/already has 2 metadata or listing queries/) } } }]);
+    expect(replies).toEqual([
+      { to: 'reply-3', reply: { ok: false, error: { code: WORKER_QUERY_BUSY, message: expect.stringMatching(/already has 2 metadata or listing queries/) } } },
+    ]);
 
     // key B is not counted against A
     const b = ask(B);
@@ -82,7 +119,7 @@ describe('WorkerQueryHandler: a key holds at most its share of the query slots',
     expect(replies.filter((r) => r.reply.ok)).toHaveLength(3);
   });
 
-  it("gives a key its slot back when a query finishes, and counts queries without a fingerprint as one key", async () => {
+  it('gives a key its slot back when a query finishes, and counts queries without a fingerprint as one key', async () => {
     const { replies, inspector, ask } = setup(1);
     const first = ask(A);
     await flush();

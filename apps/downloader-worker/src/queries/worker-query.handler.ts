@@ -1,6 +1,16 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { Clock, KeyedSlots, METRICS, SUBSCRIPTIONS, SubscriptionEnvelope, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQuery, WorkerQueryReply } from '@mda/contracts';
+import {
+  Clock,
+  KeyedSlots,
+  METRICS,
+  SUBSCRIPTIONS,
+  SubscriptionEnvelope,
+  WORKER_QUERY_BUSY,
+  WORKER_QUERY_REPLY_TYPE,
+  WorkerQuery,
+  WorkerQueryReply,
+} from '@mda/contracts';
 import { AmqpContext, EventPublisher, HandleMessages, HandlerOutcome, RPC_DEADLINE_HEADER, rpcDeadlinePassed } from '@mda/messaging';
 import { Logger, counterOf } from '@mda/observability';
 import { WORKER_LOGGER, WORKER_QUERY_SLOTS } from '../tokens';

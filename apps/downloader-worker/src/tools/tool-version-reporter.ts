@@ -12,6 +12,8 @@ export class ToolVersionReporter implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    reportToolVersions(this.spawner, this.paths, this.logger).catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'could not read tool versions'));
+    reportToolVersions(this.spawner, this.paths, this.logger).catch((err: Error) =>
+      this.logger.warn({ err: { message: err.message } }, 'could not read tool versions'),
+    );
   }
 }

@@ -54,7 +54,10 @@ async function outputOf(spawner: ProcessSpawner, command: string, args: readonly
 
 /** The versions of the yt-dlp and ffmpeg this worker runs, asked once from the programs themselves. */
 export async function readToolVersions(spawner: ProcessSpawner, paths: ToolPaths, timeoutMs = 15_000): Promise<ToolVersion[]> {
-  const [ytdlp, ffmpeg] = await Promise.all([outputOf(spawner, paths.ytdlpPath, ['--version'], timeoutMs), outputOf(spawner, paths.ffmpegPath, ['-version'], timeoutMs)]);
+  const [ytdlp, ffmpeg] = await Promise.all([
+    outputOf(spawner, paths.ytdlpPath, ['--version'], timeoutMs),
+    outputOf(spawner, paths.ffmpegPath, ['-version'], timeoutMs),
+  ]);
   return [
     { tool: 'yt-dlp', version: (ytdlp && parseYtDlpVersion(ytdlp)) ?? VERSION_UNAVAILABLE },
     { tool: 'ffmpeg', version: (ffmpeg && parseFfmpegVersion(ffmpeg)) ?? VERSION_UNAVAILABLE },

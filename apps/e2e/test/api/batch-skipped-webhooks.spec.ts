@@ -28,10 +28,18 @@ describe('batch children that never run get download.cancelled webhooks (built a
     const created = await sys.api('POST', '/api/v1/batch/download', { urls, concurrent_limit: 1, stop_on_error: true, webhook_url: `${receiver.url}/soe` });
     expect(created.status).toBe(202);
     const [failedId, ...skipped] = created.body.request_ids as string[];
-    const hooks = await waitFor(() => (cancelledHooks(skipped).length === 2 ? cancelledHooks(skipped) : undefined), { timeoutMs: 30_000, what: 'two download.cancelled webhooks' });
+    const hooks = await waitFor(() => (cancelledHooks(skipped).length === 2 ? cancelledHooks(skipped) : undefined), {
+      timeoutMs: 30_000,
+      what: 'two download.cancelled webhooks',
+    });
     for (const w of hooks) {
       expect(signatureOk(w, sys.apiKey)).toBe(true);
-      expect(w.body.data).toEqual({ request_id: w.body.request_id, url: expect.any(String), status: 'cancelled', reason: expect.stringMatching(/stop_on_error/) });
+      expect(w.body.data).toEqual({
+        request_id: w.body.request_id,
+        url: expect.any(String),
+        status: 'cancelled',
+        reason: expect.stringMatching(/stop_on_error/),
+      });
     }
     expect(receiver.received.some((w) => w.body.event === 'download.failed' && w.body.request_id === failedId)).toBe(true);
     // the job says the same, and its log line
@@ -44,13 +52,22 @@ describe('batch children that never run get download.cancelled webhooks (built a
     const urls = ['c1', 'c2', 'c3', 'c4'].map((n) => source.urlFor(n));
     const created = await sys.api('POST', '/api/v1/batch/download', { urls, concurrent_limit: 1, webhook_url: `${receiver.url}/cancel` });
     const ids = created.body.request_ids as string[];
-    await waitFor(async () => (await sys.api('GET', `/api/v1/batch/${created.body.batch_id}`)).body.counts.running === 1, { timeoutMs: 20_000, what: 'first child running' });
+    await waitFor(async () => (await sys.api('GET', `/api/v1/batch/${created.body.batch_id}`)).body.counts.running === 1, {
+      timeoutMs: 20_000,
+      what: 'first child running',
+    });
     expect((await sys.api('DELETE', `/api/v1/batch/${created.body.batch_id}`)).status).toBe(200);
-    const hooks = await waitFor(() => (cancelledHooks(ids).length === 4 ? cancelledHooks(ids) : undefined), { timeoutMs: 30_000, what: 'four download.cancelled webhooks' });
+    const hooks = await waitFor(() => (cancelledHooks(ids).length === 4 ? cancelledHooks(ids) : undefined), {
+      timeoutMs: 30_000,
+      what: 'four download.cancelled webhooks',
+    });
     expect(hooks.map((w) => w.body.request_id).sort()).toEqual([...ids].sort());
     expect(hooks.find((w) => w.body.request_id === ids[0])?.body.data.reason).toBe('Cancelled by request');
     for (const id of ids.slice(1)) expect(hooks.find((w) => w.body.request_id === id)?.body.data.reason).toBe('Cancelled with its batch');
-    await waitFor(() => receiver.received.find((w) => w.body.event === 'batch.completed' && w.body.batch_id === created.body.batch_id), { timeoutMs: 20_000, what: 'batch.completed' });
+    await waitFor(() => receiver.received.find((w) => w.body.event === 'batch.completed' && w.body.batch_id === created.body.batch_id), {
+      timeoutMs: 20_000,
+      what: 'batch.completed',
+    });
     // exactly once each
     expect(cancelledHooks(ids)).toHaveLength(4);
   }, 60_000);
@@ -60,7 +77,13 @@ describe('batch children that never run get download.cancelled webhooks (built a
     expect(created.status).toBe(202);
     const expected = {
       effective_concurrency: 2,
-      concurrency: { concurrent_limit: 10, worker_concurrency: 2, job_consumers: 1, limited_by: 'workers', reason: expect.stringMatching(/WORKER_CONCURRENCY 2 × 1 worker = 2/) },
+      concurrency: {
+        concurrent_limit: 10,
+        worker_concurrency: 2,
+        job_consumers: 1,
+        limited_by: 'workers',
+        reason: expect.stringMatching(/WORKER_CONCURRENCY 2 × 1 worker = 2/),
+      },
     };
     expect(created.body).toMatchObject(expected);
     const small = await sys.api('POST', '/api/v1/batch/download', { urls: [source.urlFor('e2')], concurrent_limit: 1 });

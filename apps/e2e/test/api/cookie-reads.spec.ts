@@ -18,7 +18,10 @@ async function startCookieSource(clip: Buffer): Promise<LocalServer & { seen: Ar
     seen.push({ path, cookie });
     if (!cookie.includes(`sid=${SECRET}`)) return void res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
     if (path === '/feed.xml') {
-      const feed = makeRssFeed(['one', 'two'].map((n) => ({ title: `Clip ${n}`, url: `${server.url}/${n}.mp4`, length: clip.length })), { title: 'Private Feed' });
+      const feed = makeRssFeed(
+        ['one', 'two'].map((n) => ({ title: `Clip ${n}`, url: `${server.url}/${n}.mp4`, length: clip.length })),
+        { title: 'Private Feed' },
+      );
       return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed);
     }
     if (!/^\/\w+\.mp4$/.test(path)) return void res.writeHead(404).end();
@@ -33,7 +36,10 @@ describe('cookies_id on metadata, playlist preview, channel info and feed listin
   let cookiesId: string;
 
   beforeAll(async () => {
-    sys = await TestSystem.start({ env: { COOKIE_ENCRYPTION_KEY: KEY, RATE_LIMIT_RPS: '1000', RATE_LIMIT_BURST: '1000' }, apps: ['gateway', 'downloader-worker'] });
+    sys = await TestSystem.start({
+      env: { COOKIE_ENCRYPTION_KEY: KEY, RATE_LIMIT_RPS: '1000', RATE_LIMIT_BURST: '1000' },
+      apps: ['gateway', 'downloader-worker'],
+    });
     source = await startCookieSource(readFileSync(await makeClip({ seconds: 1 })));
     const created = await sys.api('POST', '/api/v1/cookies', { name: 'private feed', cookies: NETSCAPE });
     expect(created.status).toBe(201);
@@ -88,7 +94,12 @@ describe('cookies_id on metadata, playlist preview, channel info and feed listin
 
   it('a channel download reads its feed with the cookie; without it the feed refuses', async () => {
     const before = withCookie('/feed.xml');
-    const r = await sys.api('POST', '/api/v1/channel/download', { url: `${source.url}/feed.xml`, cookies_id: cookiesId, max_downloads: 1, skip_downloaded: false });
+    const r = await sys.api('POST', '/api/v1/channel/download', {
+      url: `${source.url}/feed.xml`,
+      cookies_id: cookiesId,
+      max_downloads: 1,
+      skip_downloaded: false,
+    });
     expect(r.status).toBe(202);
     expect(withCookie('/feed.xml')).toBeGreaterThan(before);
     expect((await sys.api('POST', '/api/v1/channel/download', { url: `${source.url}/feed.xml`, max_downloads: 1 })).status).toBe(400);

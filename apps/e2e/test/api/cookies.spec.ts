@@ -43,7 +43,13 @@ describe('cookies: upload, encrypted storage, use by one job (built apps, real b
   it('stores cookies encrypted, lists and shows them without contents, and keeps them per key', async () => {
     const created = await sys.api('POST', '/api/v1/cookies', { name: 'site login', cookies: NETSCAPE });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.stringMatching(/^ck_[a-z0-9]{12,}$/), name: 'site login', cookie_count: 1, domains: ['127.0.0.1'], created_at: expect.any(String) });
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^ck_[a-z0-9]{12,}$/),
+      name: 'site login',
+      cookie_count: 1,
+      domains: ['127.0.0.1'],
+      created_at: expect.any(String),
+    });
     const id = created.body.id as string;
     const list = await sys.api('GET', '/api/v1/cookies');
     expect(list.body.cookies).toEqual([created.body]);
@@ -92,7 +98,7 @@ describe('cookies: upload, encrypted storage, use by one job (built apps, real b
     expect(sys.logsOf('downloader-worker').join('\n')).not.toContain(SECRET);
   }, 60_000);
 
-  it('refuses a malformed cookies_id (400) and another key\'s (404) without storing a job', async () => {
+  it("refuses a malformed cookies_id (400) and another key's (404) without storing a job", async () => {
     const id = (await sys.api('POST', '/api/v1/cookies', { name: 'mine', cookies: NETSCAPE })).body.id as string;
     const before = (await sys.api('GET', '/api/v1/downloads?limit=100', undefined, other)).body.downloads.length;
     const bad = await sys.api('POST', '/api/v1/download', { url: source.urlFor('a'), cookies_id: 'not-an-id' }, other);

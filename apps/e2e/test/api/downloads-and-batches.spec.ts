@@ -33,7 +33,7 @@ describe('downloads listing and batches (real broker, SQLite store, built apps)'
       { timeoutMs: 30_000, what: `job ${id} final` },
     );
 
-  it('lists only the caller\'s jobs, newest first, with filters and an opaque cursor', async () => {
+  it("lists only the caller's jobs, newest first, with filters and an opaque cursor", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await sys.api('POST', '/api/v1/download', { url: `${source.url}/missing-${i}.bin` })).body.request_id);
     const theirs = (await sys.api('POST', '/api/v1/download', { url: `${source.url}/missing-x.bin` }, other)).body.request_id;

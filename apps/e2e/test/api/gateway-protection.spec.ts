@@ -20,7 +20,18 @@ describe('rate limit, missing cookie key and OpenAPI (gateway alone)', () => {
     for (const path of ['/docs-json', '/docs/json']) {
       const doc = (await (await fetch(`${sys.baseUrl}${path}`)).json()) as any;
       expect(doc.openapi).toMatch(/^3\./);
-      for (const p of ['/api/v1/download', '/api/v1/downloads', '/api/v1/batch/download', '/api/v1/batch/{batch_id}', '/api/v1/playlist/preview', '/api/v1/playlist/download', '/api/v1/channel/info', '/api/v1/channel/download', '/api/v1/cookies', '/api/v1/cookies/{id}']) {
+      for (const p of [
+        '/api/v1/download',
+        '/api/v1/downloads',
+        '/api/v1/batch/download',
+        '/api/v1/batch/{batch_id}',
+        '/api/v1/playlist/preview',
+        '/api/v1/playlist/download',
+        '/api/v1/channel/info',
+        '/api/v1/channel/download',
+        '/api/v1/cookies',
+        '/api/v1/cookies/{id}',
+      ]) {
         expect(Object.keys(doc.paths)).toContain(p);
       }
       const dl = doc.components.schemas.CreateDownloadDto;
@@ -72,12 +83,26 @@ describe('503 when the broker refuses the job (gateway alone)', () => {
   beforeAll(async () => {
     sys = await TestSystem.start({ apps: ['gateway'] });
     // downloader.jobs takes nothing: every publish to it is nacked by the broker
-    execFileSync('rabbitmqctl', ['-q', 'set_policy', '-p', sys.vhost.name, '--apply-to', 'queues', 'full', '^downloader\\.jobs$', '{"max-length":0,"overflow":"reject-publish"}']);
-    await waitFor(() => execFileSync('rabbitmqctl', ['-q', 'list_queues', '-p', sys.vhost.name, 'name', 'policy']).toString().includes('full'), { timeoutMs: 15_000, what: 'policy applied' });
+    execFileSync('rabbitmqctl', [
+      '-q',
+      'set_policy',
+      '-p',
+      sys.vhost.name,
+      '--apply-to',
+      'queues',
+      'full',
+      '^downloader\\.jobs$',
+      '{"max-length":0,"overflow":"reject-publish"}',
+    ]);
+    await waitFor(() => execFileSync('rabbitmqctl', ['-q', 'list_queues', '-p', sys.vhost.name, 'name', 'policy']).toString().includes('full'), {
+      timeoutMs: 15_000,
+      what: 'policy applied',
+    });
     // a quorum queue refuses publishes once it is over its limit: one parked message puts it there
     const conn = await amqplib.connect(sys.vhost.amqpUrl);
     const ch = await conn.createConfirmChannel();
-    const publish = () => new Promise<boolean>((resolve) => ch.sendToQueue('downloader.jobs', Buffer.from('filler'), { persistent: true }, (err) => resolve(!err)));
+    const publish = () =>
+      new Promise<boolean>((resolve) => ch.sendToQueue('downloader.jobs', Buffer.from('filler'), { persistent: true }, (err) => resolve(!err)));
     await waitFor(async () => !(await publish()), { timeoutMs: 15_000, what: 'broker refusing publishes to downloader.jobs' });
     await conn.close();
   }, 60_000);

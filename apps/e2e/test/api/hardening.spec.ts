@@ -112,14 +112,18 @@ describe('gateway request hardening (gateway alone)', () => {
     const badApiPath = await sys.api('GET', '/api/v1/download/%E0%A4%A');
     expect([badApiPath.status, badApiPath.body.error.code]).toEqual([400, 'validation_error']);
 
-    const bigHeader = parseRawResponse((await rawHttpExchange(sys.port, (write) => write(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`))).text);
+    const bigHeader = parseRawResponse(
+      (await rawHttpExchange(sys.port, (write) => write(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`))).text,
+    );
     expect([bigHeader.status, bigHeader.body.error.code]).toEqual([431, 'headers_too_large']);
     expect(bigHeader.head).toContain('connection: close');
     expect(bigHeader.head).toContain('content-type: application/json');
 
     // the client stops sending (half-close) before its Content-Length is reached
     const short = await rawHttpExchange(sys.port, (write, end) => {
-      write(`POST /api/v1/download HTTP/1.1\r\nHost: x\r\nX-API-Key: ${sys.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"url":"http://127.0.0.1:9/a.mp4"}`);
+      write(
+        `POST /api/v1/download HTTP/1.1\r\nHost: x\r\nX-API-Key: ${sys.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"url":"http://127.0.0.1:9/a.mp4"}`,
+      );
       end();
     });
     const shortRes = parseRawResponse(short.text);
@@ -255,7 +259,9 @@ describe('gateway request hardening (gateway alone)', () => {
     expect(job.status).toBe(202);
     // what many clients send: the JSON content type, Content-Length: 0
     const raw = await rawHttpExchange(sys.port, (write) =>
-      write(`DELETE /api/v1/download/${job.body.request_id} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${sys.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`),
+      write(
+        `DELETE /api/v1/download/${job.body.request_id} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${sys.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+      ),
     );
     const res = parseRawResponse(raw.text);
     expect(res.status).toBe(200);

@@ -92,7 +92,13 @@ describe('playlists and channels from a local RSS feed (built apps, real broker,
   it('downloads the items asked for, reversed, and skip_downloaded never fetches a video twice', async () => {
     const r = await sys.api('POST', '/api/v1/playlist/download', { url: feedUrl, items: '1-2,4', reverse: true, concurrent_limit: 2 });
     expect(r.status).toBe(202);
-    expect(r.body).toMatchObject({ batch_id: expect.stringMatching(/^batch_/), total: 3, selected: 3, skipped_downloaded: 0, playlist: { title: 'Local Channel', entries: 5 } });
+    expect(r.body).toMatchObject({
+      batch_id: expect.stringMatching(/^batch_/),
+      total: 3,
+      selected: 3,
+      skipped_downloaded: 0,
+      playlist: { title: 'Local Channel', entries: 5 },
+    });
     const view = await batchDone(r.body.batch_id);
     expect(view.downloads.map((d: any) => d.url)).toEqual(['c.mp4', 'a.mp4', 'e.mp4'].map((f) => `${media.url}/${f}`));
     expect(view.counts.completed).toBe(3);
@@ -107,11 +113,21 @@ describe('playlists and channels from a local RSS feed (built apps, real broker,
     expect(v2.downloads.map((d: any) => d.url)).toEqual([`${media.url}/d.mp4`]);
     expect(fetchedAC()).toBe(before); // a and c were fetched by the first batch only
 
-    const nothing = await sys.api('POST', '/api/v1/playlist/download', { url: feedUrl, items: '2,4', skip_downloaded: true, webhook_url: `${receiver.url}/empty` });
+    const nothing = await sys.api('POST', '/api/v1/playlist/download', {
+      url: feedUrl,
+      items: '2,4',
+      skip_downloaded: true,
+      webhook_url: `${receiver.url}/empty`,
+    });
     expect(nothing.body).toMatchObject({ total: 0, skipped_downloaded: 2 });
     await waitFor(() => receiver.received.find((w) => w.body.batch_id === nothing.body.batch_id), { what: 'batch.completed of an empty batch' });
 
-    for (const body of [{ url: feedUrl, items: '1-x' }, { url: feedUrl, start: 4, end: 2 }, { url: feedUrl, reverse: 'yes' }, { url: feedUrl, items: '1', extra: 1 }]) {
+    for (const body of [
+      { url: feedUrl, items: '1-x' },
+      { url: feedUrl, start: 4, end: 2 },
+      { url: feedUrl, reverse: 'yes' },
+      { url: feedUrl, items: '1', extra: 1 },
+    ]) {
       const bad = await sys.api('POST', '/api/v1/playlist/download', body);
       expect([JSON.stringify(body), bad.status, bad.body.error.code]).toEqual([JSON.stringify(body), 400, 'validation_error']);
     }
@@ -127,8 +143,19 @@ describe('playlists and channels from a local RSS feed (built apps, real broker,
     expect((await q('date_after=20240101&date_before=20240110&sort_by=title')).body.videos.map((v: any) => v.title)).toEqual(['Alpha', 'Delta', 'Echo']);
     expect((await q('min_duration=60&max_duration=600&sort_by=duration')).body.videos.map((v: any) => v.title)).toEqual(['Charlie', 'Alpha', 'Delta']);
     const byDuration = await q('sort_by=duration&max_duration=30');
-    expect(byDuration.body.videos.map((v: any) => [v.title, v.duration])).toEqual([['Echo', 30], ['Bravo', 15]]);
-    for (const bad of ['date_after=2024-01-01', 'date_after=20241301', 'sort_by=likes', 'page_size=101', 'min_duration=-1', 'date_after=20240201&date_before=20240101', 'min_duration=100&max_duration=10']) {
+    expect(byDuration.body.videos.map((v: any) => [v.title, v.duration])).toEqual([
+      ['Echo', 30],
+      ['Bravo', 15],
+    ]);
+    for (const bad of [
+      'date_after=2024-01-01',
+      'date_after=20241301',
+      'sort_by=likes',
+      'page_size=101',
+      'min_duration=-1',
+      'date_after=20240201&date_before=20240101',
+      'min_duration=100&max_duration=10',
+    ]) {
       const r = await q(bad);
       expect([bad, r.status, r.body.error.code]).toEqual([bad, 400, 'validation_error']);
     }
@@ -136,7 +163,15 @@ describe('playlists and channels from a local RSS feed (built apps, real broker,
 
   it('downloads a channel as a batch with filters and max_downloads, and honours webhook_url', async () => {
     const hook = `${receiver.url}/channel`;
-    const r = await sys.api('POST', '/api/v1/channel/download', { url: feedUrl, date_after: '20231201', sort_by: 'duration', max_downloads: 2, webhook_url: hook, concurrent_limit: 2, skip_downloaded: false });
+    const r = await sys.api('POST', '/api/v1/channel/download', {
+      url: feedUrl,
+      date_after: '20231201',
+      sort_by: 'duration',
+      max_downloads: 2,
+      webhook_url: hook,
+      concurrent_limit: 2,
+      skip_downloaded: false,
+    });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ total: 2, matched: 5, channel: { title: 'Local Channel' } });
     const view = await batchDone(r.body.batch_id);
@@ -152,7 +187,11 @@ describe('playlists and channels from a local RSS feed (built apps, real broker,
     const childHooks = () => receiver.received.filter((w) => r.body.request_ids.includes(w.body.request_id) && w.body.event === 'download.completed');
     await waitFor(() => childHooks().length >= 2, { timeoutMs: 30_000, what: "both children's download.completed" });
     expect(childHooks()).toHaveLength(2);
-    for (const bad of [{ url: feedUrl, max_downloads: 0 }, { url: feedUrl, max_downloads: 1001 }, { url: feedUrl, sort_by: 'likes' }]) {
+    for (const bad of [
+      { url: feedUrl, max_downloads: 0 },
+      { url: feedUrl, max_downloads: 1001 },
+      { url: feedUrl, sort_by: 'likes' },
+    ]) {
       expect((await sys.api('POST', '/api/v1/channel/download', bad)).status).toBe(400);
     }
   }, 90_000);

@@ -72,7 +72,9 @@ describe('the typed client against the running system', () => {
   }, 90_000);
 
   it('streams the job changes over SSE as documented Jobs', async () => {
-    await waitFor(() => events.some((e) => e.event === 'job' && (e.data as Job).request_id === job.request_id && (e.data as Job).status === 'completed'), { what: 'completed job event' });
+    await waitFor(() => events.some((e) => e.event === 'job' && (e.data as Job).request_id === job.request_id && (e.data as Job).status === 'completed'), {
+      what: 'completed job event',
+    });
     const mine = events.filter((e) => e.event === 'job' && (e.data as Job).request_id === job.request_id);
     expect(mine.length).toBeGreaterThanOrEqual(2);
     for (const e of mine) expect(schemas.schemaProblems('Job', e.data)).toEqual([]);
@@ -87,7 +89,13 @@ describe('the typed client against the running system', () => {
       { timeoutMs: 30_000, what: 'webhook events dead' },
     );
     const hits = receiver.on('/hook');
-    expect(new Set(hits.map((h) => h.headers['x-webhook-event']))).toEqual(new Set(['download.started', 'download.completed', ...(hits.some((h) => h.headers['x-webhook-event'] === 'download.progress') ? ['download.progress'] : [])]));
+    expect(new Set(hits.map((h) => h.headers['x-webhook-event']))).toEqual(
+      new Set([
+        'download.started',
+        'download.completed',
+        ...(hits.some((h) => h.headers['x-webhook-event'] === 'download.progress') ? ['download.progress'] : []),
+      ]),
+    );
     for (const h of hits) {
       const event = String(h.headers['x-webhook-event']);
       expect(schemas.webhookProblems(event, JSON.parse(h.body.toString()))).toEqual([]);
@@ -115,20 +123,26 @@ describe('the typed client against the running system', () => {
     const big = await makeClip({ seconds: 20, title: 'Slow Clip' });
     const submitted = await client.submit({ url: slow.urlFor(big) });
     if (!submitted.ok) throw new Error(submitted.error.error.message);
-    await waitFor(async () => {
-      const r = await client.get(submitted.data.request_id);
-      return r.ok && r.data.status === 'running';
-    }, { timeoutMs: 30_000, what: 'running' });
+    await waitFor(
+      async () => {
+        const r = await client.get(submitted.data.request_id);
+        return r.ok && r.data.status === 'running';
+      },
+      { timeoutMs: 30_000, what: 'running' },
+    );
     const cancelled = await client.cancel(submitted.data.request_id);
     expect(cancelled.ok).toBe(true);
     if (cancelled.ok) {
       expect(cancelled.data.cancel_requested).toBe(true);
       expect(schemas.responseProblems('delete', '/api/v1/download/{request_id}', cancelled.status, cancelled.data)).toEqual([]);
     }
-    await waitFor(async () => {
-      const r = await client.get(submitted.data.request_id);
-      return r.ok && r.data.status === 'cancelled';
-    }, { timeoutMs: 30_000, what: 'cancelled' });
+    await waitFor(
+      async () => {
+        const r = await client.get(submitted.data.request_id);
+        return r.ok && r.data.status === 'cancelled';
+      },
+      { timeoutMs: 30_000, what: 'cancelled' },
+    );
 
     const again = await client.cancel(submitted.data.request_id);
     expect(again.ok).toBe(false);

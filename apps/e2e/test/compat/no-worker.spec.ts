@@ -74,7 +74,10 @@ describe('jobs waiting for a worker', () => {
       { timeoutMs: 20_000, what: 'tools reported' },
     );
     expect(stats.workers.tools).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'yt-dlp', path: MISSING, version: null, error: 'not found' }), expect.objectContaining({ name: 'ffmpeg', error: null })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'yt-dlp', path: MISSING, version: null, error: 'not found' }),
+        expect.objectContaining({ name: 'ffmpeg', error: null }),
+      ]),
     );
     expect(stats.warnings.join(' ')).toContain(`yt-dlp not found at ${MISSING}`);
     // paused: the job queue has no consumer, the jobs stay queued (not failed)

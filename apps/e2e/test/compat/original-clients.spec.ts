@@ -67,7 +67,13 @@ describe("the original service's clients, unchanged", () => {
     const r = await sys.api('GET', '/version', undefined, { 'x-api-key': '' });
     expect(r.status).toBe(200);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(r.body).toMatchObject({ name: 'media-download-api', version: pkg.version, api_version: 'v1', yt_dlp_version: expect.stringMatching(/^\d{4}\.\d\d\.\d\d/), ffmpeg_version: expect.stringMatching(/^\d/) });
+    expect(r.body).toMatchObject({
+      name: 'media-download-api',
+      version: pkg.version,
+      api_version: 'v1',
+      yt_dlp_version: expect.stringMatching(/^\d{4}\.\d\d\.\d\d/),
+      ffmpeg_version: expect.stringMatching(/^\d/),
+    });
   });
 
   it('GET /api/v1/health/stats: job counts by status, queue depths, workers with their tools, disk', async () => {
@@ -88,7 +94,10 @@ describe("the original service's clients, unchanged", () => {
 
   it('CORS: answers a listed origin’s preflight before the key check, and not another’s', async () => {
     const preflight = (origin: string) =>
-      fetch(`${sys.baseUrl}/api/v1/download`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' } });
+      fetch(`${sys.baseUrl}/api/v1/download`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' },
+      });
     const ok = await preflight(ALLOWED_ORIGIN);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
@@ -106,7 +115,10 @@ describe('CORS off by default', () => {
   it('answers no preflight and sends no CORS header without CORS_ORIGINS', async () => {
     const sys = await TestSystem.start({ apps: ['gateway'] });
     try {
-      const r = await fetch(`${sys.baseUrl}/api/v1/download`, { method: 'OPTIONS', headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST' } });
+      const r = await fetch(`${sys.baseUrl}/api/v1/download`, {
+        method: 'OPTIONS',
+        headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST' },
+      });
       expect(r.status).toBe(404);
       expect(r.headers.get('access-control-allow-origin')).toBeNull();
     } finally {

@@ -27,12 +27,27 @@ describe('scripts/start-all.mjs', () => {
     const key = 'startall-key-' + Math.random().toString(36).slice(2, 10);
     const envFile = join(dir, '.env');
     // API_KEY and the store come only from the file; PORT is in both: the environment's wins
-    writeFileSync(envFile, [`# as in .env.example`, `API_KEY=${key}`, `PORT=${decoy}`, `SQLITE_PATH=${join(dir, 'jobs.sqlite')}`, `STORAGE_DIR="${join(dir, 'storage')}"`, ''].join('\n'));
+    writeFileSync(
+      envFile,
+      [`# as in .env.example`, `API_KEY=${key}`, `PORT=${decoy}`, `SQLITE_PATH=${join(dir, 'jobs.sqlite')}`, `STORAGE_DIR="${join(dir, 'storage')}"`, ''].join(
+        '\n',
+      ),
+    );
     const child = spawn(process.execPath, ['scripts/start-all.mjs'], {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ENV_FILE: envFile, AMQP_URL: vhost.amqpUrl, PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', SHUTDOWN_GRACE_SEC: '5', LOG_LEVEL: 'info' },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/tmp',
+        ENV_FILE: envFile,
+        AMQP_URL: vhost.amqpUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        METRICS_PORT: '0',
+        SHUTDOWN_GRACE_SEC: '5',
+        LOG_LEVEL: 'info',
+      },
     });
     const out: string[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b.toString()));
@@ -46,7 +61,10 @@ describe('scripts/start-all.mjs', () => {
         },
         { timeoutMs: 60_000, what: `gateway on ${port} with the key from the file\n${out.join('')}` },
       );
-      await waitFor(() => out.join('').includes('consuming download jobs') && out.join('').includes('delivering webhooks'), { timeoutMs: 30_000, what: 'worker and sender consuming' });
+      await waitFor(() => out.join('').includes('consuming download jobs') && out.join('').includes('delivering webhooks'), {
+        timeoutMs: 30_000,
+        what: 'worker and sender consuming',
+      });
       expect(out.join('')).toContain('environment wins for PORT');
       // a loopback URL is refused (ALLOW_PRIVATE_NETWORKS is off by default) with the fix named
       const refused = await fetch(`http://127.0.0.1:${port}/api/v1/download`, {
@@ -64,7 +82,14 @@ describe('scripts/start-all.mjs', () => {
       process.kill(-child.pid!, 'SIGINT');
       const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 60_000).unref())]);
       const log = out.join('');
-      if (code !== 0) console.log(log.split('\n').filter((l) => !l.includes('"level":30')).slice(-40).join('\n'));
+      if (code !== 0)
+        console.log(
+          log
+            .split('\n')
+            .filter((l) => !l.includes('"level":30'))
+            .slice(-40)
+            .join('\n'),
+        );
       expect(code).toBe(0);
       expect(log).not.toContain('second signal');
       expect(log.match(/shut down cleanly/g)).toHaveLength(3);

@@ -99,14 +99,20 @@ describe('dashboard in a real browser', () => {
 
     // the second waits behind the first (one worker slot): cancel it from its row
     await expect(row(queued).getAttribute('data-status')).resolves.toBe('queued');
-    await row(queued).getByRole('button', { name: /^Cancel / }).click();
+    await row(queued)
+      .getByRole('button', { name: /^Cancel / })
+      .click();
     await row(queued).locator('[data-status="cancelled"], .badge--cancelled').first().waitFor({ timeout: 10_000 });
     expect(await row(queued).getAttribute('data-status')).toBe('cancelled');
     await expect(row(queued).getByText('Cancelled').isVisible()).resolves.toBe(true);
 
     await row(watched).locator('.badge--running').waitFor({ timeout: 20_000 });
     await shot('1-list-progress');
-    await waitFor(async () => (await row(watched).getAttribute('data-status')) === 'completed', { timeoutMs: 60_000, intervalMs: 200, what: 'download completed in the page' });
+    await waitFor(async () => (await row(watched).getAttribute('data-status')) === 'completed', {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'download completed in the page',
+    });
 
     const seen = ((await page.evaluate('window.seen')) as Seen[]).filter((s) => s.id === watched);
     const during = seen.filter((s) => s.status === 'running' && Number(s.percent) > 0 && Number(s.percent) < 100).map((s) => Number(s.percent));
@@ -129,7 +135,10 @@ describe('dashboard in a real browser', () => {
     await expect(page.getByRole('heading', { name: 'Test Clip' }).isVisible()).resolves.toBe(true);
     expect(page.url()).toBe(`${sys.baseUrl}/downloads/${watched}`);
     await page.getByText('Duration').waitFor();
-    await waitFor(() => hooks.some((h) => h.request_id === watched && h.event === 'download.completed'), { timeoutMs: 20_000, what: 'completed webhook received' });
+    await waitFor(() => hooks.some((h) => h.request_id === watched && h.event === 'download.completed'), {
+      timeoutMs: 20_000,
+      what: 'completed webhook received',
+    });
     // one row per event, its attempts behind a button
     const completedRow = page.locator('tbody.event', { hasText: 'download.completed' });
     await waitFor(
@@ -142,7 +151,10 @@ describe('dashboard in a real browser', () => {
     );
     const cells = await completedRow.first().locator('tr').first().locator('td').allTextContents();
     expect(cells.slice(0, 4)).toEqual(['download.completed', 'Delivered', '1 attempt ▾', '200']);
-    await completedRow.first().getByRole('button', { name: /1 attempt/ }).click();
+    await completedRow
+      .first()
+      .getByRole('button', { name: /1 attempt/ })
+      .click();
     await expect(completedRow.first().locator('li.try').textContent()).resolves.toMatch(/^Try 1delivered200\d+ ms/);
     await expect(page.getByRole('button', { name: 'Redeliver' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: 'Download file' }).getAttribute('href')).resolves.toContain(`/files/videos/video-${watched.slice(4)}.mp4`);

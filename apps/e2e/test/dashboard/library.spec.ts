@@ -103,14 +103,24 @@ describe('dashboard: library actions in a real browser', () => {
     await row(doneId).getByRole('link', { name: 'Library Clip' }).waitFor({ timeout: 10_000 });
     // download.started was refused (400: dead): the row says so, live, without a reload
     await row(doneId).locator('.badge--hook-dead', { hasText: 'Webhook failed' }).waitFor({ timeout: 30_000 });
-    await waitFor(() => hooks.filter((h) => h.request_id === doneId && h.event === 'download.completed' && h.status === 200).length === 1, { timeoutMs: 30_000, what: 'completed delivered on its second try' });
+    await waitFor(() => hooks.filter((h) => h.request_id === doneId && h.event === 'download.completed' && h.status === 200).length === 1, {
+      timeoutMs: 30_000,
+      what: 'completed delivered on its second try',
+    });
     await shot('1-list-webhook-badge');
 
     await row(doneId).getByRole('link', { name: 'Library Clip' }).click();
-    const event = (name: string) => page.locator('tbody.event', { has: page.locator('td[data-label="Event"]', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
+    const event = (name: string) =>
+      page.locator('tbody.event', { has: page.locator('td[data-label="Event"]', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
     await waitFor(
       async () => {
-        if ((await event('download.completed').locator('td[data-label="State"]').textContent().catch(() => null)) === 'Delivered') return true;
+        if (
+          (await event('download.completed')
+            .locator('td[data-label="State"]')
+            .textContent()
+            .catch(() => null)) === 'Delivered'
+        )
+          return true;
         await page.getByRole('button', { name: 'Refresh' }).first().click();
         return false;
       },
@@ -147,7 +157,9 @@ describe('dashboard: library actions in a real browser', () => {
     const failedId = await submit(`${flaky.url}/later.mp4`);
     await waitStatus(failedId, 'failed');
     sourceFixed = true;
-    await row(failedId).getByRole('button', { name: /^Retry / }).click();
+    await row(failedId)
+      .getByRole('button', { name: /^Retry / })
+      .click();
     const flash = page.getByRole('status').filter({ hasText: /^Queued req_[a-z0-9]+ to retry / });
     await flash.waitFor({ timeout: 10_000 });
     const retryId = /Queued (req_[a-z0-9]+) to retry (req_[a-z0-9]+)\./.exec((await flash.textContent()) ?? '');
@@ -167,7 +179,11 @@ describe('dashboard: library actions in a real browser', () => {
     await row(doneId).getByRole('button', { name: 'Delete file of Library Clip' }).click();
     await row(doneId).locator('.badge--gone', { hasText: 'File deleted' }).waitFor({ timeout: 10_000 });
     await expect(row(doneId).getByRole('link', { name: 'Download file' }).count()).resolves.toBe(0);
-    await expect(row(doneId).getByRole('button', { name: /^Delete file/ }).count()).resolves.toBe(0);
+    await expect(
+      row(doneId)
+        .getByRole('button', { name: /^Delete file/ })
+        .count(),
+    ).resolves.toBe(0);
     const after = await sys.api('GET', `/api/v1/download/${doneId}`);
     expect(after.body).toMatchObject({ status: 'completed', file_deleted: true, file_info: { download_url: null, deleted_reason: 'deleted' } });
     expect((await fetch(link)).status).toBe(404);
@@ -175,12 +191,19 @@ describe('dashboard: library actions in a real browser', () => {
   }, 60_000);
 
   it('clears the completed downloads and keeps the others', async () => {
-    const completed = (await sys.api('GET', '/api/v1/downloads?status=completed&limit=100')).body.downloads.map((j: { request_id: string }) => j.request_id) as string[];
-    const failed = (await sys.api('GET', '/api/v1/downloads?status=failed&limit=100')).body.downloads.map((j: { request_id: string }) => j.request_id) as string[];
+    const completed = (await sys.api('GET', '/api/v1/downloads?status=completed&limit=100')).body.downloads.map(
+      (j: { request_id: string }) => j.request_id,
+    ) as string[];
+    const failed = (await sys.api('GET', '/api/v1/downloads?status=failed&limit=100')).body.downloads.map(
+      (j: { request_id: string }) => j.request_id,
+    ) as string[];
     expect(completed.length).toBeGreaterThanOrEqual(2);
     expect(failed.length).toBe(1);
     await page.getByRole('button', { name: 'Clear completed' }).click();
-    await page.getByRole('status').filter({ hasText: `Cleared ${completed.length} completed downloads.` }).waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Cleared ${completed.length} completed downloads.` })
+      .waitFor({ timeout: 10_000 });
     for (const id of completed) await expect(row(id).count()).resolves.toBe(0);
     await expect(row(failed[0]).count()).resolves.toBe(1);
     expect((await sys.api('GET', '/api/v1/downloads?status=completed&limit=100')).body.downloads).toEqual([]);
@@ -219,7 +242,10 @@ describe('dashboard: library actions in a real browser', () => {
     await expect(item.locator('.sub__last').textContent()).resolves.toMatch(/saw 2, 1 new$/);
 
     // a new upload at the top of the feed: Check now takes it, and only it
-    feedItems = [{ title: 'Feed Three', url: media.urlFor(basename(await makeClip({ seconds: 1, width: 320, height: 240, title: 'Feed Three' }))) }, ...feedItems];
+    feedItems = [
+      { title: 'Feed Three', url: media.urlFor(basename(await makeClip({ seconds: 1, width: 320, height: 240, title: 'Feed Three' }))) },
+      ...feedItems,
+    ];
     media.setRoute('/feed.xml', makeRssFeed(feedItems, { title: 'Library Feed' }), 'application/rss+xml');
     await item.getByRole('button', { name: 'Check now' }).click();
     await item.getByRole('status').filter({ hasText: 'Checked: 3 seen, 1 new.' }).waitFor({ timeout: 30_000 });

@@ -52,7 +52,10 @@ describe('cancel', () => {
 
     await sys.startApp('downloader-worker');
     await sys.waitReady();
-    await waitFor(() => sys.logsOf('downloader-worker').some((l) => l.includes(id) && l.includes('skipped')), { timeoutMs: 20_000, what: 'worker skips the job' });
+    await waitFor(() => sys.logsOf('downloader-worker').some((l) => l.includes(id) && l.includes('skipped')), {
+      timeoutMs: 20_000,
+      what: 'worker skips the job',
+    });
     expect(sys.logsOf('downloader-worker').some((l) => l.includes(id) && l.includes('download started'))).toBe(false);
     expect(media.requests).not.toContain(new URL(media.urlFor(unique)).pathname);
     expect((await sys.api('GET', `/api/v1/download/${id}`)).body.status).toBe('cancelled');

@@ -108,7 +108,10 @@ describe('file ownership and the stored signing secret', () => {
   });
 
   it('puts a working download_url in the webhook, and a fresh one in a redelivery', async () => {
-    const [first] = await waitFor(async () => (completedHooks().length >= 1 ? completedHooks() : undefined), { timeoutMs: 20_000, what: 'download.completed webhook' });
+    const [first] = await waitFor(async () => (completedHooks().length >= 1 ? completedHooks() : undefined), {
+      timeoutMs: 20_000,
+      what: 'download.completed webhook',
+    });
     const hooked = JSON.parse(first.body.toString()).data.file_info.download_url as string;
     expect(hooked.startsWith(`${sys.baseUrl}${path()}?expires=`)).toBe(true);
     const res = await fetch(hooked);

@@ -45,7 +45,8 @@ describe('files', () => {
   });
 
   const path = () => `/files/${job.file_info.filepath}`;
-  const signed = (filepath: string, expires: number, secret = SECRET) => `/files/${filepath}?expires=${expires}&signature=${fileSignature(secret, filepath, expires)}`;
+  const signed = (filepath: string, expires: number, secret = SECRET) =>
+    `/files/${filepath}?expires=${expires}&signature=${fileSignature(secret, filepath, expires)}`;
 
   it('serves the file on the signed download_url, without a key, with its headers', async () => {
     expect(job.file_info.download_url.startsWith(`${sys.baseUrl}/files/${job.file_info.filepath}?expires=`)).toBe(true);

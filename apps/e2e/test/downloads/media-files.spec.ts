@@ -91,7 +91,10 @@ describe('media files: sidecars, formats, names, fresh links', () => {
     it('serves each file through /files, and a job read after FILES_URL_TTL_SEC gives working links again', async () => {
       await expectAllServed(job.file_info);
       // the links handed out above expire after TTL_SEC
-      await waitFor(async () => (await fetch(job.file_info.files[1].download_url)).status === 401, { timeoutMs: (TTL_SEC + 5) * 1000, what: 'the first link to expire' });
+      await waitFor(async () => (await fetch(job.file_info.files[1].download_url)).status === 401, {
+        timeoutMs: (TTL_SEC + 5) * 1000,
+        what: 'the first link to expire',
+      });
       const again = (await sys.api('GET', `/api/v1/download/${id}`)).body;
       expect(again.file_info.download_url).not.toBe(job.file_info.download_url);
       await expectAllServed(again.file_info);
@@ -101,8 +104,14 @@ describe('media files: sidecars, formats, names, fresh links', () => {
       const completed = () => receiver.received.filter((w) => w.body.request_id === id && w.body.event === 'download.completed');
       const [first] = await waitFor(async () => (completed().length ? completed() : undefined), { timeoutMs: 20_000, what: 'download.completed webhook' });
       expect(first.body.data.file_info.files).toHaveLength(6);
-      await waitFor(async () => (await fetch(first.body.data.file_info.download_url)).status === 401, { timeoutMs: (TTL_SEC + 5) * 1000, what: 'the webhook link to expire' });
-      await waitFor(async () => (await sys.api('POST', `/api/v1/download/${id}/webhooks/redeliver?all=true`)).status < 300, { timeoutMs: 20_000, what: 'redelivery accepted' });
+      await waitFor(async () => (await fetch(first.body.data.file_info.download_url)).status === 401, {
+        timeoutMs: (TTL_SEC + 5) * 1000,
+        what: 'the webhook link to expire',
+      });
+      await waitFor(async () => (await sys.api('POST', `/api/v1/download/${id}/webhooks/redeliver?all=true`)).status < 300, {
+        timeoutMs: 20_000,
+        what: 'redelivery accepted',
+      });
       const again = await waitFor(async () => completed()[1], { timeoutMs: 20_000, what: 'redelivered download.completed' });
       await expectAllServed(again.body.data.file_info);
     }, 60_000);
@@ -120,7 +129,12 @@ describe('media files: sidecars, formats, names, fresh links', () => {
       ['subtitle', `videos/video-${short}.en.vtt`, 'en'],
     ]);
     expect(onDisk(`videos/video-${short}.en.vtt`).toString()).toContain('Hello from the stream');
-    expect(await probeFile(join(sys.storageDir, job.file_info.filepath))).toEqual({ format: 'mov,mp4,m4a,3gp,3g2,mj2', video: 'h264', audio: 'aac', height: 240 });
+    expect(await probeFile(join(sys.storageDir, job.file_info.filepath))).toEqual({
+      format: 'mov,mp4,m4a,3gp,3g2,mj2',
+      video: 'h264',
+      audio: 'aac',
+      height: 240,
+    });
     await expectAllServed(job.file_info);
   }, 120_000);
 
@@ -129,8 +143,15 @@ describe('media files: sidecars, formats, names, fresh links', () => {
     const r = await sys.api('GET', `/api/v1/metadata?url=${encodeURIComponent(media.urlFor(master))}`);
     expect(r.status).toBe(200);
     const formats = r.body.formats.map((f: any) => ({ id: f.format_id, width: f.width, height: f.height, vcodec: f.vcodec, resolution: f.resolution }));
-    expect(formats.filter((f: any) => f.vcodec === 'none')).toEqual([{ id: expect.stringMatching(/^aud/), width: null, height: null, vcodec: 'none', resolution: 'audio only' }]);
-    expect(formats.filter((f: any) => f.vcodec !== 'none').map((f: any) => [f.width, f.height, f.resolution]).sort()).toEqual([
+    expect(formats.filter((f: any) => f.vcodec === 'none')).toEqual([
+      { id: expect.stringMatching(/^aud/), width: null, height: null, vcodec: 'none', resolution: 'audio only' },
+    ]);
+    expect(
+      formats
+        .filter((f: any) => f.vcodec !== 'none')
+        .map((f: any) => [f.width, f.height, f.resolution])
+        .sort(),
+    ).toEqual([
       [426, 240, '426x240'],
       [640, 360, '640x360'],
     ]);
@@ -165,7 +186,15 @@ describe('media files: sidecars, formats, names, fresh links', () => {
       const want = cases[i];
       const ext = (want[0].quality === 'audio' ? want[0].audio_format : want[0].video_format) as string;
       const p = job.status === 'completed' ? await probeFile(join(sys.storageDir, job.file_info.filepath)) : null;
-      seen.push({ asked: ext, status: job.status, error: job.error, ext: job.file_info?.filepath.split('.').pop(), format: p?.format, video: p?.video, audio: p?.audio });
+      seen.push({
+        asked: ext,
+        status: job.status,
+        error: job.error,
+        ext: job.file_info?.filepath.split('.').pop(),
+        format: p?.format,
+        video: p?.video,
+        audio: p?.audio,
+      });
     }
     expect(seen).toEqual(
       cases.map(([body, format, video, audio]) => ({
@@ -219,7 +248,11 @@ describe('media files: sidecars, formats, names, fresh links', () => {
     let feedUrl: string;
 
     beforeAll(async () => {
-      const items = ['a', 'b', 'c'].map((k, i) => ({ title: `Clip ${k}`, url: `${media.urlFor(clip)}?item=${k}`, published: new Date(Date.UTC(2024, 2, i + 1, 12)) }));
+      const items = ['a', 'b', 'c'].map((k, i) => ({
+        title: `Clip ${k}`,
+        url: `${media.urlFor(clip)}?item=${k}`,
+        published: new Date(Date.UTC(2024, 2, i + 1, 12)),
+      }));
       media.setRoute('/feed.xml', makeRssFeed(items, { title: 'Test Feed' }), 'application/rss+xml');
       feedUrl = `${media.url}/feed.xml`;
     });
@@ -234,7 +267,11 @@ describe('media files: sidecars, formats, names, fresh links', () => {
       );
 
     it('names playlist children by the feed title, item date, index and title', async () => {
-      const r = await sys.api('POST', '/api/v1/playlist/download', { url: feedUrl, items: '1,3', path_template: '{playlist}/{playlist_index} {upload_date} {title}' });
+      const r = await sys.api('POST', '/api/v1/playlist/download', {
+        url: feedUrl,
+        items: '1,3',
+        path_template: '{playlist}/{playlist_index} {upload_date} {title}',
+      });
       expect(r.status).toBe(202);
       await childrenOf(r.body.batch_id);
       const paths = await Promise.all(r.body.request_ids.map(async (id: string) => (await waitFinal(sys, id)).file_info?.filepath));

@@ -26,7 +26,8 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
     await sys?.stop();
   });
 
-  const progressOf = (id: string) => receiver.received.filter((w) => w.body.event === 'download.progress' && w.body.request_id === id).map((w) => w.body.data.progress);
+  const progressOf = (id: string) =>
+    receiver.received.filter((w) => w.body.event === 'download.progress' && w.body.request_id === id).map((w) => w.body.data.progress);
   const final = (id: string) =>
     waitFor(
       async () => {
@@ -50,7 +51,10 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
     expect(JSON.stringify(whileRunning)).toMatch(/hls|m3u8/i);
     const done = await final(id);
     expect(done.status).toBe('completed');
-    await waitFor(() => receiver.received.some((w) => w.body.event === 'download.completed' && w.body.request_id === id), { timeoutMs: 10_000, what: 'completed webhook' });
+    await waitFor(() => receiver.received.some((w) => w.body.event === 'download.completed' && w.body.request_id === id), {
+      timeoutMs: 10_000,
+      what: 'completed webhook',
+    });
     const running = progressOf(id).filter((p) => p.percent < 100);
     expect(running.length).toBeGreaterThan(1);
     for (const p of running) expect(p.total_bytes).toEqual(expect.any(Number));
@@ -62,7 +66,7 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
     for (const p of withSpeed) expect(p.speed).toBeLessThan((statSync(clip).size / 5) * 4);
   }, 60_000);
 
-  it('knows title, uploader, duration and thumbnail when it starts; the download.started webhook stays the seed\'s', async () => {
+  it("knows title, uploader, duration and thumbnail when it starts; the download.started webhook stays the seed's", async () => {
     // a page whose JSON-LD names the video: yt-dlp's generic extractor reads all four from it
     const ld = {
       '@context': 'https://schema.org',
@@ -73,7 +77,11 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
       thumbnailUrl: `${slow.url}/poster.jpg`,
       contentUrl: slow.urlFor(clip),
     };
-    slow.setRoute('/early.html', `<!doctype html><html><head><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body></body></html>`, 'text/html');
+    slow.setRoute(
+      '/early.html',
+      `<!doctype html><html><head><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body></body></html>`,
+      'text/html',
+    );
     const url = `${slow.url}/early.html`;
     const created = await sys.api('POST', '/api/v1/download', { url, webhook_url: `${receiver.url}/early` });
     const id = created.body.request_id as string;
@@ -88,7 +96,10 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
     expect({ status: first.status, waited_ms: Date.parse(first.started_at) - Date.parse(first.created_at) }).toMatchObject({ status: 'running' });
     expect(first.metadata).toMatchObject({ title: 'Early Clip', uploader: 'Test Uploader', duration: 8, thumbnail: `${slow.url}/poster.jpg` });
     expect((await final(id)).status).toBe('completed');
-    const started = await waitFor(() => receiver.received.find((w) => w.body.event === 'download.started' && w.body.request_id === id), { timeoutMs: 10_000, what: 'started webhook' });
+    const started = await waitFor(() => receiver.received.find((w) => w.body.event === 'download.started' && w.body.request_id === id), {
+      timeoutMs: 10_000,
+      what: 'started webhook',
+    });
     expect(started.body.data).toEqual({ request_id: id, url, status: 'running' });
   }, 60_000);
 
@@ -96,7 +107,10 @@ describe('running jobs are informative (built apps, real broker, yt-dlp on throt
     const created = await sys.api('POST', '/api/v1/download', { url: slow.urlFor(clip), webhook_url: `${receiver.url}/direct` });
     const id = created.body.request_id as string;
     expect((await final(id)).status).toBe('completed');
-    await waitFor(() => receiver.received.some((w) => w.body.event === 'download.completed' && w.body.request_id === id), { timeoutMs: 10_000, what: 'completed webhook' });
+    await waitFor(() => receiver.received.some((w) => w.body.event === 'download.completed' && w.body.request_id === id), {
+      timeoutMs: 10_000,
+      what: 'completed webhook',
+    });
     const running = progressOf(id).filter((p) => p.percent < 100);
     expect(running.length).toBeGreaterThan(0);
     for (const p of running) expect(p.total_bytes).toBe(statSync(clip).size);

@@ -107,7 +107,9 @@ describe.each([
       expect(workerRefused).toBe(7);
     }
 
-    console.log(`${refusedBy} refuses: B's metadata ${usual.ms} ms alone, ${b.ms} ms with A's 4 hanging; A's refusals answered in ${Math.max(...settled.map((r) => r.ms))} ms at most`);
+    console.log(
+      `${refusedBy} refuses: B's metadata ${usual.ms} ms alone, ${b.ms} ms with A's 4 hanging; A's refusals answered in ${Math.max(...settled.map((r) => r.ms))} ms at most`,
+    );
 
     // the hanging server goes away: A's four end (yt-dlp fails on the closed connection)
     for (const s of hanging.sockets) s.destroy();
@@ -123,7 +125,10 @@ describe.each([
         const ch = await conn.createConfirmChannel();
         ch.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, Buffer.from('{"type":"download.cancel","data":{"request_id":42}}'), { persistent: true });
         await ch.waitForConfirms();
-        await waitFor(async () => (await sys.vhost.queueDepth('downloader.control.dead')) === 1, { timeoutMs: 10_000, what: 'the malformed cancel in downloader.control.dead' });
+        await waitFor(async () => (await sys.vhost.queueDepth('downloader.control.dead')) === 1, {
+          timeoutMs: 10_000,
+          what: 'the malformed cancel in downloader.control.dead',
+        });
         expect(sys.logsOf('downloader-worker').some((l) => l.includes('malformed message dead-lettered') && l.includes('downloader.control'))).toBe(true);
         expect(sys.apps.get('downloader-worker')!.child.exitCode).toBeNull();
       } finally {

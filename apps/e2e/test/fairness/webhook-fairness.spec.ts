@@ -93,7 +93,8 @@ describe("one receiver host cannot hold the sender's delivery slots", () => {
     // A's receiver never had more than its cap open, and the rest were parked, not attempted
     expect(maxOpen(receiverA.on('/a'))).toBeLessThanOrEqual(PER_HOST);
     const metrics = `http://127.0.0.1:${sys.apps.get('webhook-sender')!.metricsPort}/metrics`;
-    const parked = async () => (await metric(metrics, 'mda_webhook_deferrals_total{reason="host_busy"}')) + (await metric(metrics, 'mda_webhook_deferrals_total{reason="job_order"}'));
+    const parked = async () =>
+      (await metric(metrics, 'mda_webhook_deferrals_total{reason="host_busy"}')) + (await metric(metrics, 'mda_webhook_deferrals_total{reason="job_order"}'));
     // every one of A's events but the PER_HOST hanging ones has been parked at least once
     await waitFor(async () => (await parked()) >= JOBS_OF_A * 4 - PER_HOST, { timeoutMs: 5000, what: "A's surplus parked" });
     // only B's attempt is recorded so far: A's are still hanging, and parking records nothing
@@ -102,14 +103,28 @@ describe("one receiver host cannot hold the sender's delivery slots", () => {
 
     // A's receiver recovers: every one of A's events arrives, each job's in order unless an attempt of it failed
     aHangs = false;
-    await waitFor(() => new Set(receiverA.on('/a').filter((h) => h.status === 200).map(idOf)).size === allOfA.length, {
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      what: "all of A's events delivered",
-    });
+    await waitFor(
+      () =>
+        new Set(
+          receiverA
+            .on('/a')
+            .filter((h) => h.status === 200)
+            .map(idOf),
+        ).size === allOfA.length,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: "all of A's events delivered",
+      },
+    );
     const delivered = receiverA.on('/a').filter((h) => h.status === 200);
     expect(new Set(delivered.map(idOf))).toEqual(new Set(allOfA));
-    const failedIds = new Set(receiverA.on('/a').filter((h) => h.status !== 200).map(idOf));
+    const failedIds = new Set(
+      receiverA
+        .on('/a')
+        .filter((h) => h.status !== 200)
+        .map(idOf),
+    );
     for (const { requestId, ids } of published) {
       if (ids.some((id) => failedIds.has(id))) continue; // a retried event may come after later ones (as documented)
       const order = delivered.filter((h) => eventOf(h).request_id === requestId).map(idOf);
@@ -121,6 +136,8 @@ describe("one receiver host cannot hold the sender's delivery slots", () => {
       const retried = receiverA.on('/a').filter((h) => idOf(h) === id && h.status === 200);
       expect(retried.length).toBeGreaterThanOrEqual(1);
     }
-    console.log(`B's webhook arrived ${delayMs.toFixed(0)} ms after its event; A: ${failedIds.size} timed-out attempts, deferrals ${await metric(metrics, 'mda_webhook_deferrals_total{reason="host_busy"}')} host_busy / ${await metric(metrics, 'mda_webhook_deferrals_total{reason="job_order"}')} job_order`);
+    console.log(
+      `B's webhook arrived ${delayMs.toFixed(0)} ms after its event; A: ${failedIds.size} timed-out attempts, deferrals ${await metric(metrics, 'mda_webhook_deferrals_total{reason="host_busy"}')} host_busy / ${await metric(metrics, 'mda_webhook_deferrals_total{reason="job_order"}')} job_order`,
+    );
   }, 120_000);
 });

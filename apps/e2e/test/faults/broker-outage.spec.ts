@@ -54,10 +54,24 @@ describe('fault: broker outage while jobs and webhooks flow', () => {
     expect(accepted.length).toBeGreaterThan(5);
 
     const final = await waitAllFinal(sys, accepted, 120_000);
-    const ledger = await settleLedger('3 broker outage 8 s', accepted, () => statuses(sys, accepted), () => tap.drain(), receiver.receipts, 90_000);
+    const ledger = await settleLedger(
+      '3 broker outage 8 s',
+      accepted,
+      () => statuses(sys, accepted),
+      () => tap.drain(),
+      receiver.receipts,
+      90_000,
+    );
     const phantoms = new Set(receiver.receipts.filter((r) => !accepted.includes(r.requestId)).map((r) => r.requestId));
-    const notPublished = ['downloader-worker', 'webhook-sender', 'gateway'].flatMap((n) => jsonLines(sys.logsOf(n as 'gateway'))).filter((l) => /not published/.test(l.msg ?? '')).length;
-    printLedger(ledger, { refused_503: refused.length, completed: [...final.values()].filter((s) => s === 'completed').length, phantom_jobs: phantoms.size, progress_unpublished: notPublished });
+    const notPublished = ['downloader-worker', 'webhook-sender', 'gateway']
+      .flatMap((n) => jsonLines(sys.logsOf(n as 'gateway')))
+      .filter((l) => /not published/.test(l.msg ?? '')).length;
+    printLedger(ledger, {
+      refused_503: refused.length,
+      completed: [...final.values()].filter((s) => s === 'completed').length,
+      phantom_jobs: phantoms.size,
+      progress_unpublished: notPublished,
+    });
     expect(ledger.lost).toBe(0);
     expect([...final.values()].every((s) => s === 'completed')).toBe(true);
     expect(receiver.receipts.every((r) => r.verified)).toBe(true);

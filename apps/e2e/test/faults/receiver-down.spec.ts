@@ -43,7 +43,14 @@ describe('fault: webhook receiver down for 20 s', () => {
     await receiver.up();
     const upAt = Date.now();
 
-    const ledger = await settleLedger('4 receiver down 20 s', ids, () => statuses(sys, ids), () => tap.drain(), receiver.receipts, 45_000);
+    const ledger = await settleLedger(
+      '4 receiver down 20 s',
+      ids,
+      () => statuses(sys, ids),
+      () => tap.drain(),
+      receiver.receipts,
+      45_000,
+    );
     const lastDelivery = Math.max(...receiver.delivered().map((r) => r.at));
     const attempts = receiver.receipts.map((r) => r.attempt);
     printLedger(ledger, { retries_max: MAX_RETRIES, highest_attempt: Math.max(...attempts), delivered_s_after_up: ((lastDelivery - upAt) / 1000).toFixed(1) });

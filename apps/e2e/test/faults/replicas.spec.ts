@@ -66,7 +66,12 @@ describe('fault: three worker replicas on one queue', () => {
     const outputsNow = () => [sys.logsOf('downloader-worker'), ...extra.map((r) => r.output)];
     await waitFor(
       () => {
-        const done = new Set(outputsNow().flatMap((o) => jsonLines(o)).filter((l) => l.event === 'download.completed').map((l) => l.request_id));
+        const done = new Set(
+          outputsNow()
+            .flatMap((o) => jsonLines(o))
+            .filter((l) => l.event === 'download.completed')
+            .map((l) => l.request_id),
+        );
         return three.ids.every((id) => done.has(id));
       },
       { timeoutMs: 10_000, what: 'a download.completed log line for every job' },
@@ -81,7 +86,14 @@ describe('fault: three worker replicas on one queue', () => {
     // every replica took a share
     expect(perReplica.every((n) => n > 0)).toBe(true);
     const ids = [...one.ids, ...three.ids];
-    const ledger = await settleLedger('5 three replicas', ids, () => statuses(sys, ids), () => tap.drain(), receiver.receipts, 30_000);
+    const ledger = await settleLedger(
+      '5 three replicas',
+      ids,
+      () => statuses(sys, ids),
+      () => tap.drain(),
+      receiver.receipts,
+      30_000,
+    );
     const jobsPerMin = (s: number) => ((JOBS / s) * 60).toFixed(1);
     printLedger(ledger, {
       jobs_1_replica_s: one.seconds.toFixed(1),

@@ -43,15 +43,25 @@ describe('fault: sender killed while deliveries wait in retry tiers', () => {
     receiver.mode = 'ok';
 
     // while no sender runs, the tiers hand deliveries back to webhooks.deliver, where they wait
-    const waiting = await waitFor(async () => {
-      const n = await sys.vhost.queueDepth('webhooks.deliver');
-      return n > 0 ? n : undefined;
-    }, { timeoutMs: 20_000, what: 'deliveries back in webhooks.deliver' });
+    const waiting = await waitFor(
+      async () => {
+        const n = await sys.vhost.queueDepth('webhooks.deliver');
+        return n > 0 ? n : undefined;
+      },
+      { timeoutMs: 20_000, what: 'deliveries back in webhooks.deliver' },
+    );
     expect(receiver.receipts.length).toBe(seenBeforeKill);
 
     await sys.startApp('webhook-sender');
     await sys.waitReady();
-    const ledger = await settleLedger('2 sender SIGKILL in retry', ids, () => statuses(sys, ids), () => tap.drain(), receiver.receipts, 60_000);
+    const ledger = await settleLedger(
+      '2 sender SIGKILL in retry',
+      ids,
+      () => statuses(sys, ids),
+      () => tap.drain(),
+      receiver.receipts,
+      60_000,
+    );
     printLedger(ledger, { waiting_at_restart: waiting, attempts: receiver.receipts.length });
     expect(ledger.lost).toBe(0);
     expect(ledger.dead).toBe(0);

@@ -63,7 +63,10 @@ describe('storage failure on the worker', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error_code).toBe('storage_error');
     expect(failed.error).toMatch(/Media store unusable: ENOTDIR|Media store unusable: EEXIST/);
-    await waitFor(() => receiver.delivered().some((r) => r.requestId === running && r.event === 'download.failed'), { timeoutMs: 20_000, what: 'download.failed webhook' });
+    await waitFor(() => receiver.delivered().some((r) => r.requestId === running && r.event === 'download.failed'), {
+      timeoutMs: 20_000,
+      what: 'download.failed webhook',
+    });
 
     const samples = await workerMetrics();
     expect(valueOf(samples, 'mda_job_failures_total', { error_code: 'storage_error' })).toBe(1);
@@ -91,7 +94,10 @@ describe('storage failure on the worker', () => {
     expect(done.status).toBe('completed');
     expect((await workerReady()).status).toBe(200);
     expect(valueOf(await workerMetrics(), 'mda_store_writable')).toBe(1);
-    await waitFor(() => receiver.delivered().some((r) => r.requestId === waiting && r.event === 'download.completed'), { timeoutMs: 20_000, what: 'download.completed webhook' });
+    await waitFor(() => receiver.delivered().some((r) => r.requestId === waiting && r.event === 'download.completed'), {
+      timeoutMs: 20_000,
+      what: 'download.completed webhook',
+    });
     expect(await deadJobs()).toBe(0);
   }, 150_000);
 });

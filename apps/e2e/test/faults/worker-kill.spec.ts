@@ -44,10 +44,13 @@ describe('fault: worker killed mid-download', () => {
     }
     const victim = sys.apps.get('downloader-worker')!;
     // kill the first worker once it is in the middle of at least one of these downloads
-    const onVictim = await waitFor(() => {
-      const mine = startedBy(victim.output).filter((id) => ids.includes(id));
-      return mine.length > 0 ? mine : undefined;
-    }, { timeoutMs: 20_000, what: 'a download running on the first worker' });
+    const onVictim = await waitFor(
+      () => {
+        const mine = startedBy(victim.output).filter((id) => ids.includes(id));
+        return mine.length > 0 ? mine : undefined;
+      },
+      { timeoutMs: 20_000, what: 'a download running on the first worker' },
+    );
     expect(finishedBy(victim.output).filter((id) => onVictim.includes(id))).toEqual([]);
     const code = await sys.kill('downloader-worker', 'SIGKILL');
     expect(code).toBeNull(); // killed by the signal, no chance to clean up

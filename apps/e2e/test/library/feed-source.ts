@@ -29,11 +29,16 @@ export async function startFeedSource(initial: string[]): Promise<FeedSource> {
     if (path === '/feed.xml') {
       reads += 1;
       const entries = items
-        .map((it, i) => `<item><title>${it.title}</title><guid isPermaLink="false">${it.name}</guid><pubDate>${new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toUTCString()}</pubDate><enclosure url="${server.url}/${it.name}.mp4" type="video/mp4" length="1000"/></item>`)
+        .map(
+          (it, i) =>
+            `<item><title>${it.title}</title><guid isPermaLink="false">${it.name}</guid><pubDate>${new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toUTCString()}</pubDate><enclosure url="${server.url}/${it.name}.mp4" type="video/mp4" length="1000"/></item>`,
+        )
         .join('\n');
       // the listing as it is now, answered after the delay (a check in progress meanwhile)
       const send = (body: string) => setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body), out.feedDelayMs);
-      return void send(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test Feed</title><link>${server.url}/</link><description>t</description>\n${entries}\n</channel></rss>`);
+      return void send(
+        `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test Feed</title><link>${server.url}/</link><description>t</description>\n${entries}\n</channel></rss>`,
+      );
     }
     const m = /^\/([a-z0-9-]+)\.mp4$/.exec(path);
     if (!m || broken.has(path)) return void res.writeHead(404).end();

@@ -32,9 +32,15 @@ describe('the library: delete, retention, retry, clear', () => {
   const onDisk = (filepath: string) => existsSync(join(sys.storageDir, filepath));
   const keyGet = (path: string) => fetch(`${sys.baseUrl}/files/${path}`, { headers: { 'x-api-key': sys.apiKey } }).then((r) => r.status);
 
-  it('deletes a completed job\'s media and sidecars: the job stays flagged, /files and the signed link answer 404', async () => {
+  it("deletes a completed job's media and sidecars: the job stays flagged, /files and the signed link answer 404", async () => {
     const page = await makeVideoPage();
-    const id = await submit(sys, { url: pages.urlFor(join(page, 'page.html')), download_subtitles: true, subtitle_languages: ['en'], write_thumbnail: true, write_info_json: true });
+    const id = await submit(sys, {
+      url: pages.urlFor(join(page, 'page.html')),
+      download_subtitles: true,
+      subtitle_languages: ['en'],
+      write_thumbnail: true,
+      write_info_json: true,
+    });
     const job = await waitFinal(sys, id, 90_000);
     expect(job.status).toBe('completed');
     expect(job.file_deleted).toBe(false);
@@ -58,7 +64,11 @@ describe('the library: delete, retention, retry, clear', () => {
     expect(del.body.file_info.download_url).toBeNull();
     for (const f of files) {
       expect({ path: f.filepath, onDisk: onDisk(f.filepath) }).toEqual({ path: f.filepath, onDisk: false });
-      expect({ path: f.filepath, signed: (await fetch(f.download_url)).status, key: await keyGet(f.filepath) }).toEqual({ path: f.filepath, signed: 404, key: 404 });
+      expect({ path: f.filepath, signed: (await fetch(f.download_url)).status, key: await keyGet(f.filepath) }).toEqual({
+        path: f.filepath,
+        signed: 404,
+        key: 404,
+      });
     }
     const after = await sys.api('GET', `/api/v1/download/${id}`);
     expect(after.body).toMatchObject({ file_deleted: true, file_info: { deleted_reason: 'deleted', download_url: null } });
@@ -67,7 +77,7 @@ describe('the library: delete, retention, retry, clear', () => {
     expect((await sys.api('DELETE', `/api/v1/download/${id}/file`)).body).toMatchObject({ file_deleted: true, files_removed: 0 });
   }, 150_000);
 
-  it('DELETE /download/{id}?delete_file=true removes a finished job\'s file; a bad flag is refused', async () => {
+  it("DELETE /download/{id}?delete_file=true removes a finished job's file; a bad flag is refused", async () => {
     const id = await submit(sys, { url: `${source.url}/del1.mp4` });
     const job = await waitFinal(sys, id, 60_000);
     expect(job.status).toBe('completed');
@@ -102,7 +112,14 @@ describe('the library: delete, retention, retry, clear', () => {
     const w = await waitFor(() => receiver.received.find((x) => x.body.event === 'download.expired' && x.body.request_id === id), { what: 'download.expired' });
     expect(signatureOk(w, sys.apiKey)).toBe(true);
     expect(w.headers['x-webhook-event']).toBe('download.expired');
-    expect(w.body.data).toMatchObject({ request_id: id, file_deleted: true, filepath: job.file_info.filepath, files_removed: 1, bytes_freed: job.file_info.size_bytes, retention_hours: 0.001 });
+    expect(w.body.data).toMatchObject({
+      request_id: id,
+      file_deleted: true,
+      filepath: job.file_info.filepath,
+      files_removed: 1,
+      bytes_freed: job.file_info.size_bytes,
+      retention_hours: 0.001,
+    });
   }, 90_000);
 
   it('retries a failed job once its source is fixed, linked to the original; retry-failed takes each failed job once', async () => {

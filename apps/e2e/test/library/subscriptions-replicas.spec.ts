@@ -28,8 +28,15 @@ describe('subscriptions with two gateway replicas on PostgreSQL', () => {
     await db?.dispose();
   });
 
-  const at = (base: string, method: string, path: string) => fetch(`${base}${path}`, { method, headers: { 'x-api-key': sys.apiKey } }).then(async (r) => ({ status: r.status, body: await r.json() }));
-  const history = async () => (await sys.api('GET', `/api/v1/subscriptions/${subId}`)).body.checks as Array<{ trigger: string; new_items: number; request_ids: string[]; started_at: string }>;
+  const at = (base: string, method: string, path: string) =>
+    fetch(`${base}${path}`, { method, headers: { 'x-api-key': sys.apiKey } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const history = async () =>
+    (await sys.api('GET', `/api/v1/subscriptions/${subId}`)).body.checks as Array<{
+      trigger: string;
+      new_items: number;
+      request_ids: string[];
+      started_at: string;
+    }>;
   const completed = (id: string, timeoutMs = 60_000) =>
     waitFor(
       async () => {
@@ -64,10 +71,16 @@ describe('subscriptions with two gateway replicas on PostgreSQL', () => {
     await completed(await jobOf('n1'));
     await completed(await jobOf('n2'));
     // both replicas run scheduled checks of it (one at a time: the lease)
-    await waitFor(() => scheduledChecksIn(sys.logsOf('gateway')) > 0 && scheduledChecksIn(second.app.output) > 0, { timeoutMs: 60_000, what: 'scheduled checks on both replicas' });
+    await waitFor(() => scheduledChecksIn(sys.logsOf('gateway')) > 0 && scheduledChecksIn(second.app.output) > 0, {
+      timeoutMs: 60_000,
+      what: 'scheduled checks on both replicas',
+    });
 
     feed.add('n3');
-    const raced = await Promise.all([at(sys.baseUrl, 'POST', `/api/v1/subscriptions/${subId}/check`), at(second.baseUrl, 'POST', `/api/v1/subscriptions/${subId}/check`)]);
+    const raced = await Promise.all([
+      at(sys.baseUrl, 'POST', `/api/v1/subscriptions/${subId}/check`),
+      at(second.baseUrl, 'POST', `/api/v1/subscriptions/${subId}/check`),
+    ]);
     for (const x of raced) expect([200, 409]).toContain(x.status);
     await completed(await jobOf('n3'));
     const total = (await history()).reduce((n, c) => n + c.new_items, 0);
@@ -102,7 +115,10 @@ describe('subscriptions with two gateway replicas on PostgreSQL', () => {
     const url = `${feed.url}/orph.mp4`;
     const key = createHash('sha256').update(url).digest('hex');
     // what a check leaves when it dies between taking an item and storing its job
-    await c.query(`insert into subscription_items (subscription_id, item_key, url, title, state, request_id, check_id, recorded_at) values ($1, $2, $3, 'Item orph', 'pending', 'req_orphan0000000001', 'chk_dead', $4)`, [subId, key, url, new Date().toISOString()]);
+    await c.query(
+      `insert into subscription_items (subscription_id, item_key, url, title, state, request_id, check_id, recorded_at) values ($1, $2, $3, 'Item orph', 'pending', 'req_orphan0000000001', 'chk_dead', $4)`,
+      [subId, key, url, new Date().toISOString()],
+    );
     await c.end();
     feed.add('orph');
     const job = await completed('req_orphan0000000001', 90_000).catch(async () => {

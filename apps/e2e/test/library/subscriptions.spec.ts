@@ -74,12 +74,17 @@ describe('subscriptions on a local RSS feed', () => {
     expect(again.body).toMatchObject({ status: 'ok', items_seen: 3, new_items: 0 });
     expect(feed.gets.get('/new1.mp4')).toBe(1);
 
-    const announced = await waitFor(() => receiver.received.find((w) => w.body.event === 'subscription.checked' && w.body.data['check_id'] === check.body.check_id), { what: 'subscription.checked' });
+    const announced = await waitFor(
+      () => receiver.received.find((w) => w.body.event === 'subscription.checked' && w.body.data['check_id'] === check.body.check_id),
+      { what: 'subscription.checked' },
+    );
     expect(signatureOk(announced, sys.apiKey)).toBe(true);
     expect(announced.headers['x-webhook-event']).toBe('subscription.checked');
     expect(announced.body.data).toMatchObject({ subscription_id: id, new_items: 1, request_ids: check.body.request_ids, status: 'ok' });
     // the new job sends its own webhooks
-    await waitFor(() => receiver.received.find((w) => w.body.event === 'download.completed' && w.body.request_id === job.request_id), { what: 'download.completed of the new item' });
+    await waitFor(() => receiver.received.find((w) => w.body.event === 'download.completed' && w.body.request_id === job.request_id), {
+      what: 'download.completed of the new item',
+    });
     // only the check with something new was announced
     expect(receiver.received.filter((w) => w.body.event === 'subscription.checked' && w.body.data['subscription_id'] === id)).toHaveLength(1);
 

@@ -44,7 +44,10 @@ describe('operations: the dashboard on a live Prometheus', () => {
 
     const port = await freePort();
     promUrl = `http://127.0.0.1:${port}`;
-    const target = (job: string, address: string) => ({ job_name: job, static_configs: [{ targets: [address], labels: { namespace: NAMESPACE, pod: `${job}-0` } }] });
+    const target = (job: string, address: string) => ({
+      job_name: job,
+      static_configs: [{ targets: [address], labels: { namespace: NAMESPACE, pod: `${job}-0` } }],
+    });
     const config = {
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       scrape_configs: [
@@ -62,20 +65,33 @@ describe('operations: the dashboard on a live Prometheus', () => {
     const dir = join(sys.dir, 'prometheus');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
-    prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    prometheus = spawn(
+      'prometheus',
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     prometheus.stderr!.on('data', (b: Buffer) => promOutput.push(b.toString()));
     // every target scraped at least twice before any traffic: the zeros are seen first
-    await waitFor(async () => (await scalar('sum(up) + 0 * sum(count_over_time(up[1m]) > 2)').catch(() => NaN)) === 4, { timeoutMs: 30_000, what: `4 targets up (${promOutput.join('').slice(-300)})` });
+    await waitFor(async () => (await scalar('sum(up) + 0 * sum(count_over_time(up[1m]) > 2)').catch(() => NaN)) === 4, {
+      timeoutMs: 30_000,
+      what: `4 targets up (${promOutput.join('').slice(-300)})`,
+    });
 
     receiver.failNext = 1; // one retry through the 1 s tier
     const ok = await submit(sys, media.urlFor(clip), receiver.url);
     const notFound = await submit(sys, media.urlFor('missing.mp4'), receiver.url.replace('/webhook', '/gone'));
     await waitAllFinal(sys, [ok.id!, notFound.id!], 60_000);
-    await waitFor(() => receiver.delivered().some((r) => r.requestId === ok.id && r.event === 'download.completed'), { timeoutMs: 30_000, what: 'completed webhook' });
+    await waitFor(() => receiver.delivered().some((r) => r.requestId === ok.id && r.event === 'download.completed'), {
+      timeoutMs: 30_000,
+      what: 'completed webhook',
+    });
     // the failed job's webhooks go to a path that answers 404: dead after their retry
-    await waitFor(async () => (await scalar(`sum(mda_webhook_dead_letters_total{namespace="${NAMESPACE}"})`)) >= 1, { timeoutMs: 30_000, what: 'a dead webhook scraped' });
+    await waitFor(async () => (await scalar(`sum(mda_webhook_dead_letters_total{namespace="${NAMESPACE}"})`)) >= 1, {
+      timeoutMs: 30_000,
+      what: 'a dead webhook scraped',
+    });
     // a few more scrapes of the final counts
     const settled = Date.now() + 3000;
     await waitFor(() => Date.now() > settled, { timeoutMs: 5000, what: 'more scrapes' });

@@ -41,7 +41,10 @@ describe('operations: dead letters listed and replayed', () => {
     const conn = await amqplib.connect(sys.vhost.amqpUrl);
     try {
       const ch = await conn.createChannel();
-      const msg = await waitFor(async () => (await ch.get(QUEUES.downloaderJobs, { noAck: false })) || undefined, { timeoutMs: 10_000, what: 'the queued command' });
+      const msg = await waitFor(async () => (await ch.get(QUEUES.downloaderJobs, { noAck: false })) || undefined, {
+        timeoutMs: 10_000,
+        what: 'the queued command',
+      });
       ch.nack(msg, false, false);
       await ch.close();
     } finally {

@@ -46,7 +46,12 @@ describe('operations: counters count from zero', () => {
     const routes = new Set(http.map((s) => `${s.labels['method']} ${s.labels['route']}`));
     expect(routes).toContain('POST /api/v1/download');
     expect(routes).toContain('GET /api/v1/download/:request_id');
-    expect(http.filter((s) => s.labels['route'] === '/api/v1/download' && s.labels['method'] === 'POST').map((s) => s.labels['status']).sort()).toEqual(['200', '500']);
+    expect(
+      http
+        .filter((s) => s.labels['route'] === '/api/v1/download' && s.labels['method'] === 'POST')
+        .map((s) => s.labels['status'])
+        .sort(),
+    ).toEqual(['200', '500']);
   });
 
   it('starts histograms at 0 for their known outcomes and events, and the store as usable', () => {

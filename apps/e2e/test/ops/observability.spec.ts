@@ -23,8 +23,7 @@ describe('operations: metrics and logs of every app', () => {
   const texts: Partial<Record<AppName, string>> = {};
   let activeSeen = 0;
 
-  const metricsUrl = (name: AppName) =>
-    name === 'gateway' ? `${sys.baseUrl}/metrics` : `http://127.0.0.1:${sys.apps.get(name)!.metricsPort}/metrics`;
+  const metricsUrl = (name: AppName) => (name === 'gateway' ? `${sys.baseUrl}/metrics` : `http://127.0.0.1:${sys.apps.get(name)!.metricsPort}/metrics`);
 
   beforeAll(async () => {
     sys = await TestSystem.start({ env: { LOG_LEVEL: 'debug', COOKIE_ENCRYPTION_KEY: COOKIE_KEY, WEBHOOK_MAX_RETRIES: '2' } });
@@ -56,19 +55,22 @@ describe('operations: metrics and logs of every app', () => {
     ch.publish(EXCHANGES.events, ROUTING_KEYS.downloadStarted, Buffer.from('{"not":"an envelope"}'), { persistent: true });
     await ch.waitForConfirms();
     await conn.close();
-    await waitFor(async () => {
-      for (const name of APPS) {
-        const r = await scrape(metricsUrl(name));
-        scraped[name] = r.samples;
-        texts[name] = r.text;
-        expect(r.contentType).toMatch(/^text\/plain/);
-      }
-      return (
-        valueOf(scraped['webhook-sender']!, 'mda_webhook_dead_letters_total') >= 1 &&
-        valueOf(scraped['webhook-sender']!, 'mda_messages_rejected_total') >= 1 &&
-        valueOf(scraped.gateway!, 'mda_messages_rejected_total') >= 1
-      );
-    }, { timeoutMs: 20_000, what: 'dead letter and rejected counters' });
+    await waitFor(
+      async () => {
+        for (const name of APPS) {
+          const r = await scrape(metricsUrl(name));
+          scraped[name] = r.samples;
+          texts[name] = r.text;
+          expect(r.contentType).toMatch(/^text\/plain/);
+        }
+        return (
+          valueOf(scraped['webhook-sender']!, 'mda_webhook_dead_letters_total') >= 1 &&
+          valueOf(scraped['webhook-sender']!, 'mda_messages_rejected_total') >= 1 &&
+          valueOf(scraped.gateway!, 'mda_messages_rejected_total') >= 1
+        );
+      },
+      { timeoutMs: 20_000, what: 'dead letter and rejected counters' },
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -84,7 +86,9 @@ describe('operations: metrics and logs of every app', () => {
     expect(valueOf(g, 'mda_http_requests_total', { method: 'GET', route: '/api/v1/download/:request_id', status: '200' })).toBeGreaterThanOrEqual(3);
     expect(valueOf(g, 'mda_http_request_duration_seconds_count', { route: '/api/v1/download' })).toBe(3);
     expect(valueOf(g, 'mda_http_request_duration_seconds_bucket', { route: '/api/v1/download', le: '+Inf' })).toBe(3);
-    expect(valueOf(g, 'mda_messages_published_total', { exchange: EXCHANGES.commands, routing_key: ROUTING_KEYS.downloadRequested, result: 'confirmed' })).toBe(3);
+    expect(valueOf(g, 'mda_messages_published_total', { exchange: EXCHANGES.commands, routing_key: ROUTING_KEYS.downloadRequested, result: 'confirmed' })).toBe(
+      3,
+    );
     expect(valueOf(g, 'mda_messages_consumed_total', { queue: 'gateway.download-events', outcome: 'ack' })).toBeGreaterThanOrEqual(6);
     expect(valueOf(g, 'mda_messages_rejected_total', { queue: 'gateway.download-events' })).toBe(1);
     expect(valueOf(g, 'mda_broker_connected')).toBe(1);

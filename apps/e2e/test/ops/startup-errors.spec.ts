@@ -34,7 +34,12 @@ describe('start-up errors', () => {
     });
     expect(lines.filter((l) => 'unparsed' in l)).toEqual([]);
     const fatal = lines.find((l) => l['level'] === 'fatal');
-    expect(fatal).toEqual(expect.objectContaining({ variable: 'SQLITE_PATH', msg: expect.stringMatching(/^Invalid configuration: SQLITE_PATH .*cannot be opened for writing \((EEXIST|ENOTDIR)/) }));
+    expect(fatal).toEqual(
+      expect.objectContaining({
+        variable: 'SQLITE_PATH',
+        msg: expect.stringMatching(/^Invalid configuration: SQLITE_PATH .*cannot be opened for writing \((EEXIST|ENOTDIR)/),
+      }),
+    );
     const all = app.output.join('\n');
     expect(all.includes(String.fromCharCode(27))).toBe(false); // no terminal colours
     expect(all).not.toMatch(/SqliteError|\[object Object\]/);

@@ -26,7 +26,10 @@ interface Route {
 }
 
 /** A server that answers from a route table and remembers every request it got. */
-async function routedServer(host: string, routes: () => Map<string, Route>): Promise<LocalServer & { hits: Array<{ path: string; headers: Record<string, unknown> }> }> {
+async function routedServer(
+  host: string,
+  routes: () => Map<string, Route>,
+): Promise<LocalServer & { hits: Array<{ path: string; headers: Record<string, unknown> }> }> {
   const hits: Array<{ path: string; headers: Record<string, unknown> }> = [];
   const server = await startLocalServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -73,15 +76,20 @@ describe('SSRF: the egress guard at every hop (ALLOW_PRIVATE_NETWORKS=false, NET
     // the secret side: real media, so that any leak would produce a file
     secretRoutes.set('/clip.mp4', { type: 'video/mp4', body: clip });
     secretRoutes.set('/index.m3u8', { type: 'application/vnd.apple.mpegurl', body: readFileSync(hlsIndex) });
-    for (const f of readdirSync(hlsDir).filter((n) => n.endsWith('.ts'))) secretRoutes.set(`/${f}`, { type: 'video/mp2t', body: readFileSync(join(hlsDir, f)) });
+    for (const f of readdirSync(hlsDir).filter((n) => n.endsWith('.ts')))
+      secretRoutes.set(`/${f}`, { type: 'video/mp2t', body: readFileSync(join(hlsDir, f)) });
 
     // the allowed side: every way to point at the secret one
     for (const code of REDIRECTS) allowedRoutes.set(`/redirect-${code}`, { status: code, type: 'text/plain', headers: { location: `${s}/clip.mp4` } });
     allowedRoutes.set('/redirect-name', { status: 302, type: 'text/plain', headers: { location: `http://${localName}:${secret.port}/clip.mp4` } });
-    const page = (inner: string) => `<!doctype html><html><head><title>Embedded</title>${inner.startsWith('<meta') ? inner : ''}</head><body>${inner.startsWith('<meta') ? '' : inner}</body></html>`;
+    const page = (inner: string) =>
+      `<!doctype html><html><head><title>Embedded</title>${inner.startsWith('<meta') ? inner : ''}</head><body>${inner.startsWith('<meta') ? '' : inner}</body></html>`;
     allowedRoutes.set('/video-src.html', { type: 'text/html', body: page(`<video src="${s}/clip.mp4" controls></video>`) });
     allowedRoutes.set('/source.html', { type: 'text/html', body: page(`<video controls><source src="${s}/clip.mp4" type="video/mp4"></video>`) });
-    allowedRoutes.set('/og-video.html', { type: 'text/html', body: page(`<meta property="og:video" content="${s}/clip.mp4"><meta property="og:title" content="Embedded">`) });
+    allowedRoutes.set('/og-video.html', {
+      type: 'text/html',
+      body: page(`<meta property="og:video" content="${s}/clip.mp4"><meta property="og:title" content="Embedded">`),
+    });
     allowedRoutes.set('/master.m3u8', {
       type: 'application/vnd.apple.mpegurl',
       body: `#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=160x120\n${s}/index.m3u8\n`,
@@ -141,19 +149,23 @@ describe('SSRF: the egress guard at every hop (ALLOW_PRIVATE_NETWORKS=false, NET
     expect(secret.hits).toEqual([]);
   }, 120_000);
 
-  it.each(ENDPOINTS)('refuses every case for %s: 400 forbidden_address', async (endpoint) => {
-    // four at a time: each answer comes well inside the gateway's 30 s query deadline even on a busy machine
-    const answers = await inGroups(CASES, 4, async ([name, path]) => {
-      const r = await sys.api('GET', `${endpoint}?url=${encodeURIComponent(viaAllowed(path))}`);
-      return { name, status: r.status, code: r.body?.error?.code, message: String(r.body?.error?.message ?? '') };
-    });
-    for (const a of answers) {
-      expect({ name: a.name, status: a.status, code: a.code }).toEqual({ name: a.name, status: 400, code: 'forbidden_address' });
-      expect(a.message).toMatch(/refusing to connect to \S+/);
-      expect(a.message).toMatch(/NETWORK_ALLOWLIST/);
-    }
-    expect(secret.hits).toEqual([]);
-  }, 120_000);
+  it.each(ENDPOINTS)(
+    'refuses every case for %s: 400 forbidden_address',
+    async (endpoint) => {
+      // four at a time: each answer comes well inside the gateway's 30 s query deadline even on a busy machine
+      const answers = await inGroups(CASES, 4, async ([name, path]) => {
+        const r = await sys.api('GET', `${endpoint}?url=${encodeURIComponent(viaAllowed(path))}`);
+        return { name, status: r.status, code: r.body?.error?.code, message: String(r.body?.error?.message ?? '') };
+      });
+      for (const a of answers) {
+        expect({ name: a.name, status: a.status, code: a.code }).toEqual({ name: a.name, status: 400, code: 'forbidden_address' });
+        expect(a.message).toMatch(/refusing to connect to \S+/);
+        expect(a.message).toMatch(/NETWORK_ALLOWLIST/);
+      }
+      expect(secret.hits).toEqual([]);
+    },
+    120_000,
+  );
 
   it('refuses a name that resolves to loopback at the gateway, for every entry point, naming the host and the fix', async () => {
     const url = `http://${localName}:${secret.port}/clip.mp4`;

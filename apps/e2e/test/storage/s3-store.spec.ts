@@ -66,7 +66,15 @@ describe('S3 media store', () => {
     const store = await createMediaStore({
       backend: 's3',
       storageDir: scratch['gateway'],
-      s3: { endpoint: s3.endpoint, region: s3.region, bucket, prefix: 'media', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, forcePathStyle: true, publicDownloads },
+      s3: {
+        endpoint: s3.endpoint,
+        region: s3.region,
+        bucket,
+        prefix: 'media',
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        forcePathStyle: true,
+        publicDownloads,
+      },
     });
     return { sys, store, scratch };
   }
@@ -115,7 +123,9 @@ describe('S3 media store', () => {
       const res = await fetchBytes(job.file_info.download_url);
       expect(res.status).toBe(200);
       expect(res.body.equals(bytes)).toBe(true);
-      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${job.file_info.filename}"; filename*=UTF-8''${encodeURIComponent(job.file_info.filename)}`);
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="${job.file_info.filename}"; filename*=UTF-8''${encodeURIComponent(job.file_info.filename)}`,
+      );
       // the sidecar's link is presigned too
       const info = withInfo.file_info.files.find((f: any) => f.kind === 'info_json');
       expect(new URL(info.download_url).origin).toBe(s3.endpoint);
@@ -129,7 +139,10 @@ describe('S3 media store', () => {
     });
 
     it("the webhook's download_url (signed by the sender) is a presigned GET returning the exact bytes", async () => {
-      const hit = await waitFor(() => receiver.on('/hook').find((h) => JSON.parse(h.body.toString()).event === 'download.completed'), { timeoutMs: 30_000, what: 'the completed webhook' });
+      const hit = await waitFor(() => receiver.on('/hook').find((h) => JSON.parse(h.body.toString()).event === 'download.completed'), {
+        timeoutMs: 30_000,
+        what: 'the completed webhook',
+      });
       const payload = JSON.parse(hit.body.toString());
       expect(new URL(payload.data.file_info.download_url).origin).toBe(s3.endpoint);
       const res = await fetchBytes(payload.data.file_info.download_url);

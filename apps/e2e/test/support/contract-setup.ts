@@ -12,5 +12,6 @@ afterEach(failOnDrift);
 afterAll(async () => {
   await failOnDrift();
   // a suite that started a gateway and talked to it must have had its answers checked
-  if (watchedGateways() > 0 && checkedResponses() === 0) throw new Error('The contract check saw no gateway response: is fetch still wrapped (test/support/contract-setup.ts)?');
+  if (watchedGateways() > 0 && checkedResponses() === 0)
+    throw new Error('The contract check saw no gateway response: is fetch still wrapped (test/support/contract-setup.ts)?');
 });

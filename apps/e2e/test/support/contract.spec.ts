@@ -33,16 +33,22 @@ describe('the e2e contract check', () => {
 
   it('passes a documented answer', () => {
     expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 200, json, JSON.stringify(job))).toEqual([]);
-    expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 404, json, JSON.stringify({ error: { code: 'not_found', message: 'No job' } }))).toEqual([]);
+    expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 404, json, JSON.stringify({ error: { code: 'not_found', message: 'No job' } }))).toEqual(
+      [],
+    );
     expect(responseProblems('GET', `${base}/api/v1/nothing-here`, 404, json, '{"error":{"code":"not_found","message":"x"}}')).toEqual([]);
   });
 
   it('flags a body that is not the documented shape', () => {
     const { status: _s, ...noStatus } = job;
     expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 200, json, JSON.stringify(noStatus)).join()).toMatch(/status/);
-    expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 200, json, JSON.stringify({ ...job, status: 'paused' })).join()).toMatch(/allowed values/);
+    expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 200, json, JSON.stringify({ ...job, status: 'paused' })).join()).toMatch(
+      /allowed values/,
+    );
     expect(responseProblems('GET', `${base}/api/v1/batch/b1`, 200, json, JSON.stringify({ batch_id: 'b1' })).length).toBeGreaterThan(0);
-    expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 400, json, JSON.stringify({ message: 'flat error' })).join()).toMatch(/documents no 400|error/);
+    expect(responseProblems('GET', `${base}/api/v1/download/req_abc`, 400, json, JSON.stringify({ message: 'flat error' })).join()).toMatch(
+      /documents no 400|error/,
+    );
   });
 
   it('flags a status the route does not document, and an API route missing from the document', () => {
@@ -68,7 +74,15 @@ describe('the e2e contract check on requests that cannot be read', () => {
     const err = JSON.stringify({ error: { code: 'headers_too_large', message: 'Request headers too large' } });
     expect(responseProblems('GET', 'http://127.0.0.1:1/api/v1/downloads', 431, json, err)).toEqual([]);
     expect(responseProblems('GET', 'http://127.0.0.1:1/api/v1/downloads', 431, json, '{"message":"flat"}').length).toBeGreaterThan(0);
-    expect(responseProblems('GET', 'http://127.0.0.1:1/api/v1/download/%E0%A4%A', 400, json, JSON.stringify({ error: { code: 'validation_error', message: 'bad escape' } }))).toEqual([]);
+    expect(
+      responseProblems(
+        'GET',
+        'http://127.0.0.1:1/api/v1/download/%E0%A4%A',
+        400,
+        json,
+        JSON.stringify({ error: { code: 'validation_error', message: 'bad escape' } }),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -44,7 +44,14 @@ const templates = Object.keys(DOCUMENT.paths)
     template: t,
     params: (t.match(/\{/g) ?? []).length,
     // /files/{path} takes slashes; other parameters one segment
-    re: new RegExp('^' + t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{path\}/g, '.+').replace(/\{\w+\}/g, '[^/]+') + '$'),
+    re: new RegExp(
+      '^' +
+        t
+          .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+          .replace(/\{path\}/g, '.+')
+          .replace(/\{\w+\}/g, '[^/]+') +
+        '$',
+    ),
   }))
   .sort((a, b) => a.params - b.params);
 
@@ -76,14 +83,18 @@ export function responseProblems(method: string, url: string, status: number, co
   if (resp.content?.['*/*']) return [];
   const isJson = /^application\/(.+\+)?json/i.test(contentType ?? '');
   if (!isJson || body === undefined || method.toUpperCase() === 'HEAD') {
-    if (isJson && resp.content && !resp.content['application/json']) return [`${label}: answered JSON where the document says ${Object.keys(resp.content).join(', ')}`];
+    if (isJson && resp.content && !resp.content['application/json'])
+      return [`${label}: answered JSON where the document says ${Object.keys(resp.content).join(', ')}`];
     const documentedTypes = Object.keys(resp.content ?? {});
-    if (!isJson && contentType && documentedTypes.length > 0 && documentedTypes.every((t) => /json/i.test(t))) return [`${label}: answered ${contentType} where the document says ${documentedTypes.join(', ')}`];
+    if (!isJson && contentType && documentedTypes.length > 0 && documentedTypes.every((t) => /json/i.test(t)))
+      return [`${label}: answered ${contentType} where the document says ${documentedTypes.join(', ')}`];
     return [];
   }
   if (!resp.content?.['application/json']) {
     if (body === '') return [];
-    return [`${label}: answered a JSON body where ${m.toUpperCase()} ${template} ${status} documents ${resp.content ? Object.keys(resp.content).join(', ') : 'none'}`];
+    return [
+      `${label}: answered a JSON body where ${m.toUpperCase()} ${template} ${status} documents ${resp.content ? Object.keys(resp.content).join(', ') : 'none'}`,
+    ];
   }
   let parsed: unknown;
   try {
@@ -91,7 +102,9 @@ export function responseProblems(method: string, url: string, status: number, co
   } catch {
     return [`${label}: the body is not JSON: ${body.slice(0, 200)}`];
   }
-  return state().schemas.responseProblems(m, template, status, parsed).map((p) => `${label}: ${p}`);
+  return state()
+    .schemas.responseProblems(m, template, status, parsed)
+    .map((p) => `${label}: ${p}`);
 }
 
 /**
@@ -104,7 +117,9 @@ const CONNECTION_STATUSES = [408, 414, 431];
 function errorShapeProblems(label: string, contentType: string | null, body: string | undefined): string[] {
   if (!/json/i.test(contentType ?? '') || body === undefined) return [`${label}: not the documented ErrorResponse (${contentType ?? 'no content type'})`];
   try {
-    return state().schemas.schemaProblems('ErrorResponse', JSON.parse(body)).map((p) => `${label}: ${p}`);
+    return state()
+      .schemas.schemaProblems('ErrorResponse', JSON.parse(body))
+      .map((p) => `${label}: ${p}`);
   } catch {
     return [`${label}: the body is not JSON`];
   }
@@ -153,7 +168,12 @@ export function checkedFetch(original: typeof fetch): typeof fetch {
     const contentType = res.headers.get('content-type');
     // only JSON bodies are read (a clone; never event streams or files), beside the caller: the
     // response is handed back at once, so timed requests are timed as without the check
-    const body = /json/i.test(contentType ?? '') ? res.clone().text().catch(() => undefined) : Promise.resolve(undefined);
+    const body = /json/i.test(contentType ?? '')
+      ? res
+          .clone()
+          .text()
+          .catch(() => undefined)
+      : Promise.resolve(undefined);
     const pending = state().pending;
     const check: Promise<void> = body.then((b) => record(responseProblems(method, url, res.status, contentType, b))).finally(() => pending.delete(check));
     pending.add(check);

@@ -9,9 +9,29 @@ export function makeTestClip(seconds = 3, title = 'Test Clip'): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'mda-clip-'));
   const out = join(dir, 'clip.mp4');
   execFileSync('ffmpeg', [
-    '-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=25`, '-f', 'lavfi', '-i', 'sine',
-    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata', `title=${title}`,
-    '-movflags', '+faststart', out,
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=320x240:rate=25`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-metadata',
+    `title=${title}`,
+    '-movflags',
+    '+faststart',
+    out,
   ]);
   return readFileSync(out);
 }

@@ -1,6 +1,10 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 
-export type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>; components: object; webhooks: Record<string, any> };
+export type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  components: object;
+  webhooks: Record<string, any>;
+};
 
 /** Validates live bodies against the schemas the served /docs-json documents (OpenAPI 3.1 = JSON Schema 2020-12). */
 export class DocumentedSchemas {

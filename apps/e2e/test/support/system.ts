@@ -82,7 +82,11 @@ export class TestSystem {
   /** Another gateway on its own port, sharing the broker and the store (DATABASE_URL); ready when this returns. */
   async startGatewayReplica(extraEnv: Record<string, string> = {}): Promise<{ app: RunningApp; baseUrl: string }> {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(ROOT, 'dist/gateway/apps/gateway/src/main.js')], { env: { ...this.env, PORT: String(port), ...extraEnv }, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/gateway/apps/gateway/src/main.js')], {
+      env: { ...this.env, PORT: String(port), ...extraEnv },
+      cwd: this.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output: string[] = [];
     const collect = (b: Buffer) => {
       for (const line of b.toString().split('\n')) if (line) output.push(line);
@@ -134,9 +138,18 @@ export class TestSystem {
       );
     }
     // readiness says the broker is up; give consumers their queues before tests publish
-    await waitFor(async () => this.logsOf('downloader-worker').some((l) => l.includes('consuming download jobs')) || !this.apps.has('downloader-worker'), { timeoutMs, what: 'worker consuming' });
-    await waitFor(async () => this.logsOf('webhook-sender').some((l) => l.includes('delivering webhooks')) || !this.apps.has('webhook-sender'), { timeoutMs, what: 'sender consuming' });
-    await waitFor(async () => this.logsOf('gateway').some((l) => l.includes('consuming download events')) || !this.apps.has('gateway'), { timeoutMs, what: 'gateway consuming' });
+    await waitFor(async () => this.logsOf('downloader-worker').some((l) => l.includes('consuming download jobs')) || !this.apps.has('downloader-worker'), {
+      timeoutMs,
+      what: 'worker consuming',
+    });
+    await waitFor(async () => this.logsOf('webhook-sender').some((l) => l.includes('delivering webhooks')) || !this.apps.has('webhook-sender'), {
+      timeoutMs,
+      what: 'sender consuming',
+    });
+    await waitFor(async () => this.logsOf('gateway').some((l) => l.includes('consuming download events')) || !this.apps.has('gateway'), {
+      timeoutMs,
+      what: 'gateway consuming',
+    });
   }
 
   logsOf(name: AppName): string[] {

@@ -72,16 +72,20 @@ describe('webhook-sender process', () => {
     ['WEBHOOK_MAX_RETRIES', '11'],
     ['WEBHOOK_TIMEOUT_SEC', '0'],
     ['WEBHOOK_TIMEOUT_SEC', '61'],
-  ])('%s=%s: refuses to start, naming the variable', async (name, value) => {
-    const child = spawn(process.execPath, [SENDER_MAIN], { env: { ...sys.env, METRICS_PORT: '0', [name]: value }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code).not.toBe(0);
-    expect(code).not.toBeNull();
-    expect(output).toContain(name);
-    expect(output).toContain(value);
-    expect(output).not.toContain(sys.apiKey);
-  }, 20_000);
+  ])(
+    '%s=%s: refuses to start, naming the variable',
+    async (name, value) => {
+      const child = spawn(process.execPath, [SENDER_MAIN], { env: { ...sys.env, METRICS_PORT: '0', [name]: value }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+      const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      expect(code).not.toBe(0);
+      expect(code).not.toBeNull();
+      expect(output).toContain(name);
+      expect(output).toContain(value);
+      expect(output).not.toContain(sys.apiKey);
+    },
+    20_000,
+  );
 });

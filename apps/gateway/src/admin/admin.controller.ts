@@ -33,7 +33,12 @@ export class AdminController {
   ) {}
 
   @Get()
-  @ApiOp({ summary: 'Dead letters', description: 'Dead-lettered messages by queue with a sample of each (without bodies). Operators only: an ADMIN_API_KEYS key in X-API-Key.', type: DeadLettersView, errors: [400, 503] })
+  @ApiOp({
+    summary: 'Dead letters',
+    description: 'Dead-lettered messages by queue with a sample of each (without bodies). Operators only: an ADMIN_API_KEYS key in X-API-Key.',
+    type: DeadLettersView,
+    errors: [400, 503],
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } })
   async list(@Query('limit') limit?: string) {
     const queues = await this.deadLetters.list(limitOf(limit, 20, 'limit')).catch((err: Error) => {
@@ -43,8 +48,20 @@ export class AdminController {
   }
 
   @Post('replay')
-  @ApiOp({ summary: 'Replay dead letters', description: 'Moves up to limit dead letters of a queue back to where they came from (replays_to). Operators only: an ADMIN_API_KEYS key in X-API-Key.', type: DeadLetterReplay, body: true, errors: [400, 503] })
-  @ApiBody({ schema: { type: 'object', required: ['queue'], properties: { queue: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } } })
+  @ApiOp({
+    summary: 'Replay dead letters',
+    description: 'Moves up to limit dead letters of a queue back to where they came from (replays_to). Operators only: an ADMIN_API_KEYS key in X-API-Key.',
+    type: DeadLetterReplay,
+    body: true,
+    errors: [400, 503],
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['queue'],
+      properties: { queue: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+    },
+  })
   @HttpCode(200)
   async replay(@Body() body: { queue?: unknown; limit?: unknown } | undefined) {
     const queue = body?.queue;

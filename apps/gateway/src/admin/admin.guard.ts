@@ -17,7 +17,10 @@ export class AdminKeyGuard implements CanActivate {
     const presented = ctx.switchToHttp().getRequest<FastifyRequest>().headers['x-api-key'];
     const key = Array.isArray(presented) ? presented[0] : presented;
     if (!this.keys.identify(key)) {
-      throw new ApiError('unauthorized', key ? 'This route needs an operator key (ADMIN_API_KEYS)' : 'Missing API key: send an operator key in the X-API-Key header');
+      throw new ApiError(
+        'unauthorized',
+        key ? 'This route needs an operator key (ADMIN_API_KEYS)' : 'Missing API key: send an operator key in the X-API-Key header',
+      );
     }
     return true;
   }

@@ -13,7 +13,15 @@ export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
   @Post('download')
-  @ApiOp({ summary: 'Submit a batch', description: 'Queues one job per URL with shared options; the batch reports totals and sends batch.completed to its webhook_url when every job is final.', status: 202, type: BatchAccepted, okDescription: 'Queued', body: true, errors: [400, 404, 503] })
+  @ApiOp({
+    summary: 'Submit a batch',
+    description: 'Queues one job per URL with shared options; the batch reports totals and sends batch.completed to its webhook_url when every job is final.',
+    status: 202,
+    type: BatchAccepted,
+    okDescription: 'Queued',
+    body: true,
+    errors: [400, 404, 503],
+  })
   @HttpCode(202)
   create(@Body() dto: CreateBatchDto, @Identity() who: ApiKeyIdentity) {
     return this.batches.create(dto, who);
@@ -26,7 +34,13 @@ export class BatchesController {
   }
 
   @Delete(':batch_id')
-  @ApiOp({ summary: 'Cancel a batch', description: 'Cancels every job of the batch that is not final and answers the batch as it is then; a batch already finished or cancelled answers 409.', type: Batch, okDescription: 'Cancelled', errors: [404, 409, 503] })
+  @ApiOp({
+    summary: 'Cancel a batch',
+    description: 'Cancels every job of the batch that is not final and answers the batch as it is then; a batch already finished or cancelled answers 409.',
+    type: Batch,
+    okDescription: 'Cancelled',
+    errors: [404, 409, 503],
+  })
   cancel(@Param('batch_id') batchId: string, @Identity() who: ApiKeyIdentity) {
     return this.batches.cancel(batchId, who);
   }

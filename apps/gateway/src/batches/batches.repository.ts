@@ -59,12 +59,23 @@ export class BatchesRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('batches')
-        .values({ ...batch, stop_on_error: batch.stop_on_error ? 1 : 0, version: 0, cancelled_at: null, completing_at: null, completed_at: null, updated_at: batch.created_at })
+        .values({
+          ...batch,
+          stop_on_error: batch.stop_on_error ? 1 : 0,
+          version: 0,
+          cancelled_at: null,
+          completing_at: null,
+          completed_at: null,
+          updated_at: batch.created_at,
+        })
         .execute();
       const jobs = new JobsRepository(trx);
       for (const [i, job] of children.entries()) {
         await jobs.insert(job);
-        await trx.insertInto('batch_children').values({ request_id: job.request_id, batch_id: batch.batch_id, position: i, claimed_at: null, published_at: null }).execute();
+        await trx
+          .insertInto('batch_children')
+          .values({ request_id: job.request_id, batch_id: batch.batch_id, position: i, claimed_at: null, published_at: null })
+          .execute();
       }
     });
   }

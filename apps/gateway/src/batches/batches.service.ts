@@ -101,7 +101,10 @@ export class BatchesService {
     try {
       await this.dispatcher.advance(batchId);
     } catch (err) {
-      await this.abandon(batchId, children.map((c) => c.request_id));
+      await this.abandon(
+        batchId,
+        children.map((c) => c.request_id),
+      );
       this.logger.error({ batch_id: batchId, err: (err as Error).message }, 'broker did not take the batch');
       throw new ApiError('broker_unavailable', 'The job queue is unavailable; nothing was stored. Try again shortly.', undefined, { 'Retry-After': '5' });
     }

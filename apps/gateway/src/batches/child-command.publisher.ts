@@ -27,7 +27,10 @@ export class ChildCommandPublisher {
       cookies = await this.cookies.sealForJob(job.options.cookies_id, job.api_key_fp, requestId);
     } catch (err) {
       if (!(err instanceof ApiError) || err.code !== 'not_found') throw err;
-      await this.jobs.finish(requestId, 'failed', this.clock.now().toISOString(), { error: 'The cookies this download referenced were deleted', error_code: 'invalid_request' });
+      await this.jobs.finish(requestId, 'failed', this.clock.now().toISOString(), {
+        error: 'The cookies this download referenced were deleted',
+        error_code: 'invalid_request',
+      });
       return false;
     }
     const command: DownloadRequested = {

@@ -5,7 +5,11 @@ import type { JobSource, ListingEntry } from '@mda/contracts';
  * date and position (as listed, 1-based), so `{playlist}`, `{playlist_index}`, `{upload_date}`
  * and `{channel}` name the file even when the item's URL is a bare enclosure.
  */
-export function listingSource(kind: JobSource['kind'], list: { title: string | null; uploader: string | null; entries: readonly ListingEntry[] }, entry: ListingEntry): JobSource {
+export function listingSource(
+  kind: JobSource['kind'],
+  list: { title: string | null; uploader: string | null; entries: readonly ListingEntry[] },
+  entry: ListingEntry,
+): JobSource {
   return {
     kind,
     playlist: cut(list.title, 500),

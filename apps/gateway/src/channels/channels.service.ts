@@ -29,7 +29,12 @@ export class ChannelsService {
     private readonly batches: BatchesService,
   ) {}
 
-  private async videos(url: string, f: ChannelFilter, who: ApiKeyIdentity, cookiesId?: string | null): Promise<{ title: string | null; uploader: string | null; entries: ListingEntry[] }> {
+  private async videos(
+    url: string,
+    f: ChannelFilter,
+    who: ApiKeyIdentity,
+    cookiesId?: string | null,
+  ): Promise<{ title: string | null; uploader: string | null; entries: ListingEntry[] }> {
     assertBounds(f);
     const list = await this.playlists.listing(url, who, cookiesId);
     return { title: list.title, uploader: list.uploader, entries: sortEntries(filterEntries(list.entries, f), f.sort_by) };
@@ -52,7 +57,12 @@ export class ChannelsService {
 
   async download(dto: ChannelDownloadDto, who: ApiKeyIdentity) {
     const { url, date_after, date_before, min_duration, max_duration, min_views, max_views, sort_by, max_downloads, skip_downloaded, ...control } = dto;
-    const { title, uploader, entries } = await this.videos(url, { date_after, date_before, min_duration, max_duration, min_views, max_views, sort_by }, who, control.cookies_id);
+    const { title, uploader, entries } = await this.videos(
+      url,
+      { date_after, date_before, min_duration, max_duration, min_views, max_views, sort_by },
+      who,
+      control.cookies_id,
+    );
     const { entries: todo, skipped } = await this.playlists.skipDownloaded(entries, skip_downloaded ?? true, who);
     const chosen = todo.slice(0, max_downloads ?? DEFAULT_MAX_DOWNLOADS);
     const listing = { title, uploader, entries };

@@ -146,7 +146,12 @@ describe('compileFastCheck', () => {
     const check = compileFastCheck(CreateDownloadDto);
     const dto = Object.assign(new CreateDownloadDto(), SEED);
     expect(check?.(dto as unknown as Record<string, unknown>)).toBe(true);
-    for (const bad of [{ ...SEED, quality: '9000p' }, { ...SEED, extra: 1 }, { ...SEED, url: 'ftp://x' }, { ...SEED, timeout_sec: 59 }]) {
+    for (const bad of [
+      { ...SEED, quality: '9000p' },
+      { ...SEED, extra: 1 },
+      { ...SEED, url: 'ftp://x' },
+      { ...SEED, timeout_sec: 59 },
+    ]) {
       expect(check?.(Object.assign(new CreateDownloadDto(), bad) as unknown as Record<string, unknown>)).toBe(false);
     }
     const validate = jest.spyOn(ValidationPipe.prototype, 'transform');
@@ -175,5 +180,11 @@ describe('compileFastCheck', () => {
 
 /** Every property with a validation rule on the class. */
 function propertiesOf(dto: new () => object): string[] {
-  return [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', false, false, undefined).map((m) => m.propertyName))];
+  return [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto, '', false, false, undefined)
+        .map((m) => m.propertyName),
+    ),
+  ];
 }

@@ -18,7 +18,11 @@ export function loadCorsOrigins(env: Env): CorsOrigins {
     } catch {
       ok = false;
     }
-    if (!ok) throw new ConfigError('CORS_ORIGINS', `"${origin.slice(0, 100)}" is not an origin like https://app.example.com or http://localhost:3000 (comma-separated, or *)`);
+    if (!ok)
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `"${origin.slice(0, 100)}" is not an origin like https://app.example.com or http://localhost:3000 (comma-separated, or *)`,
+      );
   }
   return list.map((o) => o.replace(/\/$/, ''));
 }

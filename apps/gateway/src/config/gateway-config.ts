@@ -85,7 +85,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     corsOrigins: loadCorsOrigins(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', { default: 2, min: 1, max: 64 }),
-    fileRetentionHours: optionalStr(env, 'FILE_RETENTION_HOURS') === undefined ? undefined : num(env, 'FILE_RETENTION_HOURS', { default: 0, min: 0.0001, max: 87600 }),
+    fileRetentionHours:
+      optionalStr(env, 'FILE_RETENTION_HOURS') === undefined ? undefined : num(env, 'FILE_RETENTION_HOURS', { default: 0, min: 0.0001, max: 87600 }),
     subscriptionMinIntervalSec: int(env, 'SUBSCRIPTION_MIN_INTERVAL_SEC', { default: 300, min: 1, max: 86_400 }),
   };
 }

@@ -13,11 +13,18 @@ export function loadTrustProxy(env: Env = process.env): false | string[] {
   const raw = optionalStr(env, 'TRUST_PROXY');
   if (raw === undefined || raw.toLowerCase() === 'false') return false;
   if (raw.toLowerCase() === 'true') {
-    throw new ConfigError('TRUST_PROXY', 'must name the proxies (addresses, CIDRs, loopback, linklocal, uniquelocal), not "true": trusting every peer lets clients spoof their address');
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'must name the proxies (addresses, CIDRs, loopback, linklocal, uniquelocal), not "true": trusting every peer lets clients spoof their address',
+    );
   }
-  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const e of entries) {
-    if (!NAMED_RANGES.includes(e) && !isAddressOrCidr(e)) throw new ConfigError('TRUST_PROXY', `has "${e}", which is not an address, a CIDR or one of ${NAMED_RANGES.join(', ')}`);
+    if (!NAMED_RANGES.includes(e) && !isAddressOrCidr(e))
+      throw new ConfigError('TRUST_PROXY', `has "${e}", which is not an address, a CIDR or one of ${NAMED_RANGES.join(', ')}`);
   }
   return entries;
 }

@@ -13,7 +13,15 @@ export class CookiesController {
   constructor(private readonly cookies: CookiesService) {}
 
   @Post()
-  @ApiOp({ summary: 'Upload cookies', description: 'Stores a Netscape cookies.txt (encrypted at rest) for later downloads: pass the returned id as cookies_id.', status: 201, type: StoredCookies, okDescription: 'Stored', body: true, errors: [400, 503] })
+  @ApiOp({
+    summary: 'Upload cookies',
+    description: 'Stores a Netscape cookies.txt (encrypted at rest) for later downloads: pass the returned id as cookies_id.',
+    status: 201,
+    type: StoredCookies,
+    okDescription: 'Stored',
+    body: true,
+    errors: [400, 503],
+  })
   @HttpCode(201)
   create(@Body() dto: CreateCookiesDto, @Identity() who: ApiKeyIdentity) {
     return this.cookies.create(dto, who);

@@ -9,9 +9,5 @@ import { CookiesService } from './cookies.service';
 /** Cookie upload and use, spread into AppModule. */
 export const COOKIES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [CookiesController],
-  providers: [
-    { provide: CookiesRepository, useFactory: (db: Kysely<Database>) => new CookiesRepository(db), inject: ['DB'] },
-    CookieVault,
-    CookiesService,
-  ],
+  providers: [{ provide: CookiesRepository, useFactory: (db: Kysely<Database>) => new CookiesRepository(db), inject: ['DB'] }, CookieVault, CookiesService],
 };

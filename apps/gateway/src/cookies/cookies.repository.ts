@@ -10,7 +10,11 @@ export interface CookieRecord {
   created_at: string;
 }
 
-const toRecord = (r: Omit<CookiesTable, 'sealed'>): CookieRecord => ({ ...r, cookie_count: Number(r.cookie_count), domains: JSON.parse(r.domains) as string[] });
+const toRecord = (r: Omit<CookiesTable, 'sealed'>): CookieRecord => ({
+  ...r,
+  cookie_count: Number(r.cookie_count),
+  domains: JSON.parse(r.domains) as string[],
+});
 const META = ['id', 'api_key_fp', 'name', 'cookie_count', 'domains', 'created_at'] as const;
 
 /** Cookie records; the sealed contents are read only by `sealedFor`, never listed. */
@@ -18,11 +22,20 @@ export class CookiesRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(rec: CookieRecord, sealed: string): Promise<void> {
-    await this.db.insertInto('cookies').values({ ...rec, domains: JSON.stringify(rec.domains), sealed }).execute();
+    await this.db
+      .insertInto('cookies')
+      .values({ ...rec, domains: JSON.stringify(rec.domains), sealed })
+      .execute();
   }
 
   async list(ownerFp: string): Promise<CookieRecord[]> {
-    const rows = await this.db.selectFrom('cookies').select(META).where('api_key_fp', '=', ownerFp).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('cookies')
+      .select(META)
+      .where('api_key_fp', '=', ownerFp)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     return rows.map(toRecord);
   }
 

@@ -32,7 +32,14 @@ export class CookiesService {
     }
     const id = `ck_${randomToken(16)}`;
     const sealed = this.vault.sealAtRest(id, dto.cookies);
-    const rec: CookieRecord = { id, api_key_fp: who.fingerprint, name: dto.name, cookie_count: summary.cookieCount, domains: summary.domains, created_at: this.clock.now().toISOString() };
+    const rec: CookieRecord = {
+      id,
+      api_key_fp: who.fingerprint,
+      name: dto.name,
+      cookie_count: summary.cookieCount,
+      domains: summary.domains,
+      created_at: this.clock.now().toISOString(),
+    };
     await this.repo.insert(rec, sealed);
     this.logger.info({ cookies_id: id, cookie_count: rec.cookie_count }, 'cookies stored');
     return view(rec);
@@ -55,7 +62,8 @@ export class CookiesService {
   /** Checks a download's cookies_id up front: 400 when malformed, 404 when not the caller's. */
   async assertUsable(cookiesId: string | null | undefined, who: ApiKeyIdentity): Promise<void> {
     if (!cookiesId) return;
-    if (!COOKIE_ID_PATTERN.test(cookiesId)) throw new ApiError('validation_error', 'cookies_id must look like ck_… (from POST /api/v1/cookies)', [{ field: 'cookies_id', message: 'malformed' }]);
+    if (!COOKIE_ID_PATTERN.test(cookiesId))
+      throw new ApiError('validation_error', 'cookies_id must look like ck_… (from POST /api/v1/cookies)', [{ field: 'cookies_id', message: 'malformed' }]);
     if (!(await this.repo.find(cookiesId, who.fingerprint))) throw new ApiError('not_found', `No cookies with id ${cookiesId}`);
   }
 

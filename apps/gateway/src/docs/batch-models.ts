@@ -42,9 +42,17 @@ export class ChannelInfo {
 export class BatchConcurrencyDetail {
   @ApiProperty({ type: 'integer', minimum: 1, example: 3 }) concurrent_limit!: number;
   @ApiProperty({ type: 'integer', minimum: 1, description: 'WORKER_CONCURRENCY: downloads per worker replica', example: 2 }) worker_concurrency!: number;
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, description: 'Worker replicas consuming downloader.jobs now (null when the broker cannot say)', example: 1 }) job_consumers!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    description: 'Worker replicas consuming downloader.jobs now (null when the broker cannot say)',
+    example: 1,
+  })
+  job_consumers!: number | null;
   @ApiProperty({ enum: ['concurrent_limit', 'workers', 'unknown'], example: 'workers' }) limited_by!: string;
-  @ApiProperty({ example: 'concurrent_limit 3 is above what the workers run at once: WORKER_CONCURRENCY 2 × 1 worker = 2, shared with every other job' }) reason!: string;
+  @ApiProperty({ example: 'concurrent_limit 3 is above what the workers run at once: WORKER_CONCURRENCY 2 × 1 worker = 2, shared with every other job' })
+  reason!: string;
 }
 
 export class BatchAccepted {
@@ -53,7 +61,13 @@ export class BatchAccepted {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Jobs in the batch', example: 2 }) total!: number;
   @ApiProperty({ type: [String], description: 'The jobs, in the order of the URLs', example: ['req_k3j5h2g8f9d1', 'req_a1b2c3d4e5f6'] }) request_ids!: string[];
   @ApiProperty({ type: 'integer', minimum: 1, example: 3 }) concurrent_limit!: number;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)', example: 2 }) effective_concurrency!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'How many of the batch can run at once at best: min(concurrent_limit, WORKER_CONCURRENCY × workers)',
+    example: 2,
+  })
+  effective_concurrency!: number | null;
   @ApiProperty({ type: BatchConcurrencyDetail }) concurrency!: BatchConcurrencyDetail;
   @ApiProperty({ example: false }) stop_on_error!: boolean;
   @ApiProperty({ type: 'string', nullable: true, example: 'https://your-app.com/webhook' }) webhook_url!: string | null;
@@ -69,7 +83,8 @@ export class PlaylistSummary {
 export class PlaylistAccepted extends BatchAccepted {
   @ApiProperty({ type: PlaylistSummary }) playlist!: PlaylistSummary;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Entries picked by items/start/end', example: 10 }) selected!: number;
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Picked entries left out because this key downloaded them before (skip_downloaded)', example: 0 }) skipped_downloaded!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Picked entries left out because this key downloaded them before (skip_downloaded)', example: 0 })
+  skipped_downloaded!: number;
 }
 
 export class ChannelSummary {
@@ -80,7 +95,8 @@ export class ChannelSummary {
 export class ChannelAccepted extends BatchAccepted {
   @ApiProperty({ type: ChannelSummary }) channel!: ChannelSummary;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Videos that passed the filters', example: 12 }) matched!: number;
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Matched videos left out because this key downloaded them before (skip_downloaded)', example: 0 }) skipped_downloaded!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Matched videos left out because this key downloaded them before (skip_downloaded)', example: 0 })
+  skipped_downloaded!: number;
 }
 
 /** Jobs by status (every status present, 0 when none). */
@@ -95,7 +111,8 @@ export class JobStatusCounts {
 export class Batch {
   @ApiProperty({ example: 'batch_7h2g9f8d1s0a3k5j' }) batch_id!: string;
   @ApiProperty({ enum: ['queued', 'running', 'completed', 'cancelled'], example: 'running' }) status!: string;
-  @ApiProperty({ enum: ['urls', 'playlist', 'channel'], description: 'What created it: POST /batch/download, /playlist/download or /channel/download' }) kind!: string;
+  @ApiProperty({ enum: ['urls', 'playlist', 'channel'], description: 'What created it: POST /batch/download, /playlist/download or /channel/download' })
+  kind!: string;
   @ApiProperty({ type: 'string', nullable: true, description: 'The playlist or channel URL; null for a list of URLs' }) source_url!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, example: 2 }) total!: number;
   @ApiProperty({ type: 'integer', minimum: 1, example: 3 }) concurrent_limit!: number;
@@ -126,7 +143,8 @@ export class DeadLetter {
   @ApiProperty({ type: 'string', nullable: true }) message_id!: string | null;
   @ApiProperty({ type: 'string', nullable: true, example: 'download.requested' }) type!: string | null;
   @ApiProperty({ type: 'string', nullable: true, example: 'req_k3j5h2g8f9d1' }) request_id!: string | null;
-  @ApiProperty({ example: 'rejected', description: "Why: the broker's x-death reason (rejected, delivery_limit, expired…) or the sender's reason" }) reason!: string;
+  @ApiProperty({ example: 'rejected', description: "Why: the broker's x-death reason (rejected, delivery_limit, expired…) or the sender's reason" })
+  reason!: string;
   @ApiProperty({ type: 'string', nullable: true, example: 'downloader.jobs' }) from_queue!: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) dead_lettered_at!: string | null;
 }
@@ -153,8 +171,10 @@ export class VersionInfo {
   @ApiProperty({ example: '1.0.0' }) version!: string;
   @ApiProperty({ example: 'v1' }) api_version!: string;
   @ApiProperty({ example: 'v22.11.0', description: 'The gateway’s Node.js version' }) node!: string;
-  @ApiProperty({ type: 'string', nullable: true, description: 'As a worker reports it; null when no worker answers', example: '2025.10.22' }) yt_dlp_version!: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'As a worker reports it; null when no worker answers', example: '7.1.1' }) ffmpeg_version!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'As a worker reports it; null when no worker answers', example: '2025.10.22' }) yt_dlp_version!:
+    string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'As a worker reports it; null when no worker answers', example: '7.1.1' }) ffmpeg_version!:
+    string | null;
 }
 
 export class JobTotals extends JobStatusCounts {
@@ -174,7 +194,8 @@ export class ToolStatus {
 }
 
 export class WorkerStats {
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, description: 'Consumers of downloader.jobs (null when the broker cannot say)', example: 1 }) count!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, description: 'Consumers of downloader.jobs (null when the broker cannot say)', example: 1 })
+  count!: number | null;
   @ApiProperty({ description: 'Jobs are queued and no worker consumes them', example: false }) waiting_for_worker!: boolean;
   @ApiProperty({ type: [ToolStatus], nullable: true, description: 'The tools a worker reports; null when no worker answers' }) tools!: ToolStatus[] | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) tools_reported_at!: string | null;

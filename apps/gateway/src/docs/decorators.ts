@@ -22,7 +22,9 @@ const ERROR_TEXT: Record<number, string> = {
 export function ApiErrors(...statuses: number[]) {
   return applyDecorators(
     ApiExtraModels(ErrorResponse),
-    ...statuses.map((status) => ApiResponse({ status, description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } })),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } }),
+    ),
   );
 }
 

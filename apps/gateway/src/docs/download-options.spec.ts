@@ -21,7 +21,13 @@ const ALIASES = ['audio_only', 'ignore_errors'];
 /** Set by the gateway itself (playlist and channel items), never by a client. */
 const INTERNAL = ['source'];
 
-const validated = [...new Set(getMetadataStorage().getTargetValidationMetadatas(CreateDownloadDto, '', true, false).map((m) => m.propertyName))].sort();
+const validated = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(CreateDownloadDto, '', true, false)
+      .map((m) => m.propertyName),
+  ),
+].sort();
 const messageKeys = Object.keys(downloadOptionsSchema.shape).sort();
 
 describe('the download options: DTO, OpenAPI document, zod message schema', () => {
@@ -30,7 +36,9 @@ describe('the download options: DTO, OpenAPI document, zod message schema', () =
   });
 
   it('every documented option (less request fields and the deprecated aliases) is a field of the job message, and back', () => {
-    const options = Object.keys(documented).filter((k) => !REQUEST_ONLY.includes(k) && !ALIASES.includes(k)).sort();
+    const options = Object.keys(documented)
+      .filter((k) => !REQUEST_ONLY.includes(k) && !ALIASES.includes(k))
+      .sort();
     expect(options).toEqual(messageKeys.filter((k) => !INTERNAL.includes(k)));
   });
 

@@ -34,7 +34,8 @@ export class SubscriptionView {
   @ApiProperty({ oneOf: [{ type: 'string', enum: ['none', 'all'] }, { type: 'integer' }], example: 'none' }) backfill!: string | number;
   @ApiProperty() paused!: boolean;
   @ApiProperty({ type: SubscriptionFiltersView }) filters!: SubscriptionFiltersView;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The download options of its jobs, as given', example: { quality: '720p' } }) options!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The download options of its jobs, as given', example: { quality: '720p' } })
+  options!: Record<string, unknown>;
   @ApiProperty({ type: 'string', nullable: true }) webhook_url!: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'null while paused' }) next_check_at!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Scheduled checks failed in a row (they back off)' }) consecutive_failures!: number;

@@ -11,14 +11,24 @@ export class ErrorDetail {
   @ApiProperty({ example: 'Bad Request' }) message!: string;
   @ApiPropertyOptional({
     description: 'Per-field problems ({ field, message }) or other context',
-    oneOf: [{ type: 'array', items: { type: 'object', additionalProperties: true } }, { type: 'object', additionalProperties: true }],
+    oneOf: [
+      { type: 'array', items: { type: 'object', additionalProperties: true } },
+      { type: 'object', additionalProperties: true },
+    ],
     example: [{ field: 'url', message: 'url must be an http or https URL' }],
   })
   details?: unknown;
 }
 
 export class ErrorResponse {
-  @ApiProperty({ type: ErrorDetail, example: { code: 'validation_error', message: 'url must be an http or https URL', details: [{ field: 'url', message: 'url must be an http or https URL' }] } })
+  @ApiProperty({
+    type: ErrorDetail,
+    example: {
+      code: 'validation_error',
+      message: 'url must be an http or https URL',
+      details: [{ field: 'url', message: 'url must be an http or https URL' }],
+    },
+  })
   error!: ErrorDetail;
 }
 
@@ -34,10 +44,16 @@ export class FileInfo {
   @ApiProperty({ example: 'video-abc123.mp4' }) filename!: string;
   @ApiProperty({ example: 'videos/video-abc123.mp4' }) filepath!: string;
   @ApiProperty({ type: 'integer', minimum: 0, example: 104857600 }) size_bytes!: number;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Signed, expiring link (GET /files/{filepath}?expires=&signature=); null once the files are deleted or expired', example: 'http://127.0.0.1:8080/files/videos/video-abc123.mp4?expires=1767225600&signature=3f1c0e' })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Signed, expiring link (GET /files/{filepath}?expires=&signature=); null once the files are deleted or expired',
+    example: 'http://127.0.0.1:8080/files/videos/video-abc123.mp4?expires=1767225600&signature=3f1c0e',
+  })
   download_url!: string | null;
   @ApiPropertyOptional({ example: 'video/mp4' }) mime_type?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the files were removed (only once they are)', example: '2025-11-09T10:00:00.000Z' }) deleted_at?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the files were removed (only once they are)', example: '2025-11-09T10:00:00.000Z' })
+  deleted_at?: string;
   @ApiPropertyOptional({ enum: ['deleted', 'expired'], description: 'Removed by request or by the retention (only once they are)' }) deleted_reason?: string;
 }
 
@@ -75,7 +91,12 @@ export class Job {
   @ApiProperty({ type: MediaMetadata, nullable: true }) metadata!: MediaMetadata | null;
   @ApiProperty({ type: 'string', nullable: true, example: null }) error!: string | null;
   @ApiProperty({ type: 'string', nullable: true, example: null, description: 'download_error, timeout, storage_error, …' }) error_code!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The download options with their defaults applied', example: { quality: '1080p', video_format: 'mp4' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The download options with their defaults applied',
+    example: { quality: '1080p', video_format: 'mp4' },
+  })
   options!: Record<string, unknown>;
   @ApiProperty({ type: 'string', nullable: true, example: 'https://your-app.com/webhook' }) webhook_url!: string | null;
   @ApiProperty({ type: 'string', nullable: true, example: null }) batch_id!: string | null;
@@ -83,9 +104,21 @@ export class Job {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: '2025-11-06T10:00:01.000Z' }) started_at!: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null }) completed_at!: string | null;
   @ApiProperty({ description: 'The files were deleted (by request) or expired (retention); the job record stays', example: false }) file_deleted!: boolean;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept', example: null }) expires_at!: string | null;
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'When the retention removes the files (retention_hours or FILE_RETENTION_HOURS); null: kept',
+    example: null,
+  })
+  expires_at!: string | null;
   @ApiProperty({ type: 'string', nullable: true, description: 'The failed or cancelled job this one retries', example: null }) retry_of!: string | null;
-  @ApiPropertyOptional({ type: JobWebhookSummary, description: "The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks" }) webhooks?: JobWebhookSummary;
+  @ApiPropertyOptional({
+    type: JobWebhookSummary,
+    description:
+      "The job's webhook events counted by state (GET /download/{id}, the list and the events stream); the events themselves are at GET /download/{id}/webhooks",
+  })
+  webhooks?: JobWebhookSummary;
 }
 
 export class CancelledJob extends Job {
@@ -169,7 +202,8 @@ export class MediaFormat {
   @ApiProperty({ type: 'number', nullable: true, description: 'Bytes, exact or approximate' }) filesize!: number | null;
   @ApiProperty({ type: 'number', nullable: true, description: 'Total bitrate, kbit/s' }) tbr!: number | null;
   @ApiProperty({ type: 'string', nullable: true }) format_note!: string | null;
-  @ApiPropertyOptional({ type: 'string', nullable: true, description: '`WIDTHxHEIGHT`, or `audio only` for a rendition without video', example: '640x360' }) resolution?: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: '`WIDTHxHEIGHT`, or `audio only` for a rendition without video', example: '640x360' })
+  resolution?: string | null;
 }
 
 export class MediaInfo {
@@ -179,8 +213,14 @@ export class MediaInfo {
   @ApiPropertyOptional({ type: 'number', nullable: true }) duration?: number | null;
   @ApiPropertyOptional({ type: 'string', nullable: true }) thumbnail?: string | null;
   @ApiPropertyOptional({ type: [MediaFormat] }) formats?: MediaFormat[];
-  @ApiPropertyOptional({ type: [String], description: 'Languages of the subtitles the source offers (for `download_subtitles` / `subtitle_languages`)', example: ['en'] }) subtitles?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Languages of its automatic captions (for `auto_subtitles`)', example: [] }) automatic_captions?: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Languages of the subtitles the source offers (for `download_subtitles` / `subtitle_languages`)',
+    example: ['en'],
+  })
+  subtitles?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Languages of its automatic captions (for `auto_subtitles`)', example: [] })
+  automatic_captions?: string[];
 }
 
 export class FileDeletedJob extends Job {

@@ -2,7 +2,8 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { toOpenApi31 } from './openapi-31';
 
 describe('toOpenApi31', () => {
-  const doc = (schemas: Record<string, unknown>) => ({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: {}, components: { schemas } }) as unknown as OpenAPIObject;
+  const doc = (schemas: Record<string, unknown>) =>
+    ({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: {}, components: { schemas } }) as unknown as OpenAPIObject;
 
   it('sets the version, turns nullable into type arrays and nullable models into anyOf with null', () => {
     const out = toOpenApi31(

@@ -32,7 +32,10 @@ function registeredRoutes(app: NestFastifyApplication) {
         const isPublic = Boolean(Reflect.getMetadata(PUBLIC_ROUTE, cls) ?? Reflect.getMetadata(PUBLIC_ROUTE, handler));
         for (const prefix of prefixes) {
           for (const p of [Reflect.getMetadata(PATH_METADATA, handler)].flat() as string[]) {
-            const path = ('/' + [prefix, p].filter((s) => s && s !== '/').join('/')).replace(/\/+/g, '/').replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{path}');
+            const path = ('/' + [prefix, p].filter((s) => s && s !== '/').join('/'))
+              .replace(/\/+/g, '/')
+              .replace(/:(\w+)/g, '{$1}')
+              .replace(/\*$/, '{path}');
             routes.push({ method, path: path.length > 1 ? path.replace(/\/$/, '') : path, isPublic, controller: cls.name });
           }
         }
@@ -51,7 +54,13 @@ describe('the OpenAPI document (/docs-json)', () => {
   beforeAll(async () => {
     vhost = await createTestVhost('openapi');
     dir = mkdtempSync(join(tmpdir(), 'mda-openapi-'));
-    const config = loadGatewayConfig({ API_KEY: 'docs-key-0123456789', AMQP_URL: vhost.amqpUrl, SQLITE_PATH: join(dir, 'jobs.sqlite'), STORAGE_DIR: join(dir, 'media'), HOST: '127.0.0.1' });
+    const config = loadGatewayConfig({
+      API_KEY: 'docs-key-0123456789',
+      AMQP_URL: vhost.amqpUrl,
+      SQLITE_PATH: join(dir, 'jobs.sqlite'),
+      STORAGE_DIR: join(dir, 'media'),
+      HOST: '127.0.0.1',
+    });
     ({ app } = await createGateway(config, pino({ level: 'silent' })));
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -106,19 +115,23 @@ describe('the OpenAPI document (/docs-json)', () => {
       if (['post', 'put', 'patch'].includes(r.method) && op.requestBody) {
         const body = op.requestBody.content?.['application/json']?.schema;
         if (!body || (!body.$ref && !body.properties)) problems.push(`${r.method} ${r.path}: request body has no precise schema`);
-        for (const status of ['400', '413', '415']) if (!op.responses?.[status]) problems.push(`${r.method} ${r.path}: takes a body but documents no ${status}`);
+        for (const status of ['400', '413', '415'])
+          if (!op.responses?.[status]) problems.push(`${r.method} ${r.path}: takes a body but documents no ${status}`);
       }
       if (!op.responses?.['500']) problems.push(`${r.method} ${r.path}: no 500 (internal_error)`);
-      if (!r.isPublic && !op.responses?.['401']?.content?.['application/json']?.schema?.$ref?.endsWith('/ErrorResponse')) problems.push(`${r.method} ${r.path}: 401 is not the Error schema`);
+      if (!r.isPublic && !op.responses?.['401']?.content?.['application/json']?.schema?.$ref?.endsWith('/ErrorResponse'))
+        problems.push(`${r.method} ${r.path}: 401 is not the Error schema`);
       for (const m of (op.path ?? r.path).matchAll(/\{(\w+)\}/g)) {
-        if (!(op.parameters ?? []).some((p: any) => p.in === 'path' && p.name === m[1])) problems.push(`${r.method} ${r.path}: path parameter ${m[1]} undefined`);
+        if (!(op.parameters ?? []).some((p: any) => p.in === 'path' && p.name === m[1]))
+          problems.push(`${r.method} ${r.path}: path parameter ${m[1]} undefined`);
       }
     }
     expect(problems).toEqual([]);
   });
 
   it('gets the parameters right: metadata url required and timeout_sec optional, redeliver all optional, files path defined', () => {
-    const params = (path: string, method: string) => Object.fromEntries((doc.paths[path][method].parameters as any[]).map((p) => [`${p.in}:${p.name}`, p.required === true]));
+    const params = (path: string, method: string) =>
+      Object.fromEntries((doc.paths[path][method].parameters as any[]).map((p) => [`${p.in}:${p.name}`, p.required === true]));
     expect(params('/api/v1/metadata', 'get')).toMatchObject({ 'query:url': true, 'query:timeout_sec': false });
     expect(params('/api/v1/download/{request_id}/webhooks/redeliver', 'post')).toMatchObject({ 'path:request_id': true, 'query:all': false });
     expect(params('/files/{path}', 'get')).toMatchObject({ 'path:path': true, 'query:expires': false, 'query:signature': false });
@@ -139,7 +152,8 @@ describe('the OpenAPI document (/docs-json)', () => {
       expect([name, doc.components.schemas[name]?.properties?.cookies_id?.example]).toEqual([name, undefined]);
     }
     for (const op of ['/api/v1/playlist/preview', '/api/v1/channel/info']) {
-      for (const p of doc.paths[op].get.parameters) expect([op, p.name, p.example ?? p.schema?.example]).not.toEqual([op, 'cookies_id', expect.stringMatching(/^ck_/)]);
+      for (const p of doc.paths[op].get.parameters)
+        expect([op, p.name, p.example ?? p.schema?.example]).not.toEqual([op, 'cookies_id', expect.stringMatching(/^ck_/)]);
     }
   });
 
@@ -157,7 +171,8 @@ describe('the OpenAPI document (/docs-json)', () => {
     };
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
       if (schema.example !== undefined) check(name, schema, schema.example);
-      for (const [prop, p] of Object.entries((schema.properties ?? {}) as Record<string, any>)) if (p.example !== undefined) check(`${name}.${prop}`, p, p.example);
+      for (const [prop, p] of Object.entries((schema.properties ?? {}) as Record<string, any>))
+        if (p.example !== undefined) check(`${name}.${prop}`, p, p.example);
     }
     for (const [event, w] of Object.entries(doc.webhooks)) {
       const body = w.post.requestBody.content['application/json'];
@@ -168,9 +183,20 @@ describe('the OpenAPI document (/docs-json)', () => {
   });
 
   it('describes the webhook events with their exact bodies and signed headers', () => {
-    expect(Object.keys(doc.webhooks).sort()).toEqual(['batch.completed', 'download.cancelled', 'download.completed', 'download.expired', 'download.failed', 'download.progress', 'download.started', 'subscription.checked']);
+    expect(Object.keys(doc.webhooks).sort()).toEqual([
+      'batch.completed',
+      'download.cancelled',
+      'download.completed',
+      'download.expired',
+      'download.failed',
+      'download.progress',
+      'download.started',
+      'subscription.checked',
+    ]);
     const completed = doc.webhooks['download.completed'].post;
-    expect(completed.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['X-Webhook-Signature', 'X-Webhook-Event', 'X-Webhook-Id', 'webhook-id', 'webhook-timestamp', 'webhook-signature']));
+    expect(completed.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(['X-Webhook-Signature', 'X-Webhook-Event', 'X-Webhook-Id', 'webhook-id', 'webhook-timestamp', 'webhook-signature']),
+    );
     const schema = doc.components.schemas['DownloadCompletedWebhook'];
     expect(schema.required).toEqual(expect.arrayContaining(['event', 'timestamp', 'request_id', 'data']));
     expect(doc.components.schemas['DownloadCompletedData'].required).toEqual(expect.arrayContaining(['request_id', 'url', 'status', 'file_info', 'metadata']));

@@ -38,14 +38,27 @@ const WEBHOOKS = `Every download may carry a \`webhook_url\`. Events: \`download
 export function buildOpenApi30(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Media Download API')
-    .setDescription(`Download media by URL with yt-dlp; get signed webhooks as it progresses.\n\n## Webhooks\n\n${WEBHOOKS}\n\nThe exact bodies and headers are under \`webhooks\` in this document.\n\n## Errors\n\nErrors have one shape, \`ErrorResponse\`: \`{ "error": { "code", "message", "details"? } }\`. Each operation lists the statuses it answers; besides those, any route may answer 408 (\`request_timeout\`), 414 (\`uri_too_long\`) or 431 (\`headers_too_large\`) in that shape when the request itself cannot be read.`)
+    .setDescription(
+      `Download media by URL with yt-dlp; get signed webhooks as it progresses.\n\n## Webhooks\n\n${WEBHOOKS}\n\nThe exact bodies and headers are under \`webhooks\` in this document.\n\n## Errors\n\nErrors have one shape, \`ErrorResponse\`: \`{ "error": { "code", "message", "details"? } }\`. Each operation lists the statuses it answers; besides those, any route may answer 408 (\`request_timeout\`), 414 (\`uri_too_long\`) or 431 (\`headers_too_large\`) in that shape when the request itself cannot be read.`,
+    )
     .setVersion('1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'This server')
     .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header', description: 'One of the API_KEYS of the server' }, 'api_key')
-    .addApiKey({ type: 'apiKey', name: 'signature', in: 'query', description: 'The signed, expiring query of a download_url (`expires` and `signature`), as handed out in file_info' }, 'signed_link')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        name: 'signature',
+        in: 'query',
+        description: 'The signed, expiring query of a download_url (`expires` and `signature`), as handed out in file_info',
+      },
+      'signed_link',
+    )
     .build();
-  const doc = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse, ...WEBHOOK_MODELS], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const doc = SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorResponse, ...WEBHOOK_MODELS],
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
   return withPathParameterErrors(doc);
 }
 

@@ -75,21 +75,46 @@ export const WEBHOOK_EXAMPLES: Record<string, unknown> = {};
 const base = { request_id: 'req_abc123', url: 'https://example.com/video' };
 const ts = '2025-11-06T10:02:30Z';
 
-export const DownloadStartedWebhook = envelope('download.started', DownloadStartedData, { event: 'download.started', timestamp: ts, request_id: 'req_abc123', data: { ...base, status: 'running' } });
+export const DownloadStartedWebhook = envelope('download.started', DownloadStartedData, {
+  event: 'download.started',
+  timestamp: ts,
+  request_id: 'req_abc123',
+  data: { ...base, status: 'running' },
+});
 export const DownloadProgressWebhook = envelope('download.progress', DownloadProgressData, {
-  event: 'download.progress', timestamp: ts, request_id: 'req_abc123',
+  event: 'download.progress',
+  timestamp: ts,
+  request_id: 'req_abc123',
   data: { ...base, status: 'running', progress: { percent: 45.5, downloaded_bytes: 47721881, total_bytes: 104857600, speed: 2097152, eta: 27 } },
 });
 export const DownloadCompletedWebhook = envelope('download.completed', DownloadCompletedData, {
-  event: 'download.completed', timestamp: ts, request_id: 'req_abc123',
+  event: 'download.completed',
+  timestamp: ts,
+  request_id: 'req_abc123',
   data: {
-    ...base, status: 'completed',
-    file_info: { filename: 'video-abc123.mp4', filepath: 'videos/video-abc123.mp4', size_bytes: 104857600, download_url: 'https://api.example.com/files/videos/video-abc123.mp4?expires=1767225600&signature=3f1c0e' },
+    ...base,
+    status: 'completed',
+    file_info: {
+      filename: 'video-abc123.mp4',
+      filepath: 'videos/video-abc123.mp4',
+      size_bytes: 104857600,
+      download_url: 'https://api.example.com/files/videos/video-abc123.mp4?expires=1767225600&signature=3f1c0e',
+    },
     metadata: { title: 'Example Video', uploader: 'Channel Name', duration: 600 },
   },
 });
-export const DownloadFailedWebhook = envelope('download.failed', DownloadFailedData, { event: 'download.failed', timestamp: ts, request_id: 'req_abc123', data: { ...base, status: 'failed', error: 'ERROR: Unsupported URL: https://example.com/video' } });
-export const DownloadCancelledWebhook = envelope('download.cancelled', DownloadCancelledData, { event: 'download.cancelled', timestamp: ts, request_id: 'req_abc123', data: { ...base, status: 'cancelled' } });
+export const DownloadFailedWebhook = envelope('download.failed', DownloadFailedData, {
+  event: 'download.failed',
+  timestamp: ts,
+  request_id: 'req_abc123',
+  data: { ...base, status: 'failed', error: 'ERROR: Unsupported URL: https://example.com/video' },
+});
+export const DownloadCancelledWebhook = envelope('download.cancelled', DownloadCancelledData, {
+  event: 'download.cancelled',
+  timestamp: ts,
+  request_id: 'req_abc123',
+  data: { ...base, status: 'cancelled' },
+});
 
 export class BatchCompletedWebhook {
   @ApiProperty({ enum: ['batch.completed'] }) event!: string;
@@ -99,7 +124,10 @@ export class BatchCompletedWebhook {
   @ApiProperty({ type: BatchCompletedData }) data!: BatchCompletedData;
 }
 WEBHOOK_EXAMPLES['batch.completed'] = {
-  event: 'batch.completed', timestamp: ts, request_id: null, batch_id: 'batch_k3j5h2g8f9d1s4a6',
+  event: 'batch.completed',
+  timestamp: ts,
+  request_id: null,
+  batch_id: 'batch_k3j5h2g8f9d1s4a6',
   data: { batch_id: 'batch_k3j5h2g8f9d1s4a6', status: 'completed', total: 2, completed: 2, failed: 0, cancelled: 0, request_ids: ['req_abc123', 'req_def456'] },
 };
 
@@ -114,8 +142,19 @@ export class DownloadExpiredData extends EventDataBase {
 }
 
 export const DownloadExpiredWebhook = envelope('download.expired', DownloadExpiredData, {
-  event: 'download.expired', timestamp: ts, request_id: 'req_abc123',
-  data: { ...base, status: 'completed', file_deleted: true, filepath: 'videos/video-abc123.mp4', files_removed: 2, bytes_freed: 104858624, retention_hours: 72, expired_at: ts },
+  event: 'download.expired',
+  timestamp: ts,
+  request_id: 'req_abc123',
+  data: {
+    ...base,
+    status: 'completed',
+    file_deleted: true,
+    filepath: 'videos/video-abc123.mp4',
+    files_removed: 2,
+    bytes_freed: 104858624,
+    retention_hours: 72,
+    expired_at: ts,
+  },
 });
 
 export class SubscriptionCheckedData {
@@ -139,11 +178,34 @@ export class SubscriptionCheckedWebhook {
   @ApiProperty({ type: SubscriptionCheckedData }) data!: SubscriptionCheckedData;
 }
 WEBHOOK_EXAMPLES['subscription.checked'] = {
-  event: 'subscription.checked', timestamp: ts, request_id: null, subscription_id: 'sub_9f8d7s6a5k4j3h2g',
-  data: { subscription_id: 'sub_9f8d7s6a5k4j3h2g', check_id: 'chk_4k2j5h7g9f1d3s5a', url: 'https://example.com/channel/feed.xml', trigger: 'schedule', status: 'ok', items_seen: 12, new_items: 1, request_ids: ['req_abc123'], error: null, checked_at: ts },
+  event: 'subscription.checked',
+  timestamp: ts,
+  request_id: null,
+  subscription_id: 'sub_9f8d7s6a5k4j3h2g',
+  data: {
+    subscription_id: 'sub_9f8d7s6a5k4j3h2g',
+    check_id: 'chk_4k2j5h7g9f1d3s5a',
+    url: 'https://example.com/channel/feed.xml',
+    trigger: 'schedule',
+    status: 'ok',
+    items_seen: 12,
+    new_items: 1,
+    request_ids: ['req_abc123'],
+    error: null,
+    checked_at: ts,
+  },
 };
 
-export const WEBHOOK_MODELS = [DownloadStartedWebhook, DownloadProgressWebhook, DownloadCompletedWebhook, DownloadFailedWebhook, DownloadCancelledWebhook, BatchCompletedWebhook, DownloadExpiredWebhook, SubscriptionCheckedWebhook];
+export const WEBHOOK_MODELS = [
+  DownloadStartedWebhook,
+  DownloadProgressWebhook,
+  DownloadCompletedWebhook,
+  DownloadFailedWebhook,
+  DownloadCancelledWebhook,
+  BatchCompletedWebhook,
+  DownloadExpiredWebhook,
+  SubscriptionCheckedWebhook,
+];
 
 export const WEBHOOK_DESCRIPTIONS: Record<string, string> = {
   'download.started': 'A worker began the download.',
@@ -153,6 +215,6 @@ export const WEBHOOK_DESCRIPTIONS: Record<string, string> = {
   'download.cancelled': 'Addition to the guide: the job was cancelled (DELETE /api/v1/download/{request_id}).',
   'batch.completed': 'Addition to the guide: every job of a batch is final. Sent to the batch webhook_url.',
   'download.expired': "Addition to the guide: the job's retention ran out and its files were removed (the job stays, file_deleted).",
-  'subscription.checked': "Addition to the guide: a subscription's check found new items (their request_ids) or failed. Sent to the subscription's webhook_url.",
+  'subscription.checked':
+    "Addition to the guide: a subscription's check found new items (their request_ids) or failed. Sent to the subscription's webhook_url.",
 };
-

@@ -13,7 +13,12 @@ export class DownloadsListController {
   constructor(private readonly downloads: DownloadsListService) {}
 
   @Get('downloads')
-  @ApiOp({ summary: 'List downloads', description: "The caller's jobs, newest first, filtered by status or batch, a page at a time (next_cursor).", type: JobList, errors: [400] })
+  @ApiOp({
+    summary: 'List downloads',
+    description: "The caller's jobs, newest first, filtered by status or batch, a page at a time (next_cursor).",
+    type: JobList,
+    errors: [400],
+  })
   list(@Query() q: ListDownloadsQuery, @Identity() who: ApiKeyIdentity) {
     return this.downloads.list(q, who);
   }

@@ -20,11 +20,15 @@ export class DownloadsListService {
   async list(q: ListDownloadsQuery, who: ApiKeyIdentity) {
     const limit = q.limit ?? 20;
     const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
-    if (q.cursor !== undefined && !after) throw new ApiError('validation_error', 'cursor is not valid: pass next_cursor from a previous page', [{ field: 'cursor', message: 'invalid' }]);
+    if (q.cursor !== undefined && !after)
+      throw new ApiError('validation_error', 'cursor is not valid: pass next_cursor from a previous page', [{ field: 'cursor', message: 'invalid' }]);
     const rows = await this.jobs.list({ ownerFp: who.fingerprint, status: q.status, batchId: q.batch_id, limit: limit + 1, after });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const hooks = await this.webhookLog.summaries(page.map((j) => j.request_id));
-    return { downloads: await Promise.all(page.map((j) => jobView(j, this.links, hooks.get(j.request_id)))), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return {
+      downloads: await Promise.all(page.map((j) => jobView(j, this.links, hooks.get(j.request_id)))),
+      next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
   }
 }

@@ -22,7 +22,16 @@ export class DownloadsController {
   ) {}
 
   @Post('download')
-  @ApiOp({ summary: 'Submit a download', description: 'Queues a download of `url` with the given options. Answers 202 with the job (status `queued`) and a `Location` header; follow it with GET /api/v1/download/{request_id}, the events stream or a `webhook_url`.', status: 202, type: Job, okDescription: 'Queued', body: true, errors: [400, 404, 503] })
+  @ApiOp({
+    summary: 'Submit a download',
+    description:
+      'Queues a download of `url` with the given options. Answers 202 with the job (status `queued`) and a `Location` header; follow it with GET /api/v1/download/{request_id}, the events stream or a `webhook_url`.',
+    status: 202,
+    type: Job,
+    okDescription: 'Queued',
+    body: true,
+    errors: [400, 404, 503],
+  })
   @HttpCode(202)
   async create(@Body() dto: CreateDownloadDto, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const job = await this.downloads.create(dto, who);
@@ -31,9 +40,27 @@ export class DownloadsController {
   }
 
   @Delete('download/:request_id')
-  @ApiOp({ summary: 'Cancel a download (or delete its files)', description: 'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed and the answer is the job with `file_deleted`, `files_removed` and `bytes_freed` (as DELETE /download/{id}/file); a failed or cancelled one has none to remove.', type: CancelledJob, okDescription: 'Cancelled', errors: [400, 404, 409, 503], extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }] })
-  @ApiQuery({ name: 'delete_file', required: false, schema: { type: 'boolean', default: false }, description: 'On a finished job: remove its stored files instead of answering 409' })
-  async cancel(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply, @Query('delete_file') deleteFile?: string) {
+  @ApiOp({
+    summary: 'Cancel a download (or delete its files)',
+    description:
+      'Cancels a queued or running job. 200 when it was cancelled here (queued), 202 when a running worker was asked to stop; a finished job answers 409. With `delete_file=true`, a finished job answers 200 instead: a completed one has its media and sidecars removed and the answer is the job with `file_deleted`, `files_removed` and `bytes_freed` (as DELETE /download/{id}/file); a failed or cancelled one has none to remove.',
+    type: CancelledJob,
+    okDescription: 'Cancelled',
+    errors: [400, 404, 409, 503],
+    extra: [{ status: 202, type: CancelledJob, description: 'Cancellation requested from the worker' }],
+  })
+  @ApiQuery({
+    name: 'delete_file',
+    required: false,
+    schema: { type: 'boolean', default: false },
+    description: 'On a finished job: remove its stored files instead of answering 409',
+  })
+  async cancel(
+    @Param('request_id') requestId: string,
+    @Identity() who: ApiKeyIdentity,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('delete_file') deleteFile?: string,
+  ) {
     if (deleteFile !== undefined && deleteFile !== 'true' && deleteFile !== 'false') {
       throw new ApiError('validation_error', 'delete_file must be true or false', [{ field: 'delete_file', message: 'must be true or false' }]);
     }
@@ -53,7 +80,12 @@ export class DownloadsController {
   }
 
   @Get('download/:request_id')
-  @ApiOp({ summary: 'Status of a download', description: 'The job: status, progress, file_info (with a fresh signed download_url once completed), metadata and error.', type: Job, errors: [404] })
+  @ApiOp({
+    summary: 'Status of a download',
+    description: 'The job: status, progress, file_info (with a fresh signed download_url once completed), metadata and error.',
+    type: Job,
+    errors: [404],
+  })
   get(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity) {
     return this.downloads.get(requestId, who);
   }

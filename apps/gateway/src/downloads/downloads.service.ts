@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DownloadCancel, DownloadOptions, DownloadRequested, FINAL_STATUSES, IdGenerator, JobStatus, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import {
+  Clock,
+  DownloadCancel,
+  DownloadOptions,
+  DownloadRequested,
+  FINAL_STATUSES,
+  IdGenerator,
+  JobStatus,
+  ROUTING_KEYS,
+  optionsConflict,
+  validatePathTemplate,
+} from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
@@ -51,12 +62,24 @@ export class DownloadsService {
    * Stores a job with checked options and publishes its command with a confirm; if the broker does
    * not confirm, nothing is kept (503). The one path of single jobs and retries.
    */
-  async submit(input: { url: string; options: DownloadOptions; webhook_url: string | null; batch_id: string | null; retry_of?: string | null }, who: ApiKeyIdentity): Promise<Job> {
+  async submit(
+    input: { url: string; options: DownloadOptions; webhook_url: string | null; batch_id: string | null; retry_of?: string | null },
+    who: ApiKeyIdentity,
+  ): Promise<Job> {
     const { url, options, webhook_url: webhookUrl, batch_id: batchId } = input;
     const requestId = this.ids.requestId();
     const createdAt = this.clock.now().toISOString();
     const cookies = await this.cookies.sealForJob(options.cookies_id, who.fingerprint, requestId);
-    const row: NewJob = { request_id: requestId, api_key_fp: who.fingerprint, url, options, webhook_url: webhookUrl, batch_id: batchId, created_at: createdAt, retry_of: input.retry_of ?? null };
+    const row: NewJob = {
+      request_id: requestId,
+      api_key_fp: who.fingerprint,
+      url,
+      options,
+      webhook_url: webhookUrl,
+      batch_id: batchId,
+      created_at: createdAt,
+      retry_of: input.retry_of ?? null,
+    };
     await this.jobs.insertGrouped(row);
     const command: DownloadRequested = {
       request_id: requestId,

@@ -22,9 +22,19 @@ export class MetadataController {
   ) {}
 
   @Get('metadata')
-  @ApiOp({ summary: 'What a URL offers', description: 'Title, uploader, duration, thumbnail and formats of a URL, asked of a worker (yt-dlp), without downloading.', type: MediaInfo, errors: [400, 404, 503, 504] })
+  @ApiOp({
+    summary: 'What a URL offers',
+    description: 'Title, uploader, duration, thumbnail and formats of a URL, asked of a worker (yt-dlp), without downloading.',
+    type: MediaInfo,
+    errors: [400, 404, 503, 504],
+  })
   @ApiQuery({ name: 'url', required: true, description: 'http or https URL of a video page', example: 'https://example.com/video' })
-  @ApiQuery({ name: 'timeout_sec', required: false, schema: { type: 'integer', minimum: 1, maximum: 120, default: 30 }, description: 'How long to wait for a worker' })
+  @ApiQuery({
+    name: 'timeout_sec',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 120, default: 30 },
+    description: 'How long to wait for a worker',
+  })
   @ApiQuery({ name: 'cookies_id', required: false, description: 'Cookies uploaded with POST /api/v1/cookies (ck_…), sent with the request' })
   async metadata(
     @Identity() who: ApiKeyIdentity,

@@ -32,7 +32,10 @@ function setup(policy: EgressPolicy) {
 }
 
 async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ApiError);
   expect((err as ApiError).getStatus()).toBe(400);
   return ((err as ApiError).getResponse() as { error: { code: string; message: string } }).error;

@@ -70,7 +70,7 @@ describe('GET /api/v1/events', () => {
         { provide: GATEWAY_LOGGER, useValue: pino({ level: 'silent' }) },
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry([KEY_A, KEY_B]) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-      openClientAddressLimits(),
+        openClientAddressLimits(),
         openClientAddressLimits(),
         EventStreams,
       ],

@@ -17,7 +17,13 @@ export class EventsController {
   constructor(private readonly streams: EventStreams) {}
 
   @Get('events')
-  @ApiOp({ summary: 'Stream of job changes (SSE)', description: "A text/event-stream of the caller's job changes: each event is a job (as GET /api/v1/download/{request_id} answers) with `id:` for resuming with Last-Event-ID. Read it with fetch() and the X-API-Key header.", schema: { type: 'string', description: 'text/event-stream: `id:`, `event: job`, `data: <Job JSON>`' }, errors: [] })
+  @ApiOp({
+    summary: 'Stream of job changes (SSE)',
+    description:
+      "A text/event-stream of the caller's job changes: each event is a job (as GET /api/v1/download/{request_id} answers) with `id:` for resuming with Last-Event-ID. Read it with fetch() and the X-API-Key header.",
+    schema: { type: 'string', description: 'text/event-stream: `id:`, `event: job`, `data: <Job JSON>`' },
+    errors: [],
+  })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (same replica)' })
   stream(@Identity() who: ApiKeyIdentity, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): void {

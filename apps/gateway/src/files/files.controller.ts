@@ -36,7 +36,8 @@ export class FilesController {
   @Get('files/*')
   @ApiOperation({
     summary: 'Download a stored file',
-    description: 'Streams a stored file with Range, ETag and its Content-Type. Authorised by the signed, expiring query of `download_url` (`expires` and `signature`: anyone holding the link) or by the X-API-Key of the job that wrote it.',
+    description:
+      'Streams a stored file with Range, ETag and its Content-Type. Authorised by the signed, expiring query of `download_url` (`expires` and `signature`: anyone holding the link) or by the X-API-Key of the job that wrote it.',
   })
   @ApiSecurity('signed_link')
   @ApiSecurity('api_key')
@@ -44,7 +45,11 @@ export class FilesController {
   @ApiQuery({ name: 'expires', required: false, schema: { type: 'integer' }, description: 'Unix seconds; part of the signed link' })
   @ApiQuery({ name: 'signature', required: false, schema: { type: 'string' }, description: 'Part of the signed link' })
   @ApiProduces('*/*')
-  @ApiResponse({ status: 200, description: "The file's bytes, with its own Content-Type (video/mp4, audio/mpeg, text/vtt, application/json for a .info.json sidecar, …)", schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({
+    status: 200,
+    description: "The file's bytes, with its own Content-Type (video/mp4, audio/mpeg, text/vtt, application/json for a .info.json sidecar, …)",
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiResponse({ status: 206, description: 'A byte range of the file (Range), with its own Content-Type', schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
   @ApiErrors(400, 401, 404, 416, 429, 500)
@@ -73,9 +78,13 @@ export class FilesController {
     const ifRange = req.headers['if-range'];
     const range = ifRange && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, file.size);
     if (range.kind === 'unsatisfiable') {
-      await reply.code(416).header('Content-Range', `bytes */${file.size}`).header('Content-Type', 'application/json').send({
-        error: { code: 'range_not_satisfiable', message: `The range is outside the file (${file.size} bytes)` },
-      });
+      await reply
+        .code(416)
+        .header('Content-Range', `bytes */${file.size}`)
+        .header('Content-Type', 'application/json')
+        .send({
+          error: { code: 'range_not_satisfiable', message: `The range is outside the file (${file.size} bytes)` },
+        });
       return;
     }
     const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, file.size - 1];
@@ -91,7 +100,8 @@ export class FilesController {
     if (opened.etag !== etag) {
       // replaced between the stat and the read: these bytes do not match the headers already set
       opened.body.destroy();
-      for (const h of ['ETag', 'Last-Modified', 'Content-Range', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Accept-Ranges']) reply.removeHeader(h);
+      for (const h of ['ETag', 'Last-Modified', 'Content-Range', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Accept-Ranges'])
+        reply.removeHeader(h);
       void reply.code(200);
       throw new ApiError('not_found', `File not found: ${parsed.path}`);
     }
@@ -124,8 +134,10 @@ export class FilesController {
       return;
     }
     if (signed) {
-      if (!expires || !signature || !/^\d{1,12}$/.test(expires)) throw new ApiError('unauthorized', 'Invalid signed link: expires and signature are both required');
-      if (Number(expires) < Math.floor(this.clock.nowMs() / 1000)) throw new ApiError('unauthorized', 'This signed link has expired; fetch the job again for a fresh download_url');
+      if (!expires || !signature || !/^\d{1,12}$/.test(expires))
+        throw new ApiError('unauthorized', 'Invalid signed link: expires and signature are both required');
+      if (Number(expires) < Math.floor(this.clock.nowMs() / 1000))
+        throw new ApiError('unauthorized', 'This signed link has expired; fetch the job again for a fresh download_url');
       throw new ApiError('unauthorized', 'Invalid signed link: the signature does not match');
     }
     const presented = req.headers['x-api-key'];

@@ -49,7 +49,13 @@ export class HealthController {
    * `?full=1` requires the broker too (for people and monitors; `mda_broker_connected` says the same).
    */
   @Get(['health/ready', 'api/v1/health'])
-  @ApiOp({ summary: 'Readiness', description: 'Ready when the job store answers and the gateway is not shutting down; with full=1 the broker is required too.', type: Health, public: true, extra: [{ status: 503, type: Health, description: 'Not ready' }] })
+  @ApiOp({
+    summary: 'Readiness',
+    description: 'Ready when the job store answers and the gateway is not shutting down; with full=1 the broker is required too.',
+    type: Health,
+    public: true,
+    extra: [{ status: 503, type: Health, description: 'Not ready' }],
+  })
   @ApiQuery({ name: 'full', required: false, schema: { type: 'string', enum: ['1', '0', 'true', 'false'] }, description: 'Also require the broker' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply, @Query('full') full?: string) {
     const [c, workers] = await Promise.all([this.checks(), this.presence.workers()]);

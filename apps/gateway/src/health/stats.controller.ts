@@ -15,7 +15,8 @@ export class StatsController {
   @Get('version')
   @ApiOp({
     summary: 'Version',
-    description: 'The service name, version and API version, the Node version, and the yt-dlp and ffmpeg versions the workers report (the original service had this route).',
+    description:
+      'The service name, version and API version, the Node version, and the yt-dlp and ffmpeg versions the workers report (the original service had this route).',
     type: VersionInfo,
     public: true,
   })
@@ -26,7 +27,8 @@ export class StatsController {
   @Get(['api/v1/health/stats', 'health/stats'])
   @ApiOp({
     summary: 'System statistics',
-    description: 'Job counts by status, queue depths and consumers, worker count, disk use of the media folder, the workers\' tool versions, and warnings (for example no worker consuming jobs).',
+    description:
+      "Job counts by status, queue depths and consumers, worker count, disk use of the media folder, the workers' tool versions, and warnings (for example no worker consuming jobs).",
     type: SystemStats,
     public: true,
   })

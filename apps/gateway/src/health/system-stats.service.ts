@@ -33,7 +33,12 @@ export class SystemStatsService {
       version: this.version,
       jobs: { ...jobs, total: Object.values(jobs).reduce((a, b) => a + b, 0) },
       queues,
-      workers: { count: workers, waiting_for_worker: workers === 0 && jobs.queued > 0, tools: tools?.tools ?? null, tools_reported_at: tools?.reported_at ?? null },
+      workers: {
+        count: workers,
+        waiting_for_worker: workers === 0 && jobs.queued > 0,
+        tools: tools?.tools ?? null,
+        tools_reported_at: tools?.reported_at ?? null,
+      },
       disk,
       warnings,
     };
@@ -43,7 +48,14 @@ export class SystemStatsService {
     const queues = await this.queues.depths();
     const tools = queues && (queues[QUEUES.downloaderMetadata]?.consumers ?? 0) === 0 ? null : await this.tools.get();
     const find = (name: string) => tools?.tools.find((t) => t.name === name)?.version ?? null;
-    return { name: 'media-download-api', version: this.version, api_version: 'v1', node: process.version, yt_dlp_version: find('yt-dlp'), ffmpeg_version: find('ffmpeg') };
+    return {
+      name: 'media-download-api',
+      version: this.version,
+      api_version: 'v1',
+      node: process.version,
+      yt_dlp_version: find('yt-dlp'),
+      ffmpeg_version: find('ffmpeg'),
+    };
   }
 
   /** Space on the media folder's file system (STORAGE_DIR). */

@@ -6,9 +6,7 @@ import { UNMATCHED_ROUTE, registerHttpMetrics } from './http-metrics';
 
 function line(text: string, name: string, labels: Record<string, string>): number | undefined {
   const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const found = text
-    .split('\n')
-    .find((l) => l.startsWith(`${name}{`) && want.every((w) => l.includes(w)));
+  const found = text.split('\n').find((l) => l.startsWith(`${name}{`) && want.every((w) => l.includes(w)));
   return found === undefined ? undefined : Number(found.split(' ').pop());
 }
 

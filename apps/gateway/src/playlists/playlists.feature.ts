@@ -8,5 +8,8 @@ import { PlaylistsService } from './playlists.service';
 /** Playlist preview and download, and the per-key download archive; spread into AppModule. */
 export const PLAYLISTS_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [PlaylistsController],
-  providers: [{ provide: DownloadArchiveRepository, useFactory: (db: Kysely<Database>) => new DownloadArchiveRepository(db), inject: ['DB'] }, PlaylistsService],
+  providers: [
+    { provide: DownloadArchiveRepository, useFactory: (db: Kysely<Database>) => new DownloadArchiveRepository(db), inject: ['DB'] },
+    PlaylistsService,
+  ],
 };

@@ -81,7 +81,10 @@ export class PlaylistsService {
     const seen = new Set<string>();
     const unique = entries.filter((e) => !seen.has(e.url) && seen.add(e.url));
     if (!skip) return { entries: unique, skipped: 0 };
-    const done = await this.archive.downloaded(who.fingerprint, unique.map((e) => e.url));
+    const done = await this.archive.downloaded(
+      who.fingerprint,
+      unique.map((e) => e.url),
+    );
     return { entries: unique.filter((e) => !done.has(e.url)), skipped: unique.filter((e) => done.has(e.url)).length };
   }
 }

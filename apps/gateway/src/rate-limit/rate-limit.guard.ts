@@ -37,9 +37,14 @@ export class RateLimitGuard implements CanActivate {
     void http.getResponse<FastifyReply>().headers(headers);
     if (t.allowed) return true;
     limited.inc();
-    throw new ApiError('rate_limited', `Too many requests: this API key may send ${this.buckets.rps}/s (bursts of ${this.buckets.burst}). Retry in ${t.retryAfterSec} s.`, undefined, {
-      ...headers,
-      'Retry-After': String(t.retryAfterSec),
-    });
+    throw new ApiError(
+      'rate_limited',
+      `Too many requests: this API key may send ${this.buckets.rps}/s (bursts of ${this.buckets.burst}). Retry in ${t.retryAfterSec} s.`,
+      undefined,
+      {
+        ...headers,
+        'Retry-After': String(t.retryAfterSec),
+      },
+    );
   }
 }

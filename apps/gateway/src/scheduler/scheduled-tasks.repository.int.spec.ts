@@ -91,14 +91,31 @@ describe.each(['sqlite', 'postgres'] as const)('the durable scheduler store on %
   it('lets only one of two concurrent checks take a subscription item', async () => {
     const subsA = new SubscriptionsRepository(db);
     const subsB = new SubscriptionsRepository(db2);
-    const items = (rid: string) => Array.from({ length: 30 }, (_, i) => ({ item_key: `k${i}`, url: `https://e.example/${i}`, title: null, request_id: `req_${rid}${String(i).padStart(10, '0')}`, state: 'pending' as const }));
-    const [a, b] = await Promise.all([subsA.takeNew('sub_aaaaaaaaaaaa', items('a'), 'chk_a', at(0)), subsB.takeNew('sub_aaaaaaaaaaaa', items('b'), 'chk_b', at(0))]);
-    expect([...a, ...b].sort()).toEqual(items('a').map((i) => i.item_key).sort());
+    const items = (rid: string) =>
+      Array.from({ length: 30 }, (_, i) => ({
+        item_key: `k${i}`,
+        url: `https://e.example/${i}`,
+        title: null,
+        request_id: `req_${rid}${String(i).padStart(10, '0')}`,
+        state: 'pending' as const,
+      }));
+    const [a, b] = await Promise.all([
+      subsA.takeNew('sub_aaaaaaaaaaaa', items('a'), 'chk_a', at(0)),
+      subsB.takeNew('sub_aaaaaaaaaaaa', items('b'), 'chk_b', at(0)),
+    ]);
+    expect([...a, ...b].sort()).toEqual(
+      items('a')
+        .map((i) => i.item_key)
+        .sort(),
+    );
     const pending = await subsA.pending('sub_aaaaaaaaaaaa');
     expect(pending).toHaveLength(30);
     // each item keeps the request id of the check that took it
     for (const p of pending) expect(p.request_id.startsWith(a.includes(p.item_key) ? 'req_a' : 'req_b')).toBe(true);
-    await subsA.markQueued('sub_aaaaaaaaaaaa', pending.map((p) => p.item_key));
+    await subsA.markQueued(
+      'sub_aaaaaaaaaaaa',
+      pending.map((p) => p.item_key),
+    );
     expect(await subsA.pending('sub_aaaaaaaaaaaa')).toEqual([]);
     expect(await subsB.takeNew('sub_aaaaaaaaaaaa', items('c'), 'chk_c', at(1))).toEqual([]);
   });

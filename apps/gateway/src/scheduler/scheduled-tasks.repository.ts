@@ -104,7 +104,14 @@ export class ScheduledTasksRepository {
   async fail(taskId: string, token: string, dueAt: string, error: string, now: string): Promise<boolean> {
     const r = await this.db
       .updateTable('scheduled_tasks')
-      .set((eb) => ({ due_at: dueAt, lease_token: null, lease_until: null, failures: eb('failures', '+', 1), last_error: error.slice(0, 2000), updated_at: now }))
+      .set((eb) => ({
+        due_at: dueAt,
+        lease_token: null,
+        lease_until: null,
+        failures: eb('failures', '+', 1),
+        last_error: error.slice(0, 2000),
+        updated_at: now,
+      }))
       .where('task_id', '=', taskId)
       .where('lease_token', '=', token)
       .executeTakeFirst();

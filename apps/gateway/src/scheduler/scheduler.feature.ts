@@ -12,7 +12,8 @@ export const SCHEDULER_FEATURE: { providers: Provider[] } = {
     {
       provide: ScheduledTasksRepository,
       inject: ['DB', GATEWAY_CONFIG],
-      useFactory: (db: Kysely<Database>, c: GatewayConfig) => new ScheduledTasksRepository(db, storeKind({ databaseUrl: c.databaseUrl, sqlitePath: c.sqlitePath })),
+      useFactory: (db: Kysely<Database>, c: GatewayConfig) =>
+        new ScheduledTasksRepository(db, storeKind({ databaseUrl: c.databaseUrl, sqlitePath: c.sqlitePath })),
     },
     { provide: SCHEDULER_OPTIONS, useValue: DEFAULT_SCHEDULER_OPTIONS },
     SchedulerService,

@@ -110,7 +110,15 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         return result;
       } catch (err) {
         const at = this.clock.now();
-        await this.tasks.fail(taskId, token, new Date(at.getTime() + backoffDelayMs(task.failures + 1)).toISOString(), (err as Error).message ?? String(err), at.toISOString()).catch(() => undefined);
+        await this.tasks
+          .fail(
+            taskId,
+            token,
+            new Date(at.getTime() + backoffDelayMs(task.failures + 1)).toISOString(),
+            (err as Error).message ?? String(err),
+            at.toISOString(),
+          )
+          .catch(() => undefined);
         throw err;
       } finally {
         clearInterval(renew);
@@ -120,10 +128,15 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private renewing(task: ScheduledTask): NodeJS.Timeout {
-    const timer = setInterval(() => {
-      const now = this.clock.now();
-      void this.tasks.renew(task.task_id, task.lease_token!, new Date(now.getTime() + this.opts.leaseMs).toISOString(), now.toISOString()).catch(() => undefined);
-    }, Math.max(100, Math.floor(this.opts.leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        const now = this.clock.now();
+        void this.tasks
+          .renew(task.task_id, task.lease_token!, new Date(now.getTime() + this.opts.leaseMs).toISOString(), now.toISOString())
+          .catch(() => undefined);
+      },
+      Math.max(100, Math.floor(this.opts.leaseMs / 3)),
+    );
     timer.unref();
     return timer;
   }
@@ -151,7 +164,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       const now = this.clock.now();
       const due = new Date(now.getTime() + backoffDelayMs(task.failures + 1));
       await this.tasks.fail(task.task_id, token, due.toISOString(), message, now.toISOString()).catch(() => undefined);
-      this.logger.warn({ task_id: task.task_id, kind: task.kind, failures: task.failures + 1, retry_at: due.toISOString(), err: message }, 'scheduled task failed; backing off');
+      this.logger.warn(
+        { task_id: task.task_id, kind: task.kind, failures: task.failures + 1, retry_at: due.toISOString(), err: message },
+        'scheduled task failed; backing off',
+      );
       for (const l of this.listeners) l(task.kind, 'failed', lagMs);
     } finally {
       clearInterval(renew);

@@ -68,7 +68,10 @@ export function openWritable<H extends SqliteHandle>(path: string, open: (path: 
     }
     const e = err as NodeJS.ErrnoException;
     const reason = e.code && !e.message?.startsWith(e.code) ? `${e.code}: ${e.message}` : (e.message ?? String(err));
-    throw new ConfigError('SQLITE_PATH', `(${path}) cannot be opened for writing (${reason}); point SQLITE_PATH at a writable volume or set DATABASE_URL to PostgreSQL`);
+    throw new ConfigError(
+      'SQLITE_PATH',
+      `(${path}) cannot be opened for writing (${reason}); point SQLITE_PATH at a writable volume or set DATABASE_URL to PostgreSQL`,
+    );
   }
 }
 

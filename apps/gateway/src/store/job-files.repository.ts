@@ -21,7 +21,11 @@ export class JobFilesRepository {
       .insertInto('job_files')
       .values(rows)
       .onConflict((oc) =>
-        oc.column('path').doUpdateSet((eb) => ({ request_id: eb.ref('excluded.request_id'), api_key_fp: eb.ref('excluded.api_key_fp'), size_bytes: eb.ref('excluded.size_bytes') })),
+        oc.column('path').doUpdateSet((eb) => ({
+          request_id: eb.ref('excluded.request_id'),
+          api_key_fp: eb.ref('excluded.api_key_fp'),
+          size_bytes: eb.ref('excluded.size_bytes'),
+        })),
       )
       .execute();
   }

@@ -48,7 +48,12 @@ export async function backfillJobFiles(anyDb: Kysely<unknown>): Promise<void> {
       .execute();
     if (page.length === 0) return;
     const rows = page.flatMap((j) => jobFileRows(j, parseOrNull(j.file_info)));
-    if (rows.length) await db.insertInto('job_files').values(rows).onConflict((oc) => oc.column('path').doNothing()).execute();
+    if (rows.length)
+      await db
+        .insertInto('job_files')
+        .values(rows)
+        .onConflict((oc) => oc.column('path').doNothing())
+        .execute();
     after = page[page.length - 1].request_id;
   }
 }

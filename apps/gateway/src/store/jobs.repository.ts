@@ -158,7 +158,10 @@ export class JobsRepository {
       sql = this.db.insertInto('jobs').values(rows).compile().sql;
       this.groupedSql.set(rows.length, sql);
     }
-    return CompiledQuery.raw(sql, rows.flatMap((row) => Object.values(row)));
+    return CompiledQuery.raw(
+      sql,
+      rows.flatMap((row) => Object.values(row)),
+    );
   }
 
   async remove(requestId: string): Promise<void> {
@@ -174,7 +177,11 @@ export class JobsRepository {
 
   /** How many jobs are in each status (all keys). */
   async countByStatus(): Promise<Record<JobStatus, number>> {
-    const rows = await this.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('status')
+      .execute();
     const out = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
     for (const r of rows) if (r.status in out) out[r.status as JobStatus] = Number(r.n);
     return out;
@@ -198,7 +205,12 @@ export class JobsRepository {
   async markStarted(requestId: string, at: string, metadata?: MediaMetadata): Promise<boolean> {
     const r = await this.db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'running', started_at: eb.fn.coalesce('started_at', eb.val(at)), updated_at: at, ...(metadata ? { metadata: JSON.stringify(metadata) } : {}) }))
+      .set((eb) => ({
+        status: 'running',
+        started_at: eb.fn.coalesce('started_at', eb.val(at)),
+        updated_at: at,
+        ...(metadata ? { metadata: JSON.stringify(metadata) } : {}),
+      }))
       .where('request_id', '=', requestId)
       .where('status', 'in', OPEN)
       .executeTakeFirst();
@@ -259,7 +271,11 @@ export class JobsRepository {
   async markFileDeleted(requestId: string, at: string, reason: 'deleted' | 'expired'): Promise<void> {
     await this.db
       .updateTable('jobs')
-      .set((eb) => ({ file_deleted_at: eb.fn.coalesce('file_deleted_at', eb.val(at)), file_deleted_reason: eb.fn.coalesce('file_deleted_reason', eb.val(reason)), updated_at: at }))
+      .set((eb) => ({
+        file_deleted_at: eb.fn.coalesce('file_deleted_at', eb.val(at)),
+        file_deleted_reason: eb.fn.coalesce('file_deleted_reason', eb.val(reason)),
+        updated_at: at,
+      }))
       .where('request_id', '=', requestId)
       .execute();
   }
@@ -295,7 +311,11 @@ export class JobsRepository {
     if (requestIds.length === 0) return 0;
     return this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('job_logs').where('request_id', 'in', requestIds).execute();
-      const r = await tx.deleteFrom('jobs').where('request_id', 'in', requestIds).where('status', 'in', ['completed', 'failed', 'cancelled']).executeTakeFirst();
+      const r = await tx
+        .deleteFrom('jobs')
+        .where('request_id', 'in', requestIds)
+        .where('status', 'in', ['completed', 'failed', 'cancelled'])
+        .executeTakeFirst();
       return Number(r.numDeletedRows);
     });
   }

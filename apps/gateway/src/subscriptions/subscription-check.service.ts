@@ -119,10 +119,22 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
       const entries = selectEntries(list.entries, sub.filters);
       seen = entries.length;
       const downloadCount = trigger === 'create' ? backfillCount(sub.backfill, entries.length) : entries.length;
-      const known = trigger === 'create' ? new Set<string>() : await this.archive.downloaded(sub.api_key_fp, entries.map((e) => e.url));
+      const known =
+        trigger === 'create'
+          ? new Set<string>()
+          : await this.archive.downloaded(
+              sub.api_key_fp,
+              entries.map((e) => e.url),
+            );
       const items = entries.map((e, i) => {
         const take = i < downloadCount && !known.has(e.url);
-        return { item_key: archiveKey(e.url), url: e.url, title: e.title, request_id: take ? this.ids.requestId() : null, state: take ? ('pending' as const) : ('skipped' as const) };
+        return {
+          item_key: archiveKey(e.url),
+          url: e.url,
+          title: e.title,
+          request_id: take ? this.ids.requestId() : null,
+          state: take ? ('pending' as const) : ('skipped' as const),
+        };
       });
       await this.subs.takeNew(sub.subscription_id, items, checkId, startedAt);
       const submitted = await this.submitPending(sub, { title: list.title, uploader: list.uploader, entries: list.entries });
@@ -146,7 +158,18 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
     };
     await this.subs.recordCheck(check, check.status);
     this.metrics.checked(error ? 'failed' : 'ok', requestIds.length);
-    this.logger.info({ subscription_id: sub.subscription_id, check_id: checkId, trigger, status: check.status, items_seen: seen, new_items: requestIds.length, ...(error ? { err: error } : {}) }, 'subscription checked');
+    this.logger.info(
+      {
+        subscription_id: sub.subscription_id,
+        check_id: checkId,
+        trigger,
+        status: check.status,
+        items_seen: seen,
+        new_items: requestIds.length,
+        ...(error ? { err: error } : {}),
+      },
+      'subscription checked',
+    );
     if ((requestIds.length > 0 || check.error) && sub.webhook_url) await this.announce(sub, check);
     return check;
   }
@@ -156,7 +179,10 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
    * dead check left). An item the batch path refuses (400: a forbidden address, an invalid URL) is
    * marked refused and left out, so it never blocks the items after it; the rest are queued.
    */
-  private async submitPending(sub: Subscription, listing: { title: string | null; uploader: string | null; entries: ListingEntry[] }): Promise<{ requestIds: string[]; refused: string | null }> {
+  private async submitPending(
+    sub: Subscription,
+    listing: { title: string | null; uploader: string | null; entries: ListingEntry[] },
+  ): Promise<{ requestIds: string[]; refused: string | null }> {
     const pending = await this.subs.pending(sub.subscription_id);
     if (pending.length === 0) return { requestIds: [], refused: null };
     const stored = new Set<string>();
@@ -197,7 +223,10 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
       }
     }
     const refusedKeys = new Set(refused.map((p) => p.item_key));
-    await this.subs.markQueued(sub.subscription_id, pending.filter((p) => !refusedKeys.has(p.item_key)).map((p) => p.item_key));
+    await this.subs.markQueued(
+      sub.subscription_id,
+      pending.filter((p) => !refusedKeys.has(p.item_key)).map((p) => p.item_key),
+    );
     if (refused.length > 0) {
       await this.subs.markState(sub.subscription_id, [...refusedKeys], 'refused');
       this.logger.warn({ subscription_id: sub.subscription_id, refused: refused.length, err: reason }, 'subscription items refused');

@@ -51,7 +51,13 @@ export interface PendingItem {
 }
 
 function toSubscription(r: SubscriptionsTable): Subscription {
-  return { ...r, filters: JSON.parse(r.filters) as SubscriptionFilters, options: JSON.parse(r.options) as Record<string, unknown>, paused: Boolean(Number(r.paused)), check_interval_sec: Number(r.check_interval_sec) };
+  return {
+    ...r,
+    filters: JSON.parse(r.filters) as SubscriptionFilters,
+    options: JSON.parse(r.options) as Record<string, unknown>,
+    paused: Boolean(Number(r.paused)),
+    check_interval_sec: Number(r.check_interval_sec),
+  };
 }
 
 function toCheck(r: SubscriptionChecksTable): SubscriptionCheck {
@@ -81,7 +87,11 @@ export class SubscriptionsRepository {
     return rows.map(toSubscription);
   }
 
-  async update(id: string, fields: Partial<Pick<Subscription, 'filters' | 'options' | 'webhook_url' | 'check_interval_sec' | 'paused'>>, at: string): Promise<void> {
+  async update(
+    id: string,
+    fields: Partial<Pick<Subscription, 'filters' | 'options' | 'webhook_url' | 'check_interval_sec' | 'paused'>>,
+    at: string,
+  ): Promise<void> {
     await this.db
       .updateTable('subscriptions')
       .set({
@@ -109,7 +119,12 @@ export class SubscriptionsRepository {
    * concurrent check's insert of the same item a no-op), with the request id its job will have.
    * Returns the items this call took.
    */
-  async takeNew(subscriptionId: string, items: Array<{ item_key: string; url: string; title: string | null; request_id: string | null; state: 'pending' | 'skipped' }>, checkId: string, at: string): Promise<string[]> {
+  async takeNew(
+    subscriptionId: string,
+    items: Array<{ item_key: string; url: string; title: string | null; request_id: string | null; state: 'pending' | 'skipped' }>,
+    checkId: string,
+    at: string,
+  ): Promise<string[]> {
     const taken: string[] = [];
     for (let i = 0; i < items.length; i += 200) {
       const rows = await this.db
@@ -138,25 +153,49 @@ export class SubscriptionsRepository {
 
   async markQueued(subscriptionId: string, keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 500) {
-      await this.db.updateTable('subscription_items').set({ state: 'queued' }).where('subscription_id', '=', subscriptionId).where('item_key', 'in', keys.slice(i, i + 500)).execute();
+      await this.db
+        .updateTable('subscription_items')
+        .set({ state: 'queued' })
+        .where('subscription_id', '=', subscriptionId)
+        .where('item_key', 'in', keys.slice(i, i + 500))
+        .execute();
     }
   }
 
   async markState(subscriptionId: string, keys: string[], state: 'refused'): Promise<void> {
     for (let i = 0; i < keys.length; i += 500) {
-      await this.db.updateTable('subscription_items').set({ state }).where('subscription_id', '=', subscriptionId).where('item_key', 'in', keys.slice(i, i + 500)).execute();
+      await this.db
+        .updateTable('subscription_items')
+        .set({ state })
+        .where('subscription_id', '=', subscriptionId)
+        .where('item_key', 'in', keys.slice(i, i + 500))
+        .execute();
     }
   }
 
   async recordCheck(c: SubscriptionCheck, subscriptionStatus: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('subscription_checks').values({ ...c, request_ids: JSON.stringify(c.request_ids) }).execute();
-      await tx.updateTable('subscriptions').set({ last_check_at: c.finished_at ?? c.started_at, last_status: subscriptionStatus, updated_at: c.finished_at ?? c.started_at }).where('subscription_id', '=', c.subscription_id).execute();
+      await tx
+        .insertInto('subscription_checks')
+        .values({ ...c, request_ids: JSON.stringify(c.request_ids) })
+        .execute();
+      await tx
+        .updateTable('subscriptions')
+        .set({ last_check_at: c.finished_at ?? c.started_at, last_status: subscriptionStatus, updated_at: c.finished_at ?? c.started_at })
+        .where('subscription_id', '=', c.subscription_id)
+        .execute();
     });
   }
 
   async checks(subscriptionId: string, limit: number): Promise<SubscriptionCheck[]> {
-    const rows = await this.db.selectFrom('subscription_checks').selectAll().where('subscription_id', '=', subscriptionId).orderBy('started_at', 'desc').orderBy('check_id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('subscription_checks')
+      .selectAll()
+      .where('subscription_id', '=', subscriptionId)
+      .orderBy('started_at', 'desc')
+      .orderBy('check_id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toCheck);
   }
 

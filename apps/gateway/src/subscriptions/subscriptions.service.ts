@@ -40,7 +40,8 @@ export class SubscriptionsService {
   private interval(value: number | undefined): number {
     const sec = value ?? DEFAULT_CHECK_INTERVAL_SEC;
     const min = this.config.subscriptionMinIntervalSec;
-    if (sec < min) throw new ApiError('validation_error', `check_interval must be at least ${min} seconds`, [{ field: 'check_interval', message: `at least ${min}` }]);
+    if (sec < min)
+      throw new ApiError('validation_error', `check_interval must be at least ${min} seconds`, [{ field: 'check_interval', message: `at least ${min}` }]);
     return sec;
   }
 
@@ -66,9 +67,12 @@ export class SubscriptionsService {
   }
 
   private assertFilters(f: SubscriptionFilters): void {
-    if (f.date_after && f.date_before && f.date_after > f.date_before) throw new ApiError('validation_error', 'date_after must not be after date_before', [{ field: 'date_after', message: 'after date_before' }]);
-    if (f.min_duration !== undefined && f.max_duration !== undefined && f.min_duration > f.max_duration) throw new ApiError('validation_error', 'min_duration must not exceed max_duration', [{ field: 'min_duration', message: 'exceeds max_duration' }]);
-    if (f.min_views !== undefined && f.max_views !== undefined && f.min_views > f.max_views) throw new ApiError('validation_error', 'min_views must not exceed max_views', [{ field: 'min_views', message: 'exceeds max_views' }]);
+    if (f.date_after && f.date_before && f.date_after > f.date_before)
+      throw new ApiError('validation_error', 'date_after must not be after date_before', [{ field: 'date_after', message: 'after date_before' }]);
+    if (f.min_duration !== undefined && f.max_duration !== undefined && f.min_duration > f.max_duration)
+      throw new ApiError('validation_error', 'min_duration must not exceed max_duration', [{ field: 'min_duration', message: 'exceeds max_duration' }]);
+    if (f.min_views !== undefined && f.max_views !== undefined && f.min_views > f.max_views)
+      throw new ApiError('validation_error', 'min_views must not exceed max_views', [{ field: 'min_views', message: 'exceeds max_views' }]);
   }
 
   /**
@@ -111,7 +115,10 @@ export class SubscriptionsService {
       throw err;
     }
     await this.scheduler.schedule(checkTaskId(sub.subscription_id), SUBSCRIPTION_CHECK_TASK, sub.subscription_id, this.checks.nextDue(sub));
-    this.logger.info({ subscription_id: sub.subscription_id, event: 'subscription.created', backfill, interval_sec: interval, new_items: first.new_items }, 'subscription created');
+    this.logger.info(
+      { subscription_id: sub.subscription_id, event: 'subscription.created', backfill, interval_sec: interval, new_items: first.new_items },
+      'subscription created',
+    );
     return this.get(sub.subscription_id, who);
   }
 
@@ -167,7 +174,12 @@ export class SubscriptionsService {
     await this.subs.update(id, { filters, options, webhook_url: dto.webhook_url, check_interval_sec: interval, paused: dto.paused }, now.toISOString());
     const resumed = sub.paused && dto.paused === false;
     if (resumed || interval !== undefined) {
-      await this.scheduler.schedule(checkTaskId(id), SUBSCRIPTION_CHECK_TASK, id, this.checks.nextDue({ check_interval_sec: interval ?? sub.check_interval_sec }));
+      await this.scheduler.schedule(
+        checkTaskId(id),
+        SUBSCRIPTION_CHECK_TASK,
+        id,
+        this.checks.nextDue({ check_interval_sec: interval ?? sub.check_interval_sec }),
+      );
     }
     this.logger.info({ subscription_id: id, event: 'subscription.updated', paused: dto.paused }, 'subscription updated');
     return this.get(id, who);

@@ -11,7 +11,12 @@ describe('withFreshDownloadUrl (redelivered webhook bodies)', () => {
       event: 'download.completed',
       timestamp: '2026-01-01T00:00:00Z',
       request_id: 'req_abc',
-      data: { request_id: 'req_abc', status: 'completed', file_info: { filename: 'a.mp4', filepath: 'videos/a.mp4', size_bytes: 1, download_url: 'http://h/files/videos/a.mp4?expires=1&signature=00' }, metadata: { title: 't' } },
+      data: {
+        request_id: 'req_abc',
+        status: 'completed',
+        file_info: { filename: 'a.mp4', filepath: 'videos/a.mp4', size_bytes: 1, download_url: 'http://h/files/videos/a.mp4?expires=1&signature=00' },
+        metadata: { title: 't' },
+      },
     };
     const fresh = JSON.parse(await withFreshDownloadUrl(JSON.stringify(old), links));
     expect(fresh.data.file_info.download_url).toBe(links.sign('http://h/files/videos/a.mp4', 'videos/a.mp4'));

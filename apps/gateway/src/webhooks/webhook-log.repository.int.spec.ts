@@ -89,7 +89,7 @@ describe.each(['sqlite', 'postgres'] as const)('WebhookLogRepository on %s', (ki
     expect((await repo.events('req_cccccccccccc'))[0].state).toBe('delivered');
   });
 
-  it('counts each job\'s events by state in one call, zeros for a job without events', async () => {
+  it("counts each job's events by state in one call, zeros for a job without events", async () => {
     const job = 'req_dddddddddddd';
     await repo.record(attempt({ event_id: 'msg_d1', request_id: job, outcome: 'delivered', status_code: 200 }), NOW);
     await repo.record(attempt({ event_id: 'msg_d2', request_id: job, outcome: 'retrying' }), NOW);

@@ -69,13 +69,9 @@ export class WebhookLogRepository {
   }
 
   attempts(requestId: string): Promise<AttemptRow[]> {
-    return this.db
-      .selectFrom('webhook_attempts')
-      .selectAll()
-      .where('request_id', '=', requestId)
-      .orderBy('attempted_at')
-      .orderBy('id')
-      .execute() as Promise<AttemptRow[]>;
+    return this.db.selectFrom('webhook_attempts').selectAll().where('request_id', '=', requestId).orderBy('attempted_at').orderBy('id').execute() as Promise<
+      AttemptRow[]
+    >;
   }
 
   events(requestId: string, states?: WebhookEventState[]): Promise<EventRow[]> {

@@ -13,13 +13,25 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
-  @ApiOp({ summary: "A download's webhook deliveries", description: 'Each event (X-Webhook-Id) with its state, and every delivery attempt with its outcome.', type: WebhookDeliveries, errors: [404] })
+  @ApiOp({
+    summary: "A download's webhook deliveries",
+    description: 'Each event (X-Webhook-Id) with its state, and every delivery attempt with its outcome.',
+    type: WebhookDeliveries,
+    errors: [404],
+  })
   list(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity) {
     return this.webhooks.list(requestId, who);
   }
 
   @Post('redeliver')
-  @ApiOp({ summary: 'Redeliver webhooks', description: 'Queues the dead events of a job again (or, with all=true, every finished one): the same body and X-Webhook-Id, a fresh retry schedule.', status: 202, type: Redelivery, okDescription: 'Queued', errors: [400, 404, 409, 503] })
+  @ApiOp({
+    summary: 'Redeliver webhooks',
+    description: 'Queues the dead events of a job again (or, with all=true, every finished one): the same body and X-Webhook-Id, a fresh retry schedule.',
+    status: 202,
+    type: Redelivery,
+    okDescription: 'Queued',
+    errors: [400, 404, 409, 503],
+  })
   @ApiQuery({ name: 'all', required: false, schema: { type: 'boolean', default: false }, description: 'Also redeliver events that were delivered' })
   @HttpCode(202)
   redeliver(@Param('request_id') requestId: string, @Identity() who: ApiKeyIdentity, @Query('all') all?: string) {

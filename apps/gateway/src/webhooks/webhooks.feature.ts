@@ -9,8 +9,5 @@ import { WebhooksService } from './webhooks.service';
 /** The delivery log's controllers and providers, spread into AppModule (they share its DB, config and logger). */
 export const WEBHOOKS_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [WebhooksController, WebhookAttemptsHandler],
-  providers: [
-    { provide: WebhookLogRepository, useFactory: (db: Kysely<Database>) => new WebhookLogRepository(db), inject: ['DB'] },
-    WebhooksService,
-  ],
+  providers: [{ provide: WebhookLogRepository, useFactory: (db: Kysely<Database>) => new WebhookLogRepository(db), inject: ['DB'] }, WebhooksService],
 };

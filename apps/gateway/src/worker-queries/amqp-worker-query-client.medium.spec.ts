@@ -119,7 +119,12 @@ describe('AmqpWorkerQueryClient on the real broker', () => {
     await ch.consume(QUEUES.downloaderMetadata, (msg) => {
       if (!msg) return;
       const env = JSON.parse(msg.content.toString());
-      const reply = makeEnvelope({ newId: () => 'm', now: () => new Date() }, WORKER_QUERY_REPLY_TYPE, { ok: true, kind: 'metadata', result: { ...metadata, title: env.data.url } }, 'c');
+      const reply = makeEnvelope(
+        { newId: () => 'm', now: () => new Date() },
+        WORKER_QUERY_REPLY_TYPE,
+        { ok: true, kind: 'metadata', result: { ...metadata, title: env.data.url } },
+        'c',
+      );
       const send = () => ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), { correlationId: msg.properties.correlationId });
       if (env.data.url.endsWith('slow')) late.push(send);
       else send();

@@ -26,7 +26,10 @@ export class AmqpWorkerQueryClient extends WorkerQueryClient implements OnApplic
       raw = await this.rpc.request(env, timeoutMs);
     } catch (err) {
       if (err instanceof RpcTimeoutError) {
-        throw new ApiError('gateway_timeout', `No downloader worker answered within ${Math.round(timeoutMs / 1000)} s; check that a worker is running, then try again`);
+        throw new ApiError(
+          'gateway_timeout',
+          `No downloader worker answered within ${Math.round(timeoutMs / 1000)} s; check that a worker is running, then try again`,
+        );
       }
       throw new ApiError('broker_unavailable', 'The job queue is unavailable; try again shortly', undefined, { 'Retry-After': '5' });
     }

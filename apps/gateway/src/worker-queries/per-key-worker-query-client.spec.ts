@@ -3,7 +3,16 @@ import { ApiError } from '../common/api-error';
 import { PerKeyWorkerQueryClient } from './per-key-worker-query-client';
 import { WorkerQueryClient, WorkerQueryResult } from './worker-query-client';
 
-const META: MetadataResult = { title: 'Clip', uploader: null, duration: 3, thumbnail: null, extractor: 'generic', webpage_url: null, upload_date: null, formats: [] };
+const META: MetadataResult = {
+  title: 'Clip',
+  uploader: null,
+  duration: 3,
+  thumbnail: null,
+  extractor: 'generic',
+  webpage_url: null,
+  upload_date: null,
+  formats: [],
+};
 
 /** A worker client whose queries stay open until the test answers (or fails) them. */
 class HeldClient extends WorkerQueryClient {

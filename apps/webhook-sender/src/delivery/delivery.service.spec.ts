@@ -165,7 +165,14 @@ describe('DeliveryService', () => {
       const client = new HeldClient();
       const events = new RecordingPublisher();
       const config = loadSenderConfig({ API_KEY: KEY, WEBHOOK_CONCURRENCY_PER_HOST: String(perHost) });
-      const service = new DeliveryService(client, events as unknown as EventPublisher, new FinalEvents(), new FixedClock(), config, createLogger('test', 'silent'));
+      const service = new DeliveryService(
+        client,
+        events as unknown as EventPublisher,
+        new FinalEvents(),
+        new FixedClock(),
+        config,
+        createLogger('test', 'silent'),
+      );
       return { client, events, service };
     }
 
@@ -186,7 +193,12 @@ describe('DeliveryService', () => {
       client.open.splice(0).forEach((answer) => answer());
       expect(await Promise.all([...held, other])).toEqual(['ack', 'ack', 'ack']);
       // three attempts recorded; the parked delivery is none of them
-      expect(events.attempts().map((a) => a.event_id).sort()).toEqual(['msg_a1', 'msg_a2', 'msg_b1']);
+      expect(
+        events
+          .attempts()
+          .map((a) => a.event_id)
+          .sort(),
+      ).toEqual(['msg_a1', 'msg_a2', 'msg_b1']);
 
       // once its host has room, the parked delivery comes back as the same attempt
       const back = service.deliver(third);
@@ -207,7 +219,10 @@ describe('DeliveryService', () => {
       await blocker;
       // the host has room again, but the job's started event is parked: completed must wait behind it
       expect(await service.deliver(job('msg_completed', 'download.completed'))).toBe('ack');
-      expect(events.published.filter((p) => p.routingKey === 'webhook.retry.1').map((p) => (p.data as WebhookDelivery).event_id)).toEqual(['msg_started', 'msg_completed']);
+      expect(events.published.filter((p) => p.routingKey === 'webhook.retry.1').map((p) => (p.data as WebhookDelivery).event_id)).toEqual([
+        'msg_started',
+        'msg_completed',
+      ]);
       // they come back from the tier in the order they were parked
       const started = service.deliver(job('msg_started', 'download.started'));
       const completed = service.deliver(job('msg_completed', 'download.completed'));

@@ -78,7 +78,8 @@ export class DeliveryService {
   private async park(d: WebhookDelivery, reason: DeferralReason): Promise<HandlerOutcome> {
     await this.events.publish(ROUTING_KEYS.webhookDeliver, d, d.request_id ?? d.event_id, { routingKey: webhookRetryRoutingKey(DEFERRAL_TIER) });
     deferralsTotal.inc({ reason });
-    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id, reason }, 'webhook delivery parked for 1 s');
+    if (this.logger.isLevelEnabled('debug'))
+      this.logger.debug({ request_id: d.request_id, event: d.event, attempt: d.attempt, webhook_id: d.event_id, reason }, 'webhook delivery parked for 1 s');
     return 'ack';
   }
 
@@ -97,7 +98,13 @@ export class DeliveryService {
     if (!apiKey) {
       return async () => {
         await this.deadLetter(d, 'unknown_api_key');
-        await this.record(d, 'dead', { statusCode: null, error: 'the API key that created the job is no longer configured', durationMs: 0, body: null, next: null });
+        await this.record(d, 'dead', {
+          statusCode: null,
+          error: 'the API key that created the job is no longer configured',
+          durationMs: 0,
+          body: null,
+          next: null,
+        });
         log().error('no configured API key matches the delivery: dead-lettered');
         return 'ack';
       };
@@ -149,7 +156,10 @@ export class DeliveryService {
         await this.events.publish(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id, { routingKey: webhookRetryRoutingKey(tier) });
         retriesTotal.inc({ tier: retryTierLabel(tier) });
         await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
-        log().warn({ status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) }, 'webhook attempt failed; retry scheduled');
+        log().warn(
+          { status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) },
+          'webhook attempt failed; retry scheduled',
+        );
         return 'ack';
       };
     }

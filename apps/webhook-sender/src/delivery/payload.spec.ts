@@ -57,7 +57,13 @@ describe('buildPayload (the seed, field for field)', () => {
           ...base,
           logs: ['x'],
           completed_at: at,
-          file_info: { filename: 'video-abc123abc123.mp4', filepath: 'videos/video-abc123abc123.mp4', size_bytes: 10, download_url: 'https://api/files/videos/video-abc123abc123.mp4', mime_type: 'video/mp4' },
+          file_info: {
+            filename: 'video-abc123abc123.mp4',
+            filepath: 'videos/video-abc123abc123.mp4',
+            size_bytes: 10,
+            download_url: 'https://api/files/videos/video-abc123abc123.mp4',
+            mime_type: 'video/mp4',
+          },
           metadata: { title: 'Example Video', uploader: 'Channel Name', duration: 600 },
         },
       },
@@ -69,7 +75,10 @@ describe('buildPayload (the seed, field for field)', () => {
       request_id: 'req_abc123abc123',
       url: 'https://example.com/video',
       status: 'completed',
-      file_info: { filename: 'video-abc123abc123.mp4', filepath: 'videos/video-abc123abc123.mp4', size_bytes: 10,
+      file_info: {
+        filename: 'video-abc123abc123.mp4',
+        filepath: 'videos/video-abc123abc123.mp4',
+        size_bytes: 10,
         download_url: `https://api/files/videos/video-abc123abc123.mp4?expires=${expires}&signature=${fileSignature('test-signing-secret', 'videos/video-abc123abc123.mp4', expires)}`,
       },
       metadata: { title: 'Example Video', uploader: 'Channel Name', duration: 600 },
@@ -77,7 +86,11 @@ describe('buildPayload (the seed, field for field)', () => {
   });
 
   it('failed', async () => {
-    const p = await buildPayload({ type: 'download.failed', data: { ...base, error: 'Video not available', error_code: 'not_found', completed_at: at } }, at, links);
+    const p = await buildPayload(
+      { type: 'download.failed', data: { ...base, error: 'Video not available', error_code: 'not_found', completed_at: at } },
+      at,
+      links,
+    );
     expect(p.data).toEqual({ request_id: 'req_abc123abc123', url: 'https://example.com/video', status: 'failed', error: 'Video not available' });
   });
 
@@ -123,14 +136,34 @@ describe('the library events (additions to the seed)', () => {
 
   it('download.expired: the seed envelope for the job, its files gone', async () => {
     const p = buildExpiredPayload(
-      { request_id: 'req_abc123abc123', url: 'https://example.com/video', batch_id: null, filepath: 'videos/video-abc123abc123.mp4', files_removed: 2, bytes_freed: 2048, retention_hours: 72, expired_at: at, webhook: { url: 'https://h.example/x', key_fp: 'abcdefabcdefabcd' } },
+      {
+        request_id: 'req_abc123abc123',
+        url: 'https://example.com/video',
+        batch_id: null,
+        filepath: 'videos/video-abc123abc123.mp4',
+        files_removed: 2,
+        bytes_freed: 2048,
+        retention_hours: 72,
+        expired_at: at,
+        webhook: { url: 'https://h.example/x', key_fp: 'abcdefabcdefabcd' },
+      },
       at,
     );
     expect(p).toEqual({
       event: 'download.expired',
       timestamp: '2025-11-06T10:02:30Z',
       request_id: 'req_abc123abc123',
-      data: { request_id: 'req_abc123abc123', url: 'https://example.com/video', status: 'completed', file_deleted: true, filepath: 'videos/video-abc123abc123.mp4', files_removed: 2, bytes_freed: 2048, retention_hours: 72, expired_at: '2025-11-06T10:02:30Z' },
+      data: {
+        request_id: 'req_abc123abc123',
+        url: 'https://example.com/video',
+        status: 'completed',
+        file_deleted: true,
+        filepath: 'videos/video-abc123abc123.mp4',
+        files_removed: 2,
+        bytes_freed: 2048,
+        retention_hours: 72,
+        expired_at: '2025-11-06T10:02:30Z',
+      },
     });
     // no key material and no webhook target in the body
     expect(JSON.stringify(p)).not.toContain('abcdefabcdefabcd');
@@ -138,7 +171,19 @@ describe('the library events (additions to the seed)', () => {
 
   it('subscription.checked: request_id null, the check and its new jobs', async () => {
     const p = buildSubscriptionPayload(
-      { subscription_id: 'sub_abc123abc123', check_id: 'chk_x', url: 'https://example.com/feed', trigger: 'schedule', status: 'ok', items_seen: 5, new_items: 1, request_ids: ['req_abc123abc123'], error: null, checked_at: at, webhook: { url: 'https://h.example/x', key_fp: 'abcdefabcdefabcd' } },
+      {
+        subscription_id: 'sub_abc123abc123',
+        check_id: 'chk_x',
+        url: 'https://example.com/feed',
+        trigger: 'schedule',
+        status: 'ok',
+        items_seen: 5,
+        new_items: 1,
+        request_ids: ['req_abc123abc123'],
+        error: null,
+        checked_at: at,
+        webhook: { url: 'https://h.example/x', key_fp: 'abcdefabcdefabcd' },
+      },
       at,
     );
     expect(p).toEqual({
@@ -146,7 +191,18 @@ describe('the library events (additions to the seed)', () => {
       timestamp: '2025-11-06T10:02:30Z',
       request_id: null,
       subscription_id: 'sub_abc123abc123',
-      data: { subscription_id: 'sub_abc123abc123', check_id: 'chk_x', url: 'https://example.com/feed', trigger: 'schedule', status: 'ok', items_seen: 5, new_items: 1, request_ids: ['req_abc123abc123'], error: null, checked_at: '2025-11-06T10:02:30Z' },
+      data: {
+        subscription_id: 'sub_abc123abc123',
+        check_id: 'chk_x',
+        url: 'https://example.com/feed',
+        trigger: 'schedule',
+        status: 'ok',
+        items_seen: 5,
+        new_items: 1,
+        request_ids: ['req_abc123abc123'],
+        error: null,
+        checked_at: '2025-11-06T10:02:30Z',
+      },
     });
   });
 });

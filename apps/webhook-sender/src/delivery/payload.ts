@@ -44,7 +44,13 @@ export async function buildPayload(event: DownloadEvent, occurredAt: string, lin
         ...common,
         status: 'completed',
         // the sidecars (subtitles, thumbnail, ...) too, each link signed for this delivery
-        file_info: await links.signFileInfo({ filename: f.filename, filepath: f.filepath, size_bytes: f.size_bytes, download_url: f.download_url, ...(f.files?.length ? { files: f.files } : {}) }),
+        file_info: await links.signFileInfo({
+          filename: f.filename,
+          filepath: f.filepath,
+          size_bytes: f.size_bytes,
+          download_url: f.download_url,
+          ...(f.files?.length ? { files: f.files } : {}),
+        }),
         metadata: c.metadata,
       });
     }

@@ -1,8 +1,6 @@
 import { MAX_RETRY_TIERS, retryTierDelaySec } from '@mda/contracts';
 
-export type AttemptResult =
-  | { kind: 'response'; statusCode: number; retryAfterSec: number | null }
-  | { kind: 'network'; code: string };
+export type AttemptResult = { kind: 'response'; statusCode: number; retryAfterSec: number | null } | { kind: 'network'; code: string };
 
 export type Classification = { verdict: 'delivered' } | { verdict: 'retry'; reason: string } | { verdict: 'permanent'; reason: string };
 

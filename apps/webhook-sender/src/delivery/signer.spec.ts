@@ -48,7 +48,15 @@ describe('Standard Webhooks signature', () => {
 
 describe('webhookHeaders', () => {
   it('carries the seed signature, the event, a stable id and the Standard Webhooks trio', () => {
-    const h = webhookHeaders({ apiKey: 'k-12345678', eventId: 'msg_1', event: 'download.started', body: '{}', attempt: 2, nowSec: 1700000000, userAgent: 'UA/1' });
+    const h = webhookHeaders({
+      apiKey: 'k-12345678',
+      eventId: 'msg_1',
+      event: 'download.started',
+      body: '{}',
+      attempt: 2,
+      nowSec: 1700000000,
+      userAgent: 'UA/1',
+    });
     expect(h).toMatchObject({
       'content-type': 'application/json',
       'user-agent': 'UA/1',

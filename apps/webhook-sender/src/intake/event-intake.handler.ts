@@ -48,7 +48,14 @@ export class EventIntakeHandler {
   }
 
   /** The events the gateway announces (`download.expired`, `subscription.checked`): one delivery, signed with the owner's key. */
-  private async intakeOther(env: Envelope<typeof ROUTING_KEYS.downloadExpired | typeof ROUTING_KEYS.subscriptionChecked>, target: WebhookTarget, event: 'download.expired' | 'subscription.checked', requestId: string | null, batchId: string | null, payload: object): Promise<HandlerOutcome> {
+  private async intakeOther(
+    env: Envelope<typeof ROUTING_KEYS.downloadExpired | typeof ROUTING_KEYS.subscriptionChecked>,
+    target: WebhookTarget,
+    event: 'download.expired' | 'subscription.checked',
+    requestId: string | null,
+    batchId: string | null,
+    payload: object,
+  ): Promise<HandlerOutcome> {
     const delivery: WebhookDelivery = {
       event_id: env.id,
       event,

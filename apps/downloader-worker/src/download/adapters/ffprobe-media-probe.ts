@@ -15,10 +15,22 @@ export class FfprobeMediaProbe extends MediaProbe {
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !egress) throw new Error('probing a URL needs the egress proxy');
     const { stdout } = await run(
       this.ffprobePath,
-      ['-v', 'error', ...(egress?.ffmpegArgs() ?? []), '-show_entries', 'format=format_name,duration:format_tags=title:stream=width,height', '-of', 'json', path],
+      [
+        '-v',
+        'error',
+        ...(egress?.ffmpegArgs() ?? []),
+        '-show_entries',
+        'format=format_name,duration:format_tags=title:stream=width,height',
+        '-of',
+        'json',
+        path,
+      ],
       { timeout: 15_000, maxBuffer: 1 << 20, env: { ...process.env, ...egress?.env() } },
     );
-    const j = JSON.parse(stdout) as { format?: { format_name?: string; duration?: string; tags?: { title?: string } }; streams?: Array<{ width?: number; height?: number }> };
+    const j = JSON.parse(stdout) as {
+      format?: { format_name?: string; duration?: string; tags?: { title?: string } };
+      streams?: Array<{ width?: number; height?: number }>;
+    };
     const video = j.streams?.find((s) => s.width && s.height);
     const duration = j.format?.duration ? Number(j.format.duration) : NaN;
     return {

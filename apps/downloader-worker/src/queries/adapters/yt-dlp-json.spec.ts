@@ -11,7 +11,19 @@ describe('yt-dlp JSON mapping', () => {
       formats: [{ format_id: 'hls-1', ext: 'mp4', width: 320, height: 240, filesize_approx: 1000, vcodec: 'avc1' }],
     });
     expect(r).toMatchObject({ title: 'T', uploader: 'C', duration: 12.5, upload_date: '20240102' });
-    expect(r.formats[0]).toEqual({ format_id: 'hls-1', ext: 'mp4', width: 320, height: 240, fps: null, vcodec: 'avc1', acodec: null, filesize: 1000, tbr: null, format_note: null, resolution: null });
+    expect(r.formats[0]).toEqual({
+      format_id: 'hls-1',
+      ext: 'mp4',
+      width: 320,
+      height: 240,
+      fps: null,
+      vcodec: 'avc1',
+      acodec: null,
+      filesize: 1000,
+      tbr: null,
+      format_note: null,
+      resolution: null,
+    });
     expect(r).toMatchObject({ subtitles: [], automatic_captions: [] });
   });
 

@@ -70,7 +70,14 @@ export class YtDlpMediaInspector extends MediaInspector {
     const refused = refusalError(egress);
     if (refused) throw refused;
     const playlists = [...new Set(hlsPlaylistUrls(json))].slice(0, MAX_PLAYLISTS_READ);
-    const texts = await Promise.all(playlists.map((u) => this.fetchText(u).then((t) => ({ u, t }), () => null)));
+    const texts = await Promise.all(
+      playlists.map((u) =>
+        this.fetchText(u).then(
+          (t) => ({ u, t }),
+          () => null,
+        ),
+      ),
+    );
     await egress.checkUrls(texts.flatMap((x) => (x ? hlsReferences(x.t, x.u) : [])));
   }
 
@@ -97,10 +104,17 @@ export class YtDlpMediaInspector extends MediaInspector {
         { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_JSON_BYTES, env: { ...process.env, PYTHONIOENCODING: 'utf-8', ...egress.env() } },
         (err, stdout, stderr) => {
           if (err) {
-            if ((err as { killed?: boolean }).killed) return reject(new DownloadError('timed_out', `Reading the URL took longer than ${Math.round(timeoutMs / 1000)} s`));
+            if ((err as { killed?: boolean }).killed)
+              return reject(new DownloadError('timed_out', `Reading the URL took longer than ${Math.round(timeoutMs / 1000)} s`));
             if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new DownloadError('internal_error', 'yt-dlp could not be started'));
             const lines = String(stderr).split('\n').filter(Boolean);
-            return reject(classifyYtDlpFailure(lines.filter((l) => l.startsWith('ERROR:')), lines, typeof err.code === 'number' ? err.code : null));
+            return reject(
+              classifyYtDlpFailure(
+                lines.filter((l) => l.startsWith('ERROR:')),
+                lines,
+                typeof err.code === 'number' ? err.code : null,
+              ),
+            );
           }
           try {
             resolve(JSON.parse(stdout) as Record<string, unknown>);
@@ -148,5 +162,7 @@ export function mediaUrls(json: Json): string[] {
 /** URLs of the HLS playlists among an answer's formats. */
 export function hlsPlaylistUrls(json: Json): string[] {
   const formats = Array.isArray(json['formats']) ? (json['formats'] as Json[]) : [json];
-  return formats.filter((f) => typeof f?.['protocol'] === 'string' && /^m3u8/.test(f['protocol'] as string) && typeof f['url'] === 'string').map((f) => f['url'] as string);
+  return formats
+    .filter((f) => typeof f?.['protocol'] === 'string' && /^m3u8/.test(f['protocol'] as string) && typeof f['url'] === 'string')
+    .map((f) => f['url'] as string);
 }

@@ -40,12 +40,25 @@ export async function makeHlsMaster(): Promise<string> {
   const dir = join(mediaRoot(), 'hls-master');
   mkdirSync(dir, { recursive: true });
   const clip = await makeClip({ seconds: 3, width: 640, height: 360, title: 'Master Clip' });
-  const hls = (out: string, seg: string) => ['-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dir, seg), join(dir, out)];
+  const hls = (out: string, seg: string) => [
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    join(dir, seg),
+    join(dir, out),
+  ];
   await ffmpeg(['-i', clip, '-map', '0:v', '-c', 'copy', ...hls('v360.m3u8', 'v360_%d.ts')]);
   await ffmpeg(['-i', clip, '-map', '0:v', '-vf', 'scale=426:240', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', ...hls('v240.m3u8', 'v240_%d.ts')]);
   await ffmpeg(['-i', clip, '-map', '0:a', '-c', 'copy', ...hls('audio.m3u8', 'a_%d.ts')]);
   writeFileSync(join(dir, 'en.vtt'), vtt('Hello from the stream'));
-  writeFileSync(join(dir, 'subs_en.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:3.0,\nen.vtt\n#EXT-X-ENDLIST\n');
+  writeFileSync(
+    join(dir, 'subs_en.m3u8'),
+    '#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:3.0,\nen.vtt\n#EXT-X-ENDLIST\n',
+  );
   writeFileSync(
     join(dir, 'master.m3u8'),
     `#EXTM3U

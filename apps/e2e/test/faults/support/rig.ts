@@ -18,15 +18,16 @@ export interface FaultRig {
  * publishes, a signature-checking receiver, and a generated clip served on 127.0.0.1
  * (slowed to about `downloadSeconds` per download when given).
  */
-export async function startFaultRig(opts: { env: Record<string, string>; clip: { seconds: number; title: string }; downloadSeconds?: number }): Promise<FaultRig> {
+export async function startFaultRig(opts: {
+  env: Record<string, string>;
+  clip: { seconds: number; title: string };
+  downloadSeconds?: number;
+}): Promise<FaultRig> {
   const sys = await TestSystem.start({ env: opts.env });
   const tap = await AuditTap.start(sys.vhost);
   const receiver = await Receiver.start(sys.apiKey);
   const clip = await makeClip(opts.clip);
-  const media = await serveMedia(
-    mediaRoot(),
-    opts.downloadSeconds ? { bytesPerSecond: Math.ceil(statSync(clip).size / opts.downloadSeconds) } : undefined,
-  );
+  const media = await serveMedia(mediaRoot(), opts.downloadSeconds ? { bytesPerSecond: Math.ceil(statSync(clip).size / opts.downloadSeconds) } : undefined);
   return {
     sys,
     tap,

@@ -27,9 +27,7 @@ export async function scrape(url: string): Promise<{ text: string; samples: Samp
 
 /** Sum of the samples of `name` whose labels include `labels` (0 when none). */
 export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((a, s) => a + s.value, 0);
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
 }
 
 export function has(samples: Sample[], name: string): boolean {

@@ -1,14 +1,5 @@
 import amqplib from 'amqplib';
-import {
-  DownloadEvent,
-  EXCHANGES,
-  QUEUES,
-  WebhookDelivery,
-  WebhookTarget,
-  apiKeyFingerprint,
-  makeEnvelope,
-  randomToken,
-} from '@mda/contracts';
+import { DownloadEvent, EXCHANGES, QUEUES, WebhookDelivery, WebhookTarget, apiKeyFingerprint, makeEnvelope, randomToken } from '@mda/contracts';
 import { AmqpConnection, Publisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 
@@ -83,7 +74,10 @@ export function lifecycle(requestId: string, webhook: WebhookTarget) {
   const now = () => new Date().toISOString();
   return {
     started: () => ({ ...base, started_at: now() }),
-    progress: (percent: number) => ({ ...base, progress: { percent, downloaded_bytes: percent * 1000, total_bytes: 100_000, speed: 1000, eta: 100 - percent } }),
+    progress: (percent: number) => ({
+      ...base,
+      progress: { percent, downloaded_bytes: percent * 1000, total_bytes: 100_000, speed: 1000, eta: 100 - percent },
+    }),
     completed: () => ({
       ...base,
       completed_at: now(),

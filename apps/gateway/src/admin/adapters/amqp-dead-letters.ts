@@ -8,7 +8,15 @@ export const DEAD_LETTER_QUEUES: ReadonlyArray<{ queue: string; source: string }
   .filter((q) => q.endsWith('.dead'))
   .map((queue) => ({ queue, source: queue === QUEUES.webhooksDead ? QUEUES.webhooksDeliver : queue.slice(0, -'.dead'.length) }));
 
-const DEATH_HEADERS = new Set(['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason']);
+const DEATH_HEADERS = new Set([
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+]);
 export const REPLAYED_HEADER = 'mda-replayed';
 
 /**

@@ -5,7 +5,13 @@ import { AmqpConnection } from '@mda/messaging';
 import { QueueDepth, QueueStats } from '../queue-stats';
 
 /** The queues /api/v1/health/stats reports. */
-export const REPORTED_QUEUES = [QUEUES.downloaderJobs, QUEUES.downloaderMetadata, QUEUES.senderDownloadEvents, QUEUES.webhooksDeliver, QUEUES.webhooksDead] as const;
+export const REPORTED_QUEUES = [
+  QUEUES.downloaderJobs,
+  QUEUES.downloaderMetadata,
+  QUEUES.senderDownloadEvents,
+  QUEUES.webhooksDeliver,
+  QUEUES.webhooksDead,
+] as const;
 
 /** Answers are reused this long, so health and job reads cost at most one broker round trip per interval. */
 const CACHE_MS = 2_000;
@@ -38,9 +44,13 @@ export class AmqpQueueStats extends QueueStats implements OnModuleInit, OnApplic
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CHECK_TIMEOUT_MS)));
     try {
-      const read = ch.waitForConnect().then(() => Promise.all(REPORTED_QUEUES.map(async (q) => [q, await ch.checkQueue(q)] as const)).then((rows) =>
-        Object.fromEntries(rows.map(([q, r]) => [q, { messages: r.messageCount, consumers: r.consumerCount }])),
-      ));
+      const read = ch
+        .waitForConnect()
+        .then(() =>
+          Promise.all(REPORTED_QUEUES.map(async (q) => [q, await ch.checkQueue(q)] as const)).then((rows) =>
+            Object.fromEntries(rows.map(([q, r]) => [q, { messages: r.messageCount, consumers: r.consumerCount }])),
+          ),
+        );
       return await Promise.race([read, timeout]);
     } catch {
       return null;

@@ -16,7 +16,10 @@ import { FfprobeMediaProbe } from '../ffprobe-media-probe';
 import { HttpMediaDownloader } from './http-media-downloader';
 
 const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
-const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 /** The real ffprobe, noting the file's size on disk when each probe started. */
 class RecordingProbe extends MediaProbe {

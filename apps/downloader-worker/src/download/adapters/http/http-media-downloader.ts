@@ -55,11 +55,9 @@ export class HttpMediaDownloader extends MediaDownloader {
   }
 
   async download(job: DownloadJob, hooks: DownloadHooks): Promise<DownloadResult> {
-    const res = await this.http
-      .stream({ url: job.url, timeoutMs: job.options.timeout_sec * 1000, signal: hooks.signal, followRedirects: 5 })
-      .catch((err) => {
-        throw toDownloadError(err, hooks.signal);
-      });
+    const res = await this.http.stream({ url: job.url, timeoutMs: job.options.timeout_sec * 1000, signal: hooks.signal, followRedirects: 5 }).catch((err) => {
+      throw toDownloadError(err, hooks.signal);
+    });
     if (res.statusCode >= 400) {
       await res.body.dump().catch(() => undefined);
       throw httpStatusError(res.statusCode);
@@ -152,7 +150,7 @@ export async function writeBodyToFile(body: Readable, path: string, onChunk: (ch
     body.on('data', (chunk: Buffer) => {
       try {
         onChunk(chunk);
-        for (let off = 0; off < chunk.length; ) off += writeSync(file.fd, chunk, off, chunk.length - off);
+        for (let off = 0; off < chunk.length;) off += writeSync(file.fd, chunk, off, chunk.length - off);
       } catch (err) {
         body.destroy(err as Error);
       }

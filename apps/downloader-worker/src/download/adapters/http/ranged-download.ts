@@ -96,7 +96,13 @@ export async function downloadRanged(d: RangedDownload): Promise<{ connections: 
 }
 
 async function openPart(d: RangedDownload, part: Part, signal: AbortSignal): Promise<Readable> {
-  const res = await d.http.stream({ url: d.url.href, headers: { range: `bytes=${part.start}-${part.end - 1}` }, timeoutMs: d.timeoutMs, signal, followRedirects: 5 });
+  const res = await d.http.stream({
+    url: d.url.href,
+    headers: { range: `bytes=${part.start}-${part.end - 1}` },
+    timeoutMs: d.timeoutMs,
+    signal,
+    followRedirects: 5,
+  });
   const expected = `bytes ${part.start}-${part.end - 1}/${d.total}`;
   if (res.statusCode !== 206 || String(res.headers['content-range'] ?? '') !== expected) {
     res.body.destroy();
@@ -117,7 +123,7 @@ async function pump(body: Readable, part: Part, fd: number, signal: AbortSignal,
         try {
           const take = chunk.subarray(0, part.end - pos);
           onChunk(take.length);
-          for (let off = 0; off < take.length; ) off += writeSync(fd, take, off, take.length - off, pos + off);
+          for (let off = 0; off < take.length;) off += writeSync(fd, take, off, take.length - off, pos + off);
           pos += take.length;
           if (pos >= part.end) {
             resolve();
@@ -129,7 +135,10 @@ async function pump(body: Readable, part: Part, fd: number, signal: AbortSignal,
         }
       });
       finished(body).then(
-        () => (pos >= part.end ? resolve() : reject(new NetError('network_error', `the connection closed after ${pos - part.start} of ${part.end - part.start} bytes`))),
+        () =>
+          pos >= part.end
+            ? resolve()
+            : reject(new NetError('network_error', `the connection closed after ${pos - part.start} of ${part.end - part.start} bytes`)),
         (err: unknown) => (pos >= part.end ? resolve() : reject(err)),
       );
     });

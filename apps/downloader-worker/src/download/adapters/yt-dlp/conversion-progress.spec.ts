@@ -6,7 +6,11 @@ const block = (us: number, speed: string, progress = 'continue') => `frame=10\no
 
 describe('ffmpeg -progress output', () => {
   it('reads the last complete block', () => {
-    expect(parseFfmpegProgress(block(1_000_000, '0.5x') + block(2_500_000, '1.25x') + 'frame=99\nout_time_us=9')).toEqual({ outTimeSec: 2.5, speed: 1.25, ended: false });
+    expect(parseFfmpegProgress(block(1_000_000, '0.5x') + block(2_500_000, '1.25x') + 'frame=99\nout_time_us=9')).toEqual({
+      outTimeSec: 2.5,
+      speed: 1.25,
+      ended: false,
+    });
     expect(parseFfmpegProgress(block(4_000_000, 'N/A', 'end'))).toEqual({ outTimeSec: 4, speed: null, ended: true });
   });
 

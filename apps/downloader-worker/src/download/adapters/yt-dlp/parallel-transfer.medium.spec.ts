@@ -45,7 +45,13 @@ const workDirs: string[] = [];
 
 async function download(
   url: string,
-  opts: { transfer?: ParallelTransfer; maxBytes?: number; controller?: AbortController; onProgress?: (p: Progress) => void; options?: Partial<DownloadOptions> } = {},
+  opts: {
+    transfer?: ParallelTransfer;
+    maxBytes?: number;
+    controller?: AbortController;
+    onProgress?: (p: Progress) => void;
+    options?: Partial<DownloadOptions>;
+  } = {},
 ): Promise<Outcome> {
   const workDir = await mkdtemp(join(tmpdir(), 'mda-parallel-job-'));
   workDirs.push(workDir);
@@ -205,7 +211,10 @@ describe('parallel transfer on the yt-dlp path (real yt-dlp, aria2c, ffmpeg)', (
       for (const f of readdirSync(dir)) hls.serve(`/${f}`, readFileSync(join(dir, f)), f.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
       // the same playlist with its last segment on the refused address
       const segments = readFileSync(index, 'utf8').split('\n');
-      const last = segments.map((l, i) => [l, i] as const).filter(([l]) => l.endsWith('.ts')).pop() as readonly [string, number];
+      const last = segments
+        .map((l, i) => [l, i] as const)
+        .filter(([l]) => l.endsWith('.ts'))
+        .pop() as readonly [string, number];
       segments[last[1]] = `${secret.url}/${last[0]}`;
       hls.serve('/leaky.m3u8', Buffer.from(segments.join('\n')), 'application/vnd.apple.mpegurl');
     }, 60_000);

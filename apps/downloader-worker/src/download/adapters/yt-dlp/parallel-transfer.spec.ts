@@ -6,7 +6,9 @@ describe('parallelTransferArgs', () => {
     expect(args.slice(0, 2)).toEqual(['--concurrent-fragments', '6']);
     expect(args.slice(2, 4)).toEqual(['--downloader', 'http:aria2c']);
     expect(args[4]).toBe('--downloader-args');
-    expect(args[5].split(' ')).toEqual(expect.arrayContaining(['aria2c:--max-connection-per-server=8', '--split=8', '--min-split-size=1M', '--show-console-readout=false']));
+    expect(args[5].split(' ')).toEqual(
+      expect.arrayContaining(['aria2c:--max-connection-per-server=8', '--split=8', '--min-split-size=1M', '--show-console-readout=false']),
+    );
   });
 
   it('keeps yt-dlp’s own downloader for one connection', () => {

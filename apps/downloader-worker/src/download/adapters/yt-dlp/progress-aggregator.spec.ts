@@ -175,7 +175,10 @@ describe('ProgressAggregator', () => {
 
   it('estimates a total for HLS from its fragments, and for a stream not started from the bitrates', () => {
     const agg = new ProgressAggregator();
-    agg.plan([{ format_id: 'v', tbr: 900 }, { format_id: 'a', tbr: 100 }]);
+    agg.plan([
+      { format_id: 'v', tbr: 900 },
+      { format_id: 'a', tbr: 100 },
+    ]);
     // no total, no estimate: 2 of 8 fragments are 25 % of the video; the audio is a ninth of it
     const p = agg.update(dl(20_000, { fragment_index: 2, fragment_count: 8 }), 'v');
     expect(p?.total_bytes).toBe(80_000 + Math.round(80_000 / 9));

@@ -101,8 +101,7 @@ export class ProgressAggregator {
     const downloaded = nonNegative(report.downloaded_bytes) ?? stream.bytes;
     stream.bytes = stream.fragmented ? Math.max(stream.bytes, downloaded) : downloaded;
     stream.fraction = Math.max(stream.fraction, fractionOf(report, downloaded));
-    stream.totalBytes =
-      positive(report.total_bytes) ?? stream.expectedBytes ?? roundOrNull(positive(report.total_bytes_estimate)) ?? stream.totalBytes;
+    stream.totalBytes = positive(report.total_bytes) ?? stream.expectedBytes ?? roundOrNull(positive(report.total_bytes_estimate)) ?? stream.totalBytes;
     return this.emit();
   }
 
@@ -173,7 +172,10 @@ export class ProgressAggregator {
     if (dt <= 0) return this.speed;
     // a stream that restarts at 0 (retry) gives no negative speed
     const rate = (Math.max(0, bytes - prev.bytes) * 1000) / dt;
-    this.speed = this.speed === null ? (Math.max(0, bytes - this.first.bytes) * 1000) / (ms - this.first.ms) : this.speed + (1 - Math.exp(-dt / SPEED_TAU_MS)) * (rate - this.speed);
+    this.speed =
+      this.speed === null
+        ? (Math.max(0, bytes - this.first.bytes) * 1000) / (ms - this.first.ms)
+        : this.speed + (1 - Math.exp(-dt / SPEED_TAU_MS)) * (rate - this.speed);
     this.prev = { ms, bytes };
     return this.speed;
   }

@@ -24,7 +24,13 @@ describe('sidecars', () => {
     for (const name of ['media.mp4', 'media.en.vtt', 'media.jpg', 'media.description', 'cookies.txt']) writeFileSync(join(dir, name), 'x');
     writeFileSync(
       join(dir, 'media.info.json'),
-      JSON.stringify({ title: 'T', cookies: 'sid=secret', _filename: '/srv/.partial/x/media.mp4', http_headers: { Cookie: 'sid=secret', 'User-Agent': 'UA' }, formats: [{ cookies: 'sid=secret', url: 'u' }] }),
+      JSON.stringify({
+        title: 'T',
+        cookies: 'sid=secret',
+        _filename: '/srv/.partial/x/media.mp4',
+        http_headers: { Cookie: 'sid=secret', 'User-Agent': 'UA' },
+        formats: [{ cookies: 'sid=secret', url: 'u' }],
+      }),
     );
     const options = downloadOptionsSchema.parse({ download_subtitles: true, write_info_json: true });
     const found = await collectSidecars(dir, join(dir, 'media.mp4'), options);

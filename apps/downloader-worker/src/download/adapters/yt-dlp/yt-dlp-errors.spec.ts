@@ -11,10 +11,18 @@ describe('classifyYtDlpFailure', () => {
     ['ERROR: [generic] x: Unable to download webpage: HTTP Error 410: Gone', 'not_found', 'Video not available (HTTP 410)'],
     ['ERROR: [youtube] abc: Video unavailable. This video is not available', 'not_found', 'Video not available'],
     ['ERROR: [vimeo] 1: This video does not exist.', 'not_found', 'Video not available'],
-    ["ERROR: [youtube] abc: Private video. Sign in if you've been granted access to this video", 'private_or_login_required', 'This media is private or requires a login'],
+    [
+      "ERROR: [youtube] abc: Private video. Sign in if you've been granted access to this video",
+      'private_or_login_required',
+      'This media is private or requires a login',
+    ],
     ['ERROR: [instagram] x: You need to log in to access this content', 'private_or_login_required', 'This media is private or requires a login'],
     ['ERROR: unable to download video data: HTTP Error 403: Forbidden', 'private_or_login_required', 'This media is private or requires a login (HTTP 403)'],
-    ['ERROR: [generic] None: Unable to download webpage: HTTP Error 401: Unauthorized', 'private_or_login_required', 'This media is private or requires a login (HTTP 401)'],
+    [
+      'ERROR: [generic] None: Unable to download webpage: HTTP Error 401: Unauthorized',
+      'private_or_login_required',
+      'This media is private or requires a login (HTTP 401)',
+    ],
     [
       "ERROR: [generic] None: Unable to download webpage: <urlopen error [Errno 111] Connection refused> (caused by URLError(ConnectionRefusedError(111, 'Connection refused')))",
       'network_error',
@@ -24,13 +32,25 @@ describe('classifyYtDlpFailure', () => {
     ['ERROR: unable to download video data: The read operation timed out', 'network_error', 'Network error: timed out'],
     ['ERROR: [generic] x: Unable to download webpage: HTTP Error 503: Service Unavailable', 'network_error', 'Network error: the server failed (HTTP 503)'],
     // the egress proxy's answers when it could not reach the server
-    ['ERROR: [generic] None: Unable to download webpage: HTTP Error 502: Connection refused (caused by <HTTPError 502>)', 'network_error', 'Network error: connection refused'],
+    [
+      'ERROR: [generic] None: Unable to download webpage: HTTP Error 502: Connection refused (caused by <HTTPError 502>)',
+      'network_error',
+      'Network error: connection refused',
+    ],
     ['ERROR: unable to download video data: HTTP Error 504: Connection timed out', 'network_error', 'Network error: timed out'],
     ['ERROR: [generic] x: Unable to download webpage: HTTP Error 502: Name or service not known', 'network_error', 'Network error: name or service not known'],
     ['ERROR: [generic] x: Unable to download webpage: HTTP Error 502: Bad Gateway', 'network_error', 'Network error: the server failed (HTTP 502)'],
     ['ERROR: Postprocessing: Conversion failed!', 'ffmpeg_failed', 'Post-processing with ffmpeg failed: Postprocessing: Conversion failed!'],
-    ['ERROR: ffmpeg not found. Please install or provide the path using --ffmpeg-location', 'ffmpeg_failed', expect.stringMatching(/^Post-processing with ffmpeg failed: ffmpeg not found/)],
-    ['ERROR: [youtube] abc: Requested format is not available. Use --list-formats for a list of available formats', 'invalid_request', 'The requested quality or format is not available for this media'],
+    [
+      'ERROR: ffmpeg not found. Please install or provide the path using --ffmpeg-location',
+      'ffmpeg_failed',
+      expect.stringMatching(/^Post-processing with ffmpeg failed: ffmpeg not found/),
+    ],
+    [
+      'ERROR: [youtube] abc: Requested format is not available. Use --list-formats for a list of available formats',
+      'invalid_request',
+      'The requested quality or format is not available for this media',
+    ],
     ['ERROR: something odd happened; please report this issue on https://github.com/yt-dlp/yt-dlp/issues', 'internal_error', 'something odd happened'],
   ])('%s', (line, code, message) => {
     const err = classifyYtDlpFailure(['ERROR: an earlier failure', line], [], 1);
@@ -79,7 +99,9 @@ describe('classifyYtDlpFailure', () => {
   });
 
   it('keeps the ERROR line when ffmpeg said nothing more, and never uses reasons for other failures', () => {
-    expect(classifyYtDlpFailure(['ERROR: Postprocessing: Conversion failed!'], [], 1, []).message).toBe('Post-processing with ffmpeg failed: Postprocessing: Conversion failed!');
+    expect(classifyYtDlpFailure(['ERROR: Postprocessing: Conversion failed!'], [], 1, []).message).toBe(
+      'Post-processing with ffmpeg failed: Postprocessing: Conversion failed!',
+    );
     expect(classifyYtDlpFailure(['ERROR: Unsupported URL: http://x'], [], 1, ['webm: Only VP8']).code).toBe('unsupported_url');
   });
 });

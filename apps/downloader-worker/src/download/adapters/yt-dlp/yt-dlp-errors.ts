@@ -65,7 +65,8 @@ export const MAX_FFMPEG_REASONS = 5;
 
 const FFMPEG_COMPONENT = /^\[([\w.:,-]+) @ 0x[0-9a-f]+\]\s*(.+)$/;
 const FAILURE_WORDS = /not supported|^Only |invalid|could not|error|failed|unknown|unable|not found|not implemented|no such|incorrect|unsupported|denied/i;
-const FFMPEG_TOP_LEVEL = /^(Could not .+|Invalid data found.+|Error (opening|initializing|while|writing|applying|parsing).+|Unknown (encoder|decoder).+|Conversion failed!?|.+: (No such file or directory|Invalid argument|Permission denied|Invalid data found when processing input))$/;
+const FFMPEG_TOP_LEVEL =
+  /^(Could not .+|Invalid data found.+|Error (opening|initializing|while|writing|applying|parsing).+|Unknown (encoder|decoder).+|Conversion failed!?|.+: (No such file or directory|Invalid argument|Permission denied|Invalid data found when processing input))$/;
 
 /**
  * One of ffmpeg's own reasons among yt-dlp's stderr (yt-dlp -v passes ffmpeg's output through, then
@@ -96,7 +97,12 @@ function ffmpegCause(reasons: readonly string[]): string | null {
  * yt-dlp reports a skipped file (too large) when it still exits 0. `ffmpegReasons` are the
  * `ffmpegReason` lines seen: an ffmpeg failure names the first of them rather than ffmpeg's last line.
  */
-export function classifyYtDlpFailure(errorLines: string[], otherLines: string[], exitCode: number | null, ffmpegReasons: readonly string[] = []): DownloadError {
+export function classifyYtDlpFailure(
+  errorLines: string[],
+  otherLines: string[],
+  exitCode: number | null,
+  ffmpegReasons: readonly string[] = [],
+): DownloadError {
   const last = errorLines[errorLines.length - 1];
   if (last) {
     const rule = RULES.find((r) => r.pattern.test(last));

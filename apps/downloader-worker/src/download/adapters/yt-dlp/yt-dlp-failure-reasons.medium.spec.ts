@@ -40,7 +40,13 @@ it("an ffmpeg post-processing failure carries ffmpeg's first reason and the ffmp
   const logs: string[] = [];
   const err = await downloader
     .download(
-      { requestId: 'req_abcdefabcdef', url: server.urlFor('not-media.mp4'), options: downloadOptionsSchema.parse({ embed_metadata: true }), workDir, maxBytes: 50_000_000 },
+      {
+        requestId: 'req_abcdefabcdef',
+        url: server.urlFor('not-media.mp4'),
+        options: downloadOptionsSchema.parse({ embed_metadata: true }),
+        workDir,
+        maxBytes: 50_000_000,
+      },
       { onProgress: () => undefined, onLog: (l) => logs.push(l), signal: new AbortController().signal },
     )
     .then(

@@ -23,7 +23,15 @@ interface Probed {
 }
 const ffprobe = (file: string): Probed =>
   JSON.parse(
-    execFileSync(tools.ffprobePath, ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height', '-of', 'json', file]).toString(),
+    execFileSync(tools.ffprobePath, [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration:stream=codec_type,codec_name,width,height',
+      '-of',
+      'json',
+      file,
+    ]).toString(),
   );
 
 /** Remembers every process group it starts, to check that none is left behind. */
@@ -141,7 +149,11 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
 
   it('downloads HLS with a monotonic percent driven by fragments', async () => {
     const o = await download(server.urlFor(await makeHls(clip)));
-    expect(ffprobe(resultOf(o).tempPath).streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(
+      ffprobe(resultOf(o).tempPath)
+        .streams.map((s) => s.codec_type)
+        .sort(),
+    ).toEqual(['audio', 'video']);
     expectMonotonic(o);
     expect(o.logs.some((l) => l.startsWith('PROGRESS') && l.includes('"fragment_count": 3'))).toBe(true);
     // Three 1 s segments: the percent moves in thirds, not by revised byte estimates.
@@ -151,7 +163,9 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
   it('merges separate video and audio streams, keeping one monotonic percent over both', async () => {
     const { manifestPath } = await makeSeparateStreams({ seconds: 3 });
     const o = await download(server.urlFor(manifestPath), { quality: 'best', video_format: 'mp4' });
-    const streams = ffprobe(resultOf(o).tempPath).streams.map((s) => s.codec_type).sort();
+    const streams = ffprobe(resultOf(o).tempPath)
+      .streams.map((s) => s.codec_type)
+      .sort();
     expect(streams).toEqual(['audio', 'video']);
     expect(resultOf(o).ext).toBe('mp4');
     expectMonotonic(o);
@@ -194,7 +208,11 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
     const o = await download(server.urlFor(source), { video_format: 'webm' });
     const r = resultOf(o);
     expect(r.ext).toBe('webm');
-    expect(ffprobe(r.tempPath).streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:opus', 'video:vp9']);
+    expect(
+      ffprobe(r.tempPath)
+        .streams.map((s) => `${s.codec_type}:${s.codec_name}`)
+        .sort(),
+    ).toEqual(['audio:opus', 'video:vp9']);
     expectMonotonic(o);
     // the download fills the first half of the percent, ffmpeg's re-encode the second: several
     // readings inside it, with the bytes all downloaded and an eta from the encoder's speed
@@ -253,15 +271,19 @@ describe('YtDlpMediaDownloader (real yt-dlp and ffmpeg)', () => {
     ])('stops yt-dlp and its group on abort (%s), within 2 s, leaving no files', async (code, reason) => {
       const controller = new AbortController();
       let abortedAt = 0;
-      const o = await download(slow.urlFor(clip), {}, {
-        controller,
-        onProgress: (p) => {
-          if (p.downloaded_bytes > 0 && !abortedAt) {
-            abortedAt = Date.now();
-            controller.abort(reason);
-          }
+      const o = await download(
+        slow.urlFor(clip),
+        {},
+        {
+          controller,
+          onProgress: (p) => {
+            if (p.downloaded_bytes > 0 && !abortedAt) {
+              abortedAt = Date.now();
+              controller.abort(reason);
+            }
+          },
         },
-      });
+      );
       const stoppedIn = Date.now() - abortedAt;
       expect(o.error?.code).toBe(code);
       expect(stoppedIn).toBeLessThan(2000);

@@ -123,7 +123,7 @@ describe('YtDlpMediaDownloader (fake process)', () => {
     expect(t.seen.logs).toHaveLength(5);
   });
 
-  it('runs yt-dlp through the job\'s own egress session and closes it afterwards', async () => {
+  it("runs yt-dlp through the job's own egress session and closes it afterwards", async () => {
     const t = setup(async (p) => {
       p.stderr.write("[debug] Proxy map: {'http': 'http://tok:x@127.0.0.1:1'}\n");
       p.exit(1);
@@ -139,7 +139,12 @@ describe('YtDlpMediaDownloader (fake process)', () => {
   });
 
   it('fails with forbidden_address naming the host when the proxy refused a connection, whatever yt-dlp made of it', async () => {
-    const refusal = { host: 'secret.test', address: '127.0.0.1', range: 'loopback', message: 'refusing to connect to secret.test (resolved to 127.0.0.1): address is in a forbidden range (loopback)' };
+    const refusal = {
+      host: 'secret.test',
+      address: '127.0.0.1',
+      range: 'loopback',
+      message: 'refusing to connect to secret.test (resolved to 127.0.0.1): address is in a forbidden range (loopback)',
+    };
     const failing = setup(async (p) => {
       p.stderr.write('ERROR: [generic] Unable to download webpage: HTTP Error 403: Forbidden\n');
       p.exit(1);

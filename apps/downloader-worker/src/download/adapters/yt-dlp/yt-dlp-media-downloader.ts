@@ -97,7 +97,15 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
     const args = buildYtDlpArgs(job, this.tools, [...egress.ytdlpArgs(), ...parallelTransferArgs(this.transfer, job)]);
     const existing = await listEntries(job.workDir);
-    const state: RunState = { meta: {}, filepath: null, errors: [], otherStderr: [], ffmpegReasons: [], progress: new ProgressAggregator(), converting: { busy: false } };
+    const state: RunState = {
+      meta: {},
+      filepath: null,
+      errors: [],
+      otherStderr: [],
+      ffmpegReasons: [],
+      progress: new ProgressAggregator(),
+      converting: { busy: false },
+    };
     let failure: DownloadError | null = null;
     const fail = (err: DownloadError) => {
       failure ??= err;
@@ -133,7 +141,10 @@ export class YtDlpMediaDownloader extends MediaDownloader {
     });
     // a throwing hook fails the job here too, as in the stream callbacks
     const conversion = setInterval(
-      () => void this.followConversion(job, state, hooks).catch((err) => fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`))),
+      () =>
+        void this.followConversion(job, state, hooks).catch((err) =>
+          fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`)),
+        ),
       CONVERSION_POLL_MS,
     );
     // aria2c tells yt-dlp nothing until it is done: its files say how far it is (and how large)
