@@ -59,10 +59,9 @@ export default [
       'apps/cli/**',
       'apps/dashboard/scripts/**',
       // still touching the disk directly, until their work goes through the MediaStore port
-      // (libs/media-store): the worker's job service and sidecar listing, the gateway's /files reads
+      // (libs/media-store): the worker's job service (its work folder) and sidecar listing
       'apps/downloader-worker/src/download/download-job.service.ts',
       'apps/downloader-worker/src/download/stored-files.ts',
-      'apps/gateway/src/files/media-folder.ts',
     ],
     rules: {
       'no-restricted-imports': [

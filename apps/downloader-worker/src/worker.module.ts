@@ -17,6 +17,7 @@ import { MediaProbe } from './download/ports/media-probe';
 import { RoutingMediaDownloader } from './download/routing-media-downloader';
 import { RunningJobs } from './download/running-jobs';
 import { FsMediaStore } from './download/adapters/fs-media-store';
+import { UploadSweeper } from './download/upload-sweeper';
 import { MediaStore } from './download/ports/media-store';
 import { StoreMonitor } from './download/store-monitor';
 import { execToolProbe } from './tools/adapters/tool-probe';
@@ -82,6 +83,11 @@ export class WorkerModule {
         { provide: MediaStore, useFactory: () => new FsMediaStore(config.storageDir) },
         // where finished files are placed: the media folder, or the bucket (STORAGE_BACKEND)
         { provide: FinishedFiles, useFactory: () => createMediaStore(config.mediaStore) },
+        {
+          provide: UploadSweeper,
+          inject: [FinishedFiles, Clock, WORKER_LOGGER],
+          useFactory: (store: FinishedFiles, clock: Clock, logger: Logger) => new UploadSweeper(store, config.downloadTimeoutSec, clock, logger),
+        },
         { provide: ToolVersionReporter, inject: [WORKER_LOGGER], useFactory: (logger: Logger) => new ToolVersionReporter(config, logger) },
         { provide: StoreMonitor, inject: [MediaStore, WORKER_LOGGER], useFactory: (store: MediaStore, logger: Logger) => new StoreMonitor(store, logger) },
         {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Clock } from '@mda/contracts';
 import { FileLinks, resolveFilesSigningSecret } from '@mda/file-links';
+import { createMediaStore } from '@mda/media-store';
 import { MessagingModule } from '@mda/messaging';
 import { GuardedHttpClient } from '@mda/net-guard';
 import { createLogger } from '@mda/observability';
@@ -36,6 +37,8 @@ export class SenderModule {
               await resolveFilesSigningSecret({ explicit: config.filesSigningSecret, databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }),
               config.filesUrlTtlSec,
               clock,
+              // S3 with S3_PUBLIC_DOWNLOADS: the webhook's download_url is a presigned GET on the bucket
+              config.mediaStore.backend === 's3' && config.mediaStore.s3.publicDownloads ? await createMediaStore(config.mediaStore) : undefined,
             ),
           inject: [Clock],
         },

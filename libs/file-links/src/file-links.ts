@@ -4,6 +4,15 @@ import { Clock, fileSignature, verifyFileSignature } from '@mda/contracts';
 interface Linked {
   filepath: string;
   download_url: string;
+  filename?: string;
+}
+
+/**
+ * A store that hands out its own download links (an S3 bucket: presigned GETs), valid for
+ * `expiresInSec` and naming `filename` in Content-Disposition; null: no direct link (served by `/files`).
+ */
+export interface DirectDownloads {
+  presignedGetUrl(key: string, opts: { expiresInSec: number; filename: string }): Promise<string | null>;
 }
 
 /**
@@ -17,6 +26,8 @@ export class FileLinks {
     secret: string,
     private readonly ttlSec: number,
     private readonly clock: Clock,
+    /** With S3_PUBLIC_DOWNLOADS: `download_url` is the store's presigned GET instead of a signed `/files` link. */
+    private readonly direct?: DirectDownloads,
   ) {
     if (!secret) throw new Error('FileLinks needs a signing secret');
     this.#secret = secret;
@@ -28,16 +39,30 @@ export class FileLinks {
     return `${downloadUrl.split('?')[0]}?expires=${expires}&signature=${fileSignature(this.#secret, filepath, expires)}`;
   }
 
-  /** A copy of `file_info` whose links (its own and its sidecars') carry fresh signatures. */
-  signFileInfo<T extends Linked>(info: T): T {
+  /**
+   * A copy of `file_info` whose links (its own and its sidecars') are fresh: signed `/files` links,
+   * or the store's presigned GETs (lifetime FILES_URL_TTL_SEC, the file's name as attachment).
+   */
+  async signFileInfo<T extends Linked>(info: T): Promise<T> {
     const files = (info as { files?: unknown }).files;
-    const signed: T = { ...info, download_url: this.sign(info.download_url, info.filepath) };
+    const signed: T = { ...info, download_url: await this.link(info) };
     if (Array.isArray(files)) {
-      (signed as { files?: unknown }).files = files.map((f: Partial<Linked>) =>
-        typeof f?.download_url === 'string' && typeof f.filepath === 'string' ? { ...f, download_url: this.sign(f.download_url, f.filepath) } : f,
+      (signed as { files?: unknown }).files = await Promise.all(
+        files.map(async (f: Partial<Linked>) =>
+          typeof f?.download_url === 'string' && typeof f.filepath === 'string' ? { ...f, download_url: await this.link(f as Linked) } : f,
+        ),
       );
     }
     return signed;
+  }
+
+  private async link(f: Linked): Promise<string> {
+    if (this.direct) {
+      const filename = typeof f.filename === 'string' && f.filename ? f.filename : f.filepath.slice(f.filepath.lastIndexOf('/') + 1);
+      const url = await this.direct.presignedGetUrl(f.filepath, { expiresInSec: this.ttlSec, filename });
+      if (url) return url;
+    }
+    return this.sign(f.download_url, f.filepath);
   }
 
   /** True when `signature` is this server's for `filepath` until `expires` (seconds), and that is not past. */

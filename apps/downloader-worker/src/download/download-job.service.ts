@@ -148,6 +148,7 @@ export class DownloadJobService {
         );
       };
       let final: Message<FinalEventType>;
+      const placedKeys: string[] = [];
       try {
         // a previous attempt that died mid-download leaves partial files: start clean. Inside the
         // try: a store that cannot be written fails the job (storage_error), never strands it
@@ -162,7 +163,13 @@ export class DownloadJobService {
           { onProgress, onLog, onMetadata, signal: controller.signal },
         );
         // not retried as a whole: a rename or link that went through before a later step failed is not repeatable
-        const placement = { keepExisting: !!cmd.options.path_template, suffix: cmd.request_id.replace(/^req_/, '') };
+        // a cancel (or the time limit) during the upload aborts it: nothing is left in the store
+        const placement = {
+          keepExisting: !!cmd.options.path_template,
+          suffix: cmd.request_id.replace(/^req_/, ''),
+          signal: controller.signal,
+          placed: placedKeys,
+        };
         const placed = await placeFile(this.media, result.tempPath, resolveFilePath(cmd, result, this.clock.now()), placement);
         const files = await placeSidecars(
           this.media,
@@ -206,6 +213,13 @@ export class DownloadJobService {
           // whatever step failed, an unusable store is the cause to report (and this worker pauses)
           const storeReason = await this.store.confirmFailure();
           if (storeReason) e = new DownloadError('storage_error', `Media store unusable: ${storeReason}`);
+        }
+        if (e.code === 'cancelled' && placedKeys.length > 0) {
+          // cancelled between two uploads: the files already stored go too (a cancelled job keeps none)
+          for (const key of placedKeys)
+            await this.media
+              .delete(key)
+              .catch((delErr: unknown) => log.warn({ err: errorFields(delErr), filepath: key }, "could not remove a cancelled job's file"));
         }
         if (e.code === 'storage_error' || e.code === 'internal_error') log.error({ err: errorFields(err), error_code: e.code }, 'download step failed');
         onLog(`ERROR: ${e.message}`);

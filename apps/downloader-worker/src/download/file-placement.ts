@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { defaultFilePath } from '@mda/contracts';
-import { InvalidKeyError, MediaStore, PARTIAL_FOLDER } from '@mda/media-store';
+import { InvalidKeyError, MediaStore, PARTIAL_FOLDER, UploadAbortedError } from '@mda/media-store';
 import { DownloadError } from './ports/media-downloader';
 
 export { PARTIAL_FOLDER };
@@ -10,20 +10,31 @@ export { PARTIAL_FOLDER };
  * rename; S3: an upload), so a partial file never appears under a final name. A default path
  * belongs to this job alone and is replaced (a redelivered job writes it again); a templated name
  * may be shared by two jobs, so an existing file is kept and this one gets `-<suffix>` before its
- * extension.
+ * extension. When `signal` aborts (a cancel, the time limit) the upload under way is aborted (no
+ * object and no incomplete multipart upload is left) and the signal's reason is thrown. Each key
+ * stored is added to `placed` (to remove a cancelled job's files already in place).
  */
 export async function placeFile(
   store: MediaStore,
   tempPath: string,
   filepath: string,
-  opts: { keepExisting?: boolean; suffix?: string } = {},
+  opts: { keepExisting?: boolean; suffix?: string; signal?: AbortSignal; placed?: string[] } = {},
 ): Promise<{ filepath: string; size: number }> {
+  const { signal, placed: placedKeys, ...putOpts } = opts;
+  if (signal?.aborted) throw signal.reason;
+  const upload = store.upload(tempPath, filepath, putOpts);
+  const onAbort = () => void upload.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const placed = await store.put(tempPath, filepath, opts);
+    const placed = await upload.done;
+    placedKeys?.push(placed.key);
     return { filepath: placed.key, size: placed.size };
   } catch (err) {
     if (err instanceof InvalidKeyError) throw new DownloadError('invalid_request', 'The file path leaves the media folder');
+    if (err instanceof UploadAbortedError && signal?.aborted) throw signal.reason;
     throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -41,7 +41,7 @@ export async function placeSidecars(
   media: PlacedMedia & { mimeType?: string },
   sidecars: readonly Sidecar[],
   generated: readonly GeneratedSidecar[],
-  opts: { publicBaseUrl: string; keepExisting: boolean; suffix: string },
+  opts: { publicBaseUrl: string; keepExisting: boolean; suffix: string; signal?: AbortSignal; placed?: string[] },
 ): Promise<StoredFile[]> {
   const base = media.filepath.replace(/\.[^./]*$/, '');
   const entry = (kind: StoredFile['kind'], filepath: string, size: number, extra: Partial<StoredFile> = {}): StoredFile => ({
@@ -60,7 +60,12 @@ export async function placeSidecars(
     all.push({ kind: g.kind, tempPath, suffix: g.suffix });
   }
   for (const s of all) {
-    const placed = await placeFile(store, s.tempPath, `${base}${s.suffix}`, { keepExisting: opts.keepExisting, suffix: opts.suffix });
+    const placed = await placeFile(store, s.tempPath, `${base}${s.suffix}`, {
+      keepExisting: opts.keepExisting,
+      suffix: opts.suffix,
+      signal: opts.signal,
+      placed: opts.placed,
+    });
     const ext = s.suffix.split('.').pop()?.toLowerCase() ?? '';
     const mime = SIDECAR_MIME[ext];
     files.push(entry(s.kind, placed.filepath, placed.size, { ...(s.language ? { language: s.language } : {}), ...(mime ? { mime_type: mime } : {}) }));

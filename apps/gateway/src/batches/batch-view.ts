@@ -21,7 +21,7 @@ export function countByStatus(statuses: JobStatus[]): Record<JobStatus, number> 
 }
 
 /** GET /api/v1/batch/{id}: the batch, counts per status, and its downloads in order. */
-export function batchView(batch: Batch, children: Job[], links: FileLinks, concurrency?: BatchConcurrency) {
+export async function batchView(batch: Batch, children: Job[], links: FileLinks, concurrency?: BatchConcurrency) {
   const statuses = children.map((j) => j.status);
   return {
     batch_id: batch.batch_id,
@@ -37,6 +37,6 @@ export function batchView(batch: Batch, children: Job[], links: FileLinks, concu
     created_at: batch.created_at,
     cancelled_at: batch.cancelled_at,
     completed_at: batch.completed_at,
-    downloads: children.map((j) => jobView(j, links)),
+    downloads: await Promise.all(children.map((j) => jobView(j, links))),
   };
 }

@@ -131,7 +131,7 @@ export class BatchesService {
   async get(batchId: string, who: ApiKeyIdentity) {
     const batch = await this.batches.find(batchId, who.fingerprint);
     if (!batch) throw new ApiError('not_found', `No batch with batch_id ${batchId}`);
-    return batchView(batch, await this.childJobs(batchId, who), this.links, await this.concurrencyOf(batch.concurrent_limit));
+    return await batchView(batch, await this.childJobs(batchId, who), this.links, await this.concurrencyOf(batch.concurrent_limit));
   }
 
   /** Cancels what has not finished: waiting children at once, running ones through download.cancel. */

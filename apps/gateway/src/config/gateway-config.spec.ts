@@ -9,10 +9,21 @@ describe('loadGatewayConfig: the media store', () => {
     expect(loadGatewayConfig({ ...BASE, STORAGE_BACKEND: 'local', STORAGE_DIR: '/media' }).storageDir).toBe('/media');
   });
 
-  it('refuses STORAGE_BACKEND=s3 naming the variable: it cannot serve from a bucket yet', () => {
-    const load = () => loadGatewayConfig({ ...BASE, STORAGE_BACKEND: 's3', S3_BUCKET: 'media' });
+  it('serves from an S3 bucket with STORAGE_BACKEND=s3 (presigned links by default, /files when S3_PUBLIC_DOWNLOADS=false)', () => {
+    const s3 = loadGatewayConfig({ ...BASE, STORAGE_BACKEND: 's3', S3_BUCKET: 'media', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true' });
+    expect(s3.mediaStore).toMatchObject({
+      backend: 's3',
+      s3: { bucket: 'media', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, publicDownloads: true },
+    });
+    expect(loadGatewayConfig({ ...BASE, STORAGE_BACKEND: 's3', S3_BUCKET: 'media', S3_PUBLIC_DOWNLOADS: 'false' }).mediaStore).toMatchObject({
+      s3: { publicDownloads: false },
+    });
+  });
+
+  it('refuses STORAGE_BACKEND=s3 without a bucket, naming the variable', () => {
+    const load = () => loadGatewayConfig({ ...BASE, STORAGE_BACKEND: 's3' });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/STORAGE_BACKEND must be local for the gateway for now/);
+    expect(load).toThrow(/S3_BUCKET is required when STORAGE_BACKEND=s3/);
   });
 
   it('refuses an invalid STORAGE_BACKEND', () => {

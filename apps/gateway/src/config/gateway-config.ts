@@ -3,6 +3,7 @@ import {
   ConfigError,
   Env,
   JobStoreConfig,
+  MediaStoreConfig,
   bool,
   int,
   num,
@@ -25,7 +26,10 @@ export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   apiKeys: string[];
   /** Operator keys for /api/v1/admin (none: the admin routes answer 401). */
   adminApiKeys: string[];
+  /** The local media folder (local backend) or scratch (s3); the gateway keeps nothing there with s3. */
   storageDir: string;
+  /** Where finished files live: `/files` reads them and deletion removes them through it. */
+  mediaStore: MediaStoreConfig;
   publicBaseUrl: string;
   /** FILES_SIGNING_SECRET; unset: the random one kept in the job store. */
   filesSigningSecret?: string;
@@ -64,7 +68,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     apiKeys: loadApiKeys(env),
     ...loadJobStoreConfig(env),
     adminApiKeys: loadAdminApiKeys(env),
-    storageDir: loadMediaFolder(env),
+    ...loadGatewayMediaStore(env),
     publicBaseUrl: loadPublicBaseUrl(env),
     filesSigningSecret: loadFilesSigningSecret(env),
     filesUrlTtlSec: loadFilesUrlTtlSec(env),
@@ -98,14 +102,8 @@ function loadAdminApiKeys(env: Env): string[] {
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
-/** STORAGE_DIR, the folder `/files` serves; the S3 backend is refused until the gateway can serve from a bucket. */
-function loadMediaFolder(env: Env): string {
+/** STORAGE_BACKEND and its settings: where `/files` reads and deletion removes. */
+function loadGatewayMediaStore(env: Env): { storageDir: string; mediaStore: MediaStoreConfig } {
   const store = loadMediaStoreConfig(env);
-  if (store.backend !== 'local') {
-    throw new ConfigError(
-      'STORAGE_BACKEND',
-      'must be local for the gateway for now: serving files from an S3 bucket is not built yet (the worker can already store there)',
-    );
-  }
-  return store.storageDir;
+  return { storageDir: store.storageDir, mediaStore: store };
 }

@@ -85,7 +85,7 @@ export class DownloadEventsHandler {
   private async announce(requestId: string): Promise<void> {
     try {
       const job = await this.jobs.find(requestId);
-      if (job) this.bus.publishJob(job, this.links, await this.webhookLog.summary(requestId));
+      if (job) await this.bus.publishJob(job, this.links, await this.webhookLog.summary(requestId));
     } catch (err) {
       // the store is already updated: a stream missing one change must not redeliver the event
       this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'job change not streamed');

@@ -27,7 +27,7 @@ export class DownloadsListService {
     const last = page[page.length - 1];
     const hooks = await this.webhookLog.summaries(page.map((j) => j.request_id));
     return {
-      downloads: page.map((j) => jobView(j, this.links, hooks.get(j.request_id))),
+      downloads: await Promise.all(page.map((j) => jobView(j, this.links, hooks.get(j.request_id)))),
       next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
     };
   }

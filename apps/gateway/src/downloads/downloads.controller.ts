@@ -36,7 +36,7 @@ export class DownloadsController {
   async create(@Body() dto: CreateDownloadDto, @Identity() who: ApiKeyIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const job = await this.downloads.create(dto, who);
     void reply.header('Location', `/api/v1/download/${job.request_id}`);
-    return jobView(job, this.links);
+    return await jobView(job, this.links);
   }
 
   @Delete('download/:request_id')

@@ -20,7 +20,7 @@ import { GATEWAY_LOGGER } from '../common/tokens';
 import { CookiesService } from '../cookies/cookies.service';
 import { Job, JobsRepository, NewJob, newJobRow } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
-import { jobView } from './job-view';
+import { JobView, jobView } from './job-view';
 import { UrlPolicy } from './url-policy';
 import { WorkerPresence } from '../health/worker-presence';
 import { toDownloadOptions } from './download-options';
@@ -108,7 +108,7 @@ export class DownloadsService {
    * so even a replica that never saw the cancel skips it). Running: `download.cancel` reaches every
    * replica and the one running it stops and reports `download.cancelled`. Finished: 409.
    */
-  async cancel(requestId: string, who: ApiKeyIdentity): Promise<{ httpStatus: 200 | 202; body: ReturnType<typeof jobView> & { cancel_requested: true } }> {
+  async cancel(requestId: string, who: ApiKeyIdentity): Promise<{ httpStatus: 200 | 202; body: JobView & { cancel_requested: true } }> {
     const job = await this.jobs.find(requestId, who.fingerprint);
     if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
     assertNotFinished(requestId, job.status);
@@ -126,7 +126,7 @@ export class DownloadsService {
       }
     }
     this.logger.info({ request_id: requestId, event: 'download.cancel', was: cancelledHere ? 'queued' : 'running' }, 'cancel requested');
-    const view = jobView((await this.jobs.find(requestId))!, this.links);
+    const view = await jobView((await this.jobs.find(requestId))!, this.links);
     return { httpStatus: cancelledHere ? 200 : 202, body: { ...view, cancel_requested: true } };
   }
 
@@ -141,7 +141,7 @@ export class DownloadsService {
   async get(requestId: string, who: ApiKeyIdentity) {
     const job = await this.jobs.find(requestId, who.fingerprint);
     if (!job) throw new ApiError('not_found', `No download with request_id ${requestId}`);
-    const view = jobView(job, this.links, await this.webhookLog.summary(requestId));
+    const view = await jobView(job, this.links, await this.webhookLog.summary(requestId));
     // a job that stays queued because no worker runs says so (it stays queued, it is not failed)
     const note = job.status === 'queued' ? await this.presence.waitingNote() : null;
     return note ? { ...view, waiting_for: 'worker' as const, note } : view;

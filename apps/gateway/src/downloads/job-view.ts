@@ -10,13 +10,13 @@ import type { WebhookSummary } from '../webhooks/webhook-summary';
  * `webhooks` (the events counted by state) is given where the caller counted them: GET one, the
  * list and the events stream.
  */
-export function jobView(job: Job, links: FileLinks, webhooks?: WebhookSummary) {
+export async function jobView(job: Job, links: FileLinks, webhooks?: WebhookSummary) {
   return {
     request_id: job.request_id,
     url: job.url,
     status: job.status,
     progress: job.progress ?? { percent: 0, downloaded_bytes: 0, total_bytes: null, speed: null, eta: null },
-    file_info: fileInfoView(job, links),
+    file_info: await fileInfoView(job, links),
     file_deleted: job.file_deleted_at !== null,
     expires_at: job.expires_at,
     retry_of: job.retry_of,
@@ -36,9 +36,9 @@ export function jobView(job: Job, links: FileLinks, webhooks?: WebhookSummary) {
  * The file_info of a job: with fresh signed links while the files exist; once they are deleted or
  * expired, the same record with `deleted_at`, `deleted_reason` and no links.
  */
-function fileInfoView(job: Job, links: FileLinks) {
+async function fileInfoView(job: Job, links: FileLinks) {
   if (!job.file_info) return null;
-  if (job.file_deleted_at === null) return links.signFileInfo(job.file_info);
+  if (job.file_deleted_at === null) return await links.signFileInfo(job.file_info);
   const { files, ...rest } = job.file_info;
   return {
     ...rest,
@@ -49,4 +49,4 @@ function fileInfoView(job: Job, links: FileLinks) {
   };
 }
 
-export type JobView = ReturnType<typeof jobView>;
+export type JobView = Awaited<ReturnType<typeof jobView>>;

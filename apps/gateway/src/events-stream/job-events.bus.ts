@@ -40,8 +40,8 @@ export class JobEventsBus {
 
   constructor(private readonly opts: JobEventsBusOptions = { replayLimit: 1000 }) {}
 
-  publishJob(job: Job, links: FileLinks, webhooks?: WebhookSummary): StreamEvent {
-    return this.publish(job.api_key_fp, jobView(job, links, webhooks));
+  async publishJob(job: Job, links: FileLinks, webhooks?: WebhookSummary): Promise<StreamEvent> {
+    return this.publish(job.api_key_fp, await jobView(job, links, webhooks));
   }
 
   publish(ownerFp: string, view: JobView): StreamEvent {

@@ -1,18 +1,17 @@
-import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../docs/decorators';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
+import { InvalidKeyError, MediaStore, StoredObject } from '@mda/media-store';
 import { ApiError } from '../common/api-error';
 import { Public } from '../common/api-key.guard';
 import type { ApiKeyIdentity } from '../common/api-keys';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { FilesRateLimitGuard } from '../rate-limit/files-rate-limit.guard';
 import { JobFilesRepository } from '../store/job-files.repository';
 import { parseRange } from './byte-range';
 import { parseFilePath } from './file-path';
-import { MediaFolder } from './media-folder';
 import { mediaTypeOf } from './media-types';
 
 const PREFIX = '/files/';
@@ -27,16 +26,12 @@ const PREFIX = '/files/';
 @ApiTags('files')
 @Controller()
 export class FilesController {
-  private readonly folder: MediaFolder;
-
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly clock: Clock,
     private readonly links: FileLinks,
     private readonly owners: JobFilesRepository,
-  ) {
-    this.folder = new MediaFolder(config.storageDir);
-  }
+    private readonly store: MediaStore,
+  ) {}
 
   @Get('files/*')
   @ApiOperation({
@@ -67,46 +62,59 @@ export class FilesController {
       throw parsed.problem.kind === 'hidden' ? new ApiError('not_found', 'File not found') : new ApiError('validation_error', parsed.problem.message);
     }
     await this.authorize(req, parsed.path);
-    const file = await this.folder.open(parsed.path);
+    const file = await this.statFile(parsed.path);
     if (!file) throw new ApiError('not_found', `File not found: ${parsed.path}`);
-    let handed = false;
+    const etag = file.etag;
+    void reply
+      .header('Accept-Ranges', 'bytes')
+      .header('ETag', etag)
+      .header('Last-Modified', file.lastModified.toUTCString())
+      .header('Cache-Control', 'private, max-age=0')
+      .header('Content-Disposition', contentDisposition(parsed.path));
+    if (matchesEtag(req.headers['if-none-match'], etag)) {
+      await reply.code(304).send();
+      return;
+    }
+    const ifRange = req.headers['if-range'];
+    const range = ifRange && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, file.size);
+    if (range.kind === 'unsatisfiable') {
+      await reply
+        .code(416)
+        .header('Content-Range', `bytes */${file.size}`)
+        .header('Content-Type', 'application/json')
+        .send({
+          error: { code: 'range_not_satisfiable', message: `The range is outside the file (${file.size} bytes)` },
+        });
+      return;
+    }
+    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, file.size - 1];
+    if (range.kind === 'partial') void reply.code(206).header('Content-Range', `bytes ${start}-${end}/${file.size}`);
+    void reply.header('Content-Type', mediaTypeOf(parsed.path)).header('Content-Length', String(Math.max(0, end - start + 1)));
+    if (req.method === 'HEAD' || file.size === 0) {
+      await reply.send();
+      return;
+    }
+    // streamed from the store (never buffered): the folder's open file or the bucket's GET body
+    const opened = await this.store.read(parsed.path, range.kind === 'partial' ? { start, end } : undefined);
+    if (!opened) throw new ApiError('not_found', `File not found: ${parsed.path}`);
+    if (opened.etag !== etag) {
+      // replaced between the stat and the read: these bytes do not match the headers already set
+      opened.body.destroy();
+      for (const h of ['ETag', 'Last-Modified', 'Content-Range', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Accept-Ranges'])
+        reply.removeHeader(h);
+      void reply.code(200);
+      throw new ApiError('not_found', `File not found: ${parsed.path}`);
+    }
+    await reply.send(opened.body);
+  }
+
+  /** The stored file, or null (no such file, or a path no store key can name). */
+  private async statFile(path: string): Promise<StoredObject | null> {
     try {
-      const etag = `"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}-${file.ino.toString(16)}"`;
-      void reply
-        .header('Accept-Ranges', 'bytes')
-        .header('ETag', etag)
-        .header('Last-Modified', new Date(file.mtimeMs).toUTCString())
-        .header('Cache-Control', 'private, max-age=0')
-        .header('Content-Disposition', contentDisposition(parsed.path));
-      if (matchesEtag(req.headers['if-none-match'], etag)) {
-        await reply.code(304).send();
-        return;
-      }
-      const ifRange = req.headers['if-range'];
-      const range = ifRange && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, file.size);
-      if (range.kind === 'unsatisfiable') {
-        await reply
-          .code(416)
-          .header('Content-Range', `bytes */${file.size}`)
-          .header('Content-Type', 'application/json')
-          .send({
-            error: { code: 'range_not_satisfiable', message: `The range is outside the file (${file.size} bytes)` },
-          });
-        return;
-      }
-      const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, file.size - 1];
-      if (range.kind === 'partial') void reply.code(206).header('Content-Range', `bytes ${start}-${end}/${file.size}`);
-      void reply.header('Content-Type', mediaTypeOf(parsed.path)).header('Content-Length', String(Math.max(0, end - start + 1)));
-      if (req.method === 'HEAD' || file.size === 0) {
-        await reply.send();
-        return;
-      }
-      // streamed from the open handle (never buffered); the stream closes the handle when done
-      const stream = file.handle.createReadStream({ start, end, highWaterMark: 1 << 20 });
-      handed = true;
-      await reply.send(stream);
-    } finally {
-      if (!handed) await file.handle.close().catch(() => undefined);
+      return await this.store.stat(path);
+    } catch (err) {
+      if (err instanceof InvalidKeyError) return null;
+      throw err;
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { LocalMediaFiles } from './adapters/local-media-files';
+import { MediaStore } from '@mda/media-store';
+import { StoreMediaFiles } from './adapters/store-media-files';
 import { FileRemoval } from './file-removal.service';
 import { LibraryController } from './library.controller';
 import { LibraryMetrics } from './library.metrics';
@@ -12,7 +12,7 @@ import { RetentionService } from './retention.service';
 export const LIBRARY_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [LibraryController],
   providers: [
-    { provide: MediaFiles, inject: [GATEWAY_CONFIG], useFactory: (c: GatewayConfig) => new LocalMediaFiles(c.storageDir) },
+    { provide: MediaFiles, inject: [MediaStore], useFactory: (store: MediaStore) => new StoreMediaFiles(store) },
     FileRemoval,
     LibraryMetrics,
     LibraryService,

@@ -46,7 +46,7 @@ export class LibraryService {
     const removal = job.file_deleted_at ? { files_removed: 0, bytes_freed: 0 } : await this.removal.removeFor(job, 'deleted');
     await this.scheduler.cancel(expiryTaskId(requestId));
     void this.metrics.refreshStorage();
-    return { ...jobView((await this.jobs.find(requestId))!, this.links), ...removal };
+    return { ...(await jobView((await this.jobs.find(requestId))!, this.links)), ...removal };
   }
 
   /**
@@ -56,7 +56,7 @@ export class LibraryService {
   async finishedJob(requestId: string, who: ApiKeyIdentity) {
     const job = await this.own(requestId, who);
     if (job.status === 'completed') return this.deleteFile(requestId, who);
-    if (job.status === 'failed' || job.status === 'cancelled') return { ...jobView(job, this.links), files_removed: 0, bytes_freed: 0 };
+    if (job.status === 'failed' || job.status === 'cancelled') return { ...(await jobView(job, this.links)), files_removed: 0, bytes_freed: 0 };
     return undefined;
   }
 
@@ -86,7 +86,7 @@ export class LibraryService {
     if (job.status !== 'failed' && job.status !== 'cancelled') {
       throw new ApiError('conflict', `Download ${requestId} is ${job.status}; only a failed or cancelled download can be retried`, { status: job.status });
     }
-    return jobView(await this.resubmit(job, who), this.links);
+    return await jobView(await this.resubmit(job, who), this.links);
   }
 
   private resubmit(job: Job, who: ApiKeyIdentity): Promise<Job> {

@@ -6,7 +6,7 @@ describe('withFreshDownloadUrl (redelivered webhook bodies)', () => {
   const clock = new ManualClock(1_800_000_000_000);
   const links = new FileLinks('s'.repeat(64), 600, clock);
 
-  it('re-signs data.file_info.download_url and keeps every other byte of the payload', () => {
+  it('re-signs data.file_info.download_url and keeps every other byte of the payload', async () => {
     const old = {
       event: 'download.completed',
       timestamp: '2026-01-01T00:00:00Z',
@@ -18,7 +18,7 @@ describe('withFreshDownloadUrl (redelivered webhook bodies)', () => {
         metadata: { title: 't' },
       },
     };
-    const fresh = JSON.parse(withFreshDownloadUrl(JSON.stringify(old), links));
+    const fresh = JSON.parse(await withFreshDownloadUrl(JSON.stringify(old), links));
     expect(fresh.data.file_info.download_url).toBe(links.sign('http://h/files/videos/a.mp4', 'videos/a.mp4'));
     expect({ ...fresh, data: { ...fresh.data, file_info: { ...fresh.data.file_info, download_url: 'x' } } }).toEqual({
       ...old,
@@ -26,9 +26,9 @@ describe('withFreshDownloadUrl (redelivered webhook bodies)', () => {
     });
   });
 
-  it('returns bodies without a link unchanged, byte for byte', () => {
+  it('returns bodies without a link unchanged, byte for byte', async () => {
     for (const body of ['{"event":"download.failed","data":{"error":"x"}}', 'not json', '{"data":{"file_info":{"filepath":1}}}']) {
-      expect(withFreshDownloadUrl(body, links)).toBe(body);
+      expect(await withFreshDownloadUrl(body, links)).toBe(body);
     }
   });
 });

@@ -5,7 +5,7 @@ import type { FileLinks } from '@mda/file-links';
  * still carries a working `download_url` (the first delivery's has expired, or was signed with a
  * secret since replaced). Bodies without links come back byte for byte.
  */
-export function withFreshDownloadUrl(body: string, links: FileLinks): string {
+export async function withFreshDownloadUrl(body: string, links: FileLinks): Promise<string> {
   let payload: { data?: { file_info?: { filepath?: unknown; download_url?: unknown } } };
   try {
     payload = JSON.parse(body);
@@ -14,6 +14,6 @@ export function withFreshDownloadUrl(body: string, links: FileLinks): string {
   }
   const info = payload?.data?.file_info;
   if (!info || typeof info.filepath !== 'string' || typeof info.download_url !== 'string') return body;
-  payload.data!.file_info = links.signFileInfo({ ...info, filepath: info.filepath, download_url: info.download_url });
+  payload.data!.file_info = await links.signFileInfo({ ...info, filepath: info.filepath, download_url: info.download_url });
   return JSON.stringify(payload);
 }

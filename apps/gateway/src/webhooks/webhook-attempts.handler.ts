@@ -37,7 +37,7 @@ export class WebhookAttemptsHandler {
   private async announce(requestId: string): Promise<void> {
     try {
       const job = await this.jobs.find(requestId);
-      if (job) this.bus.publishJob(job, this.links, await this.log.summary(requestId));
+      if (job) await this.bus.publishJob(job, this.links, await this.log.summary(requestId));
     } catch (err) {
       // the attempt is recorded: a stream missing one change must not redeliver it
       this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'webhook state change not streamed');

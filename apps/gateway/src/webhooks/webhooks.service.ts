@@ -66,7 +66,7 @@ export class WebhooksService {
         batch_id: e.batch_id,
         url: e.url,
         key_fp: e.key_fp,
-        body: withFreshDownloadUrl(e.body, this.links),
+        body: await withFreshDownloadUrl(e.body, this.links),
         attempt: 1,
         created_at: e.created_at,
         redelivery: true,

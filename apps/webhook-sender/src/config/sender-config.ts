@@ -2,6 +2,7 @@ import {
   CommonConfig,
   Env,
   JobStoreConfig,
+  MediaStoreConfig,
   bool,
   int,
   loadApiKeys,
@@ -9,6 +10,7 @@ import {
   loadFilesSigningSecret,
   loadFilesUrlTtlSec,
   loadJobStoreConfig,
+  loadMediaStoreConfig,
   str,
 } from '@mda/config';
 
@@ -26,6 +28,8 @@ export interface SenderConfig extends CommonConfig, JobStoreConfig {
   userAgent: string;
   filesSigningSecret?: string;
   filesUrlTtlSec: number;
+  /** STORAGE_BACKEND: with s3 and S3_PUBLIC_DOWNLOADS, a webhook's `download_url` is a presigned GET on the bucket. */
+  mediaStore: MediaStoreConfig;
 }
 
 export function loadSenderConfig(env: Env = process.env): SenderConfig {
@@ -43,5 +47,6 @@ export function loadSenderConfig(env: Env = process.env): SenderConfig {
     userAgent: str(env, 'WEBHOOK_USER_AGENT', 'MediaDownloadAPI-Webhooks/1.0'),
     filesSigningSecret: loadFilesSigningSecret(env),
     filesUrlTtlSec: loadFilesUrlTtlSec(env),
+    mediaStore: loadMediaStoreConfig(env),
   };
 }

@@ -15,8 +15,8 @@ describe('buildPayload (the seed, field for field)', () => {
     ['', {}],
     // the worker's early metadata is for the job record only: the seed's started payload has no such fields
     [' (the event carrying early metadata)', { metadata: { title: 'T', uploader: 'U', duration: 8, thumbnail: 'https://example.com/t.jpg' } }],
-  ])('started%s', (_, extra) => {
-    expect(buildPayload({ type: 'download.started', data: { ...base, started_at: at, ...extra } }, at, links)).toEqual({
+  ])('started%s', async (_, extra) => {
+    expect(await buildPayload({ type: 'download.started', data: { ...base, started_at: at, ...extra } }, at, links)).toEqual({
       event: 'download.started',
       timestamp: '2025-11-06T10:02:30Z',
       request_id: 'req_abc123abc123',
@@ -24,24 +24,24 @@ describe('buildPayload (the seed, field for field)', () => {
     });
   });
 
-  it('cancelled (an addition to the seed) says why when the event knows, and nothing more when not', () => {
+  it('cancelled (an addition to the seed) says why when the event knows, and nothing more when not', async () => {
     const reason = 'Not started: an earlier download of the batch failed (stop_on_error)';
-    expect(buildPayload({ type: 'download.cancelled', data: { ...base, completed_at: at, reason, logs: [reason] } }, at, links).data).toEqual({
+    expect((await buildPayload({ type: 'download.cancelled', data: { ...base, completed_at: at, reason, logs: [reason] } }, at, links)).data).toEqual({
       request_id: 'req_abc123abc123',
       url: 'https://example.com/video',
       status: 'cancelled',
       reason,
     });
-    expect(buildPayload({ type: 'download.cancelled', data: { ...base, completed_at: at } }, at, links).data).toEqual({
+    expect((await buildPayload({ type: 'download.cancelled', data: { ...base, completed_at: at } }, at, links)).data).toEqual({
       request_id: 'req_abc123abc123',
       url: 'https://example.com/video',
       status: 'cancelled',
     });
   });
 
-  it('progress', () => {
+  it('progress', async () => {
     const progress = { percent: 45.5, downloaded_bytes: 47721881, total_bytes: 104857600, speed: 1048576, eta: 54 };
-    expect(buildPayload({ type: 'download.progress', data: { ...base, progress } }, at, links).data).toEqual({
+    expect((await buildPayload({ type: 'download.progress', data: { ...base, progress } }, at, links)).data).toEqual({
       request_id: 'req_abc123abc123',
       url: 'https://example.com/video',
       status: 'running',
@@ -49,8 +49,8 @@ describe('buildPayload (the seed, field for field)', () => {
     });
   });
 
-  it('completed keeps the seed file_info fields only and the metadata', () => {
-    const p = buildPayload(
+  it('completed keeps the seed file_info fields only and the metadata', async () => {
+    const p = await buildPayload(
       {
         type: 'download.completed',
         data: {
@@ -85,18 +85,22 @@ describe('buildPayload (the seed, field for field)', () => {
     });
   });
 
-  it('failed', () => {
-    const p = buildPayload({ type: 'download.failed', data: { ...base, error: 'Video not available', error_code: 'not_found', completed_at: at } }, at, links);
+  it('failed', async () => {
+    const p = await buildPayload(
+      { type: 'download.failed', data: { ...base, error: 'Video not available', error_code: 'not_found', completed_at: at } },
+      at,
+      links,
+    );
     expect(p.data).toEqual({ request_id: 'req_abc123abc123', url: 'https://example.com/video', status: 'failed', error: 'Video not available' });
   });
 
-  it('timestamps are UTC with Z and whole seconds', () => {
+  it('timestamps are UTC with Z and whole seconds', async () => {
     expect(seedTimestamp('2025-11-06T10:00:00.999Z')).toBe('2025-11-06T10:00:00Z');
   });
 });
 
 describe('buildBatchPayload', () => {
-  it('is the seed envelope with request_id null, the batch id and the counts', () => {
+  it('is the seed envelope with request_id null, the batch id and the counts', async () => {
     const p = buildBatchPayload(
       {
         batch_id: 'batch_abcdefabcdef',
@@ -130,7 +134,7 @@ describe('buildBatchPayload', () => {
 describe('the library events (additions to the seed)', () => {
   const at = '2025-11-06T10:02:30.123Z';
 
-  it('download.expired: the seed envelope for the job, its files gone', () => {
+  it('download.expired: the seed envelope for the job, its files gone', async () => {
     const p = buildExpiredPayload(
       {
         request_id: 'req_abc123abc123',
@@ -165,7 +169,7 @@ describe('the library events (additions to the seed)', () => {
     expect(JSON.stringify(p)).not.toContain('abcdefabcdefabcd');
   });
 
-  it('subscription.checked: request_id null, the check and its new jobs', () => {
+  it('subscription.checked: request_id null, the check and its new jobs', async () => {
     const p = buildSubscriptionPayload(
       {
         subscription_id: 'sub_abc123abc123',

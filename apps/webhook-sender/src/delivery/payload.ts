@@ -17,7 +17,7 @@ export interface WebhookPayload {
  * The seed's payload for one lifecycle event, field for field (WEBHOOKS_GUIDE.md); `download_url`
  * gets its signed, expiring query here.
  */
-export function buildPayload(event: DownloadEvent, occurredAt: string, links: FileLinks): WebhookPayload {
+export async function buildPayload(event: DownloadEvent, occurredAt: string, links: FileLinks): Promise<WebhookPayload> {
   const d = event.data;
   const common = { request_id: d.request_id, url: d.url };
   const wrap = (data: Record<string, unknown>): WebhookPayload => ({
@@ -44,7 +44,7 @@ export function buildPayload(event: DownloadEvent, occurredAt: string, links: Fi
         ...common,
         status: 'completed',
         // the sidecars (subtitles, thumbnail, ...) too, each link signed for this delivery
-        file_info: links.signFileInfo({
+        file_info: await links.signFileInfo({
           filename: f.filename,
           filepath: f.filepath,
           size_bytes: f.size_bytes,

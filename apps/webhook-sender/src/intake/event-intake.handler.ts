@@ -39,7 +39,7 @@ export class EventIntakeHandler {
       batch_id: data.batch_id ?? null,
       url: target.url,
       key_fp: target.key_fp,
-      body: JSON.stringify(buildPayload(env, env.occurred_at, this.links)),
+      body: JSON.stringify(await buildPayload(env, env.occurred_at, this.links)),
       attempt: 1,
       created_at: env.occurred_at,
     };
