@@ -22,6 +22,9 @@ export function fastifyServerOptions(config: GatewayConfig): FastifyServerOption
     bodyLimit: config.bodyLimitBytes,
     logger: false,
     trustProxy: config.trustProxy,
+    // while closing, a request on an open connection is still answered by the routes (readiness
+    // says 503 with its checks), not by Fastify's own 503 body, which is not the API's error shape
+    return503OnClosing: false,
     frameworkErrors: (err, _req, reply) => sendError(reply, err),
     clientErrorHandler: (err, socket) => answerClientError(err, socket, NOSNIFF),
   };

@@ -59,13 +59,28 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.poll(), this.opts.pollMs);
+    this.nextPoll();
+  }
+
+  /**
+   * Polls every pollMs on average, each wait drawn from 0.5–1.5 × pollMs: replicas that started in
+   * step do not stay in step, so the replica whose timer happens to fire first does not win every claim.
+   */
+  private nextPoll(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(
+      () => {
+        void this.poll();
+        this.nextPoll();
+      },
+      this.opts.pollMs * (0.5 + Math.random()),
+    );
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     // a run cut short keeps its lease until it runs out; let the ones under way finish
     await Promise.allSettled([...this.running]);
   }
