@@ -9,17 +9,13 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { checkPrerequisites } from './bench-support.mjs';
+import { join } from 'node:path';
+import { checkPrerequisites, createVhost, freePort, openEventStream, sleep, startApp, waitFor } from './bench-support.mjs';
 
-const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const MGMT = process.env.RABBITMQ_MGMT_URL ?? 'http://127.0.0.1:15672';
 const AMQP = process.env.TEST_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
-const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
 const API_KEY = 'bench-' + randomBytes(8).toString('hex');
 
 await checkPrerequisites({ management: true, tools: ['curl', 'ffmpeg', 'ffprobe', 'yt-dlp', 'aria2c'], apps: ['gateway', 'downloader-worker'] });
@@ -32,57 +28,10 @@ let vhost;
 async function cleanup() {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   if (server && server.exitCode === null) server.kill('SIGTERM');
-  if (vhost) await fetch(`${MGMT}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: { authorization: AUTH } }).catch(() => undefined);
+  if (vhost) await vhost.remove();
   rmSync(dir, { recursive: true, force: true });
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(probe, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch((err) => {
-      if (err.fatal) throw err;
-      return undefined;
-    });
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function freePort() {
-  return new Promise((r) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => r(port));
-    });
-  });
-}
-
-/** Follows the gateway's SSE stream; calls onJob with the job of every `job` event. */
-function openEventStream(url, apiKey, onJob) {
-  return new Promise((resolveStream, reject) => {
-    const req = httpGet(url, { headers: { 'x-api-key': apiKey, accept: 'text/event-stream' } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`event stream answered ${res.statusCode}`));
-      res.setEncoding('utf8');
-      let buffered = '';
-      res.on('data', (text) => {
-        buffered += text;
-        let end;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          const lines = block.split('\n');
-          const data = lines.find((l) => l.startsWith('data: '));
-          if (lines.includes('event: job') && data) onJob(JSON.parse(data.slice(6)));
-        }
-      });
-      resolveStream({ close: () => req.destroy() });
-    });
-    req.on('error', reject);
-  });
-}
 
 /** VmHWM of a process: its peak resident set, in MiB. */
 function peakRssMib(pid) {
@@ -148,21 +97,14 @@ async function main() {
   });
   const sourceUrl = `http://127.0.0.1:${sourcePort}/big.mp4`;
 
-  vhost = `bench-${Date.now().toString(36)}`;
-  const put = await fetch(`${MGMT}/api/vhosts/${encodeURIComponent(vhost)}`, { method: 'PUT', headers: { authorization: AUTH } });
-  if (!put.ok) throw new Error(`cannot create vhost (management API ${put.status})`);
-  await fetch(`${MGMT}/api/permissions/${encodeURIComponent(vhost)}/guest`, {
-    method: 'PUT',
-    headers: { authorization: AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
-  });
+  vhost = await createVhost('bench');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME ?? '/tmp',
     API_KEY,
-    AMQP_URL: `${AMQP}/${encodeURIComponent(vhost)}`,
+    AMQP_URL: `${AMQP}/${encodeURIComponent(vhost.name)}`,
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_BASE_URL: base,
@@ -174,11 +116,7 @@ async function main() {
     LOG_LEVEL: 'warn',
   };
   const start = (app, extra = {}, nodeArgs = []) => {
-    const c = spawn(process.execPath, [...nodeArgs, join(ROOT, `dist/${app}/apps/${app}/src/main.js`)], {
-      env: { ...env, ...extra },
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const c = startApp(app, { ...env, ...extra }, dir, nodeArgs);
     children.push(c);
     return c;
   };
