@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
-import { messageOf } from '../api/errors';
 import { DEFAULT_OPTIONS, DownloadOptions, Job, ListingEntry } from '../api/types';
 import { formatDuration } from '../ui/format';
+import { useAction } from '../ui/use-action';
 import { OptionsFields } from './OptionsFields';
 
 type Mode = 'single' | 'batch' | 'listing';
@@ -30,22 +30,7 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
   const [preview, setPreview] = useState<{ title: string | null; entries: ListingEntry[]; total: number | null } | null>(null);
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [maxDownloads, setMaxDownloads] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  const run = async (what: () => Promise<string>) => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      setDone(await what());
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, done, run, reset } = useAction();
 
   const submitSingle = (e: Event) => {
     e.preventDefault();
@@ -109,7 +94,7 @@ export function SubmitPanel({ api, onCreated, onCreatedIds }: Props) {
       <h2 id="submit-heading">New download</h2>
       <div class="modes" role="group" aria-label="What to download">
         {MODES.map(([m, label]) => (
-          <button key={m} type="button" class="mode" aria-pressed={mode === m} onClick={() => (setMode(m), setError(null), setDone(null))}>
+          <button key={m} type="button" class="mode" aria-pressed={mode === m} onClick={() => (setMode(m), reset())}>
             {label}
           </button>
         ))}

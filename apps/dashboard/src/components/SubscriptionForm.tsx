@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
-import { messageOf } from '../api/errors';
 import type { LibraryApi } from '../api/library';
 import type { Backfill, Subscription, SubscriptionFilters } from '../api/library-types';
 import { DEFAULT_OPTIONS, DownloadOptions, ListingEntry } from '../api/types';
 import { formatDuration } from '../ui/format';
+import { useAction } from '../ui/use-action';
 import { OptionsFields } from './OptionsFields';
 
 export const INTERVALS: Array<[number, string]> = [
@@ -53,9 +53,7 @@ export function SubscriptionForm({ api, library, onCreated }: Props) {
   const [maxDuration, setMaxDuration] = useState('');
   const [options, setOptions] = useState<DownloadOptions>(DEFAULT_OPTIONS);
   const [preview, setPreview] = useState<{ title: string | null; entries: ListingEntry[]; total: number | null } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, done, run } = useAction();
 
   const backfill: Backfill = mode === 'count' ? count : mode;
   const filters: SubscriptionFilters = {
@@ -65,19 +63,6 @@ export function SubscriptionForm({ api, library, onCreated }: Props) {
     max_duration: num(maxDuration),
   };
   const picks = preview ? firstCheckPicks(preview.entries, filters, backfill) : new Set<number>();
-
-  const run = async (what: () => Promise<string>) => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      setDone(await what());
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const loadPreview = (e: Event) => {
     e.preventDefault();
