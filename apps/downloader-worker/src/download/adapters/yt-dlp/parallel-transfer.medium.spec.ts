@@ -14,22 +14,14 @@ import { makeClip, makeHls, startThrottledSource, ThrottledSource, waitFor } fro
 import { ProxyEgress } from '../../../egress/proxy-egress';
 import { DownloadError, DownloadResult } from '../../ports/media-downloader';
 import { ParallelTransfer } from './parallel-transfer';
-import { liveGroupMembers, NodeProcessSpawner } from './process-spawner';
+import { liveGroupMembers } from './process-spawner';
 import { YtDlpMediaDownloader } from './yt-dlp-media-downloader';
+import { RecordingSpawner } from '../../../../test/support/recording-spawner';
 
 const tools = { ytdlpPath: 'yt-dlp', ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
 const PARALLEL: ParallelTransfer = { connections: 8, fragments: 8 };
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const MIB = 1 << 20;
-
-class RecordingSpawner extends NodeProcessSpawner {
-  readonly pids: number[] = [];
-  override spawn(command: string, args: readonly string[], env?: Readonly<Record<string, string>>) {
-    const child = super.spawn(command, args, env);
-    if (child.pid) this.pids.push(child.pid);
-    return child;
-  }
-}
 
 interface Outcome {
   result?: DownloadResult;

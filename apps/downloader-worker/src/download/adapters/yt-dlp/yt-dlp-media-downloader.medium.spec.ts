@@ -11,8 +11,9 @@ import { freePort, HTML_PAGE_PATH, makeClip, makeHls, makeRssFeed, makeSeparateS
 import { EgressPolicy } from '@mda/net-guard';
 import { ProxyEgress } from '../../../egress/proxy-egress';
 import { DownloadError, DownloadResult } from '../../ports/media-downloader';
-import { liveGroupMembers, NodeProcessSpawner } from './process-spawner';
+import { liveGroupMembers } from './process-spawner';
 import { YtDlpMediaDownloader } from './yt-dlp-media-downloader';
+import { RecordingSpawner } from '../../../../test/support/recording-spawner';
 
 const which = (cmd: string) => execFileSync('which', [cmd]).toString().trim();
 const tools = { ytdlpPath: which('yt-dlp'), ffmpegPath: which('ffmpeg'), ffprobePath: which('ffprobe') };
@@ -33,16 +34,6 @@ const ffprobe = (file: string): Probed =>
       file,
     ]).toString(),
   );
-
-/** Remembers every process group it starts, to check that none is left behind. */
-class RecordingSpawner extends NodeProcessSpawner {
-  readonly pids: number[] = [];
-  override spawn(command: string, args: readonly string[], env?: Readonly<Record<string, string>>) {
-    const child = super.spawn(command, args, env);
-    if (child.pid) this.pids.push(child.pid);
-    return child;
-  }
-}
 
 interface Outcome {
   result?: DownloadResult;
