@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { Kysely } from 'kysely';
 import { MessagingModule } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 import { ApiKeyGuard } from './common/api-key.guard';
@@ -16,10 +15,9 @@ import { DASHBOARD_FEATURE } from './dashboard/dashboard.feature';
 import { EVENTS_STREAM_FEATURE } from './events-stream/events-stream.feature';
 import { ShutdownState } from './health/shutdown-state';
 import { MetricsController } from './metrics/metrics.controller';
-import { createDatabase } from './store/database';
+import { DatabaseModule } from './store/database.module';
 import { JobFilesRepository } from './store/job-files.repository';
 import { JobsRepository } from './store/jobs.repository';
-import { Database } from './store/schema';
 import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
 import { DOWNLOAD_LIFECYCLE_FEATURE } from './downloads/download-lifecycle.feature';
 import { FILES_FEATURE } from './files/files.feature';
@@ -37,6 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        DatabaseModule.forRoot({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }),
         MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }),
         WorkerQueriesModule.forRoot({ perKey: config.queryConcurrencyPerKey }),
       ],
@@ -59,9 +58,8 @@ export class AppModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
-        { provide: 'DB', useFactory: () => createDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }) },
-        { provide: JobsRepository, useFactory: (db: Kysely<Database>) => new JobsRepository(db), inject: ['DB'] },
-        { provide: JobFilesRepository, useFactory: (db: Kysely<Database>) => new JobFilesRepository(db), inject: ['DB'] },
+        JobsRepository,
+        JobFilesRepository,
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // after ApiKeyGuard: the rate limit is per API key

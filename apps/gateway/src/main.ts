@@ -15,7 +15,8 @@ import { setupOpenApi } from './docs/openapi';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { ShutdownState } from './health/shutdown-state';
 import { registerHttpMetrics } from './metrics/http-metrics';
-import { migrateToLatest, storeKind } from './store/database';
+import { migrateToLatest } from './store/database';
+import { DATABASE, STORE_KIND, StoreKind } from './store/database.tokens';
 import { Database } from './store/schema';
 
 /** The subscriptions the gateway consumes; each has exactly one handler (checked at start-up). */
@@ -61,7 +62,7 @@ export async function createGateway(
     await app.close();
     throw err;
   }
-  await migrateToLatest(app.get<Kysely<Database>>('DB'), storeKind({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }));
+  await migrateToLatest(app.get<Kysely<Database>>(DATABASE), app.get<StoreKind>(STORE_KIND));
   return { app, transport };
 }
 

@@ -1,7 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
-import { Kysely } from 'kysely';
 import { Clock } from '@mda/contracts';
-import type { Database } from '../store/schema';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { AmqpDownloadCapacity, DownloadCapacity } from './adapters/download-capacity';
 import { BatchDispatcher } from './batch-dispatcher.service';
@@ -16,7 +14,7 @@ import { JobFinalFollowUp } from './job-final.follow-up';
 export const BATCHES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [BatchesController],
   providers: [
-    { provide: BatchesRepository, useFactory: (db: Kysely<Database>) => new BatchesRepository(db), inject: ['DB'] },
+    BatchesRepository,
     { provide: DownloadCapacity, inject: [GATEWAY_CONFIG, Clock], useFactory: (c: GatewayConfig, clock: Clock) => new AmqpDownloadCapacity(c.amqpUrl, clock) },
     ChildCommandPublisher,
     BatchDispatcher,

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { DATABASE } from '../store/database.tokens';
 import type { JobStatus } from '@mda/contracts';
 import { JobsRepository, NewJob } from '../store/jobs.repository';
 import type { BatchesTable, Database } from '../store/schema';
@@ -51,8 +53,9 @@ function toBatch(r: BatchesTable): Batch {
 }
 
 /** Batches and the release state of their children. Every decision is derived from these rows. */
+@Injectable()
 export class BatchesRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   /** The batch, its jobs and their order, all or nothing. */
   async create(batch: NewBatch, children: NewJob[]): Promise<void> {

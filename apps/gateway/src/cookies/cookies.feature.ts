@@ -1,6 +1,4 @@
 import type { Provider, Type } from '@nestjs/common';
-import { Kysely } from 'kysely';
-import type { Database } from '../store/schema';
 import { CookieVault } from './cookie-vault';
 import { CookiesController } from './cookies.controller';
 import { CookiesRepository } from './cookies.repository';
@@ -9,5 +7,5 @@ import { CookiesService } from './cookies.service';
 /** Cookie upload and use, spread into AppModule. */
 export const COOKIES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [CookiesController],
-  providers: [{ provide: CookiesRepository, useFactory: (db: Kysely<Database>) => new CookiesRepository(db), inject: ['DB'] }, CookieVault, CookiesService],
+  providers: [CookiesRepository, CookieVault, CookiesService],
 };

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { DATABASE } from '../store/database.tokens';
 import type { CookiesTable, Database } from '../store/schema';
 
 export interface CookieRecord {
@@ -18,8 +20,9 @@ const toRecord = (r: Omit<CookiesTable, 'sealed'>): CookieRecord => ({
 const META = ['id', 'api_key_fp', 'name', 'cookie_count', 'domains', 'created_at'] as const;
 
 /** Cookie records; the sealed contents are read only by `sealedFor`, never listed. */
+@Injectable()
 export class CookiesRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   async insert(rec: CookieRecord, sealed: string): Promise<void> {
     await this.db

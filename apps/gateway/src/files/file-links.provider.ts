@@ -4,6 +4,7 @@ import { Clock } from '@mda/contracts';
 import { FileLinks, storedFilesSigningSecret } from '@mda/file-links';
 import { MediaStore } from '@mda/media-store';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { DATABASE } from '../store/database.tokens';
 import type { Database } from '../store/schema';
 
 /**
@@ -20,5 +21,5 @@ export const FILE_LINKS_PROVIDER: Provider = {
       // S3 with S3_PUBLIC_DOWNLOADS: download_url is the bucket's presigned GET; otherwise /files serves
       config.mediaStore.backend === 's3' && config.mediaStore.s3.publicDownloads ? store : undefined,
     ),
-  inject: [GATEWAY_CONFIG, 'DB', Clock, MediaStore],
+  inject: [GATEWAY_CONFIG, DATABASE, Clock, MediaStore],
 };

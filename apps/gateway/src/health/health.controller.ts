@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Kysely, sql } from 'kysely';
 import { AmqpConnection } from '@mda/messaging';
 import { Public } from '../common/api-key.guard';
+import { DATABASE } from '../store/database.tokens';
 import { Database } from '../store/schema';
 import { ShutdownState } from './shutdown-state';
 import { NO_WORKER_MESSAGE, WorkerPresence } from './worker-presence';
@@ -16,7 +17,7 @@ import { NO_WORKER_MESSAGE, WorkerPresence } from './worker-presence';
 export class HealthController {
   constructor(
     private readonly amqp: AmqpConnection,
-    @Inject('DB') private readonly db: Kysely<Database>,
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
     private readonly shutdown: ShutdownState,
     private readonly presence: WorkerPresence,
   ) {}

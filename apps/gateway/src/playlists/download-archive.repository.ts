@@ -1,5 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Kysely } from 'kysely';
+import { DATABASE } from '../store/database.tokens';
 import type { Database } from '../store/schema';
 
 /** The archive key of a media URL: its SHA-256 without the fragment (one fixed-size key per video). */
@@ -8,8 +10,9 @@ export function archiveKey(url: string): string {
 }
 
 /** What each API key has downloaded, so `skip_downloaded` never fetches a video twice across requests. */
+@Injectable()
 export class DownloadArchiveRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   async record(ownerFp: string, url: string, requestId: string, at: string): Promise<void> {
     await this.db

@@ -1,6 +1,4 @@
 import type { Provider, Type } from '@nestjs/common';
-import { Kysely } from 'kysely';
-import type { Database } from '../store/schema';
 import { DownloadArchiveRepository } from './download-archive.repository';
 import { PlaylistsController } from './playlists.controller';
 import { PlaylistsService } from './playlists.service';
@@ -8,8 +6,5 @@ import { PlaylistsService } from './playlists.service';
 /** Playlist preview and download, and the per-key download archive; spread into AppModule. */
 export const PLAYLISTS_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [PlaylistsController],
-  providers: [
-    { provide: DownloadArchiveRepository, useFactory: (db: Kysely<Database>) => new DownloadArchiveRepository(db), inject: ['DB'] },
-    PlaylistsService,
-  ],
+  providers: [DownloadArchiveRepository, PlaylistsService],
 };

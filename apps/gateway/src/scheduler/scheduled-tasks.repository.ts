@@ -1,6 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Kysely, sql } from 'kysely';
-import type { StoreKind } from '../store/database';
+import { DATABASE, STORE_KIND, StoreKind } from '../store/database.tokens';
 import type { Database, ScheduledTasksTable } from '../store/schema';
 
 export type ScheduledTask = ScheduledTasksTable;
@@ -11,10 +12,11 @@ export type ScheduledTask = ScheduledTasksTable;
  * rows; on SQLite in one UPDATE … RETURNING, its own write transaction (one writer at a time). Only the lease holder can
  * reschedule or finish its row; a lease that runs out (its replica died) is taken over.
  */
+@Injectable()
 export class ScheduledTasksRepository {
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly kind: StoreKind,
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(STORE_KIND) private readonly kind: StoreKind,
   ) {}
 
   /** Creates the task or moves its due time (an existing lease is left alone). */

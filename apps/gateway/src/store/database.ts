@@ -3,9 +3,10 @@ import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { ConfigError } from '@mda/config';
 import { CodeMigrationProvider } from './migrations';
+import type { StoreKind } from './database.tokens';
 import type { Database } from './schema';
 
-export type StoreKind = 'sqlite' | 'postgres';
+export type { StoreKind } from './database.tokens';
 
 export interface StoreOptions {
   databaseUrl?: string;

@@ -1,11 +1,14 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { DATABASE } from './database.tokens';
 import type { FileInfo } from '@mda/contracts';
 import { fileSizesOf, jobFileRows } from './job-files';
 import type { Database } from './schema';
 
 /** Who owns each stored file: filled when a job completes, read by /files for API-key access. */
+@Injectable()
 export class JobFilesRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   /**
    * Records the files of a completed job under the job's owner. Idempotent, so it runs on every

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { CompiledQuery, Kysely } from 'kysely';
+import { DATABASE } from './database.tokens';
 import { JOB_STATUSES } from '@mda/contracts';
 import type { DownloadOptions, FileInfo, JobStatus, MediaMetadata, Progress } from '@mda/contracts';
 import type { Database, JobsTable } from './schema';
@@ -103,12 +105,13 @@ interface PendingInsert {
 }
 
 /** The gateway's read model of jobs. Transitions never leave a final state. */
+@Injectable()
 export class JobsRepository {
   private pending: PendingInsert[] = [];
   /** The SQL of an n-row insert, compiled once per n (building it each time cost more than running it). */
   private readonly groupedSql = new Map<number, string>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   async insert(job: NewJob): Promise<void> {
     await this.db.insertInto('jobs').values(newJobRow(job)).execute();

@@ -1,6 +1,6 @@
 import { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 import { createSettingsTable } from '@mda/file-links';
-import type { StoreKind } from './database';
+import type { StoreKind } from './database.tokens';
 import { backfillJobFiles } from './job-files';
 
 /** Migrations live in code so one build carries them; they run at start-up. */

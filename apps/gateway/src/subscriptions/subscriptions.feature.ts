@@ -1,6 +1,4 @@
 import type { Provider, Type } from '@nestjs/common';
-import { Kysely } from 'kysely';
-import type { Database } from '../store/schema';
 import { SubscriptionCheckService } from './subscription-check.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsRepository } from './subscriptions.repository';
@@ -9,9 +7,5 @@ import { SubscriptionsService } from './subscriptions.service';
 /** Subscriptions (durable scheduled checks of a channel, playlist or feed); spread into AppModule. */
 export const SUBSCRIPTIONS_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [SubscriptionsController],
-  providers: [
-    { provide: SubscriptionsRepository, useFactory: (db: Kysely<Database>) => new SubscriptionsRepository(db), inject: ['DB'] },
-    SubscriptionCheckService,
-    SubscriptionsService,
-  ],
+  providers: [SubscriptionsRepository, SubscriptionCheckService, SubscriptionsService],
 };

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { DATABASE } from '../store/database.tokens';
 import type { Database, SubscriptionChecksTable, SubscriptionsTable } from '../store/schema';
 
 export interface SubscriptionFilters {
@@ -65,8 +67,9 @@ function toCheck(r: SubscriptionChecksTable): SubscriptionCheck {
 }
 
 /** Subscriptions, their checks and the items they have taken. */
+@Injectable()
 export class SubscriptionsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   async insert(s: Subscription): Promise<void> {
     await this.db

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { DATABASE } from '../store/database.tokens';
 import type { WebhookAttempted } from '@mda/contracts';
 import type { Database, WebhookAttemptsTable, WebhookEventsTable } from '../store/schema';
 import { NO_WEBHOOKS, WebhookSummary, summarize } from './webhook-summary';
@@ -10,8 +12,9 @@ export type AttemptRow = Omit<WebhookAttemptsTable, 'id'> & { id: number };
 export type EventRow = WebhookEventsTable;
 
 /** The gateway's delivery log: every attempt once, and each event's exact body for redelivery. */
+@Injectable()
 export class WebhookLogRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   /**
    * Records one attempt. The same attempt arriving twice (at-least-once) is one row and changes

@@ -1,6 +1,4 @@
 import type { Provider, Type } from '@nestjs/common';
-import { Kysely } from 'kysely';
-import type { Database } from '../store/schema';
 import { WebhookAttemptsHandler } from './webhook-attempts.handler';
 import { WebhookLogRepository } from './webhook-log.repository';
 import { WebhooksController } from './webhooks.controller';
@@ -9,5 +7,5 @@ import { WebhooksService } from './webhooks.service';
 /** The delivery log's controllers and providers, spread into AppModule (they share its DB, config and logger). */
 export const WEBHOOKS_FEATURE: { controllers: Type[]; providers: Provider[] } = {
   controllers: [WebhooksController, WebhookAttemptsHandler],
-  providers: [{ provide: WebhookLogRepository, useFactory: (db: Kysely<Database>) => new WebhookLogRepository(db), inject: ['DB'] }, WebhooksService],
+  providers: [WebhookLogRepository, WebhooksService],
 };
