@@ -1,82 +1,84 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MessagingModule } from '@mda/messaging';
-import { createLogger } from '@mda/observability';
-import { ApiKeyGuard } from './common/api-key.guard';
+import { AdminModule } from './admin/admin.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { BatchesModule } from './batches/batches.module';
+import { ChannelsModule } from './channels/channels.module';
 import { ApiKeyRegistry } from './common/api-keys';
-import { GATEWAY_LOGGER } from './common/tokens';
-import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway-config';
-import { DownloadEventsHandler } from './downloads/download-events.handler';
-import { DownloadsController } from './downloads/downloads.controller';
-import { DownloadsService } from './downloads/downloads.service';
-import { UrlPolicy } from './downloads/url-policy';
-import { HealthController } from './health/health.controller';
-import { DASHBOARD_FEATURE } from './dashboard/dashboard.feature';
-import { EVENTS_STREAM_FEATURE } from './events-stream/events-stream.feature';
-import { ShutdownState } from './health/shutdown-state';
-import { MetricsController } from './metrics/metrics.controller';
+import { GatewayConfig } from './config/gateway-config';
+import { GatewayConfigModule } from './common/gateway-config.module';
+import { CookiesModule } from './cookies/cookies.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { DownloadsModule } from './downloads/downloads.module';
+import { EventsStreamModule } from './events-stream/events-stream.module';
+import { FilesModule } from './files/files.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { LibraryModule } from './library/library.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { PlaylistsModule } from './playlists/playlists.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { DatabaseModule } from './store/database.module';
-import { JobFilesRepository } from './store/job-files.repository';
-import { JobsRepository } from './store/jobs.repository';
+import { SubmissionsModule } from './submissions/submissions.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
-import { DOWNLOAD_LIFECYCLE_FEATURE } from './downloads/download-lifecycle.feature';
-import { FILES_FEATURE } from './files/files.feature';
-import { WEBHOOKS_FEATURE } from './webhooks/webhooks.feature';
-import { API_FEATURES } from './batches/api-features';
-import { ADMIN_FEATURE } from './admin/admin.feature';
-import { HEALTH_FEATURE } from './health/health.feature';
-import { SCHEDULER_FEATURE } from './scheduler/scheduler.feature';
-import { LIBRARY_FEATURE } from './library/library.feature';
-import { SUBSCRIPTIONS_FEATURE } from './subscriptions/subscriptions.feature';
 
+/**
+ * The map of the gateway. Infrastructure first (global), then the job store every feature leans
+ * on, then the features; a feature imports only the modules whose exports it uses, and reacts to
+ * jobs through JobsModule's JobLifecycle, never by importing another feature's internals.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // configuration and logger; the job store's connection; RabbitMQ (publisher, clock, ids); questions to workers
+        GatewayConfigModule.forRoot(config),
         DatabaseModule.forRoot({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }),
         MessagingModule.forRoot({ url: config.amqpUrl, service: 'gateway', publishTimeoutMs: 5000 }),
         WorkerQueriesModule.forRoot({ perKey: config.queryConcurrencyPerKey }),
-      ],
-      controllers: [
-        DownloadsController,
-        DownloadEventsHandler,
-        HealthController,
-        MetricsController,
-        ...DOWNLOAD_LIFECYCLE_FEATURE.controllers,
-        ...FILES_FEATURE.controllers,
-        ...WEBHOOKS_FEATURE.controllers,
-        ...EVENTS_STREAM_FEATURE.controllers,
-        ...DASHBOARD_FEATURE.controllers,
-        ...API_FEATURES.controllers,
-        ...ADMIN_FEATURE.controllers,
-        ...HEALTH_FEATURE.controllers,
-        ...LIBRARY_FEATURE.controllers,
-        ...SUBSCRIPTIONS_FEATURE.controllers,
+        // per-key and per-address rate limits (its guard runs after ApiKeyGuard below)
+        RateLimitModule,
+        // the job store and lifecycle: workers' events in, `job changed` / `job finished` out
+        JobsModule,
+        // liveness, readiness, queue and worker stats; Prometheus metrics
+        HealthModule,
+        MetricsModule,
+        // stored files (/files) and the signer of download_urls
+        FilesModule,
+        // uploaded cookie files
+        CookiesModule,
+        // the one submit path every way of asking for a download goes through
+        SubmissionsModule,
+        // single downloads: submit, status, cancel, logs, list, metadata
+        DownloadsModule,
+        // batches, and the playlists and channels downloaded as batches
+        BatchesModule,
+        PlaylistsModule,
+        ChannelsModule,
+        // the durable scheduler; subscriptions checked on it
+        SchedulerModule,
+        SubscriptionsModule,
+        // finished jobs: delete files, clear, retry, retention
+        LibraryModule,
+        // the webhook delivery log and redelivery
+        WebhooksModule,
+        // live job changes as server-sent events
+        EventsStreamModule,
+        // operator endpoints (dead letters)
+        AdminModule,
+        // the web dashboard (page routes fall back to it)
+        DashboardModule,
       ],
       providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: GATEWAY_LOGGER, useFactory: () => createLogger('gateway', config.logLevel) },
-        JobsRepository,
-        JobFilesRepository,
+        // every route needs an API key unless marked @Public(); the root module's guard runs first
         { provide: ApiKeyRegistry, useFactory: () => new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        // after ApiKeyGuard: the rate limit is per API key
-        ...API_FEATURES.guards,
-        ShutdownState,
-        UrlPolicy,
-        DownloadsService,
-        ...FILES_FEATURE.providers,
-        ...EVENTS_STREAM_FEATURE.providers,
-        ...DASHBOARD_FEATURE.providers,
-        ...WEBHOOKS_FEATURE.providers,
-        ...API_FEATURES.providers,
-        ...ADMIN_FEATURE.providers,
-        ...HEALTH_FEATURE.providers,
-        ...SCHEDULER_FEATURE.providers,
-        ...LIBRARY_FEATURE.providers,
-        ...SUBSCRIPTIONS_FEATURE.providers,
       ],
     };
   }

@@ -2,18 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely } from 'kysely';
-import { Clock, SystemClock, downloadOptionsSchema } from '@mda/contracts';
+import { Clock, IdGenerator, SystemClock, downloadOptionsSchema } from '@mda/contracts';
 import type { EventPublisher, SendOptions } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
 import { TestDatabase, createTestDatabase } from '@mda/testing';
 import { BatchDispatcher } from '../src/batches/batch-dispatcher.service';
 import { BatchesRepository } from '../src/batches/batches.repository';
-import { ChildCommandPublisher } from '../src/batches/child-command.publisher';
 import type { CookiesService } from '../src/cookies/cookies.service';
 import { CookiesRepository } from '../src/cookies/cookies.repository';
 import { DownloadArchiveRepository } from '../src/playlists/download-archive.repository';
 import { createDatabase, migrateToLatest, storeKind } from '../src/store/database';
 import { JobsRepository } from '../src/store/jobs.repository';
+import { SubmitDownload } from '../src/submissions/submit-download.use-case';
+import type { UrlPolicy } from '../src/submissions/url-policy';
 import { Database } from '../src/store/schema';
 
 const options = downloadOptionsSchema.parse({});
@@ -83,7 +84,9 @@ describe.each(['sqlite', 'postgres'] as const)('batches, cookies and the downloa
 
   function dispatcher(pub: EventPublisher) {
     const cookies = { sealForJob: async () => null } as unknown as CookiesService;
-    return new BatchDispatcher(batches, jobs, new ChildCommandPublisher(jobs, pub, cookies, clock, logger), pub, clock, logger);
+    // releasing stored children neither makes ids nor checks URLs
+    const submission = new SubmitDownload(jobs, pub, clock, {} as IdGenerator, {} as UrlPolicy, cookies, logger);
+    return new BatchDispatcher(batches, jobs, submission, pub, clock, logger);
   }
 
   it('stores a batch with its children in order, owned by its key', async () => {

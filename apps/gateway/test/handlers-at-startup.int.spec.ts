@@ -9,7 +9,8 @@ import { HandleMessages, HandlerOutcome, HandlerRegistrationError } from '@mda/m
 import { TestVhost, createTestVhost } from '@mda/testing';
 import { AppModule } from '../src/app.module';
 import { GatewayConfig, loadGatewayConfig } from '../src/config/gateway-config';
-import { DownloadEventsHandler } from '../src/downloads/download-events.handler';
+import { DownloadEventsHandler } from '../src/jobs/download-events.handler';
+import { JobsModule } from '../src/jobs/jobs.module';
 import { GATEWAY_SUBSCRIPTIONS, createGateway } from '../src/main';
 
 /** A second consumer of the download events, as a copy-pasted controller would add. */
@@ -67,11 +68,20 @@ describe('the gateway refuses to start unless each subscription it declares has 
   });
 
   it('stops on a declared subscription without a handler', async () => {
-    const module = (c: GatewayConfig): DynamicModule => {
-      const m = AppModule.forRoot(c);
-      return { ...m, controllers: (m.controllers ?? []).filter((k) => k !== DownloadEventsHandler) };
-    };
-    const started = createGateway(config, logger, { module, subscriptions: GATEWAY_SUBSCRIPTIONS });
-    await expect(started).rejects.toThrow('message handlers do not match the declared subscriptions: "gateway.download-events" is declared but has no handler');
+    // JobsModule as built, less its events handler (every feature module imports JobsModule itself)
+    const controllers: unknown[] = Reflect.getMetadata('controllers', JobsModule);
+    Reflect.defineMetadata(
+      'controllers',
+      controllers.filter((k) => k !== DownloadEventsHandler),
+      JobsModule,
+    );
+    try {
+      const started = createGateway(config, logger, { module: AppModule.forRoot, subscriptions: GATEWAY_SUBSCRIPTIONS });
+      await expect(started).rejects.toThrow(
+        'message handlers do not match the declared subscriptions: "gateway.download-events" is declared but has no handler',
+      );
+    } finally {
+      Reflect.defineMetadata('controllers', controllers, JobsModule);
+    }
   });
 });

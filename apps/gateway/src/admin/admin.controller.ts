@@ -4,7 +4,7 @@ import { DeadLetterReplay, DeadLetters as DeadLettersView } from '../docs/batch-
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../common/identity';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { AdminKeyGuard } from './admin.guard';
 import { DEAD_LETTER_QUEUES } from './adapters/amqp-dead-letters';

@@ -6,7 +6,7 @@ import { GATEWAY_LOGGER } from '../common/tokens';
 import { JobsRepository } from '../store/jobs.repository';
 import { planBatch } from './batch-plan';
 import { Batch, BatchesRepository, ChildState } from './batches.repository';
-import { ChildCommandPublisher } from './child-command.publisher';
+import { SubmitDownload } from '../submissions/submit-download.use-case';
 
 /** A claimed child whose publish was never confirmed after this long is published again. */
 export const REPUBLISH_AFTER_MS = 30_000;
@@ -24,7 +24,7 @@ export class BatchDispatcher {
   constructor(
     private readonly batches: BatchesRepository,
     private readonly jobs: JobsRepository,
-    private readonly children: ChildCommandPublisher,
+    private readonly submission: SubmitDownload,
     private readonly events: EventPublisher,
     private readonly clock: Clock,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
@@ -75,7 +75,7 @@ export class BatchDispatcher {
 
   private async publishAll(requestIds: string[]): Promise<void> {
     for (const id of requestIds) {
-      await this.children.publish(id);
+      await this.submission.release(id);
       await this.batches.markPublished(id, this.clock.now().toISOString());
     }
   }

@@ -1,6 +1,6 @@
 import { JOB_STATUSES, JobStatus } from '@mda/contracts';
 import type { FileLinks } from '@mda/file-links';
-import { jobView } from '../downloads/job-view';
+import { jobView } from '../jobs/job-view';
 import type { Job } from '../store/jobs.repository';
 import { isFinal } from './batch-plan';
 import type { Batch } from './batches.repository';

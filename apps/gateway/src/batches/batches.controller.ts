@@ -3,7 +3,7 @@ import { ApiOp } from '../docs/decorators';
 import { Batch, BatchAccepted } from '../docs/batch-models';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { BatchesService } from './batches.service';
 import { CreateBatchDto } from './dto/create-batch.dto';
 

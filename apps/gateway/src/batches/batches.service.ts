@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, IdGenerator, JobSource, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import { Clock, IdGenerator, JobSource, ROUTING_KEYS } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
-import { CookiesService } from '../cookies/cookies.service';
-import { UrlPolicy } from '../downloads/url-policy';
+import { SubmitDownload, brokerUnavailable } from '../submissions/submit-download.use-case';
 import { Job, JobsRepository, NewJob } from '../store/jobs.repository';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { BatchDispatcher } from './batch-dispatcher.service';
@@ -17,7 +16,6 @@ import { batchView } from './batch-view';
 import { BatchKind, BatchesRepository } from './batches.repository';
 import { BatchControlDto, DEFAULT_CONCURRENT_LIMIT } from './dto/batch-control.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
-import { toDownloadOptions } from '../downloads/download-options';
 
 export interface NewBatchInput {
   kind: BatchKind;
@@ -38,8 +36,7 @@ export class BatchesService {
     private readonly batches: BatchesRepository,
     private readonly jobs: JobsRepository,
     private readonly dispatcher: BatchDispatcher,
-    private readonly cookies: CookiesService,
-    private readonly urls: UrlPolicy,
+    private readonly submission: SubmitDownload,
     private readonly events: EventPublisher,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -64,28 +61,22 @@ export class BatchesService {
    * confirm them, the batch is removed and the caller gets 503: nothing half-accepted stays.
    */
   async createBatch(input: NewBatchInput, who: ApiKeyIdentity) {
-    await this.urls.assertAllReachable(input.urls.map((u, i) => ({ url: u, field: input.kind === 'urls' ? `urls[${i}]` : 'url' })));
-    const { concurrent_limit, stop_on_error, webhook_url, ...rest } = input.control;
-    if (webhook_url) this.urls.assertAllowed(webhook_url, 'webhook_url');
-    if (rest.path_template != null) {
-      const problem = validatePathTemplate(rest.path_template);
-      if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);
-    }
-    await this.cookies.assertUsable(rest.cookies_id, who);
-    const options = toDownloadOptions(rest);
-    const conflict = optionsConflict(options, rest);
-    if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
+    const { concurrent_limit, stop_on_error, ...fields } = input.control;
+    const checked = await this.submission.check(
+      input.urls.map((u, i) => ({ url: u, field: input.kind === 'urls' ? `urls[${i}]` : 'url' })),
+      fields,
+      who,
+    );
     const batchId = this.ids.batchId();
     const createdAt = this.clock.now().toISOString();
-    const children: NewJob[] = input.urls.map((url, i) => ({
-      request_id: input.requestIds?.[i] ?? this.ids.requestId(),
-      api_key_fp: who.fingerprint,
-      url,
-      options: input.sources?.[i] ? { ...options, source: input.sources[i] } : options,
-      webhook_url: webhook_url ?? null,
-      batch_id: batchId,
-      created_at: createdAt,
-    }));
+    const children: NewJob[] = input.urls.map((url, i) =>
+      this.submission.jobRow(url, checked, who, {
+        batch_id: batchId,
+        created_at: createdAt,
+        request_id: input.requestIds?.[i],
+        source: input.sources?.[i],
+      }),
+    );
     const batch = {
       batch_id: batchId,
       api_key_fp: who.fingerprint,
@@ -93,7 +84,7 @@ export class BatchesService {
       source_url: input.sourceUrl,
       concurrent_limit: concurrent_limit ?? DEFAULT_CONCURRENT_LIMIT,
       stop_on_error: stop_on_error ?? false,
-      webhook_url: input.announceCompletion === false ? null : (webhook_url ?? null),
+      webhook_url: input.announceCompletion === false ? null : checked.webhook_url,
       total: children.length,
       created_at: createdAt,
     };
@@ -106,7 +97,7 @@ export class BatchesService {
         children.map((c) => c.request_id),
       );
       this.logger.error({ batch_id: batchId, err: (err as Error).message }, 'broker did not take the batch');
-      throw new ApiError('broker_unavailable', 'The job queue is unavailable; nothing was stored. Try again shortly.', undefined, { 'Retry-After': '5' });
+      throw brokerUnavailable();
     }
     this.logger.info({ batch_id: batchId, total: children.length, kind: input.kind }, 'batch accepted');
     return {

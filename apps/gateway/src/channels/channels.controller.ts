@@ -3,7 +3,7 @@ import { ApiOp } from '../docs/decorators';
 import { ChannelAccepted, ChannelInfo } from '../docs/batch-models';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { ChannelsService } from './channels.service';
 import { ChannelDownloadDto, ChannelInfoQuery } from './dto/channel.dto';
 

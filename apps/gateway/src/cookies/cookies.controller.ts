@@ -3,7 +3,7 @@ import { ApiOp } from '../docs/decorators';
 import { CookiesList, StoredCookies } from '../docs/batch-models';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { CookiesService } from './cookies.service';
 import { CreateCookiesDto } from './dto/create-cookies.dto';
 

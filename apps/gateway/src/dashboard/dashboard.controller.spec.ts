@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ApiKeyGuard } from '../common/api-key.guard';
+import { ApiKeyGuard } from '../auth/api-key.guard';
 import { openClientAddressLimits } from '../rate-limit/client-address.limits.fake';
 import { ApiKeyRegistry } from '../common/api-keys';
 import { ErrorFilter } from '../common/error.filter';

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../common/identity';
 import { DashboardFiles } from './adapters/dashboard-files';
 import { ASSET_CACHE_CONTROL, NON_PAGE_PREFIXES, PAGE_HEADERS } from './dashboard-headers';
 

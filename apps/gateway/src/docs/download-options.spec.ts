@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { downloadOptionsSchema } from '@mda/contracts';
 import { CreateDownloadDto } from '../downloads/dto/create-download.dto';
-import { toDownloadOptions } from '../downloads/download-options';
+import { toDownloadOptions } from '../submissions/download-options';
 
 /**
  * The download options have one definition (the value lists and the zod message schema in

@@ -12,7 +12,7 @@ import { JOB_STATUSES } from '@mda/contracts';
 import { TestVhost, createTestVhost } from '@mda/testing';
 import { loadGatewayConfig } from '../config/gateway-config';
 import { createGateway } from '../main';
-import { PUBLIC_ROUTE } from '../common/api-key.guard';
+import { PUBLIC_ROUTE } from '../common/identity';
 
 const ROOT = resolve(__dirname, '../../../..');
 type Doc = { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> }; webhooks: Record<string, any> };

@@ -3,7 +3,7 @@ import { ApiOp } from '../docs/decorators';
 import { JobList } from '../docs/models';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { DownloadsListService } from './downloads-list.service';
 import { ListDownloadsQuery } from './list-downloads.query';
 

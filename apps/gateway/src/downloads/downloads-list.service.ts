@@ -4,7 +4,7 @@ import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { JobsRepository } from '../store/jobs.repository';
 import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
-import { jobView } from './job-view';
+import { jobView } from '../jobs/job-view';
 import { decodeCursor, encodeCursor } from './list-cursor';
 import { ListDownloadsQuery } from './list-downloads.query';
 

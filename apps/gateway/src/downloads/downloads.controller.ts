@@ -7,10 +7,10 @@ import { CancelledJob, FileDeletedJob, Job, JobLogs } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { FileLinks } from '@mda/file-links';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { DownloadsService } from './downloads.service';
-import { jobView } from './job-view';
+import { jobView } from '../jobs/job-view';
 
 @ApiTags('downloads')
 @Controller('api/v1')

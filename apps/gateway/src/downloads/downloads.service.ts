@@ -1,106 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  Clock,
-  DownloadCancel,
-  DownloadOptions,
-  DownloadRequested,
-  FINAL_STATUSES,
-  IdGenerator,
-  JobStatus,
-  ROUTING_KEYS,
-  optionsConflict,
-  validatePathTemplate,
-} from '@mda/contracts';
+import { Clock, DownloadCancel, FINAL_STATUSES, JobStatus, ROUTING_KEYS } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
-import { CookiesService } from '../cookies/cookies.service';
-import { Job, JobsRepository, NewJob, newJobRow } from '../store/jobs.repository';
+import { Job, JobsRepository } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
-import { JobView, jobView } from './job-view';
-import { UrlPolicy } from './url-policy';
+import { JobView, jobView } from '../jobs/job-view';
+import { SubmitDownload } from '../submissions/submit-download.use-case';
 import { WorkerPresence } from '../health/worker-presence';
-import { toDownloadOptions } from './download-options';
 import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
 
 @Injectable()
 export class DownloadsService {
   constructor(
     private readonly jobs: JobsRepository,
+    private readonly submission: SubmitDownload,
     private readonly events: EventPublisher,
     private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly urls: UrlPolicy,
-    private readonly cookies: CookiesService,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly links: FileLinks,
     private readonly presence: WorkerPresence,
     private readonly webhookLog: WebhookLogRepository,
   ) {}
 
-  /** Stores the job, then publishes it with a confirm; if the broker does not confirm, nothing is kept. */
-  async create(dto: CreateDownloadDto, who: ApiKeyIdentity, batchId: string | null = null) {
-    await this.urls.assertReachable(dto.url, 'url');
-    if (dto.path_template != null) {
-      const problem = validatePathTemplate(dto.path_template);
-      if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);
-    }
-    if (dto.webhook_url) this.urls.assertAllowed(dto.webhook_url, 'webhook_url');
-    const { url, webhook_url, ...rest } = dto;
-    const options = toDownloadOptions(rest);
-    const conflict = optionsConflict(options, rest);
-    if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
-    // the caller's own cookies only (400 malformed id, 404 unknown); sealed for this request id alone
-    await this.cookies.assertUsable(options.cookies_id, who);
-    return this.submit({ url, options, webhook_url: webhook_url ?? null, batch_id: batchId }, who);
-  }
-
-  /**
-   * Stores a job with checked options and publishes its command with a confirm; if the broker does
-   * not confirm, nothing is kept (503). The one path of single jobs and retries.
-   */
-  async submit(
-    input: { url: string; options: DownloadOptions; webhook_url: string | null; batch_id: string | null; retry_of?: string | null },
-    who: ApiKeyIdentity,
-  ): Promise<Job> {
-    const { url, options, webhook_url: webhookUrl, batch_id: batchId } = input;
-    const requestId = this.ids.requestId();
-    const createdAt = this.clock.now().toISOString();
-    const cookies = await this.cookies.sealForJob(options.cookies_id, who.fingerprint, requestId);
-    const row: NewJob = {
-      request_id: requestId,
-      api_key_fp: who.fingerprint,
-      url,
-      options,
-      webhook_url: webhookUrl,
-      batch_id: batchId,
-      created_at: createdAt,
-      retry_of: input.retry_of ?? null,
-    };
-    await this.jobs.insertGrouped(row);
-    const command: DownloadRequested = {
-      request_id: requestId,
-      url,
-      options,
-      webhook: webhookUrl ? { url: webhookUrl, key_fp: who.fingerprint } : null,
-      batch_id: batchId,
-      cookies,
-    };
-    try {
-      await this.events.publish(ROUTING_KEYS.downloadRequested, command, requestId);
-    } catch (err) {
-      await this.jobs.remove(requestId);
-      this.logger.error({ request_id: requestId, err: (err as Error).message }, 'broker did not take the job');
-      throw new ApiError('broker_unavailable', 'The job queue is unavailable; nothing was stored. Try again shortly.', undefined, {
-        'Retry-After': '5',
-      });
-    }
-    this.logger.info({ request_id: requestId, event: 'download.requested', ...(input.retry_of ? { retry_of: input.retry_of } : {}) }, 'download queued');
-    // the row as just inserted: no read back on the accept path
-    return { ...newJobRow(row), status: 'queued', options, progress: null, file_info: null, metadata: null };
+  /** A single download through the one submit path (checked, stored, published with a confirm). */
+  create(dto: CreateDownloadDto, who: ApiKeyIdentity): Promise<Job> {
+    return this.submission.submit(dto, who);
   }
 
   /**

@@ -3,11 +3,11 @@ import { ApiOp } from '../docs/decorators';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MediaInfo } from '../docs/models';
 import { ApiError } from '../common/api-error';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { CookiesService } from '../cookies/cookies.service';
 import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, WorkerQueryClient } from '../worker-queries/worker-query-client';
-import { UrlPolicy } from './url-policy';
+import { UrlPolicy } from '../submissions/url-policy';
 
 const MAX_TIMEOUT_SEC = 120;
 

@@ -4,8 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import pino from 'pino';
 import { apiKeyFingerprint } from '@mda/contracts';
 import { waitFor } from '@mda/testing';
-import type { JobView } from '../downloads/job-view';
-import { ApiKeyGuard } from '../common/api-key.guard';
+import type { JobView } from '../jobs/job-view';
+import { ApiKeyGuard } from '../auth/api-key.guard';
 import { openClientAddressLimits } from '../rate-limit/client-address.limits.fake';
 import { ApiKeyRegistry } from '../common/api-keys';
 import { ErrorFilter } from '../common/error.filter';

@@ -3,7 +3,7 @@ import { ApiOp } from '../docs/decorators';
 import { ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { EventStreams } from './event-streams.service';
 
 /**

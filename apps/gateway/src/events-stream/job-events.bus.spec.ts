@@ -1,4 +1,4 @@
-import type { JobView } from '../downloads/job-view';
+import type { JobView } from '../jobs/job-view';
 import { JobEventsBus, StreamEvent } from './job-events.bus';
 
 const view = (request_id: string, percent = 0) => ({ request_id, status: 'running', progress: { percent } }) as unknown as JobView;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FileLinks } from '@mda/file-links';
 import type { Job } from '../store/jobs.repository';
-import { JobView, jobView } from '../downloads/job-view';
+import { JobView, jobView } from '../jobs/job-view';
 import type { WebhookSummary } from '../webhooks/webhook-summary';
 
 /** One server-sent event: `id` is `<epoch>-<seq>`, unique on this replica for its lifetime. */

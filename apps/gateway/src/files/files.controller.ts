@@ -6,7 +6,7 @@ import { Clock } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { InvalidKeyError, MediaStore, StoredObject } from '@mda/media-store';
 import { ApiError } from '../common/api-error';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../common/identity';
 import type { ApiKeyIdentity } from '../common/api-keys';
 import { FilesRateLimitGuard } from '../rate-limit/files-rate-limit.guard';
 import { JobFilesRepository } from '../store/job-files.repository';

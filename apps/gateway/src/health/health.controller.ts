@@ -5,7 +5,7 @@ import { Health, Liveness } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { Kysely, sql } from 'kysely';
 import { AmqpConnection } from '@mda/messaging';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../common/identity';
 import { DATABASE } from '../store/database.tokens';
 import { Database } from '../store/schema';
 import { ShutdownState } from './shutdown-state';

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiOp } from '../docs/decorators';
 import { SystemStats, VersionInfo } from '../docs/batch-models';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../common/identity';
 import { SystemStatsService } from './system-stats.service';
 
 /** The original service's /version and /health/stats; like the other health routes they need no key. */

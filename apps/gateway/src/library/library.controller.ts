@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { ApiOp } from '../docs/decorators';
 import { ClearedDownloads, FileDeletedJob, Job, RetriedFailed, StorageUsage } from '../docs/models';
 import { ClearDownloadsDto, RetryFailedDto } from './dto/library.dto';

@@ -4,8 +4,8 @@ import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
-import { DownloadsService } from '../downloads/downloads.service';
-import { jobView } from '../downloads/job-view';
+import { SubmitDownload } from '../submissions/submit-download.use-case';
+import { jobView } from '../jobs/job-view';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { JobFilesRepository } from '../store/job-files.repository';
 import { Job, JobsRepository } from '../store/jobs.repository';
@@ -24,7 +24,7 @@ export class LibraryService {
     private readonly jobs: JobsRepository,
     private readonly files: JobFilesRepository,
     private readonly removal: FileRemoval,
-    private readonly downloads: DownloadsService,
+    private readonly submission: SubmitDownload,
     private readonly scheduler: SchedulerService,
     private readonly metrics: LibraryMetrics,
     private readonly links: FileLinks,
@@ -91,7 +91,7 @@ export class LibraryService {
 
   private resubmit(job: Job, who: ApiKeyIdentity): Promise<Job> {
     // the same options (a batch child keeps its listing's path tokens); it runs on its own, outside the batch
-    return this.downloads.submit({ url: job.url, options: job.options, webhook_url: job.webhook_url, batch_id: null, retry_of: job.request_id }, who);
+    return this.submission.enqueue(job.url, { options: job.options, webhook_url: job.webhook_url }, who, { batch_id: null, retry_of: job.request_id });
   }
 
   /** Every failed job of the key (of a batch, when given) that no job retries yet. */

@@ -3,7 +3,7 @@ import { ApiOp } from '../docs/decorators';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { renderMetrics } from '@mda/observability';
-import { Public } from '../common/api-key.guard';
+import { Public } from '../common/identity';
 
 @Public()
 @ApiTags('operations')

@@ -3,7 +3,7 @@ import { ApiOp } from '../docs/decorators';
 import { PlaylistAccepted, PlaylistPreview } from '../docs/batch-models';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { PlaylistDownloadDto, PlaylistPreviewQuery } from './dto/playlist.dto';
 import { PlaylistsService } from './playlists.service';
 

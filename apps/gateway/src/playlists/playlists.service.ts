@@ -5,7 +5,7 @@ import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { BatchesService } from '../batches/batches.service';
 import { CookiesService } from '../cookies/cookies.service';
-import { UrlPolicy } from '../downloads/url-policy';
+import { UrlPolicy } from '../submissions/url-policy';
 import { WorkerQueryClient } from '../worker-queries/worker-query-client';
 import { DownloadArchiveRepository } from './download-archive.repository';
 import { PlaylistDownloadDto, PlaylistPreviewQuery } from './dto/playlist.dto';

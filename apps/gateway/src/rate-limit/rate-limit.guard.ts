@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock, METRICS } from '@mda/contracts';
 import { counterOf } from '@mda/observability';
 import { ApiError } from '../common/api-error';
-import { PUBLIC_ROUTE } from '../common/api-key.guard';
+import { PUBLIC_ROUTE } from '../common/identity';
 import type { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { TokenBuckets } from './token-bucket';

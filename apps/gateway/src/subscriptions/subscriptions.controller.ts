@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { Identity } from '../common/api-key.guard';
+import { Identity } from '../common/identity';
 import { ApiOp } from '../docs/decorators';
 import { DeletedSubscription, SubscriptionCheckView, SubscriptionList, SubscriptionView } from '../docs/library-models';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './dto/subscription.dto';

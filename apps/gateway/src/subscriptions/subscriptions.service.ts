@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, optionsConflict, validatePathTemplate } from '@mda/contracts';
+import { Clock } from '@mda/contracts';
 import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { CookiesService } from '../cookies/cookies.service';
-import { toDownloadOptions } from '../downloads/download-options';
-import { UrlPolicy } from '../downloads/url-policy';
+import { DownloadOptionsDto } from '../submissions/dto/download-options.dto';
+import { SubmitDownload } from '../submissions/submit-download.use-case';
+import { UrlPolicy } from '../submissions/url-policy';
 import { SchedulerService, TaskBusyError } from '../scheduler/scheduler.service';
 import { ScheduledTasksRepository } from '../scheduler/scheduled-tasks.repository';
 import { CreateSubscriptionDto, DEFAULT_CHECK_INTERVAL_SEC, MAX_BACKFILL_COUNT, UpdateSubscriptionDto } from './dto/subscription.dto';
@@ -31,7 +31,7 @@ export class SubscriptionsService {
     private readonly scheduler: SchedulerService,
     private readonly tasks: ScheduledTasksRepository,
     private readonly urls: UrlPolicy,
-    private readonly cookies: CookiesService,
+    private readonly submission: SubmitDownload,
     private readonly clock: Clock,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
@@ -53,17 +53,10 @@ export class SubscriptionsService {
     throw new ApiError('validation_error', message, [{ field: 'backfill', message }]);
   }
 
-  /** Checks the job options as a download would (path template, conflicts, cookies) before anything is stored. */
+  /** Checks the job options as a download would (the one submit path's checks) before anything is stored. */
   private async assertOptions(options: Record<string, unknown>, who: ApiKeyIdentity): Promise<void> {
     const { concurrent_limit: _c, stop_on_error: _s, ...fields } = options;
-    if (typeof fields['path_template'] === 'string') {
-      const problem = validatePathTemplate(fields['path_template']);
-      if (problem) throw new ApiError('validation_error', problem, [{ field: 'path_template', message: problem }]);
-    }
-    const parsed = toDownloadOptions(fields);
-    const conflict = optionsConflict(parsed);
-    if (conflict) throw new ApiError('validation_error', conflict.message, [conflict]);
-    await this.cookies.assertUsable(parsed.cookies_id, who);
+    await this.submission.check([], fields as DownloadOptionsDto, who);
   }
 
   private assertFilters(f: SubscriptionFilters): void {

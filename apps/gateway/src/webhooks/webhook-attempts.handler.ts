@@ -1,12 +1,8 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { Clock, SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
-import { FileLinks } from '@mda/file-links';
 import { HandleMessages, HandlerOutcome } from '@mda/messaging';
-import { Logger } from '@mda/observability';
-import { GATEWAY_LOGGER } from '../common/tokens';
-import { JobEventsBus } from '../events-stream/job-events.bus';
-import { JobsRepository } from '../store/jobs.repository';
+import { JobLifecycle } from '../jobs/job-lifecycle';
 import { WebhookLogRepository } from './webhook-log.repository';
 
 /**
@@ -19,10 +15,7 @@ export class WebhookAttemptsHandler {
   constructor(
     private readonly log: WebhookLogRepository,
     private readonly clock: Clock,
-    private readonly jobs: JobsRepository,
-    private readonly bus: JobEventsBus,
-    private readonly links: FileLinks,
-    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    private readonly lifecycle: JobLifecycle,
   ) {}
 
   @HandleMessages(SUBSCRIPTIONS.gatewayWebhookAttempts)
@@ -34,13 +27,8 @@ export class WebhookAttemptsHandler {
     return 'ack';
   }
 
-  private async announce(requestId: string): Promise<void> {
-    try {
-      const job = await this.jobs.find(requestId);
-      if (job) await this.bus.publishJob(job, this.links, await this.log.summary(requestId));
-    } catch (err) {
-      // the attempt is recorded: a stream missing one change must not redeliver it
-      this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'webhook state change not streamed');
-    }
+  /** The job with its new webhook counts, to the events stream (a stream missing it must not redeliver the attempt). */
+  private announce(requestId: string): Promise<void> {
+    return this.lifecycle.changed(requestId);
   }
 }

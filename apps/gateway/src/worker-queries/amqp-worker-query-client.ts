@@ -3,7 +3,7 @@ import { ROUTING_KEYS, WORKER_QUERY_BUSY, WORKER_QUERY_REPLY_TYPE, WorkerQueryIn
 import { AmqpConnection, EventPublisher, RpcClient, RpcTimeoutError } from '@mda/messaging';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, QUERY_RETRY_AFTER_SEC, WorkerQueryClient, WorkerQueryResult } from './worker-query-client';
-import { FORBIDDEN_ADDRESS_HINT } from '../downloads/url-policy';
+import { FORBIDDEN_ADDRESS_HINT } from '../submissions/url-policy';
 
 /** WorkerQueryClient over RabbitMQ: `metadata.requested` on downloads.commands, answered by direct reply-to. */
 @Injectable()

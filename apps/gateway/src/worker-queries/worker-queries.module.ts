@@ -15,6 +15,8 @@ export class WorkerQueriesModule {
   static forRoot(opts: WorkerQueriesOptions): DynamicModule {
     return {
       module: WorkerQueriesModule,
+      // global: infrastructure every listing, metadata and health feature asks through
+      global: true,
       providers: [
         AmqpWorkerQueryClient,
         {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { DownloadOptionsDto } from '../../downloads/dto/create-download.dto';
+import { DownloadOptionsDto } from '../../submissions/dto/download-options.dto';
 
 export const DEFAULT_CONCURRENT_LIMIT = 3;
 

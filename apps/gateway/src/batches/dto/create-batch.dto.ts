@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsString, IsUrl, MaxLength, ValidationArguments, isURL } from 'class-validator';
-import { HTTP_URL } from '../../downloads/dto/create-download.dto';
+import { HTTP_URL } from '../../submissions/dto/download-options.dto';
 import { BatchControlDto } from './batch-control.dto';
 
 const MAX_URL = 4096;

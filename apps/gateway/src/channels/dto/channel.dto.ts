@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { BatchControlDto } from '../../batches/dto/batch-control.dto';
-import { HTTP_URL } from '../../downloads/dto/create-download.dto';
+import { HTTP_URL } from '../../submissions/dto/download-options.dto';
 import { SORT_KEYS, SortKey } from '../channel-filter';
 
 const YYYYMMDD = /^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;

@@ -3,7 +3,7 @@ import { ArgumentMetadata } from '@nestjs/common';
 import { ApiError } from '../../common/api-error';
 import { createValidationPipe } from '../../common/validation';
 import { CreateBatchDto } from '../../batches/dto/create-batch.dto';
-import { toDownloadOptions } from '../download-options';
+import { toDownloadOptions } from '../../submissions/download-options';
 import { CreateDownloadDto } from './create-download.dto';
 
 const meta: ArgumentMetadata = { type: 'body', metatype: CreateDownloadDto };

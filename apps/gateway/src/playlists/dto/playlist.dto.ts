@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { BatchControlDto } from '../../batches/dto/batch-control.dto';
-import { HTTP_URL } from '../../downloads/dto/create-download.dto';
+import { HTTP_URL } from '../../submissions/dto/download-options.dto';
 
 export class PlaylistPreviewQuery {
   @ApiProperty({ example: 'https://www.youtube.com/playlist?list=PL123' })

@@ -1,11 +1,13 @@
-import type { Provider, Type } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { CookieVault } from './cookie-vault';
 import { CookiesController } from './cookies.controller';
 import { CookiesRepository } from './cookies.repository';
 import { CookiesService } from './cookies.service';
 
-/** Cookie upload and use, spread into AppModule. */
-export const COOKIES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
+/** Uploaded cookie files of a key (sealed at rest), and their use by downloads and listings. */
+@Module({
   controllers: [CookiesController],
   providers: [CookiesRepository, CookieVault, CookiesService],
-};
+  exports: [CookiesService],
+})
+export class CookiesModule {}

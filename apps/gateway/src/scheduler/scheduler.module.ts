@@ -1,8 +1,10 @@
-import type { Provider } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ScheduledTasksRepository } from './scheduled-tasks.repository';
 import { DEFAULT_SCHEDULER_OPTIONS, SCHEDULER_OPTIONS, SchedulerService } from './scheduler.service';
 
-/** The durable scheduler (subscription checks, file expiries); spread into AppModule. */
-export const SCHEDULER_FEATURE: { providers: Provider[] } = {
+/** The durable scheduler (leased tasks: subscription checks, file expiries), exactly once across replicas. */
+@Module({
   providers: [ScheduledTasksRepository, { provide: SCHEDULER_OPTIONS, useValue: DEFAULT_SCHEDULER_OPTIONS }, SchedulerService],
-};
+  exports: [ScheduledTasksRepository, SchedulerService],
+})
+export class SchedulerModule {}

@@ -1,15 +1,21 @@
-import type { Provider, Type } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MediaStore } from '@mda/media-store';
+import { FilesModule } from '../files/files.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
+import { SubmissionsModule } from '../submissions/submissions.module';
 import { StoreMediaFiles } from './adapters/store-media-files';
 import { FileRemoval } from './file-removal.service';
 import { LibraryController } from './library.controller';
 import { LibraryMetrics } from './library.metrics';
 import { LibraryService } from './library.service';
 import { MediaFiles } from './media-files.port';
+import { RetentionListener } from './retention.listener';
 import { RetentionService } from './retention.service';
 
-/** Deleting files, clearing and retrying jobs, retention; spread into AppModule. */
-export const LIBRARY_FEATURE: { controllers: Type[]; providers: Provider[] } = {
+/** The library of finished jobs: deleting files, clearing and retrying jobs, retention (expiry of files). */
+@Module({
+  imports: [JobsModule, FilesModule, SchedulerModule, SubmissionsModule],
   controllers: [LibraryController],
   providers: [
     { provide: MediaFiles, inject: [MediaStore], useFactory: (store: MediaStore) => new StoreMediaFiles(store) },
@@ -17,5 +23,8 @@ export const LIBRARY_FEATURE: { controllers: Type[]; providers: Provider[] } = {
     LibraryMetrics,
     LibraryService,
     RetentionService,
+    RetentionListener,
   ],
-};
+  exports: [LibraryService, LibraryMetrics],
+})
+export class LibraryModule {}

@@ -1,15 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { ApiError } from './api-error';
+import { ApiError } from '../common/api-error';
+import { ApiKeyRegistry } from '../common/api-keys';
+import { AuthedRequest, PUBLIC_ROUTE } from '../common/identity';
 import { ClientAddressLimits } from '../rate-limit/client-address.limits';
-import { ApiKeyIdentity, ApiKeyRegistry } from './api-keys';
-
-export const PUBLIC_ROUTE = 'mda:public';
-/** Marks a route that needs no API key (health, metrics, signed file URLs). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
-
-type AuthedRequest = FastifyRequest & { identity?: ApiKeyIdentity };
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -35,8 +29,3 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 }
-
-/** The caller's identity (set by ApiKeyGuard). */
-export const Identity = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
-  return ctx.switchToHttp().getRequest<AuthedRequest>().identity;
-});

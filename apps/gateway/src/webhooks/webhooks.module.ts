@@ -1,11 +1,16 @@
-import type { Provider, Type } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { WebhookAttemptsHandler } from './webhook-attempts.handler';
 import { WebhookLogRepository } from './webhook-log.repository';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-/** The delivery log's controllers and providers, spread into AppModule (they share its DB, config and logger). */
-export const WEBHOOKS_FEATURE: { controllers: Type[]; providers: Provider[] } = {
+/** The webhook delivery log (attempts the sender reports), its API, and redelivery. */
+@Module({
+  imports: [JobsModule, FilesModule],
   controllers: [WebhooksController, WebhookAttemptsHandler],
   providers: [WebhookLogRepository, WebhooksService],
-};
+  exports: [WebhookLogRepository],
+})
+export class WebhooksModule {}

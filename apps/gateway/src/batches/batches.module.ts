@@ -1,25 +1,29 @@
-import type { Provider, Type } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '@mda/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { FilesModule } from '../files/files.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { SubmissionsModule } from '../submissions/submissions.module';
 import { AmqpDownloadCapacity, DownloadCapacity } from './adapters/download-capacity';
 import { BatchDispatcher } from './batch-dispatcher.service';
+import { BatchReleaseListener } from './batch-release.listener';
 import { BatchSweeper } from './batch-sweeper';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
-import { ChildCommandPublisher } from './child-command.publisher';
-import { JobFinalFollowUp } from './job-final.follow-up';
 
-/** Batches (their release under concurrent_limit and batch.completed); spread into AppModule. */
-export const BATCHES_FEATURE: { controllers: Type[]; providers: Provider[] } = {
+/** Batches of downloads: their release under concurrent_limit as children finish, cancel, and batch.completed. */
+@Module({
+  imports: [JobsModule, SubmissionsModule, FilesModule],
   controllers: [BatchesController],
   providers: [
     BatchesRepository,
     { provide: DownloadCapacity, inject: [GATEWAY_CONFIG, Clock], useFactory: (c: GatewayConfig, clock: Clock) => new AmqpDownloadCapacity(c.amqpUrl, clock) },
-    ChildCommandPublisher,
     BatchDispatcher,
     BatchSweeper,
     BatchesService,
-    JobFinalFollowUp,
+    BatchReleaseListener,
   ],
-};
+  exports: [BatchesService],
+})
+export class BatchesModule {}

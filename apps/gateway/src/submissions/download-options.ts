@@ -1,5 +1,5 @@
 import { DownloadOptions, downloadOptionsSchema } from '@mda/contracts';
-import { DownloadOptionsDto } from './dto/create-download.dto';
+import { DownloadOptionsDto } from './dto/download-options.dto';
 
 type OptionFields = Omit<DownloadOptionsDto, 'webhook_url'>;
 

@@ -1,27 +1,24 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { ROUTING_KEYS, SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
-import { FileLinks } from '@mda/file-links';
 import { HandleMessages, HandlerOutcome } from '@mda/messaging';
 import { Logger } from '@mda/observability';
-import { JobFinalFollowUp } from '../batches/job-final.follow-up';
 import { GATEWAY_LOGGER } from '../common/tokens';
-import { JobEventsBus } from '../events-stream/job-events.bus';
 import { JobFilesRepository } from '../store/job-files.repository';
 import { JobsRepository } from '../store/jobs.repository';
-import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
+import { JobFinished, JobLifecycle } from './job-lifecycle';
 
-/** Keeps the read model current from the workers' lifecycle events. */
+/**
+ * Keeps the read model current from the workers' lifecycle events, and announces what changed on
+ * the in-process JobLifecycle (the events stream shows it; batches, the archive and retention follow up).
+ */
 @Controller()
 export class DownloadEventsHandler {
   constructor(
     private readonly jobs: JobsRepository,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
-    private readonly bus: JobEventsBus,
-    private readonly followUp: JobFinalFollowUp,
     private readonly files: JobFilesRepository,
-    private readonly links: FileLinks,
-    private readonly webhookLog: WebhookLogRepository,
+    private readonly lifecycle: JobLifecycle,
   ) {}
 
   @HandleMessages(SUBSCRIPTIONS.gatewayDownloadEvents)
@@ -35,6 +32,7 @@ export class DownloadEventsHandler {
     const logs = env.data.logs;
     if (logs && env.type !== ROUTING_KEYS.downloadProgress) await this.jobs.replaceLogs(requestId, logs, at);
     let changed = false;
+    let finished: JobFinished['status'] | null = null;
     switch (env.type) {
       case ROUTING_KEYS.downloadStarted: {
         changed = await this.jobs.markStarted(requestId, at, env.data.metadata);
@@ -55,6 +53,7 @@ export class DownloadEventsHandler {
           metadata: d.metadata,
           progress: { percent: 100, downloaded_bytes: total, total_bytes: total, speed: null, eta: 0 },
         });
+        finished = 'completed';
         // on every delivery (idempotent): a crash between the two writes is mended by the redelivery
         await this.files.record(d.request_id, d.file_info);
         break;
@@ -62,10 +61,12 @@ export class DownloadEventsHandler {
       case ROUTING_KEYS.downloadFailed: {
         const d = env.data;
         changed = await this.jobs.finish(d.request_id, 'failed', d.completed_at, { error: d.error, error_code: d.error_code });
+        finished = 'failed';
         break;
       }
       case ROUTING_KEYS.downloadCancelled:
         changed = await this.jobs.finish(requestId, 'cancelled', at, { error: 'Cancelled', error_code: 'cancelled' });
+        finished = 'cancelled';
         break;
       default: {
         // unreachable: the subscription's parser accepts only the five types above
@@ -75,20 +76,9 @@ export class DownloadEventsHandler {
       }
     }
     this.logger.debug({ request_id: requestId, event: env.type }, 'job updated');
-    if (changed) await this.announce(requestId);
-    // archive and batch release run on every delivery of a final event (idempotent), not only the first
-    await this.followUp.afterEvent(env.type, env.data);
+    if (changed) await this.lifecycle.changed(requestId);
+    // archive, retention and batch release run on every delivery of a final event (idempotent), not only the first
+    if (finished) await this.lifecycle.finished({ request_id: requestId, status: finished, batch_id: env.data.batch_id ?? null });
     return 'ack';
-  }
-
-  /** Tells open event streams (the dashboard) what the job looks like now that the store has it. */
-  private async announce(requestId: string): Promise<void> {
-    try {
-      const job = await this.jobs.find(requestId);
-      if (job) await this.bus.publishJob(job, this.links, await this.webhookLog.summary(requestId));
-    } catch (err) {
-      // the store is already updated: a stream missing one change must not redeliver the event
-      this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'job change not streamed');
-    }
   }
 }

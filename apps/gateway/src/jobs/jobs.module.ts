@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { JobFilesRepository } from '../store/job-files.repository';
+import { JobsRepository } from '../store/jobs.repository';
+import { DownloadEventsHandler } from './download-events.handler';
+import { JobLifecycle } from './job-lifecycle';
+import { JobStatusQueriesHandler } from './job-status-queries.handler';
+
+/**
+ * The job store and the job lifecycle: applies the workers' events to it, answers workers' status
+ * questions, and announces `job changed` / `job finished` (JobLifecycle) to the features that react.
+ */
+@Module({
+  controllers: [DownloadEventsHandler, JobStatusQueriesHandler],
+  providers: [JobsRepository, JobFilesRepository, JobLifecycle],
+  exports: [JobsRepository, JobFilesRepository, JobLifecycle],
+})
+export class JobsModule {}
