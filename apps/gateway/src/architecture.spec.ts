@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import madge from 'madge';
+
+const SRC = __dirname;
+
+/** The gateway's import graph (its own files only; libs and packages are not followed), specs left out. */
+async function importGraph(): Promise<Record<string, string[]>> {
+  const result = await madge(SRC, {
+    fileExtensions: ['ts'],
+    tsConfig: join(SRC, '..', 'tsconfig.app.json'),
+    excludeRegExp: [/\.spec\.ts$/, /^\.\.\//],
+  });
+  return result.obj();
+}
+
+/** Top-level folder of a file (`.` for the files at the root: main.ts, app.module.ts). */
+const folderOf = (file: string) => (file.includes('/') ? file.split('/')[0] : '.');
+
+/** Folder -> folders its files import (imports inside a folder left out). */
+export function folderGraph(files: Record<string, string[]>): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const [file, deps] of Object.entries(files)) {
+    for (const dep of deps) {
+      const [from, to] = [folderOf(file), folderOf(dep)];
+      if (from === to) continue;
+      if (!graph.has(from)) graph.set(from, new Set());
+      graph.get(from)?.add(to);
+    }
+  }
+  return graph;
+}
+
+/** Every cycle a depth-first walk meets, as `a > b > a` (empty when the graph is acyclic). */
+export function cyclesOf(graph: Map<string, Set<string>>): string[] {
+  const cycles: string[] = [];
+  const path: string[] = [];
+  const onPath = new Set<string>();
+  const done = new Set<string>();
+  const visit = (node: string) => {
+    path.push(node);
+    onPath.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (onPath.has(next)) cycles.push([...path.slice(path.indexOf(next)), next].join(' > '));
+      else if (!done.has(next)) visit(next);
+    }
+    path.pop();
+    onPath.delete(node);
+    done.add(node);
+  };
+  for (const node of graph.keys()) if (!done.has(node)) visit(node);
+  return cycles;
+}
+
+describe('gateway architecture', () => {
+  let files: Record<string, string[]>;
+
+  beforeAll(async () => {
+    files = await importGraph();
+  }, 60_000);
+
+  it('reads the whole gateway (an empty graph would pass the checks below vacuously)', () => {
+    expect(Object.keys(files).length).toBeGreaterThan(150);
+    expect(files['app.module.ts']).toEqual(expect.arrayContaining(['jobs/jobs.module.ts', 'downloads/downloads.module.ts']));
+  });
+
+  it('has no circular import between files', () => {
+    expect(cyclesOf(new Map(Object.entries(files).map(([f, deps]) => [f, new Set(deps)])))).toEqual([]);
+  });
+
+  it('has no circular import between folders (features depend one way; they react to jobs through JobLifecycle)', () => {
+    expect(cyclesOf(folderGraph(files))).toEqual([]);
+  });
+
+  it('keeps the jobs module below the features: it imports only shared folders', () => {
+    expect([...(folderGraph(files).get('jobs') ?? [])].sort()).toEqual(['common', 'store']);
+  });
+
+  it('finds a cycle when there is one', () => {
+    const graph = folderGraph({ 'a/x.ts': ['b/y.ts'], 'b/y.ts': ['c/z.ts'], 'c/z.ts': ['a/w.ts'], 'a/w.ts': [] });
+    expect(cyclesOf(graph)).toEqual(['a > b > c > a']);
+  });
+});
