@@ -1,6 +1,6 @@
 import { IdGenerator } from '@mda/contracts';
 
-/** Ids a test can predict: req_000001, batch_000001, msg_000001, … (each kind counts on its own). */
+/** Ids a test can predict: req_000000000001, batch_000000000001, msg_000000000001 (the contracts' id patterns), … (each kind counts on its own). */
 export class SequentialIds extends IdGenerator {
   private readonly next = { req: 0, batch: 0, msg: 0 };
 
@@ -17,6 +17,6 @@ export class SequentialIds extends IdGenerator {
   }
 
   private take(kind: keyof SequentialIds['next']): string {
-    return `${kind}_${String(++this.next[kind]).padStart(6, '0')}`;
+    return `${kind}_${String(++this.next[kind]).padStart(12, '0')}`;
   }
 }

@@ -23,19 +23,19 @@ describe('SubmitDownload', () => {
 
   it('stores a single job and publishes its command with the normalised options', async () => {
     const job = await kit.submit.submit({ url: 'https://media.example/v/1', audio_only: true, webhook_url: 'https://hooks.example/in' }, OWNER);
-    expect(job).toMatchObject({ request_id: 'req_000001', status: 'queued', batch_id: null, webhook_url: 'https://hooks.example/in' });
+    expect(job).toMatchObject({ request_id: 'req_000000000001', status: 'queued', batch_id: null, webhook_url: 'https://hooks.example/in' });
     expect(job.options).toMatchObject({ quality: 'audio', embed_metadata: true });
-    expect(await kit.jobs.find('req_000001', OWNER.fingerprint)).toMatchObject({ status: 'queued', url: 'https://media.example/v/1' });
+    expect(await kit.jobs.find('req_000000000001', OWNER.fingerprint)).toMatchObject({ status: 'queued', url: 'https://media.example/v/1' });
     const [command] = kit.events.ofType(ROUTING_KEYS.downloadRequested);
     expect(command).toEqual({
-      request_id: 'req_000001',
+      request_id: 'req_000000000001',
       url: 'https://media.example/v/1',
       options: job.options,
       webhook: { url: 'https://hooks.example/in', key_fp: OWNER.fingerprint },
       batch_id: null,
       cookies: null,
     });
-    expect(kit.events.sent.map((m) => m.correlationId)).toEqual(['req_000001']);
+    expect(kit.events.sent.map((m) => m.correlationId)).toEqual(['req_000000000001']);
   });
 
   it('keeps nothing and answers 503 when the broker does not confirm', async () => {
@@ -43,7 +43,7 @@ describe('SubmitDownload', () => {
     const err = await refusal(kit.submit.submit({ url: 'https://media.example/v/1' }, OWNER));
     expect(err.code).toBe('broker_unavailable');
     expect(err.headers).toEqual({ 'Retry-After': '5' });
-    expect(await kit.jobs.find('req_000001')).toBeUndefined();
+    expect(await kit.jobs.find('req_000000000001')).toBeUndefined();
   });
 
   it.each([
@@ -81,7 +81,7 @@ describe('SubmitDownload', () => {
     });
     const fresh = kit.submit.jobRow('https://media.example/b', checked, OWNER, { batch_id: 'batch_x' });
     expect(fixed).toMatchObject({ request_id: 'req_fixed', batch_id: 'batch_x', options: { quality: '720p', source: { playlist_index: 2 } } });
-    expect(fresh).toMatchObject({ request_id: 'req_000001', options: { quality: '720p' } });
+    expect(fresh).toMatchObject({ request_id: 'req_000000000001', options: { quality: '720p' } });
     expect(fresh.options.source).toBeUndefined();
     // check() only checks
     expect(kit.events.sent).toEqual([]);
