@@ -20,16 +20,18 @@ export interface SentMessage<K extends PublishKey | ReplyKey = PublishKey | Repl
  */
 export class FakeEventPublisher extends EventPublisher {
   readonly sent: SentMessage[] = [];
-  private failures: Error[] = [];
+  /** What the coming publishes do, in order: null goes through, an Error rejects; empty: all go through. */
+  private plan: Array<Error | null> = [];
 
   constructor(clock: Clock, ids: IdGenerator) {
     // never reached: every method that would use the wire is overridden below
     super(Object.create(Publisher.prototype) as Publisher, clock, ids);
   }
 
-  /** The next `count` publishes reject with `err` (the broker did not confirm). */
-  failNext(count = 1, err = new Error('publish not confirmed')): void {
-    for (let i = 0; i < count; i++) this.failures.push(err);
+  /** After `after` more publishes go through, the next `count` reject with `err` (the broker did not confirm). */
+  failNext(count = 1, err = new Error('publish not confirmed'), after = 0): void {
+    for (let i = 0; i < after; i++) this.plan.push(null);
+    for (let i = 0; i < count; i++) this.plan.push(err);
   }
 
   /** The data of every message of `type`, in order, typed by its key. */
@@ -57,7 +59,7 @@ export class FakeEventPublisher extends EventPublisher {
   }
 
   private takeFailure(): void {
-    const err = this.failures.shift();
+    const err = this.plan.shift();
     if (err) throw err;
   }
 }
