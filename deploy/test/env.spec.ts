@@ -132,9 +132,14 @@ describe('Kubernetes ConfigMap and Secret', () => {
     expect(dataKeys(secret).sort()).toEqual([...SECRET_KEYS].sort());
   });
 
-  it('use the .env.example defaults, with container paths for the folders', () => {
-    const containerPaths: Record<string, string> = { STORAGE_DIR: '/app/storage', SQLITE_PATH: '/app/data/jobs.sqlite' };
-    for (const k of dataKeys(config)) expect(`${k}=${configValues[k]}`).toBe(`${k}=${containerPaths[k] ?? defaults[k]}`);
+  it('use the .env.example defaults, with container paths for the folders and the S3 layout (a bucket) as the store', () => {
+    const inCluster: Record<string, string> = { STORAGE_DIR: '/app/storage', SQLITE_PATH: '/app/data/jobs.sqlite', STORAGE_BACKEND: 's3' };
+    for (const k of dataKeys(config)) expect(`${k}=${configValues[k]}`).toBe(`${k}=${inCluster[k] ?? defaults[k]}`);
+  });
+
+  it('ship base S3 keys as placeholders, which overlays replace (the example with its git-ignored secrets.env)', () => {
+    const values = dataValues(secret);
+    expect([values['S3_ACCESS_KEY_ID'], values['S3_SECRET_ACCESS_KEY']]).toEqual(['REPLACE', 'REPLACE']);
   });
 
   it('ship base API keys that fail closed (shorter than the 8 characters a key needs)', () => {
