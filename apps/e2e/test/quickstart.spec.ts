@@ -84,14 +84,15 @@ function s3Bucket(): Backend {
       };
     },
     async storedBytes(_sys, filepath) {
-      const opened = await store!.read(filepath);
+      if (!store) throw new Error('the S3 backend was not started');
+      const opened = await store.read(filepath);
       if (!opened) throw new Error(`no object ${filepath} in bucket ${bucket}`);
       const chunks: Buffer[] = [];
       for await (const c of opened.body) chunks.push(Buffer.from(c));
       return Buffer.concat(chunks);
     },
     // a presigned GET on the bucket (path style: endpoint/bucket/key)
-    downloadUrlPrefix: (_sys, filepath) => `${s3!.endpoint}/${bucket}/${filepath}?`,
+    downloadUrlPrefix: (_sys, filepath) => `${s3?.endpoint}/${bucket}/${filepath}?`,
     async close() {
       await s3?.close();
       for (const d of scratches) rmSync(d, { recursive: true, force: true });
