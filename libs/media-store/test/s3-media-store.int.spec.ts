@@ -118,7 +118,7 @@ describe('S3MediaStore', () => {
     const { store, bucket } = await storeFor(S3MediaStore);
     const ids: string[] = [];
     for (const key of ['crashed/a.mp4', 'crashed/b.mp4'])
-      ids.push((await store.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId!);
+      ids.push((await store.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId ?? '');
     // the other worker wins the race for the first upload: it is gone when this store's abort arrives
     const send = store.client.send.bind(store.client);
     let raced = false;
