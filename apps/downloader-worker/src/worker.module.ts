@@ -86,7 +86,8 @@ export class WorkerModule {
         {
           provide: UploadSweeper,
           inject: [FinishedFiles, Clock, WORKER_LOGGER],
-          useFactory: (store: FinishedFiles, clock: Clock, logger: Logger) => new UploadSweeper(store, config.downloadTimeoutSec, clock, logger),
+          useFactory: (store: FinishedFiles, clock: Clock, logger: Logger) =>
+            new UploadSweeper(store, { ageSec: config.uploadSweepAgeSec, intervalSec: config.uploadSweepIntervalSec }, clock, logger),
         },
         { provide: ToolVersionReporter, inject: [WORKER_LOGGER], useFactory: (logger: Logger) => new ToolVersionReporter(config, logger) },
         { provide: StoreMonitor, inject: [MediaStore, WORKER_LOGGER], useFactory: (store: MediaStore, logger: Logger) => new StoreMonitor(store, logger) },

@@ -7,3 +7,4 @@ export * from './raw-http';
 export * from './clock';
 export * from './s3-server';
 export * from './throttled-source';
+export * from './throttled-proxy';
