@@ -11,7 +11,7 @@ export interface StoredJobEvent {
 }
 
 /** Any number: PostgreSQL serialises its appends behind this transaction lock. */
-const APPEND_LOCK = 0x6a6f6273;
+export const JOB_EVENTS_APPEND_LOCK = 0x6a6f6273;
 
 /**
  * The job changes every gateway replica streams (`GET /api/v1/events`), in id order. Ids become
@@ -35,7 +35,7 @@ export class JobEventsRepository {
     // an identity value is taken at insert but seen at commit: without the lock, id 7 could
     // commit before id 6 and a reader that saw 7 would skip 6 for ever
     return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
+      await sql`select pg_advisory_xact_lock(${JOB_EVENTS_APPEND_LOCK})`.execute(trx);
       const { id } = await trx.insertInto('job_events').values(row).returning('id').executeTakeFirstOrThrow();
       return Number(id);
     });
