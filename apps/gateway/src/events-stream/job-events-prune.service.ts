@@ -18,7 +18,7 @@ export interface JobEventsRetention {
   everyMs: number;
 }
 export const JOB_EVENTS_RETENTION = Symbol('JOB_EVENTS_RETENTION');
-export const DEFAULT_JOB_EVENTS_RETENTION: JobEventsRetention = { maxAgeMs: 24 * 3_600_000, maxCount: 100_000, everyMs: 10 * 60_000 };
+export const DEFAULT_JOB_EVENTS_RETENTION: JobEventsRetention = { maxAgeMs: 24 * 3_600_000, maxCount: 50_000, everyMs: 10 * 60_000 };
 
 /** Keeps `job_events` bounded: one durable task (whichever replica claims it) prunes by age and count. */
 @Injectable()
