@@ -1,5 +1,5 @@
 /**
- * Medium tier: the real ffprobe, ffmpeg and yt-dlp configured by an egress session, against a
+ * Integration tier: the real ffprobe, ffmpeg and yt-dlp configured by an egress session, against a
  * server on 127.0.0.2 (allowlisted) that points at a secret one on 127.0.0.1 (refused).
  */
 import { execFile } from 'node:child_process';
@@ -55,7 +55,7 @@ describe('ProxyEgress with the real tools', () => {
     allowed = await serve('127.0.0.2', allowedFiles);
     allowedFiles.set('/media.m3u8', Buffer.from(readFileSync(index, 'utf8').replace(/^(?!#)(\S+\.ts)$/gm, `${secret.url}/$1`)));
     egress = await ProxyEgress.start(EgressPolicy.publicOnly('127.0.0.2/32'));
-    workDir = await mkdtemp(join(tmpdir(), 'mda-egress-medium-'));
+    workDir = await mkdtemp(join(tmpdir(), 'mda-egress-int-'));
   }, 60_000);
 
   afterAll(async () => {
