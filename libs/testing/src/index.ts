@@ -7,3 +7,6 @@ export * from './raw-http';
 export * from './clock';
 export * from './s3-server';
 export * from './throttled-source';
+export * from './sequential-ids';
+export * from './fake-event-publisher';
+export * from './fake-media-store';
