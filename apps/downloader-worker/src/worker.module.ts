@@ -18,6 +18,13 @@ import { RoutingMediaDownloader } from './download/routing-media-downloader';
 import { RunningJobs } from './download/running-jobs';
 import { FsMediaStore } from './download/adapters/fs-media-store';
 import { UploadSweeper } from './download/upload-sweeper';
+import { NodeFsWorkArea } from './download/adapters/node-fs-work-area';
+import { WorkArea } from './download/ports/work-area';
+import { StorageRetry } from './download/storage-retry';
+import { JobWorkspace } from './download/job-workspace';
+import { JobAdmission } from './download/job-admission';
+import { JobReporter } from './download/job-report';
+import { MediaPlacement } from './download/media-placement';
 import { MediaStore } from './download/ports/media-store';
 import { StoreMonitor } from './download/store-monitor';
 import { execToolProbe } from './tools/adapters/tool-probe';
@@ -83,10 +90,13 @@ export class WorkerModule {
         { provide: MediaStore, useFactory: () => new FsMediaStore(config.storageDir) },
         // where finished files are placed: the media folder, or the bucket (STORAGE_BACKEND)
         { provide: FinishedFiles, useFactory: () => createMediaStore(config.mediaStore) },
+        // the jobs' scratch folders (STORAGE_DIR/.partial/<request id>)
+        { provide: WorkArea, useFactory: () => new NodeFsWorkArea(config.storageDir) },
         {
           provide: UploadSweeper,
-          inject: [FinishedFiles, Clock, WORKER_LOGGER],
-          useFactory: (store: FinishedFiles, clock: Clock, logger: Logger) => new UploadSweeper(store, config.downloadTimeoutSec, clock, logger),
+          inject: [FinishedFiles, Clock, WORKER_LOGGER, WorkArea],
+          useFactory: (store: FinishedFiles, clock: Clock, logger: Logger, workArea: WorkArea) =>
+            new UploadSweeper(store, config.downloadTimeoutSec, clock, logger, workArea),
         },
         { provide: ToolVersionReporter, inject: [WORKER_LOGGER], useFactory: (logger: Logger) => new ToolVersionReporter(config, logger) },
         { provide: StoreMonitor, inject: [MediaStore, WORKER_LOGGER], useFactory: (store: MediaStore, logger: Logger) => new StoreMonitor(store, logger) },
@@ -104,6 +114,16 @@ export class WorkerModule {
             ),
         },
         ...WORKER_COOKIES_PROVIDERS,
+        // the job's steps: admission, work area, fetch (MediaDownloader), placement, reporting
+        JobAdmission,
+        { provide: StorageRetry, useValue: new StorageRetry() },
+        JobWorkspace,
+        {
+          provide: MediaPlacement,
+          inject: [FinishedFiles, WorkArea, Clock],
+          useFactory: (store: FinishedFiles, workArea: WorkArea, clock: Clock) => new MediaPlacement(store, workArea, clock, config.publicBaseUrl),
+        },
+        JobReporter,
         DownloadJobService,
       ],
     };
