@@ -18,7 +18,7 @@ import { StoreMonitor } from './store-monitor';
 const ID = 'req_abcdefabcdef';
 const logger = createLogger('test', 'silent');
 
-function command(over: Partial<DownloadRequested> & { options?: Record<string, unknown> } = {}): DownloadRequested {
+function command(over: Omit<Partial<DownloadRequested>, 'options'> & { options?: Record<string, unknown> } = {}): DownloadRequested {
   return downloadRequestedSchema.parse({ request_id: ID, url: 'https://media.example/clip.mp4', webhook: null, ...over, options: over.options ?? {} });
 }
 

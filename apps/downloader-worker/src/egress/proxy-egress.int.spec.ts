@@ -87,8 +87,7 @@ describe('ProxyEgress with the real tools', () => {
 
   it('yt-dlp hands the proxy to ffmpeg when ffmpeg downloads HLS: secret segments are refused', async () => {
     const session = egress.open('job hls-ffmpeg');
-    const args = [
-      ...session.ytdlpArgs(),
+    const command = session.command('yt-dlp', [
       '--ignore-config',
       '--no-cache-dir',
       '--downloader',
@@ -99,8 +98,8 @@ describe('ProxyEgress with the real tools', () => {
       'out.%(ext)s',
       '--',
       `${allowed.url}/media.m3u8`,
-    ];
-    const { code } = await run('yt-dlp', args, session.env());
+    ]);
+    const { code } = await run('yt-dlp', command.args, command.env);
     session.close();
     expect(allowed.hits.some((h) => h.path === '/media.m3u8' && h.via?.includes('mda-egress'))).toBe(true);
     expect(session.refusal()).toMatchObject({ host: '127.0.0.1', range: 'loopback' });
