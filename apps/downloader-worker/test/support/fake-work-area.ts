@@ -39,7 +39,11 @@ export class FakeWorkArea extends WorkArea {
     this.cleaned.push(requestId);
   }
 
-  async sweep(): Promise<number> {
+  /** The cutoffs `sweep` was called with. */
+  readonly sweeps: Date[] = [];
+
+  async sweep(before: Date): Promise<number> {
+    this.sweeps.push(before);
     return 0;
   }
 
