@@ -1,4 +1,5 @@
-import { ManualClock, waitFor } from '@mda/testing';
+import { FakeMediaStore, ManualClock, waitFor } from '@mda/testing';
+import { FakeWorkArea } from '../../test/support/fake-work-area';
 import { LocalMediaStore } from '@mda/media-store';
 import { createLogger } from '@mda/observability';
 import { UploadSweeper } from './upload-sweeper';
@@ -73,5 +74,27 @@ describe('UploadSweeper', () => {
     release();
     expect(await Promise.all([a, b])).toEqual([1, 1]);
     expect(store.cutoffs).toHaveLength(1);
+  });
+});
+
+describe('UploadSweeper: the work area', () => {
+  const settings = { ageSec: 600 + 300, intervalSec: 600 };
+
+  it('sweeps work folders older than the sweep age (the job time limit plus 5 minutes by default)', async () => {
+    const area = new FakeWorkArea();
+    const sweeper = new UploadSweeper(
+      new FakeMediaStore(),
+      settings,
+      new ManualClock(Date.parse('2026-03-01T12:00:00Z')),
+      createLogger('test', 'silent'),
+      area,
+    );
+    await sweeper.sweepWorkArea();
+    expect(area.sweeps).toEqual([new Date('2026-03-01T11:45:00Z')]);
+  });
+
+  it('without a work area there is nothing to sweep', async () => {
+    const sweeper = new UploadSweeper(new FakeMediaStore(), settings, new ManualClock(0), createLogger('test', 'silent'));
+    expect(await sweeper.sweepWorkArea()).toBe(0);
   });
 });

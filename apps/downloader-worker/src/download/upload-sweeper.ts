@@ -2,6 +2,7 @@ import { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '@mda/contracts';
 import type { MediaStore } from '@mda/media-store';
 import { Logger, errorFields } from '@mda/observability';
+import type { WorkArea } from './ports/work-area';
 
 export interface UploadSweepSettings {
   /** Incomplete uploads started longer ago than this are abandoned (UPLOAD_SWEEP_AGE_SEC, never below the job time limit). */
@@ -17,6 +18,7 @@ export interface UploadSweepSettings {
  * writer on any replica; younger ones may be another worker's, in progress, and are left alone.
  * The sweep must repeat: a worker restarted right after a crash finds that crash's upload still
  * too young at its start, and no worker may restart for days (the bucket's lifecycle rule is the net).
+ * At start it also removes the job folders a stopped worker left in its work area, by the same age.
  */
 export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -27,6 +29,7 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly settings: UploadSweepSettings,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly workArea?: WorkArea,
   ) {}
 
   /** The uploads started before now − age are aborted; returns how many. A sweep still running is joined, not doubled. */
@@ -38,6 +41,7 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     // in the background: an unreachable store must not hold the worker's start (the store monitor reports it)
     this.sweepInBackground();
+    void this.sweepWorkArea().catch((err: unknown) => this.logger.warn({ err: errorFields(err) }, 'could not sweep the work area'));
     this.timer = setInterval(() => this.sweepInBackground(), this.settings.intervalSec * 1000);
     this.timer.unref();
   }
@@ -51,6 +55,15 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
     const n = await this.store.abortIncompleteUploads(before);
     if (n > 0)
       this.logger.info({ event: 'store.uploads_swept', aborted: n, before: before.toISOString() }, 'aborted incomplete uploads left by a stopped worker');
+    return n;
+  }
+
+  /** The work folders last changed before now − age (no job runs that long) are removed; returns how many. */
+  async sweepWorkArea(): Promise<number> {
+    if (!this.workArea) return 0;
+    const before = new Date(this.clock.nowMs() - this.settings.ageSec * 1000);
+    const n = await this.workArea.sweep(before);
+    if (n > 0) this.logger.info({ event: 'work_area.swept', removed: n, before: before.toISOString() }, 'removed work folders left by a stopped worker');
     return n;
   }
 
