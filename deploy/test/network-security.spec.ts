@@ -1,15 +1,13 @@
 /**
  * Who may talk to whom (NetworkPolicies) and Pod Security "restricted" on the namespace, checked
- * on the rendered base and cluster kustomizations.
+ * on the rendered kustomizations of each storage layout (base and the example overlay: S3;
+ * overlays/shared-folder) and their cluster parts.
  */
-import { join } from 'node:path';
 import { find, get, ofKind, podLabels, podSpec } from './support/cluster.util';
 import { K8sObject } from './support/k8s.type';
-import { podContainers, renderKustomization } from './support/kustomize.util';
-import { APPS, DEPLOY_DIR } from './support/repo.util';
-
-const objects = renderKustomization(join(DEPLOY_DIR, 'base'));
-const cluster = renderKustomization(join(DEPLOY_DIR, 'cluster'));
+import { podContainers } from './support/kustomize.util';
+import { LAYOUTS } from './support/layouts.util';
+import { APPS } from './support/repo.util';
 
 interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -32,8 +30,6 @@ interface PolicySpec {
   egress?: Rule[];
 }
 
-const policies = ofKind(objects, 'NetworkPolicy').map((p) => ({ name: p.metadata.name, spec: p['spec'] as PolicySpec }));
-
 /** The selector semantics of Kubernetes for matchLabels and In/NotIn/Exists (an empty selector selects all). */
 function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
   const byLabel = Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
@@ -46,11 +42,6 @@ function selectorMatches(sel: LabelSelector, labels: Record<string, string>): bo
   return byLabel && byExpr;
 }
 
-const policiesOf = (app: string, type: 'Ingress' | 'Egress') =>
-  policies.filter((p) => p.spec.policyTypes.includes(type) && selectorMatches(p.spec.podSelector, podLabels(get(objects, 'Deployment', app))));
-const egressRules = (app: string): Rule[] => policiesOf(app, 'Egress').flatMap((p) => p.spec.egress ?? []);
-const ingressRules = (app: string): Rule[] => policiesOf(app, 'Ingress').flatMap((p) => p.spec.ingress ?? []);
-const ipBlocks = (rules: Rule[]) => rules.flatMap((r) => (r.to ?? r.from ?? []).flatMap((p) => (p.ipBlock ? [p.ipBlock] : [])));
 const toNamespace = (rules: Rule[], ns: string) =>
   rules
     .filter((r) => (r.to ?? []).some((p) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns))
@@ -64,10 +55,25 @@ function inCidr(ip: string, cidr: string): boolean {
   const mask = Number(bits) === 0 ? 0 : 2 ** 32 - 2 ** (32 - Number(bits));
   return (toInt(ip) & mask) >>> 0 === (toInt(net) & mask) >>> 0;
 }
-/** Whether some egress ipBlock lets the address through. */
-const reachable = (rules: Rule[], ip: string) => ipBlocks(rules).some((b) => inCidr(ip, b.cidr) && !(b.except ?? []).some((e) => inCidr(ip, e)));
+/** Whether some egress ipBlock lets the address through (on `port`, or on some port when unset). */
+const reachable = (rules: Rule[], ip: string, port?: number) =>
+  rules.some(
+    (r) =>
+      (port === undefined || !r.ports?.length || r.ports.some((p) => p.port === port)) &&
+      (r.to ?? []).some((p) => p.ipBlock && inCidr(ip, p.ipBlock.cidr) && !(p.ipBlock.except ?? []).some((e) => inCidr(ip, e))),
+  );
 
-describe('NetworkPolicies', () => {
+/** Public addresses (AWS S3, a CDN, DNS resolvers) and the ports a bucket or anything else may listen on. */
+const PUBLIC = ['93.184.216.34', '8.8.8.8', '1.1.1.1', '52.216.0.1'];
+const PRIVATE = ['10.96.0.1', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.10', '127.0.0.1'];
+
+describe.each(LAYOUTS.map((l) => [l.dir, l.storage, l] as const))('NetworkPolicies of %s (%s layout)', (_dir, storage, { apps: objects }) => {
+  const policies = ofKind(objects, 'NetworkPolicy').map((p) => ({ name: p.metadata.name, spec: p['spec'] as PolicySpec }));
+  const policiesOf = (app: string, type: 'Ingress' | 'Egress') =>
+    policies.filter((p) => p.spec.policyTypes.includes(type) && selectorMatches(p.spec.podSelector, podLabels(get(objects, 'Deployment', app))));
+  const egressRules = (app: string): Rule[] => policiesOf(app, 'Egress').flatMap((p) => p.spec.egress ?? []);
+  const ingressRules = (app: string): Rule[] => policiesOf(app, 'Ingress').flatMap((p) => p.spec.ingress ?? []);
+
   it('deny everything to and from every pod unless allowed', () => {
     const deny = policies.find((p) => p.name === 'default-deny');
     expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
@@ -84,17 +90,32 @@ describe('NetworkPolicies', () => {
     );
     expect(toNamespace(rules, 'rabbitmq')).toEqual([5672]);
     expect(toNamespace(rules, 'postgres')).toEqual([5432]);
-    for (const ip of ['10.96.0.1', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.10', '127.0.0.1'])
-      expect(`${app} → ${ip}: ${reachable(rules, ip)}`).toBe(`${app} → ${ip}: false`);
+    for (const ip of PRIVATE) expect(`${app} → ${ip}: ${reachable(rules, ip)}`).toBe(`${app} → ${ip}: false`);
   });
 
   it.each(['downloader-worker', 'webhook-sender'])('let %s reach the public internet', (app) => {
-    for (const ip of ['93.184.216.34', '8.8.8.8', '1.1.1.1']) expect(reachable(egressRules(app), ip)).toBe(true);
+    for (const ip of PUBLIC) for (const port of [80, 443, 8443]) expect(`${ip}:${port} ${reachable(egressRules(app), ip, port)}`).toBe(`${ip}:${port} true`);
   });
 
-  it('give the gateway no internet egress (it only resolves names for its checks)', () => {
-    expect(reachable(egressRules('gateway'), '93.184.216.34')).toBe(false);
-  });
+  if (storage === 's3') {
+    it('let the gateway reach a public S3 endpoint over HTTPS (443) and nothing else outside', () => {
+      const rules = egressRules('gateway');
+      for (const ip of PUBLIC) {
+        expect(`${ip}:443 ${reachable(rules, ip, 443)}`).toBe(`${ip}:443 true`);
+        for (const port of [80, 25, 5432, 9000]) expect(`${ip}:${port} ${reachable(rules, ip, port)}`).toBe(`${ip}:${port} false`);
+      }
+    });
+
+    it('open the bucket endpoint (media-store-egress) to the gateway and the worker, the apps that call the bucket', () => {
+      const selected = APPS.filter((app) => policiesOf(app, 'Egress').some((p) => p.name === 'media-store-egress'));
+      expect(selected).toEqual(['gateway', 'downloader-worker']);
+    });
+  } else {
+    it('give the gateway no internet egress (it only resolves names for its checks)', () => {
+      for (const ip of PUBLIC) expect(reachable(egressRules('gateway'), ip)).toBe(false);
+      expect(policies.map((p) => p.name)).not.toContain('media-store-egress');
+    });
+  }
 
   it('open the gateway port to anyone, and nothing else of the gateway', () => {
     const rules = ingressRules('gateway');
@@ -112,7 +133,7 @@ describe('NetworkPolicies', () => {
   });
 });
 
-describe('Pod Security', () => {
+describe.each(LAYOUTS.map((l) => [l.dir, l] as const))('Pod Security of %s', (_dir, { apps: objects, cluster }) => {
   const ns = ofKind(cluster, 'Namespace')[0];
 
   it('enforces, audits and warns the restricted profile on the namespace', () => {

@@ -1,16 +1,18 @@
 /**
  * What each app's Kubernetes workload promises: probes on the real health endpoints and ports,
- * non-root, resources, shutdown time, the shared media volume, and autoscaling on the real queues.
+ * non-root, resources, shutdown time, where media live in each storage layout (a bucket with a
+ * size-limited scratch emptyDir, or one shared claim), and autoscaling on the real queues.
  */
 import { join } from 'node:path';
+import { ConfigError, loadMediaStoreConfig } from '@mda/config';
 import { MAX_RETRY_TIERS, QUEUES, TOPOLOGY, retryTierQueue } from '@mda/contracts';
 import { containerPorts, dataValues, get, ofKind, podSpec } from './support/cluster.util';
 import { K8sObject } from './support/k8s.type';
 import { podContainers, renderKustomization } from './support/kustomize.util';
+import { LAYOUTS, quantityBytes } from './support/layouts.util';
 import { APPS, AppName, DEPLOY_DIR, listRepoFiles, readRepoFile } from './support/repo.util';
 
 const objects = renderKustomization(join(DEPLOY_DIR, 'base'));
-const clusterObjects = renderKustomization(join(DEPLOY_DIR, 'cluster'));
 const config = dataValues(get(objects, 'ConfigMap', 'mda-config'));
 
 /** Where each app serves /health/* and /metrics (gateway: PORT; the others: METRICS_PORT). */
@@ -108,19 +110,94 @@ describe('downloads', () => {
   it('give the worker as long as a download may take to stop', () => {
     expect(podSpec(worker)['terminationGracePeriodSeconds']).toBeGreaterThanOrEqual(Math.max(1800, Number(config['DOWNLOAD_TIMEOUT_SEC'])));
   });
+});
 
-  it('share one ReadWriteMany volume, mounted at STORAGE_DIR in the gateway and the worker only', () => {
-    const pvc = get(clusterObjects, 'PersistentVolumeClaim', 'mda-media')['spec'] as { accessModes: string[] };
-    expect(pvc.accessModes).toEqual(['ReadWriteMany']);
-    const mountsOfMedia = (d: K8sObject): string[] => {
-      const volumes = (podSpec(d)['volumes'] as Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>) ?? [];
-      const names = volumes.filter((v) => v.persistentVolumeClaim?.claimName === 'mda-media').map((v) => v.name);
-      return (container(d).volumeMounts ?? []).filter((m) => names.includes(m.name)).map((m) => m.mountPath);
-    };
-    expect(mountsOfMedia(get(objects, 'Deployment', 'gateway'))).toEqual([config['STORAGE_DIR']]);
-    expect(mountsOfMedia(worker)).toEqual([config['STORAGE_DIR']]);
-    expect(mountsOfMedia(get(objects, 'Deployment', 'webhook-sender'))).toEqual([]);
+interface Volume {
+  name: string;
+  emptyDir?: { sizeLimit?: string };
+  persistentVolumeClaim?: { claimName: string };
+}
+
+describe.each(LAYOUTS.map((l) => [l.dir, l.storage, l] as const))('media storage in %s (%s layout)', (dir, storage, layout) => {
+  const { apps, cluster } = layout;
+  const cfg = dataValues(get(apps, 'ConfigMap', 'mda-config'));
+  const secret = dataValues(get(apps, 'Secret', 'mda-secrets'));
+  const deployment = (app: AppName) => get(apps, 'Deployment', app);
+  const volumes = (d: K8sObject): Volume[] => (podSpec(d)['volumes'] as Volume[]) ?? [];
+  /** The volume the app's container mounts at `path`, if any. */
+  const volumeAt = (app: AppName, path: string): Volume | undefined => {
+    const d = deployment(app);
+    const mount = (container(d).volumeMounts ?? []).find((m) => m.mountPath === path);
+    return mount && volumes(d).find((v) => v.name === mount.name);
+  };
+  const claimsOf = (app: AppName) => volumes(deployment(app)).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
+
+  it(`sets STORAGE_BACKEND=${storage === 's3' ? 's3' : 'local'}`, () => {
+    expect(cfg['STORAGE_BACKEND']).toBe(storage === 's3' ? 's3' : 'local');
   });
+
+  it("is read as intended by the apps' own loader of STORAGE_BACKEND and S3_* (an unset bucket stops the apps)", () => {
+    const env = { ...cfg, ...secret };
+    if (storage === 'shared-folder') {
+      expect(loadMediaStoreConfig(env)).toEqual({ backend: 'local', storageDir: cfg['STORAGE_DIR'] });
+    } else if (dir === 'base') {
+      // base is not meant to be applied: like its placeholder secrets, the empty bucket fails closed
+      expect(() => loadMediaStoreConfig(env)).toThrow(ConfigError);
+      expect(() => loadMediaStoreConfig(env)).toThrow(/S3_BUCKET is required/);
+    } else {
+      const loaded = loadMediaStoreConfig(env);
+      expect(loaded).toEqual(expect.objectContaining({ backend: 's3', storageDir: cfg['STORAGE_DIR'] }));
+      expect(loaded.backend === 's3' && loaded.s3.bucket).toBe(cfg['S3_BUCKET']);
+    }
+  });
+
+  it('gives the webhook sender no media volume', () => {
+    expect(volumeAt('webhook-sender', cfg['STORAGE_DIR'])).toBeUndefined();
+    expect(claimsOf('webhook-sender')).toEqual([]);
+  });
+
+  it("asks the node for the disk the worker's emptyDirs may fill (ephemeral-storage request and limit)", () => {
+    const c = container(deployment('downloader-worker'));
+    const emptyDirs = volumes(deployment('downloader-worker')).filter((v) => v.emptyDir);
+    for (const v of emptyDirs) expect(`${v.name}: ${v.emptyDir?.sizeLimit}`).toMatch(/: \d+(Mi|Gi)$/);
+    const total = emptyDirs.reduce((sum, v) => sum + quantityBytes(v.emptyDir?.sizeLimit ?? '0'), 0);
+    const request = quantityBytes(c.resources?.requests?.['ephemeral-storage'] ?? '0');
+    const limit = quantityBytes(c.resources?.limits?.['ephemeral-storage'] ?? '0');
+    expect(request).toBeGreaterThanOrEqual(total);
+    expect(limit).toBeGreaterThanOrEqual(request);
+  });
+
+  if (storage === 's3') {
+    it('mounts no claim anywhere: the gateway has no media volume, the worker scratch of its own', () => {
+      for (const app of APPS) expect(`${app}: ${claimsOf(app).join()}`).toBe(`${app}: `);
+      expect(volumeAt('gateway', cfg['STORAGE_DIR'])).toBeUndefined();
+      expect(ofKind(cluster, 'PersistentVolumeClaim')).toEqual([]);
+    });
+
+    it('gives the worker a size-limited emptyDir at STORAGE_DIR with room for WORKER_CONCURRENCY files of MAX_FILE_SIZE_MB', () => {
+      const scratch = volumeAt('downloader-worker', cfg['STORAGE_DIR']);
+      expect(scratch?.emptyDir?.sizeLimit).toBeDefined();
+      const oneFile = Number(cfg['MAX_FILE_SIZE_MB']) * 2 ** 20;
+      const size = quantityBytes(String(scratch?.emptyDir?.sizeLimit));
+      expect(size).toBeGreaterThanOrEqual(Number(cfg['WORKER_CONCURRENCY']) * oneFile);
+      // base's comment promises twice that (yt-dlp's separate streams before the merge)
+      if (dir === 'base') expect(size).toBeGreaterThanOrEqual(2 * Number(cfg['WORKER_CONCURRENCY']) * oneFile);
+    });
+  } else {
+    it('shares one ReadWriteMany claim, mounted at STORAGE_DIR in the gateway and the worker only', () => {
+      const pvc = get(cluster, 'PersistentVolumeClaim', 'mda-media')['spec'] as { accessModes: string[] };
+      expect(pvc.accessModes).toEqual(['ReadWriteMany']);
+      for (const app of ['gateway', 'downloader-worker'] as const) {
+        expect(volumeAt(app, cfg['STORAGE_DIR'])?.persistentVolumeClaim?.claimName).toBe('mda-media');
+        expect(claimsOf(app)).toEqual(['mda-media']);
+        expect(
+          volumes(deployment(app))
+            .filter((v) => v.emptyDir)
+            .map((v) => v.name),
+        ).toEqual(['tmp']);
+      }
+    });
+  }
 });
 
 describe('autoscaling', () => {

@@ -1,11 +1,14 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { LocalServer, freePort, waitFor } from '@mda/testing';
+import { LocalS3Server, LocalServer, freePort, startS3Server, waitFor } from '@mda/testing';
+import { createMediaStore } from '@mda/media-store';
+import type { MediaStore } from '@mda/media-store';
 import { makeTestClip, serveFiles } from './support/media-source';
 import { readmeBlock } from './support/readme-blocks';
-import { TestSystem } from './support/system';
+import { AppName, SystemOptions, TestSystem } from './support/system';
 
 const run = promisify(execFile);
 
@@ -16,7 +19,97 @@ interface Received {
   payload: { event: string; timestamp: string; request_id: string; data: Record<string, any> };
 }
 
-describe('README quick start, end to end', () => {
+/** Where the quick start's system keeps finished files, and how the test reads them back. */
+interface Backend {
+  /** The system's options (environment) for this store. */
+  options(): Promise<SystemOptions>;
+  /** The stored file's bytes, read from the store itself (not through the API). */
+  storedBytes(sys: TestSystem, filepath: string): Promise<Buffer>;
+  /** What the completed webhook's download_url starts with. */
+  downloadUrlPrefix(sys: TestSystem, filepath: string): string;
+  close(): Promise<void>;
+}
+
+/** The embedded default: the STORAGE_DIR folder, shared by the three processes. */
+function localFolder(): Backend {
+  return {
+    options: async () => ({}),
+    storedBytes: async (sys, filepath) => readFileSync(join(sys.storageDir, filepath)),
+    downloadUrlPrefix: (sys, filepath) => `${sys.baseUrl}/files/${filepath}?`,
+    close: async () => undefined,
+  };
+}
+
+/**
+ * STORAGE_BACKEND=s3 on a real S3-protocol server (s3rver on 127.0.0.1, data in a temp folder),
+ * a bucket of its own, and a scratch STORAGE_DIR per process: nothing on disk is shared.
+ */
+function s3Bucket(): Backend {
+  let s3: LocalS3Server | undefined;
+  let bucket = '';
+  let store: MediaStore | undefined;
+  const scratches: string[] = [];
+  return {
+    async options() {
+      s3 = await startS3Server();
+      bucket = await s3.createBucket();
+      const settings = {
+        endpoint: s3.endpoint,
+        region: s3.region,
+        bucket,
+        prefix: '',
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        forcePathStyle: true,
+        publicDownloads: true,
+      };
+      const appEnv: SystemOptions['appEnv'] = {};
+      for (const app of ['gateway', 'downloader-worker', 'webhook-sender'] as AppName[]) {
+        const scratch = mkdtempSync(join(tmpdir(), `mda-quickstart-${app}-`));
+        scratches.push(scratch);
+        appEnv[app] = { STORAGE_DIR: scratch };
+      }
+      store = await createMediaStore({ backend: 's3', storageDir: scratches[0], s3: settings });
+      return {
+        env: {
+          STORAGE_BACKEND: 's3',
+          S3_ENDPOINT: s3.endpoint,
+          S3_REGION: s3.region,
+          S3_BUCKET: bucket,
+          S3_ACCESS_KEY_ID: s3.accessKeyId,
+          S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+          S3_FORCE_PATH_STYLE: 'true',
+          S3_PUBLIC_DOWNLOADS: 'true',
+        },
+        appEnv,
+      };
+    },
+    async storedBytes(_sys, filepath) {
+      if (!store) throw new Error('the S3 backend was not started');
+      const opened = await store.read(filepath);
+      if (!opened) throw new Error(`no object ${filepath} in bucket ${bucket}`);
+      const chunks: Buffer[] = [];
+      for await (const c of opened.body) chunks.push(Buffer.from(c));
+      return Buffer.concat(chunks);
+    },
+    // a presigned GET on the bucket (path style: endpoint/bucket/key)
+    downloadUrlPrefix: (_sys, filepath) => `${s3?.endpoint}/${bucket}/${filepath}?`,
+    async close() {
+      await s3?.close();
+      for (const d of scratches) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+async function fetchBytes(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer }> {
+  const res = await fetch(url, { headers });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe.each([
+  ['the local folder', localFolder],
+  ['an S3 bucket', s3Bucket],
+])('README quick start, end to end, on %s', (_name, makeBackend) => {
+  const backend = makeBackend();
   let sys: TestSystem;
   let media: LocalServer;
   let receiver: ChildProcess;
@@ -25,7 +118,7 @@ describe('README quick start, end to end', () => {
   let clip: Buffer;
 
   beforeAll(async () => {
-    sys = await TestSystem.start();
+    sys = await TestSystem.start(await backend.options());
     clip = makeTestClip();
     // ~2.5 s to download, so progress is reported
     media = await serveFiles({ '/clip.mp4': { body: clip, type: 'video/mp4' } }, Math.ceil(clip.length / 2.5));
@@ -46,6 +139,7 @@ describe('README quick start, end to end', () => {
     receiver?.kill();
     await media?.close();
     await sys?.stop();
+    await backend.close();
   });
 
   function curlFromReadme(videoUrl: string): string {
@@ -94,13 +188,20 @@ describe('README quick start, end to end', () => {
       filename: `video-${idPart}.mp4`,
       filepath: `videos/video-${idPart}.mp4`,
       size_bytes: clip.length,
-      download_url: expect.stringContaining(`${sys.baseUrl}/files/videos/video-${idPart}.mp4`),
+      download_url: expect.stringMatching(/^http/),
     });
+    expect(done.file_info.download_url.startsWith(backend.downloadUrlPrefix(sys, done.file_info.filepath))).toBe(true);
     expect(done.metadata.title).toBe('Test Clip');
     expect(done.metadata.duration).toBeCloseTo(3, 0);
 
-    // the stored file is byte for byte the source
-    expect(readFileSync(join(sys.storageDir, done.file_info.filepath)).equals(clip)).toBe(true);
+    // the stored file is byte for byte the source, and so is what download_url (no API key) and /files (with the key) return
+    expect((await backend.storedBytes(sys, done.file_info.filepath)).equals(clip)).toBe(true);
+    const viaLink = await fetchBytes(done.file_info.download_url);
+    expect(viaLink.status).toBe(200);
+    expect(viaLink.body.equals(clip)).toBe(true);
+    const viaFiles = await fetchBytes(`${sys.baseUrl}/files/${done.file_info.filepath}`, { 'x-api-key': sys.apiKey });
+    expect(viaFiles.status).toBe(200);
+    expect(viaFiles.body.equals(clip)).toBe(true);
 
     const job = await waitFor(
       async () => {

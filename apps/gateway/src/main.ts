@@ -24,6 +24,7 @@ export const GATEWAY_SUBSCRIPTIONS = [
   SUBSCRIPTIONS.gatewayDownloadEvents.name,
   SUBSCRIPTIONS.gatewayJobQueries.name,
   SUBSCRIPTIONS.gatewayWebhookAttempts.name,
+  SUBSCRIPTIONS.gatewayJobChanges.name,
 ] as const;
 
 export interface GatewayWiring {

@@ -48,8 +48,8 @@ describe('the gateway refuses to start unless each subscription it declares has 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts as built: one handler for each of gateway.download-events, gateway.job-queries and gateway.webhook-attempts', async () => {
-    expect(GATEWAY_SUBSCRIPTIONS).toEqual(['gateway.download-events', 'gateway.job-queries', 'gateway.webhook-attempts']);
+  it('starts as built: one handler for each of gateway.download-events, gateway.job-queries, gateway.webhook-attempts and gateway.job-changes', async () => {
+    expect(GATEWAY_SUBSCRIPTIONS).toEqual(['gateway.download-events', 'gateway.job-queries', 'gateway.webhook-attempts', 'gateway.job-changes']);
     const { app } = await createGateway(config, logger);
     await app.close();
   });

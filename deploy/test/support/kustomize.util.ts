@@ -47,7 +47,7 @@ export interface Kustomization {
   configMapGenerator?: Generator[];
   secretGenerator?: Generator[];
   images?: ImageRule[];
-  patches?: Array<{ target: PatchTarget; patch: string }>;
+  patches?: Array<{ target?: PatchTarget; patch: string }>;
   replacements?: Replacement[];
 }
 
@@ -257,6 +257,29 @@ function applyReplacements(objects: K8sObject[], replacements: Replacement[]): v
   }
 }
 
+/** The one strategic-merge patch the renderer knows: `$patch: delete` of a whole object. */
+interface DeletePatch {
+  $patch?: string;
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+}
+
+function deleteObjects(dir: string, objects: K8sObject[], patch: DeletePatch, target: PatchTarget | undefined): void {
+  const keys = Object.keys(patch ?? {}).filter((key) => !['$patch', 'apiVersion', 'kind', 'metadata'].includes(key));
+  if (patch?.$patch !== 'delete' || !patch.kind || !patch.metadata?.name || keys.length > 0 || Object.keys(patch.metadata).length > 1)
+    throw new Error(`${dir}: only inline JSON 6902 patches and \`$patch: delete\` of a whole object are supported by the test renderer`);
+  const doomed = objects.filter(
+    (o) =>
+      o.kind === patch.kind &&
+      o.metadata.name === patch.metadata?.name &&
+      (patch.apiVersion === undefined || o.apiVersion === patch.apiVersion) &&
+      (target === undefined || matches(o, target)),
+  );
+  if (doomed.length === 0) throw new Error(`${dir}: $patch: delete of ${patch.kind}/${patch.metadata.name} matches nothing`);
+  for (const o of doomed) objects.splice(objects.indexOf(o), 1);
+}
+
 /** Containers of every pod template, the only place images live in deploy/. */
 export function podContainers(obj: K8sObject): Array<Record<string, unknown>> {
   const spec = (obj as { spec?: { template?: { spec?: { containers?: unknown[]; initContainers?: unknown[] } } } }).spec?.template?.spec;
@@ -288,9 +311,14 @@ export function renderKustomization(dir: string, options: RenderOptions = {}): K
   for (const gen of k.configMapGenerator ?? []) applyGenerator(objects, generate(dir, gen, 'ConfigMap', options), gen.behavior);
   for (const gen of k.secretGenerator ?? []) applyGenerator(objects, generate(dir, gen, 'Secret', options), gen.behavior);
   for (const p of k.patches ?? []) {
-    const ops = parse(p.patch) as JsonPatchOp[];
-    if (!Array.isArray(ops)) throw new Error(`${dir}: only inline JSON 6902 patches are supported by the test renderer`);
-    const targets = objects.filter((o) => matches(o, p.target));
+    const ops = parse(p.patch) as JsonPatchOp[] | DeletePatch;
+    if (!Array.isArray(ops)) {
+      deleteObjects(dir, objects, ops, p.target);
+      continue;
+    }
+    if (!p.target) throw new Error(`${dir}: a JSON 6902 patch needs a target`);
+    const target = p.target;
+    const targets = objects.filter((o) => matches(o, target));
     if (targets.length === 0) throw new Error(`${dir}: patch target ${JSON.stringify(p.target)} matches nothing`);
     for (const t of targets) applyJsonPatch(t, ops);
   }

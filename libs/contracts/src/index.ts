@@ -15,3 +15,4 @@ export * from './messages';
 export * from './keyed-slots';
 export * from './metrics';
 export * from './library';
+export * from './job-changes';

@@ -11,6 +11,7 @@ import {
 } from './downloads';
 import { EnvelopeHeader, ParseResult, describeIssues, envelopeSchema } from './envelope';
 import { downloadExpiredSchema, subscriptionCheckedSchema } from './library';
+import { jobChangedSchema } from './job-changes';
 import { JOB_STATUS_REPLY_TYPE, jobStatusQuerySchema, jobStatusReplySchema } from './job-queries';
 import { EXCHANGES, ROUTING_KEYS } from './topology';
 import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
@@ -50,6 +51,7 @@ export const MESSAGES = {
   [ROUTING_KEYS.batchCompleted]: { exchange: EXCHANGES.events, schema: batchCompletedSchema },
   [ROUTING_KEYS.downloadExpired]: { exchange: EXCHANGES.events, schema: downloadExpiredSchema },
   [ROUTING_KEYS.subscriptionChecked]: { exchange: EXCHANGES.events, schema: subscriptionCheckedSchema },
+  [ROUTING_KEYS.jobChanged]: { exchange: EXCHANGES.events, schema: jobChangedSchema },
   [ROUTING_KEYS.webhookDeliver]: { exchange: EXCHANGES.webhooks, schema: webhookDeliverySchema },
   [ROUTING_KEYS.webhookDead]: { exchange: EXCHANGES.webhooks, schema: webhookDeliverySchema },
   [ROUTING_KEYS.webhookAttempted]: { exchange: EXCHANGES.webhooks, schema: webhookAttemptedSchema },

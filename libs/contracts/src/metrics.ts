@@ -4,7 +4,7 @@
  * appears only after its first increment otherwise, and Prometheus never sees the first
  * events), and the dashboard and alert tests check their queries against it.
  */
-import { EXCHANGES, MAX_RETRY_TIERS, QUEUES, ROUTING_KEYS, retryTierLabel, webhookRetryRoutingKey } from './topology';
+import { EXCHANGES, EXCLUSIVE_QUEUES, MAX_RETRY_TIERS, QUEUES, ROUTING_KEYS, retryTierLabel, webhookRetryRoutingKey } from './topology';
 import { ATTEMPT_OUTCOMES, WEBHOOK_EVENTS } from './webhooks';
 
 export type MetricApp = 'gateway' | 'downloader-worker' | 'webhook-sender';
@@ -64,6 +64,7 @@ export const PUBLICATIONS: Record<MetricApp, ReadonlyArray<{ exchange: string; r
     { exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.batchCompleted },
     { exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.downloadExpired },
     { exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.subscriptionChecked },
+    { exchange: EXCHANGES.events, routingKey: ROUTING_KEYS.jobChanged },
     { exchange: DEFAULT_EXCHANGE_LABEL, routingKey: RPC_REPLY_ROUTING_LABEL },
   ],
   'downloader-worker': [
@@ -85,7 +86,7 @@ export const PUBLICATIONS: Record<MetricApp, ReadonlyArray<{ exchange: string; r
 
 /** The `queue` label of each app's consumers (a named queue, or the subscription name of an exclusive one). */
 export const CONSUMED_QUEUES: Record<MetricApp, readonly string[]> = {
-  gateway: [QUEUES.gatewayJobQueries, QUEUES.gatewayDownloadEvents, QUEUES.gatewayWebhookAttempts],
+  gateway: [QUEUES.gatewayJobQueries, QUEUES.gatewayDownloadEvents, QUEUES.gatewayWebhookAttempts, EXCLUSIVE_QUEUES.gatewayJobChanges],
   'downloader-worker': [QUEUES.downloaderJobs, 'downloader.control', QUEUES.downloaderMetadata],
   'webhook-sender': [QUEUES.senderDownloadEvents, QUEUES.webhooksDeliver],
 };

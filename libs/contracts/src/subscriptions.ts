@@ -66,6 +66,12 @@ export const SUBSCRIPTIONS = {
     queue: QUEUES.webhooksDeliver,
     keys: [ROUTING_KEYS.webhookDeliver],
   }),
+  gatewayJobChanges: subscription({
+    name: EXCLUSIVE_QUEUES.gatewayJobChanges,
+    // every replica, not one of them: each has event streams to feed
+    exclusive: { exchange: EXCHANGES.events, routingKeys: [ROUTING_KEYS.jobChanged] },
+    keys: [ROUTING_KEYS.jobChanged],
+  }),
   gatewayWebhookAttempts: subscription({
     name: QUEUES.gatewayWebhookAttempts,
     queue: QUEUES.gatewayWebhookAttempts,

@@ -27,6 +27,7 @@ export const ROUTING_KEYS = {
   batchCompleted: 'batch.completed',
   downloadExpired: 'download.expired',
   subscriptionChecked: 'subscription.checked',
+  jobChanged: 'job.changed',
 } as const;
 
 /** Routing key of retry tier n (1-based): `webhook.retry.<n>`. */
@@ -72,6 +73,8 @@ export const QUEUES = {
  */
 export const EXCLUSIVE_QUEUES = {
   workerControl: 'downloader.control',
+  /** Each gateway replica's copy of every `job.changed`, for its event streams. */
+  gatewayJobChanges: 'gateway.job-changes',
 } as const;
 
 /** Queue where a malformed or poisoned message from `queue` ends up. */
@@ -146,6 +149,7 @@ const dlqSources = [
   QUEUES.senderDownloadEvents,
   QUEUES.gatewayWebhookAttempts,
   EXCLUSIVE_QUEUES.workerControl,
+  EXCLUSIVE_QUEUES.gatewayJobChanges,
 ];
 
 export const TOPOLOGY: Topology = {

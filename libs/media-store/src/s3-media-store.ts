@@ -161,8 +161,13 @@ export class S3MediaStore extends MediaStore {
     let n = 0;
     for (const u of await this.multipartUploads()) {
       if (u.initiated >= before) continue;
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: u.key, UploadId: u.uploadId }));
-      n++;
+      try {
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: u.key, UploadId: u.uploadId }));
+        n++;
+      } catch (err) {
+        // every worker sweeps: another one aborted it between the listing and this request
+        if (!isNotFound(err)) throw err;
+      }
     }
     return n;
   }

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { LocalMediaStore, StoredObject, createMediaStore } from '../src';
 import { S3MediaStore } from '../src/s3-media-store';
 import { LocalS3Server, startS3Server } from '@mda/testing';
@@ -106,5 +112,26 @@ describe('S3MediaStore', () => {
     await store.put(path, 'made/by-config.mp4');
     const listed = await (store as S3MediaStore).client.send(new ListObjectsV2Command({ Bucket: bucket }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual(['p/made/by-config.mp4']);
+  });
+
+  it('sweeps an upload another worker aborted between the listing and its own abort without failing, and goes on with the rest', async () => {
+    const { store, bucket } = await storeFor(S3MediaStore);
+    const ids: string[] = [];
+    for (const key of ['crashed/a.mp4', 'crashed/b.mp4'])
+      ids.push((await store.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId ?? '');
+    // the other worker wins the race for the first upload: it is gone when this store's abort arrives
+    const send = store.client.send.bind(store.client);
+    let raced = false;
+    store.client.send = (async (command: unknown) => {
+      if (command instanceof AbortMultipartUploadCommand && !raced) {
+        raced = true;
+        await send(new AbortMultipartUploadCommand({ ...command.input }));
+      }
+      return send(command as never);
+    }) as typeof store.client.send;
+    expect(await store.abortIncompleteUploads(new Date(Date.now() + 60_000))).toBe(1);
+    expect(raced).toBe(true);
+    expect(await store.incompleteUploads()).toEqual([]);
+    expect(ids).toHaveLength(2);
   });
 });

@@ -7,4 +7,7 @@ export * from './raw-http';
 export * from './clock';
 export * from './s3-server';
 export * from './throttled-source';
+export * from './throttled-proxy';
 export * from './sequential-ids';
+export * from './fake-event-publisher';
+export * from './fake-media-store';

@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalMediaStore } from '@mda/media-store';
 import { DownloadError } from './ports/media-downloader';
-import { partialDir, placeFile } from './file-placement';
+import { placeFile } from './file-placement';
+import { NodeFsWorkArea } from './adapters/node-fs-work-area';
 
 describe('placeFile through the media store', () => {
   let dir: string;
@@ -17,8 +18,7 @@ describe('placeFile through the media store', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function temp(content: string): Promise<string> {
-    const path = join(partialDir(dir, 'req_abc'), 'media.mp4');
-    await mkdir(partialDir(dir, 'req_abc'), { recursive: true });
+    const path = join(await new NodeFsWorkArea(dir).prepare('req_abc'), 'media.mp4');
     await writeFile(path, content);
     return path;
   }

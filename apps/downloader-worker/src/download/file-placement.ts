@@ -1,4 +1,3 @@
-import { join, resolve } from 'node:path';
 import { defaultFilePath } from '@mda/contracts';
 import { InvalidKeyError, MediaStore, PARTIAL_FOLDER, UploadAbortedError } from '@mda/media-store';
 import { DownloadError } from './ports/media-downloader';
@@ -36,10 +35,6 @@ export async function placeFile(
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-}
-
-export function partialDir(storageDir: string, requestId: string): string {
-  return join(resolve(storageDir), PARTIAL_FOLDER, requestId);
 }
 
 export { defaultFilePath };

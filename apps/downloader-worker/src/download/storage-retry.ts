@@ -41,3 +41,12 @@ export async function withStorageRetry<T>(op: () => Promise<T>, options: Storage
     }
   }
 }
+
+/** The worker's storage retry policy as a dependency: a spec gives it a sleep that does not wait. */
+export class StorageRetry {
+  constructor(private readonly options: StorageRetryOptions = DEFAULT_STORAGE_RETRY) {}
+
+  run<T>(op: () => Promise<T>, onRetry?: StorageRetryOptions['onRetry']): Promise<T> {
+    return withStorageRetry(op, { ...this.options, ...(onRetry ? { onRetry } : {}) });
+  }
+}

@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { StoredFile, fileUrl } from '@mda/contracts';
 import type { MediaStore } from '@mda/media-store';
 import { placeFile } from './file-placement';
@@ -37,7 +36,8 @@ export interface GeneratedSidecar {
  */
 export async function placeSidecars(
   store: MediaStore,
-  workDir: string,
+  /** Writes a generated sidecar into the job's work folder; returns its path there. */
+  writeScratch: (name: string, content: string) => Promise<string>,
   media: PlacedMedia & { mimeType?: string },
   sidecars: readonly Sidecar[],
   generated: readonly GeneratedSidecar[],
@@ -55,8 +55,7 @@ export async function placeSidecars(
   const files: StoredFile[] = [entry('media', media.filepath, media.size, media.mimeType ? { mime_type: media.mimeType } : {})];
   const all: Array<{ kind: StoredFile['kind']; tempPath: string; suffix: string; language?: string }> = [...sidecars];
   for (const [i, g] of generated.entries()) {
-    const tempPath = join(workDir, `generated-${i}${g.suffix}`);
-    await writeFile(tempPath, g.content);
+    const tempPath = await writeScratch(`generated-${i}${g.suffix}`, g.content);
     all.push({ kind: g.kind, tempPath, suffix: g.suffix });
   }
   for (const s of all) {

@@ -98,14 +98,14 @@ it('records each key it stores, so a cancelled job can remove the files already 
   expect((await store.stat('videos/video-kept.mp4'))?.size).toBe(1024);
 });
 
-describe('the start-up sweep', () => {
+describe('the incomplete-upload sweep', () => {
   it("aborts a crashed worker's multipart upload once it is older than the job time limit, and leaves a younger one alone", async () => {
     const store = await s3Store();
     const bucket = (store as unknown as { config: { bucket: string } }).config.bucket;
     await store.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'media/videos/crashed.mp4' }));
     expect(await store.incompleteUploads()).toEqual(['videos/crashed.mp4']);
     const clock = new ManualClock(Date.now());
-    const sweeper = new UploadSweeper(store, 1800, clock, createLogger('test', 'silent'));
+    const sweeper = new UploadSweeper(store, { ageSec: 1800 + 300, intervalSec: 600 }, clock, createLogger('test', 'silent'));
 
     // as young as a job that may still be running on another worker: kept
     expect(await sweeper.sweep()).toBe(0);

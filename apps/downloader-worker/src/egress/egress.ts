@@ -1,4 +1,6 @@
+import type { GuardedHttpClient } from '@mda/net-guard';
 import { DownloadError } from '../download/ports/media-downloader';
+import type { OutboundTool, ToolCommand } from './tool-command';
 
 /** A connection the egress guard refused while a tool worked for a job or query. */
 export interface EgressRefusal {
@@ -10,17 +12,13 @@ export interface EgressRefusal {
 }
 
 /**
- * How one job's or query's tools reach the network: every yt-dlp, ffmpeg and ffprobe run for it
- * takes its arguments and environment from here, so all their traffic meets the egress guard and
- * what it refused is known afterwards.
+ * How one job's or query's tools reach the network: every yt-dlp, aria2c, ffmpeg and ffprobe run
+ * for it takes its command line and environment from `command`, so all their traffic meets the
+ * egress guard and what it refused is known afterwards.
  */
 export interface EgressSession {
-  /** Proxy options for yt-dlp (it hands the proxy on to the ffmpeg it runs). */
-  ytdlpArgs(): string[];
-  /** Proxy options for ffmpeg and ffprobe reading a URL. */
-  ffmpegArgs(): string[];
-  /** Proxy variables for the process environment (inherited by every child the tool starts). */
-  env(): Record<string, string>;
+  /** `args` for `tool` with the session's proxy put in, and the proxy variables for its environment (inherited by its children). */
+  command(tool: OutboundTool, args: readonly string[]): ToolCommand;
   /**
    * Checks URLs a tool reported without fetching them (format and entry URLs of a metadata or
    * listing answer): any that the egress policy would refuse is recorded like a refused connection.
@@ -34,10 +32,18 @@ export interface EgressSession {
   close(): void;
 }
 
-/** The worker's one choke point for outbound traffic of spawned tools. */
+/**
+ * The worker's one choke point for outbound traffic: the tools it spawns get their commands from
+ * a session, its own HTTP requests (direct files, playlists) go through a client under the same
+ * policy, and a URL handed to a tool is checked here first.
+ */
 export abstract class Egress {
   /** `label` says whom refusals are attributed to in logs, e.g. `job req_…` or `query metadata`. */
   abstract open(label: string): EgressSession;
+  /** An HTTP client that refuses what the egress policy refuses, at every dial and redirect. */
+  abstract httpClient(opts: { connections: number }): GuardedHttpClient;
+  /** Throws a NetError (`forbidden_address`, `dns_failure`...) for a URL the policy refuses. */
+  abstract assertAllowed(url: string): Promise<void>;
 }
 
 /** The job's error when something was refused: it wins over whatever the tool made of the 403. */

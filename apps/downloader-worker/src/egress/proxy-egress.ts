@@ -6,6 +6,8 @@ import {
   EgressProxy,
   EgressRefusal,
   ForbiddenAddressError,
+  GuardedHttpClient,
+  assertPublicUrl,
   resolveChecked,
   Resolver,
   systemResolver,
@@ -13,6 +15,7 @@ import {
 import { EGRESS_REFUSAL_REASONS, METRICS } from '@mda/contracts';
 import { Logger, counterOf } from '@mda/observability';
 import { Egress, EgressSession } from './egress';
+import { proxiedCommand } from './tool-command';
 
 const refused = counterOf(METRICS.egressRefused);
 /** Bounded label values: ipaddr.js range names (the embedded IPv4 range for mapped forms), else "other". */
@@ -60,14 +63,19 @@ export class ProxyEgress extends Egress {
           this.onRefused(r, label);
         }
       },
-      ytdlpArgs: () => ['--proxy', url],
-      ffmpegArgs: () => ['-http_proxy', url],
-      // Python (yt-dlp) and ffmpeg read these; an empty no_proxy keeps an inherited one from exempting hosts
-      env: () => ({ http_proxy: url, https_proxy: url, HTTP_PROXY: url, HTTPS_PROXY: url, all_proxy: url, ALL_PROXY: url, no_proxy: '', NO_PROXY: '' }),
+      command: (tool, args) => proxiedCommand(tool, args, url),
       redact: (text) => text.split(token).join('***'),
       refusal: () => session.refusals()[0] ?? reported[0],
       close: () => session.close(),
     };
+  }
+
+  httpClient(opts: { connections: number }): GuardedHttpClient {
+    return new GuardedHttpClient({ policy: this.policy, connections: opts.connections });
+  }
+
+  assertAllowed(url: string): Promise<void> {
+    return assertPublicUrl(url, this.policy, this.resolver);
   }
 
   /** What the policy would refuse among `urls`: each host checked once, as the proxy would (syntax, then every address). */

@@ -15,7 +15,7 @@ import {
 } from '@mda/contracts';
 import { AmqpContext, EventPublisher, Publisher } from '@mda/messaging';
 import { createLogger } from '@mda/observability';
-import { JobCookieFiles } from '../cookies/adapters/job-cookie-files';
+import { NodeFsJobCookieFiles } from '../cookies/adapters/node-fs-job-cookie-files';
 import { InspectOptions, MediaInspector } from './ports/media-inspector';
 import { WorkerQueryHandler } from './worker-query.handler';
 import { ToolsMonitor } from '../tools/tools-monitor';
@@ -60,7 +60,7 @@ function setup(perKey: number) {
     createLogger('query-test', 'silent'),
     new KeyedSlots(perKey),
     new ToolsMonitor([], async () => ({ ok: true, version: 'x' }), createLogger('query-test', 'silent')),
-    new JobCookieFiles(KEY_HEX),
+    new NodeFsJobCookieFiles(KEY_HEX),
   );
   let n = 0;
   const ask = (keyFp: string | null) => {

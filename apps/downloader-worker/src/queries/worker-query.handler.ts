@@ -15,7 +15,7 @@ import { AmqpContext, EventPublisher, HandleMessages, HandlerOutcome, RPC_DEADLI
 import { Logger, counterOf } from '@mda/observability';
 import { WORKER_LOGGER, WORKER_QUERY_SLOTS } from '../tokens';
 import { DownloadError } from '../download/ports/media-downloader';
-import { JobCookieFile, JobCookieFiles } from '../cookies/adapters/job-cookie-files';
+import { JobCookieFile, JobCookieFiles } from '../cookies/ports/job-cookie-files';
 import { MediaInspector } from './ports/media-inspector';
 import { ToolsMonitor } from '../tools/tools-monitor';
 

@@ -13,15 +13,15 @@ export class ApiKeyGuard implements CanActivate {
     private readonly limits: ClientAddressLimits,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const presented = req.headers['x-api-key'];
     const key = Array.isArray(presented) ? presented[0] : presented;
     // failed checks are counted per client address; past the limit no key is checked at all
-    if (key) this.limits.assertMayPresentKey(req.ip);
+    if (key) await this.limits.assertMayPresentKey(req.ip);
     const identity = this.keys.identify(key);
     if (identity) req.identity = identity;
-    else if (key) this.limits.recordFailedKey(req.ip);
+    else if (key) await this.limits.recordFailedKey(req.ip);
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()])) return true;
     if (!identity) {
       throw new ApiError('unauthorized', presented ? 'Invalid API key' : 'Missing API key: send it in the X-API-Key header');

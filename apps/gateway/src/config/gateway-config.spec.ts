@@ -30,3 +30,19 @@ describe('loadGatewayConfig: the media store', () => {
     expect(() => loadGatewayConfig({ ...BASE, STORAGE_BACKEND: 'nfs' })).toThrow(/STORAGE_BACKEND must be one of local, s3/);
   });
 });
+
+describe('loadGatewayConfig: shared rate limits', () => {
+  it('keeps limits per replica without REDIS_URL and shares them with it, under REDIS_KEY_PREFIX (default mda:)', () => {
+    expect(loadGatewayConfig(BASE)).toMatchObject({ redisUrl: undefined, redisKeyPrefix: 'mda:' });
+    expect(loadGatewayConfig({ ...BASE, REDIS_URL: 'redis://:pw@redis:6379/0', REDIS_KEY_PREFIX: 'prod:' })).toMatchObject({
+      redisUrl: 'redis://:pw@redis:6379/0',
+      redisKeyPrefix: 'prod:',
+    });
+  });
+
+  it('refuses a REDIS_URL that is not redis:// or rediss://, without echoing it (it may hold a password)', () => {
+    const load = () => loadGatewayConfig({ ...BASE, REDIS_URL: 'http://user:secret@redis:6379' });
+    expect(load).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(load).not.toThrow(/secret/);
+  });
+});

@@ -46,6 +46,10 @@ export interface GatewayConfig extends CommonConfig, JobStoreConfig {
   authFailureBurst: number;
   filesRps: number;
   filesBurst: number;
+  /** REDIS_URL: when set, the rate limits above are shared by all replicas (unset: per replica). */
+  redisUrl?: string;
+  /** REDIS_KEY_PREFIX: prefix of every key the gateway writes in Redis. */
+  redisKeyPrefix: string;
   /** Peers trusted to set X-Forwarded-For (off: the socket's address is the client's). */
   trustProxy: false | string[];
   /** Browser origins allowed by CORS (none: no CORS headers, preflights get 404). */
@@ -81,6 +85,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     authFailureBurst: int(env, 'RATE_LIMIT_AUTH_FAILURE_BURST', { default: 10, min: 1, max: 10_000_000 }),
     filesRps: num(env, 'RATE_LIMIT_FILES_RPS', { default: 20, min: 0.01, max: 1_000_000 }),
     filesBurst: int(env, 'RATE_LIMIT_FILES_BURST', { default: 100, min: 1, max: 10_000_000 }),
+    redisUrl: loadRedisUrl(env),
+    redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX', 'mda:'),
     trustProxy: loadTrustProxy(env),
     corsOrigins: loadCorsOrigins(env),
     cookieEncryptionKey: optionalStr(env, 'COOKIE_ENCRYPTION_KEY'),
@@ -98,6 +104,22 @@ function loadAdminApiKeys(env: Env): string[] {
     .filter(Boolean);
   if (keys.some((k) => k.length < 16)) throw new ConfigError('ADMIN_API_KEYS', 'values must be at least 16 characters');
   return keys;
+}
+
+function loadRedisUrl(env: Env): string | undefined {
+  const url = optionalStr(env, 'REDIS_URL');
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  // the value is never echoed: it may carry a password
+  if (!parsed || !['redis:', 'rediss:'].includes(parsed.protocol) || !parsed.hostname) {
+    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL with a host (e.g. redis://redis:6379/0)');
+  }
+  return url;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
-import { apiKeyFingerprint } from '@mda/contracts';
+import { Kysely } from 'kysely';
+import { SystemClock, apiKeyFingerprint } from '@mda/contracts';
 import { waitFor } from '@mda/testing';
 import type { JobView } from '../jobs/job-view';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -12,7 +16,17 @@ import { ErrorFilter } from '../common/error.filter';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { EVENT_STREAMS_OPTIONS, EventStreams } from './event-streams.service';
 import { EventsController } from './events.controller';
+import { createDatabase, migrateToLatest } from '../store/database';
+import { JobEventsRepository } from '../store/job-events.repository';
+import type { Database } from '../store/schema';
 import { JobEventsBus } from './job-events.bus';
+import { JobChangeAnnouncer } from './ports/job-change-announcer';
+
+class QuietAnnouncer extends JobChangeAnnouncer {
+  async announce(): Promise<void> {
+    // one replica: its own bus reads the store after recording
+  }
+}
 
 const KEY_A = 'key-a-0123456789';
 const KEY_B = 'key-b-0123456789';
@@ -58,15 +72,20 @@ describe('GET /api/v1/events', () => {
   let app: NestFastifyApplication;
   let base: string;
   let bus: JobEventsBus;
+  let db: Kysely<Database>;
+  const dir = mkdtempSync(join(tmpdir(), 'mda-events-'));
   const open: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    bus = new JobEventsBus({ replayLimit: 3 });
+    db = createDatabase({ sqlitePath: join(dir, 'jobs.sqlite') });
+    await migrateToLatest(db, 'sqlite');
+    const repo = new JobEventsRepository(db, 'sqlite');
+    bus = new JobEventsBus(repo, new QuietAnnouncer(), new SystemClock(), pino({ level: 'silent' }), { replayLimit: 3, pageSize: 100 });
     @Module({
       controllers: [EventsController],
       providers: [
         { provide: JobEventsBus, useValue: bus },
-        { provide: EVENT_STREAMS_OPTIONS, useValue: { heartbeatMs: 100, maxPerKey: 3, retryMs: 1000 } },
+        { provide: EVENT_STREAMS_OPTIONS, useValue: { heartbeatMs: 100, maxPerKey: 3, retryMs: 1000, catchUpMs: 1000 } },
         { provide: GATEWAY_LOGGER, useValue: pino({ level: 'silent' }) },
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry([KEY_A, KEY_B]) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -87,7 +106,11 @@ describe('GET /api/v1/events', () => {
     await waitFor(() => app.get(EventStreams).openCount === 0, { what: 'streams closed' });
   });
 
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function connect(key: string, lastEventId?: string) {
     const res = await fetch(`${base}/api/v1/events`, { headers: { 'x-api-key': key, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
@@ -113,30 +136,32 @@ describe('GET /api/v1/events', () => {
     await waitFor(() => a.events.some((e) => e.event === 'hello') && b.events.some((e) => e.event === 'hello'), { what: 'hello' });
     expect(a.events[0]).toEqual({ event: 'hello', data: { resumed: false } });
 
-    bus.publish(apiKeyFingerprint(KEY_A), view('req_aaaaaaaaaaaa', 10));
-    bus.publish(apiKeyFingerprint(KEY_B), view('req_bbbbbbbbbbbb', 20));
-    bus.publish(apiKeyFingerprint(KEY_A), view('req_aaaaaaaaaaaa', 60));
+    await bus.publish(apiKeyFingerprint(KEY_A), view('req_aaaaaaaaaaaa', 10));
+    await bus.publish(apiKeyFingerprint(KEY_B), view('req_bbbbbbbbbbbb', 20));
+    await bus.publish(apiKeyFingerprint(KEY_A), view('req_aaaaaaaaaaaa', 60));
     await waitFor(() => a.events.filter((e) => e.event === 'job').length === 2, { what: 'two job events for A' });
     await waitFor(() => b.events.filter((e) => e.event === 'job').length === 1, { what: 'one job event for B' });
     const jobsA = a.events.filter((e) => e.event === 'job');
     expect(jobsA.map((e) => e.data.progress.percent)).toEqual([10, 60]);
-    expect(jobsA.every((e) => /^[0-9a-f]+-\d+$/.test(e.id!))).toBe(true);
+    // the job store's ids: the same on every replica, increasing
+    expect(jobsA.every((e) => /^\d+$/.test(e.id!))).toBe(true);
+    expect(Number(jobsA[1].id)).toBeGreaterThan(Number(jobsA[0].id));
     expect(b.events.filter((e) => e.event === 'job').map((e) => e.data.request_id)).toEqual(['req_bbbbbbbbbbbb']);
     await waitFor(() => a.comments.filter((c) => c.startsWith(': heartbeat')).length >= 2, { what: 'heartbeats' });
   });
 
   it('resumes after Last-Event-ID with what was missed, and asks for a resync when it cannot', async () => {
     const fp = apiKeyFingerprint(KEY_A);
-    const seen = bus.publish(fp, view('req_cccccccccccc', 5));
-    bus.publish(fp, view('req_cccccccccccc', 40));
-    bus.publish(fp, view('req_cccccccccccc', 80));
+    const seen = await bus.publish(fp, view('req_cccccccccccc', 5));
+    await bus.publish(fp, view('req_cccccccccccc', 40));
+    await bus.publish(fp, view('req_cccccccccccc', 80));
     const resumed = await connect(KEY_A, seen.id);
     await waitFor(() => resumed.events.filter((e) => e.event === 'job').length === 2, { what: 'replayed events' });
     expect(resumed.events[0]).toEqual({ event: 'hello', data: { resumed: true } });
     expect(resumed.events.slice(1).map((e) => e.data.progress.percent)).toEqual([40, 80]);
 
-    // the buffer holds 3 events per key: after 3 more, `seen` is too old to resume from
-    for (const p of [81, 82, 83]) bus.publish(fp, view('req_cccccccccccc', p));
+    // a resumption sends at most 3 events: after 3 more, `seen` is too far behind to resume from
+    for (const p of [81, 82, 83]) await bus.publish(fp, view('req_cccccccccccc', p));
     const stale = await connect(KEY_A, seen.id);
     await waitFor(() => stale.events.length > 0, { what: 'first event' });
     expect(stale.events[0].event).toBe('resync');

@@ -9,7 +9,7 @@ import { EventStreams } from './event-streams.service';
 /**
  * `GET /api/v1/events`: a server-sent event stream of the caller's job changes. Authenticated by
  * the X-API-Key header like every API route (browsers read it with fetch(), not EventSource, so the
- * key never goes into a URL). Resumable on this replica with `Last-Event-ID`.
+ * key never goes into a URL). Resumable on any replica with `Last-Event-ID` (ids are the job store's).
  */
 @ApiTags('events')
 @Controller('api/v1')
@@ -25,10 +25,11 @@ export class EventsController {
     errors: [],
   })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (same replica)' })
-  stream(@Identity() who: ApiKeyIdentity, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): void {
-    this.streams.assertCanOpen(who.fingerprint);
-    reply.hijack();
-    this.streams.attach(who.fingerprint, reply.raw, lastEventId);
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (on any replica)' })
+  async stream(@Identity() who: ApiKeyIdentity, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    await this.streams.attach(who.fingerprint, lastEventId, () => {
+      reply.hijack();
+      return reply.raw;
+    });
   }
 }

@@ -7,8 +7,8 @@ import { ClientAddressLimits } from './client-address.limits';
 export class FilesRateLimitGuard implements CanActivate {
   constructor(private readonly limits: ClientAddressLimits) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
-    this.limits.assertMayFetchFile(ctx.switchToHttp().getRequest<FastifyRequest>().ip);
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    await this.limits.assertMayFetchFile(ctx.switchToHttp().getRequest<FastifyRequest>().ip);
     return true;
   }
 }

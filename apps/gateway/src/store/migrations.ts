@@ -239,6 +239,22 @@ function buildMigrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0113_job_events': {
+      async up(db: Kysely<unknown>) {
+        // what every replica's event streams send and replay: one row per job change, in commit order
+        await db.schema
+          .createTable('job_events')
+          // a busy store writes a billion changes in a year: 64 bits (SQLite's rowid already is)
+          .addColumn('id', kind === 'postgres' ? 'bigint' : 'integer', id)
+          .addColumn('api_key_fp', 'varchar(64)', (c) => c.notNull())
+          .addColumn('request_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('view', 'text', (c) => c.notNull())
+          .addColumn('recorded_at', 'varchar(32)', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('job_events_owner').on('job_events').columns(['api_key_fp', 'id']).execute();
+        await db.schema.createIndex('job_events_recorded').on('job_events').column('recorded_at').execute();
+      },
+    },
   };
 }
 

@@ -194,6 +194,19 @@ export interface SubscriptionItemsTable {
   recorded_at: string;
 }
 
+/**
+ * Job changes as the event streams send them (`GET /api/v1/events`): the job's view (JSON) after
+ * the store applied an event. `id` is the stream's event id on every replica; bounded by the
+ * scheduler's prune (by age and count).
+ */
+export interface JobEventsTable {
+  id: Generated<number>;
+  api_key_fp: string;
+  request_id: string;
+  view: string;
+  recorded_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -209,4 +222,5 @@ export interface Database {
   subscription_checks: SubscriptionChecksTable;
   subscription_items: SubscriptionItemsTable;
   settings: SettingsTable;
+  job_events: JobEventsTable;
 }

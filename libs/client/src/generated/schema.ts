@@ -3915,7 +3915,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Resume after this event id (same replica) */
+                /** @description Resume after this event id (on any replica) */
                 "Last-Event-ID"?: string;
             };
             path?: never;

@@ -13,20 +13,9 @@ export class FfprobeMediaProbe extends MediaProbe {
   async probe(path: string, egress?: ProbeEgress): Promise<ProbeResult> {
     // fail closed: a URL is only read through the egress proxy
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !egress) throw new Error('probing a URL needs the egress proxy');
-    const { stdout } = await run(
-      this.ffprobePath,
-      [
-        '-v',
-        'error',
-        ...(egress?.ffmpegArgs() ?? []),
-        '-show_entries',
-        'format=format_name,duration:format_tags=title:stream=width,height',
-        '-of',
-        'json',
-        path,
-      ],
-      { timeout: 15_000, maxBuffer: 1 << 20, env: { ...process.env, ...egress?.env() } },
-    );
+    const args = ['-v', 'error', '-show_entries', 'format=format_name,duration:format_tags=title:stream=width,height', '-of', 'json', path];
+    const command = egress ? egress.command('ffprobe', args) : { args, env: {} };
+    const { stdout } = await run(this.ffprobePath, command.args, { timeout: 15_000, maxBuffer: 1 << 20, env: { ...process.env, ...command.env } });
     const j = JSON.parse(stdout) as {
       format?: { format_name?: string; duration?: string; tags?: { title?: string } };
       streams?: Array<{ width?: number; height?: number }>;

@@ -1,3 +1,5 @@
+import type { ToolCommand } from '../../egress/tool-command';
+
 /** What ffprobe tells about a file. */
 export interface ProbeResult {
   title: string | null;
@@ -11,10 +13,9 @@ export interface ProbeResult {
   indexed?: boolean;
 }
 
-/** Proxy settings for a probe that reads a URL (EgressSession's ffmpeg view). */
+/** Proxy settings for a probe that reads a URL (an EgressSession). */
 export interface ProbeEgress {
-  ffmpegArgs(): string[];
-  env(): Record<string, string>;
+  command(tool: 'ffprobe', args: readonly string[]): ToolCommand;
 }
 
 export abstract class MediaProbe {

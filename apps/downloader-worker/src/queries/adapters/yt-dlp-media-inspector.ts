@@ -97,11 +97,12 @@ export class YtDlpMediaInspector extends MediaInspector {
   }
 
   private run(args: string[], timeoutMs: number, egress: EgressSession): Promise<Record<string, unknown>> {
+    const command = egress.command('yt-dlp', args);
     return new Promise((resolve, reject) => {
       execFile(
         this.ytdlpPath,
-        [...egress.ytdlpArgs(), ...args],
-        { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_JSON_BYTES, env: { ...process.env, PYTHONIOENCODING: 'utf-8', ...egress.env() } },
+        command.args,
+        { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_JSON_BYTES, env: { ...process.env, PYTHONIOENCODING: 'utf-8', ...command.env } },
         (err, stdout, stderr) => {
           if (err) {
             if ((err as { killed?: boolean }).killed)

@@ -13,7 +13,7 @@ const SUB_LANG = /^[A-Za-z0-9_.*-]{1,20}$/;
  * The argument array for one job. It is passed to the process as is (never through a shell),
  * so no value here can be interpreted as a command; `--` keeps the URL from being read as an option.
  */
-export function buildYtDlpArgs(job: DownloadJob, tools: { ffmpegPath: string }, proxyArgs: readonly string[] = []): string[] {
+export function buildYtDlpArgs(job: DownloadJob, tools: { ffmpegPath: string }, transferArgs: readonly string[] = []): string[] {
   const o = job.options;
   const args = [
     // Quiet stdout for our JSON lines; -v sends yt-dlp's log (including why it skipped a file) to stderr.
@@ -25,8 +25,8 @@ export function buildYtDlpArgs(job: DownloadJob, tools: { ffmpegPath: string }, 
     '--no-mtime',
     ...['--max-filesize', String(Math.max(1, Math.floor(job.maxBytes)))],
     ...['-P', job.workDir, '-o', OUTPUT_TEMPLATE],
-    // the egress proxy: every request yt-dlp makes, and the ffmpeg it runs for HLS/DASH, goes through it
-    ...proxyArgs,
+    // how the bytes are fetched (parallelTransferArgs); the egress proxy is put in by the session's command()
+    ...transferArgs,
     ...conversionProgressArgs(job.workDir),
   ];
   // yt-dlp treats the value as a path; a bare command name is left to its own PATH lookup.

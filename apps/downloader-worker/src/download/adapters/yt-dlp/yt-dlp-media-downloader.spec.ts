@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { downloadOptionsSchema, Progress } from '@mda/contracts';
-import { Egress, EgressRefusal, EgressSession } from '../../../egress/egress';
+import { FakeEgress, FAKE_PROXY as PROXY } from '../../../../test/support/fake-egress';
 import { DownloadError, DownloadJob } from '../../ports/media-downloader';
 import { MediaProbe, ProbeResult } from '../../ports/media-probe';
 import { abortReasonToError } from './abort-reason';
@@ -52,25 +52,6 @@ class FakeSpawner extends ProcessSpawner {
 class FakeProbe extends MediaProbe {
   async probe(): Promise<ProbeResult> {
     return { title: 'Tagged Title', duration: 12.5, width: 640, height: 360 };
-  }
-}
-
-/** Egress that records sessions; a test can make it report a refusal. */
-class FakeEgress extends Egress {
-  readonly opened: string[] = [];
-  readonly closed: string[] = [];
-  refusals: EgressRefusal[] = [];
-  open(label: string): EgressSession {
-    this.opened.push(label);
-    return {
-      ytdlpArgs: () => ['--proxy', 'http://tok:x@127.0.0.1:1'],
-      ffmpegArgs: () => ['-http_proxy', 'http://tok:x@127.0.0.1:1'],
-      env: () => ({ http_proxy: 'http://tok:x@127.0.0.1:1' }),
-      checkUrls: async () => undefined,
-      redact: (text) => text.split('tok').join('***'),
-      refusal: () => this.refusals[0],
-      close: () => void this.closed.push(label),
-    };
   }
 }
 
@@ -133,7 +114,8 @@ describe('YtDlpMediaDownloader (fake process)', () => {
     const { args, env } = t.spawner.calls[0];
     expect(args.slice(args.indexOf('--proxy'), args.indexOf('--proxy') + 2)).toEqual(['--proxy', 'http://tok:x@127.0.0.1:1']);
     expect(args.indexOf('--proxy')).toBeLessThan(args.indexOf('--'));
-    expect(env).toEqual({ http_proxy: 'http://tok:x@127.0.0.1:1' });
+    expect(env).toMatchObject({ http_proxy: PROXY, https_proxy: PROXY, all_proxy: PROXY, no_proxy: '' });
+    expect(t.egress.commands.map((c) => c.tool)).toEqual(['yt-dlp']);
     expect(t.egress.opened).toEqual(['job req_abcdefabcdef']);
     expect(t.egress.closed).toEqual(['job req_abcdefabcdef']);
   });

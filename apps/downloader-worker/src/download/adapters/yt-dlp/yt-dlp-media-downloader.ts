@@ -95,7 +95,7 @@ export class YtDlpMediaDownloader extends MediaDownloader {
   }
 
   private async run(job: DownloadJob, hooks: DownloadHooks, egress: EgressSession): Promise<DownloadResult> {
-    const args = buildYtDlpArgs(job, this.tools, [...egress.ytdlpArgs(), ...parallelTransferArgs(this.transfer, job)]);
+    const command = egress.command('yt-dlp', buildYtDlpArgs(job, this.tools, parallelTransferArgs(this.transfer, job, egress)));
     const existing = await listEntries(job.workDir);
     const state: RunState = {
       meta: {},
@@ -121,9 +121,9 @@ export class YtDlpMediaDownloader extends MediaDownloader {
           fail(err instanceof DownloadError ? err : new DownloadError('internal_error', `Progress handling failed: ${String(err)}`));
         }
       };
-    const run = ProcessRun.start(this.spawner, this.tools.ytdlpPath, args, {
+    const run = ProcessRun.start(this.spawner, this.tools.ytdlpPath, command.args, {
       graceMs: this.graceMs,
-      env: egress.env(),
+      env: command.env,
       onStdout: guarded((line) => {
         hooks.onLog(egress.redact(line));
         this.onStdout(line, state, job, hooks);

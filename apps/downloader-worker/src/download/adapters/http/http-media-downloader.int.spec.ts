@@ -1,5 +1,5 @@
 /**
- * Medium tier: the direct-file path with the real guarded client and the real ffprobe, against
+ * Integration tier: the direct-file path with the real guarded client and the real ffprobe, against
  * media made with ffmpeg and served on 127.0.0.1.
  */
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Medium tier: an ffmpeg failure run by the real yt-dlp names ffmpeg's own reason, not its last line.
+ * Integration tier: an ffmpeg failure run by the real yt-dlp names ffmpeg's own reason, not its last line.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sealCookies, parseCookieKey } from '@mda/contracts';
 import { DownloadError } from '../../download/ports/media-downloader';
-import { JobCookieFiles } from './job-cookie-files';
+import { NodeFsJobCookieFiles } from './node-fs-job-cookie-files';
 
 const KEY = 'ab'.repeat(32);
 const TEXT = '# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\tsecret\n';
 
-describe('JobCookieFiles (real file system)', () => {
+describe('NodeFsJobCookieFiles (real file system)', () => {
   const base = mkdtempSync(join(tmpdir(), 'mda-cookie-test-'));
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
   it('writes the cookies 0600 in a private folder and removes them on dispose', async () => {
-    const files = new JobCookieFiles(KEY, base);
+    const files = new NodeFsJobCookieFiles(KEY, base);
     const f = await files.write('req_aaaaaaaaaaaa', sealCookies(parseCookieKey(KEY), TEXT, 'req_aaaaaaaaaaaa'));
     expect(readFileSync(f.path, 'utf8')).toBe(TEXT);
     expect(statSync(f.path).mode & 0o777).toBe(0o600);
@@ -24,8 +24,8 @@ describe('JobCookieFiles (real file system)', () => {
 
   it('refuses cookies sealed for another job, and a missing key, as an invalid_request failure', async () => {
     const sealed = sealCookies(parseCookieKey(KEY), TEXT, 'req_otherotherot');
-    await expect(new JobCookieFiles(KEY, base).write('req_aaaaaaaaaaaa', sealed)).rejects.toThrow(DownloadError);
-    const err = await new JobCookieFiles(undefined, base).write('req_otherotherot', sealed).catch((e) => e);
+    await expect(new NodeFsJobCookieFiles(KEY, base).write('req_aaaaaaaaaaaa', sealed)).rejects.toThrow(DownloadError);
+    const err = await new NodeFsJobCookieFiles(undefined, base).write('req_otherotherot', sealed).catch((e) => e);
     expect(err).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/COOKIE_ENCRYPTION_KEY is not set/) });
     expect(readdirSync(base)).toEqual([]);
   });

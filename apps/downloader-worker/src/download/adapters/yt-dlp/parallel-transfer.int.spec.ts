@@ -1,5 +1,5 @@
 /**
- * Medium tier: yt-dlp with aria2c (ranged connections) and concurrent HLS fragments, through the real
+ * Integration tier: yt-dlp with aria2c (ranged connections) and concurrent HLS fragments, through the real
  * egress proxy, against sources on loopback that throttle every connection.
  * Sources bind 127.0.0.2 (allowlisted); 127.0.0.1 stands for a private address the guard refuses.
  */

@@ -1,5 +1,5 @@
 /**
- * Medium tier: the real ffprobe, ffmpeg and yt-dlp configured by an egress session, against a
+ * Integration tier: the real ffprobe, ffmpeg and yt-dlp configured by an egress session, against a
  * server on 127.0.0.2 (allowlisted) that points at a secret one on 127.0.0.1 (refused).
  */
 import { execFile } from 'node:child_process';
@@ -55,7 +55,7 @@ describe('ProxyEgress with the real tools', () => {
     allowed = await serve('127.0.0.2', allowedFiles);
     allowedFiles.set('/media.m3u8', Buffer.from(readFileSync(index, 'utf8').replace(/^(?!#)(\S+\.ts)$/gm, `${secret.url}/$1`)));
     egress = await ProxyEgress.start(EgressPolicy.publicOnly('127.0.0.2/32'));
-    workDir = await mkdtemp(join(tmpdir(), 'mda-egress-medium-'));
+    workDir = await mkdtemp(join(tmpdir(), 'mda-egress-int-'));
   }, 60_000);
 
   afterAll(async () => {
@@ -87,8 +87,7 @@ describe('ProxyEgress with the real tools', () => {
 
   it('yt-dlp hands the proxy to ffmpeg when ffmpeg downloads HLS: secret segments are refused', async () => {
     const session = egress.open('job hls-ffmpeg');
-    const args = [
-      ...session.ytdlpArgs(),
+    const command = session.command('yt-dlp', [
       '--ignore-config',
       '--no-cache-dir',
       '--downloader',
@@ -99,8 +98,8 @@ describe('ProxyEgress with the real tools', () => {
       'out.%(ext)s',
       '--',
       `${allowed.url}/media.m3u8`,
-    ];
-    const { code } = await run('yt-dlp', args, session.env());
+    ]);
+    const { code } = await run('yt-dlp', command.args, command.env);
     session.close();
     expect(allowed.hits.some((h) => h.path === '/media.m3u8' && h.via?.includes('mda-egress'))).toBe(true);
     expect(session.refusal()).toMatchObject({ host: '127.0.0.1', range: 'loopback' });

@@ -1,5 +1,5 @@
 /**
- * Medium tier: direct files fetched in ranged parts over several connections with the real guarded
+ * Integration tier: direct files fetched in ranged parts over several connections with the real guarded
  * client, from sources on loopback that throttle every connection. Sources bind 127.0.0.2
  * (allowlisted); 127.0.0.1 stands for a private address the guard refuses.
  */

@@ -1,5 +1,5 @@
 /**
- * Medium tier: the real yt-dlp and ffmpeg against media made and served here, on 127.0.0.1 only.
+ * Integration tier: the real yt-dlp and ffmpeg against media made and served here, on 127.0.0.1 only.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

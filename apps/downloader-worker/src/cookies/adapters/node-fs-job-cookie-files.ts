@@ -3,23 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CookieKeyError, openCookies, parseCookieKey } from '@mda/contracts';
 import { DownloadError } from '../../download/ports/media-downloader';
-
-export interface JobCookieFile {
-  /** A Netscape cookies file readable by this user only. */
-  path: string;
-  /** Removes the file and its private folder. */
-  dispose(): Promise<void>;
-}
+import { JobCookieFile, JobCookieFiles } from '../ports/job-cookie-files';
 
 /**
  * Opens a job's sealed cookies (bound to its request id) into a 0600 file in a private temp
  * folder outside the media folder, for that job only. The key is checked when a job needs it.
  */
-export class JobCookieFiles {
+export class NodeFsJobCookieFiles extends JobCookieFiles {
   constructor(
     private readonly keyHex: string | undefined,
     private readonly baseDir: string = tmpdir(),
-  ) {}
+  ) {
+    super();
+  }
 
   async write(requestId: string, sealed: string): Promise<JobCookieFile> {
     let text: string;

@@ -1,0 +1,75 @@
+import { Clock, Envelope, MessageKey, PublishKey, RawEnvelope, SystemClock, parseMessage } from '@mda/contracts';
+import { EventPublisher, PublishOptions, Publisher } from '@mda/messaging';
+import { SequentialIds } from './sequential-ids';
+
+/** One message the fake broker confirmed: where it went and its envelope, parsed as a consumer would. */
+export interface PublishedMessage {
+  exchange: string;
+  routingKey: string;
+  envelope: Envelope;
+}
+
+/** Stands in for the confirming publisher: records, or fails a publish when told to. */
+class RecordingBroker {
+  readonly published: PublishedMessage[] = [];
+  readonly failures: Array<{ type: MessageKey | undefined; error: Error }> = [];
+
+  async publish(exchange: string, routingKey: string, env: RawEnvelope, _opts?: PublishOptions): Promise<void> {
+    const i = this.failures.findIndex((f) => f.type === undefined || f.type === env.type);
+    if (i >= 0) throw this.failures.splice(i, 1)[0].error;
+    // the consumer's own check: a message its schema refuses fails the publish (and the test) here
+    const parsed = parseMessage(JSON.stringify(env), [env.type as MessageKey]);
+    if (!parsed.ok) throw new Error(`FakeEventPublisher: ${env.type} would be dead-lettered by its consumer: ${parsed.error}`);
+    this.published.push({ exchange, routingKey, envelope: parsed.value });
+  }
+}
+
+/**
+ * The real EventPublisher (envelopes, exchange lookup from the MESSAGES catalogue) over an
+ * in-memory broker: what a service published, typed by routing key, each message checked
+ * against its schema as its consumer would check it.
+ */
+export class FakeEventPublisher extends EventPublisher {
+  private readonly broker: RecordingBroker;
+
+  constructor(clock: Clock = new SystemClock(), ids = new SequentialIds()) {
+    const broker = new RecordingBroker();
+    // the broker has Publisher's one method the EventPublisher calls; its channel is not needed
+    super(broker as Pick<Publisher, 'publish'> as Publisher, clock, ids);
+    this.broker = broker;
+  }
+
+  /** Every message confirmed so far, in order. */
+  get published(): readonly PublishedMessage[] {
+    return this.broker.published;
+  }
+
+  /** The types published, in order (`['download.started', 'download.progress', ...]`). */
+  types(): string[] {
+    return this.broker.published.map((m) => m.envelope.type);
+  }
+
+  /** The envelopes of one type, their data typed by it. */
+  ofType<K extends PublishKey>(type: K): Array<Envelope<K>> {
+    const out: Array<Envelope<K>> = [];
+    for (const m of this.broker.published) {
+      if (m.envelope.type !== type) continue;
+      // parsed again under its own type: the catalogue ties the data's type to the key
+      const parsed = parseMessage(JSON.stringify(m.envelope), [type]);
+      if (parsed.ok) out.push(parsed.value);
+    }
+    return out;
+  }
+
+  /** The one envelope of `type`; throws when there is none or more than one. */
+  only<K extends PublishKey>(type: K): Envelope<K> {
+    const found = this.ofType(type);
+    if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length} (published: ${this.types().join(', ') || 'nothing'})`);
+    return found[0];
+  }
+
+  /** The next publish of `type` (any type when omitted) is refused with `error`, as a broker that does not confirm. */
+  failNext(type?: PublishKey, error = new Error('broker did not confirm the publish')): void {
+    this.broker.failures.push({ type, error });
+  }
+}
