@@ -6,4 +6,3 @@ export * from './messaging.module';
 export * from './rpc-client';
 export * from './consumer-app';
 export * from './handle-messages';
-export * from './fake-event-publisher';

@@ -29,4 +29,24 @@ describe('FakeEventPublisher', () => {
     await events.publish('download.cancel', { request_id: 'req_abcdefabcdef' }, 'c');
     expect(events.types()).toEqual(['download.cancel']);
   });
+
+  it('lets `after` publishes through, then refuses `count` in a row', async () => {
+    const events = new FakeEventPublisher();
+    events.failNext(undefined, new Error('not confirmed'), { after: 1, count: 2 });
+    const cancel = (id: string) => events.publish('download.cancel', { request_id: id }, 'c');
+    await cancel('req_000000000001');
+    await expect(cancel('req_000000000002')).rejects.toThrow('not confirmed');
+    await expect(cancel('req_000000000003')).rejects.toThrow('not confirmed');
+    await cancel('req_000000000004');
+    expect(events.dataOf('download.cancel').map((d) => d.request_id)).toEqual(['req_000000000001', 'req_000000000004']);
+  });
+
+  it('forgets what was published when cleared', async () => {
+    const events = new FakeEventPublisher();
+    await events.publish('download.cancel', { request_id: 'req_abcdefabcdef' }, 'c');
+    events.clear();
+    expect(events.types()).toEqual([]);
+    await events.publish('download.cancel', { request_id: 'req_abcdefabcdef' }, 'c');
+    expect(events.types()).toEqual(['download.cancel']);
+  });
 });

@@ -12,11 +12,13 @@ export interface PublishedMessage {
 /** Stands in for the confirming publisher: records, or fails a publish when told to. */
 class RecordingBroker {
   readonly published: PublishedMessage[] = [];
-  readonly failures: Array<{ type: MessageKey | undefined; error: Error }> = [];
+  /** Planned refusals, in order; `passes` publishes of the type still go through before one is refused. */
+  readonly failures: Array<{ type: MessageKey | undefined; error: Error; passes: number }> = [];
 
   async publish(exchange: string, routingKey: string, env: RawEnvelope, _opts?: PublishOptions): Promise<void> {
     const i = this.failures.findIndex((f) => f.type === undefined || f.type === env.type);
-    if (i >= 0) throw this.failures.splice(i, 1)[0].error;
+    if (i >= 0 && this.failures[i].passes > 0) this.failures[i].passes -= 1;
+    else if (i >= 0) throw this.failures.splice(i, 1)[0].error;
     // the consumer's own check: a message its schema refuses fails the publish (and the test) here
     const parsed = parseMessage(JSON.stringify(env), [env.type as MessageKey]);
     if (!parsed.ok) throw new Error(`FakeEventPublisher: ${env.type} would be dead-lettered by its consumer: ${parsed.error}`);
@@ -68,8 +70,26 @@ export class FakeEventPublisher extends EventPublisher {
     return found[0];
   }
 
-  /** The next publish of `type` (any type when omitted) is refused with `error`, as a broker that does not confirm. */
-  failNext(type?: PublishKey, error = new Error('broker did not confirm the publish')): void {
-    this.broker.failures.push({ type, error });
+  /** The data of every message of `type`, in order (`ofType` without the envelopes). */
+  dataOf<K extends PublishKey>(type: K): Array<Envelope<K>['data']> {
+    return this.ofType(type).map((e) => e.data);
+  }
+
+  /** Forgets what was published so far (a test's setup publishes too). */
+  clear(): void {
+    this.broker.published.length = 0;
+  }
+
+  /**
+   * The next publish of `type` (any type when omitted) is refused with `error`, as a broker that
+   * does not confirm; with `after`, that many such publishes go through first, and with `count`,
+   * that many in a row are refused.
+   */
+  failNext(
+    type?: PublishKey,
+    error = new Error('broker did not confirm the publish'),
+    { after = 0, count = 1 }: { after?: number; count?: number } = {},
+  ): void {
+    for (let i = 0; i < count; i++) this.broker.failures.push({ type, error, passes: i === 0 ? after : 0 });
   }
 }

@@ -43,7 +43,7 @@ describe('BatchesService', () => {
   });
   afterEach(() => kit.close());
 
-  const requested = () => kit.events.ofType(ROUTING_KEYS.downloadRequested).map((c) => c.url);
+  const requested = () => kit.events.dataOf(ROUTING_KEYS.downloadRequested).map((c) => c.url);
   /** A child's final event as the jobs module applies it: the store, then `job finished`. */
   async function finish(requestId: string, status: 'completed' | 'failed', batchId: string) {
     await kit.jobs.finish(requestId, status, kit.clock.now().toISOString(), status === 'failed' ? { error: 'HTTP 404', error_code: 'not_found' } : {});
@@ -64,7 +64,7 @@ describe('BatchesService', () => {
     await finish(c, 'completed', batch.batch_id);
     await finish(d, 'completed', batch.batch_id);
     await finish(d, 'completed', batch.batch_id);
-    const completed = kit.events.ofType(ROUTING_KEYS.batchCompleted);
+    const completed = kit.events.dataOf(ROUTING_KEYS.batchCompleted);
     expect(completed).toEqual([
       expect.objectContaining({
         batch_id: batch.batch_id,
@@ -80,9 +80,9 @@ describe('BatchesService', () => {
     const batch = await service.create({ urls: URLS, concurrent_limit: 1, stop_on_error: true }, OWNER);
     await finish(batch.request_ids[0], 'failed', batch.batch_id);
     expect(requested()).toEqual([URLS[0]]);
-    expect(kit.events.ofType(ROUTING_KEYS.downloadCancelled).map((e) => e.request_id)).toEqual(batch.request_ids.slice(1));
+    expect(kit.events.dataOf(ROUTING_KEYS.downloadCancelled).map((e) => e.request_id)).toEqual(batch.request_ids.slice(1));
     expect((await kit.jobs.find(batch.request_ids[3]))?.status).toBe('cancelled');
-    expect(kit.events.ofType(ROUTING_KEYS.batchCompleted)).toEqual([expect.objectContaining({ counts: { completed: 0, failed: 1, cancelled: 3 } })]);
+    expect(kit.events.dataOf(ROUTING_KEYS.batchCompleted)).toEqual([expect.objectContaining({ counts: { completed: 0, failed: 1, cancelled: 3 } })]);
   });
 
   it('cancel: waiting children at once, released ones through download.cancel; again is 409; another key gets 404', async () => {
@@ -90,12 +90,12 @@ describe('BatchesService', () => {
     expect((await refusal(service.cancel(batch.batch_id, OTHER))).code).toBe('not_found');
     const view = await service.cancel(batch.batch_id, OWNER);
     expect(view.status).toBe('cancelled');
-    expect(kit.events.ofType(ROUTING_KEYS.downloadCancel).map((c) => c.request_id)).toEqual(batch.request_ids.slice(0, 2));
+    expect(kit.events.dataOf(ROUTING_KEYS.downloadCancel).map((c) => c.request_id)).toEqual(batch.request_ids.slice(0, 2));
     expect(view.counts).toMatchObject({ cancelled: 4, queued: 0 });
     expect((await refusal(service.cancel(batch.batch_id, OWNER))).code).toBe('conflict');
     // cancel vs complete: a released child's late completion changes nothing and completes nothing twice
     await finish(batch.request_ids[0], 'completed', batch.batch_id);
-    expect(kit.events.ofType(ROUTING_KEYS.batchCompleted)).toHaveLength(1);
+    expect(kit.events.dataOf(ROUTING_KEYS.batchCompleted)).toHaveLength(1);
   });
 
   it('keeps nothing and answers 503 when the broker does not take the first children', async () => {
@@ -109,7 +109,7 @@ describe('BatchesService', () => {
     const err = await refusal(service.create({ urls: ['https://media.example/1', 'https://nas.internal/2'] }, OWNER));
     expect(err.code).toBe('forbidden_address');
     expect(JSON.stringify(err.details)).toContain('urls[1]');
-    expect(kit.events.sent).toEqual([]);
+    expect(kit.events.types()).toEqual([]);
     expect(await kit.jobs.list({ ownerFp: OWNER.fingerprint, limit: 10 })).toEqual([]);
   });
 
@@ -128,6 +128,6 @@ describe('BatchesService', () => {
     expect(batch.request_ids).toEqual(['req_subscription0001']);
     expect(batch.webhook_url).toBeNull();
     await finish('req_subscription0001', 'completed', batch.batch_id);
-    expect(kit.events.ofType(ROUTING_KEYS.batchCompleted)).toEqual([expect.objectContaining({ webhook: null })]);
+    expect(kit.events.dataOf(ROUTING_KEYS.batchCompleted)).toEqual([expect.objectContaining({ webhook: null })]);
   });
 });

@@ -44,7 +44,7 @@ describe('DownloadsService', () => {
       new WebhookLogRepository(kit.db),
     );
     id = (await service.create({ url: 'https://media.example/v' }, OWNER)).request_id;
-    kit.events.sent.length = 0;
+    kit.events.clear();
   });
   afterEach(() => kit.close());
 
@@ -52,7 +52,7 @@ describe('DownloadsService', () => {
     const { httpStatus, body } = await service.cancel(id, OWNER);
     expect(httpStatus).toBe(200);
     expect(body).toMatchObject({ request_id: id, status: 'cancelled', cancel_requested: true });
-    expect(kit.events.ofType(ROUTING_KEYS.downloadCancel)).toEqual([{ request_id: id }]);
+    expect(kit.events.dataOf(ROUTING_KEYS.downloadCancel)).toEqual([{ request_id: id }]);
   });
 
   it('asks the worker to stop a running job (202); the job stays running until it reports', async () => {
@@ -60,7 +60,7 @@ describe('DownloadsService', () => {
     const { httpStatus, body } = await service.cancel(id, OWNER);
     expect(httpStatus).toBe(202);
     expect(body.status).toBe('running');
-    expect(kit.events.ofType(ROUTING_KEYS.downloadCancel)).toEqual([{ request_id: id }]);
+    expect(kit.events.dataOf(ROUTING_KEYS.downloadCancel)).toEqual([{ request_id: id }]);
   });
 
   it('cancel vs complete: a finished job is 409 and nothing is sent; another key gets 404', async () => {
@@ -69,7 +69,7 @@ describe('DownloadsService', () => {
     expect(err.code).toBe('conflict');
     expect(err.details).toEqual({ status: 'completed' });
     expect((await refusal(service.cancel(id, OTHER))).code).toBe('not_found');
-    expect(kit.events.sent).toEqual([]);
+    expect(kit.events.types()).toEqual([]);
   });
 
   it('a broker that does not confirm: a queued job is cancelled anyway (the store is what workers ask), a running one is 503', async () => {

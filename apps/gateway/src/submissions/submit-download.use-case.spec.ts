@@ -26,7 +26,7 @@ describe('SubmitDownload', () => {
     expect(job).toMatchObject({ request_id: 'req_000000000001', status: 'queued', batch_id: null, webhook_url: 'https://hooks.example/in' });
     expect(job.options).toMatchObject({ quality: 'audio', embed_metadata: true });
     expect(await kit.jobs.find('req_000000000001', OWNER.fingerprint)).toMatchObject({ status: 'queued', url: 'https://media.example/v/1' });
-    const [command] = kit.events.ofType(ROUTING_KEYS.downloadRequested);
+    const [command] = kit.events.dataOf(ROUTING_KEYS.downloadRequested);
     expect(command).toEqual({
       request_id: 'req_000000000001',
       url: 'https://media.example/v/1',
@@ -35,7 +35,7 @@ describe('SubmitDownload', () => {
       batch_id: null,
       cookies: null,
     });
-    expect(kit.events.sent.map((m) => m.correlationId)).toEqual(['req_000000000001']);
+    expect(kit.events.published.map((m) => m.envelope.correlation_id)).toEqual(['req_000000000001']);
   });
 
   it('keeps nothing and answers 503 when the broker does not confirm', async () => {
@@ -56,7 +56,7 @@ describe('SubmitDownload', () => {
     const err = await refusal(kit.submit.submit(request, OWNER));
     expect(err.code).toBe(code);
     expect(JSON.stringify(err.details ?? err.message)).toContain(field);
-    expect(kit.events.sent).toEqual([]);
+    expect(kit.events.types()).toEqual([]);
     expect(await kit.jobs.list({ ownerFp: OWNER.fingerprint, limit: 10 })).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('SubmitDownload', () => {
     expect(err.code).toBe('not_found');
     const job = await kit.submit.submit({ url: 'https://media.example/v', cookies_id: mine.id }, OWNER);
     // sealed for this one request, never the stored text
-    const [command] = kit.events.ofType(ROUTING_KEYS.downloadRequested);
+    const [command] = kit.events.dataOf(ROUTING_KEYS.downloadRequested);
     expect(command.request_id).toBe(job.request_id);
     expect(command.cookies).toEqual(expect.any(String));
     expect(command.cookies).not.toContain('sid');
@@ -84,7 +84,7 @@ describe('SubmitDownload', () => {
     expect(fresh).toMatchObject({ request_id: 'req_000000000001', options: { quality: '720p' } });
     expect(fresh.options.source).toBeUndefined();
     // check() only checks
-    expect(kit.events.sent).toEqual([]);
+    expect(kit.events.types()).toEqual([]);
   });
 
   describe('release (a stored batch child)', () => {
@@ -98,7 +98,7 @@ describe('SubmitDownload', () => {
     it('publishes a queued child once asked, with its batch', async () => {
       const id = await storedChild();
       expect(await kit.submit.release(id)).toBe(true);
-      expect(kit.events.ofType(ROUTING_KEYS.downloadRequested)).toEqual([expect.objectContaining({ request_id: id, batch_id: 'batch_1' })]);
+      expect(kit.events.dataOf(ROUTING_KEYS.downloadRequested)).toEqual([expect.objectContaining({ request_id: id, batch_id: 'batch_1' })]);
     });
 
     it('skips a child that is no longer queued (cancelled meanwhile) or unknown', async () => {
@@ -106,7 +106,7 @@ describe('SubmitDownload', () => {
       await kit.jobs.finish(id, 'cancelled', kit.clock.now().toISOString(), { error: 'Cancelled', error_code: 'cancelled' });
       expect(await kit.submit.release(id)).toBe(false);
       expect(await kit.submit.release('req_unknown')).toBe(false);
-      expect(kit.events.sent).toEqual([]);
+      expect(kit.events.types()).toEqual([]);
     });
 
     it('fails a child whose cookies were deleted before its turn, and does not publish it', async () => {
@@ -115,13 +115,13 @@ describe('SubmitDownload', () => {
       await kit.cookies.remove(mine.id, OWNER);
       expect(await kit.submit.release(id)).toBe(false);
       expect(await kit.jobs.find(id)).toMatchObject({ status: 'failed', error_code: 'invalid_request' });
-      expect(kit.events.sent).toEqual([]);
+      expect(kit.events.types()).toEqual([]);
     });
 
     it('lets a publish failure through (the dispatcher republishes later)', async () => {
       const id = await storedChild();
       kit.events.failNext();
-      await expect(kit.submit.release(id)).rejects.toThrow('publish not confirmed');
+      await expect(kit.submit.release(id)).rejects.toThrow('broker did not confirm the publish');
       expect(await kit.jobs.find(id)).toMatchObject({ status: 'queued' });
     });
   });

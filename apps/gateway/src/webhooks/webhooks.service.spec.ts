@@ -53,7 +53,7 @@ describe('WebhooksService', () => {
     kit = await serviceKit();
     log = new WebhookLogRepository(kit.db);
     requestId = (await kit.submit.submit({ url: 'https://media.example/v', webhook_url: 'https://hooks.example/in' }, OWNER)).request_id;
-    kit.events.sent.length = 0;
+    kit.events.clear();
   });
   afterEach(() => kit.close());
 
@@ -80,7 +80,7 @@ describe('WebhooksService', () => {
       count: 1,
       queued: [{ webhook_id: 'evt_dead', event: 'download.started', redelivery: 1 }],
     });
-    expect(kit.events.ofType(ROUTING_KEYS.webhookDeliver)).toEqual([
+    expect(kit.events.dataOf(ROUTING_KEYS.webhookDeliver)).toEqual([
       expect.objectContaining({ event_id: 'evt_dead', attempt: 1, redelivery: true, redelivery_seq: 1, body: '{"event":"download.started"}' }),
     ]);
     expect((await log.events(requestId)).find((e) => e.event_id === 'evt_dead')?.state).toBe('queued');
@@ -102,7 +102,7 @@ describe('WebhooksService', () => {
     });
     await log.record({ ...attempt('evt_done', 5, 'dead', body), event: 'download.completed' }, kit.clock.now().toISOString());
     await service().redeliver(requestId, OWNER, false);
-    const [delivery] = kit.events.ofType(ROUTING_KEYS.webhookDeliver);
+    const [delivery] = kit.events.dataOf(ROUTING_KEYS.webhookDeliver);
     const sent = JSON.parse(delivery.body);
     expect(sent.data.file_info.download_url).toContain('videos/v.mp4');
     expect(sent.data.file_info.download_url).not.toContain('sig=old');
@@ -112,7 +112,7 @@ describe('WebhooksService', () => {
     await log.record(attempt('evt_dead', 5, 'dead'), kit.clock.now().toISOString());
     expect((await refusal(service({ WEBHOOK_ENABLE: 'false' }).redeliver(requestId, OWNER, false))).code).toBe('conflict');
     expect((await refusal(service().redeliver(requestId, OTHER, false))).code).toBe('not_found');
-    expect(kit.events.sent).toEqual([]);
+    expect(kit.events.types()).toEqual([]);
     expect((await log.events(requestId))[0].state).toBe('dead');
   });
 
@@ -124,7 +124,7 @@ describe('WebhooksService', () => {
     const firstId = events[0].event_id;
     // the first goes out, the second is not confirmed
     const svc = service();
-    kit.events.failNext(1, new Error('publish not confirmed'), 1);
+    kit.events.failNext(undefined, new Error('publish not confirmed'), { after: 1 });
     const err = await refusal(svc.redeliver(requestId, OWNER, false));
     expect(err.code).toBe('broker_unavailable');
     expect(err.details).toEqual({ queued: [expect.objectContaining({ webhook_id: firstId })] });

@@ -1,8 +1,7 @@
 import { Kysely } from 'kysely';
 import pino from 'pino';
-import { FakeEventPublisher } from '@mda/messaging';
 import type { Resolver } from '@mda/net-guard';
-import { ManualClock, SequentialIds } from '@mda/testing';
+import { FakeEventPublisher, ManualClock, SequentialIds } from '@mda/testing';
 import { CookieVault } from '../../src/cookies/cookie-vault';
 import { CookiesRepository } from '../../src/cookies/cookies.repository';
 import { CookiesService } from '../../src/cookies/cookies.service';
