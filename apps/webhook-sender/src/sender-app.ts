@@ -4,13 +4,13 @@ import { SenderConfig, loadSenderConfig } from './config/sender-config';
 import { SenderModule } from './sender.module';
 
 /**
- * The intake's only work per event is one confirmed publish to the quorum `webhooks.deliver`,
- * whose confirm waits for a quorum commit: with few messages in flight that latency, not CPU,
- * caps the rate (20 in flight gave about 400 events/s). Many in flight let the broker batch commits.
+ * Both queues feed POSTs, at most WEBHOOK_CONCURRENCY of them at once (PostSlots). The intake, where
+ * first attempts come from, takes twice that: an event stays unacknowledged after its POST until
+ * its attempt record is confirmed, and those must not leave the POST slots idle.
  */
 function prefetchFor(name: string, config: SenderConfig): number {
   if (name === SUBSCRIPTIONS.webhooksDeliver.name) return config.deliverPrefetch;
-  if (name === SUBSCRIPTIONS.senderDownloadEvents.name) return Math.max(config.amqpPrefetch, config.deliverPrefetch * 4);
+  if (name === SUBSCRIPTIONS.senderDownloadEvents.name) return config.deliverPrefetch * 2;
   return config.amqpPrefetch;
 }
 
