@@ -4,13 +4,15 @@ import { SenderConfig, loadSenderConfig } from './config/sender-config';
 import { SenderModule } from './sender.module';
 
 /**
- * Both queues feed POSTs, at most WEBHOOK_CONCURRENCY of them at once (PostSlots). The intake, where
- * first attempts come from, takes twice that: an event stays unacknowledged after its POST until
- * its attempt record is confirmed, and those must not leave the POST slots idle.
+ * Both queues feed POSTs, at most WEBHOOK_CONCURRENCY of them at once (PostSlots). The intake holds
+ * four times that many events: one waits behind its job's previous event (a job's started, progress
+ * and completed often arrive together) or, after its POST, for its attempt record's confirm, and
+ * neither may leave the POST slots idle. Measured (bench:webhooks, 4 events per job): with the
+ * intake at WEBHOOK_CONCURRENCY, lanes and confirm waits held POSTs to a fraction of the slots.
  */
 function prefetchFor(name: string, config: SenderConfig): number {
   if (name === SUBSCRIPTIONS.webhooksDeliver.name) return config.deliverPrefetch;
-  if (name === SUBSCRIPTIONS.senderDownloadEvents.name) return config.deliverPrefetch * 2;
+  if (name === SUBSCRIPTIONS.senderDownloadEvents.name) return config.deliverPrefetch * 4;
   return config.amqpPrefetch;
 }
 

@@ -56,7 +56,8 @@ export class DeliveryService {
     @Inject(SENDER_LOGGER) private readonly logger: Logger,
   ) {
     this.keysByFp = new Map(config.apiKeys.map((k) => [apiKeyFingerprint(k), k]));
-    this.hosts = new HostGate(Math.min(config.perHostConcurrency, config.deliverPrefetch), clock);
+    // counts deliveries held (in a lane or posting), from either queue: not bounded by the POST slots
+    this.hosts = new HostGate(config.perHostConcurrency, clock);
     this.posts = new PostSlots(config.deliverPrefetch);
   }
 
