@@ -17,7 +17,8 @@
 //      RABBITMQ_MGMT_URL (http://127.0.0.1:15672).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -273,6 +274,46 @@ async function ceiling(receiver, samples) {
   return { perSec: ok / seconds, ok, seconds };
 }
 
+/**
+ * The same bare client in a process of its own, as the sender is: each POST then waits for the
+ * receiver's process to be scheduled, as the sender's do (on a busy machine that costs more than
+ * the work). Printed for comparison; RESULT's ceiling is the in-process one above.
+ */
+async function ceilingInOwnProcess(receiver, samples) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
+  const file = join(dir, 'samples.json');
+  writeFileSync(file, JSON.stringify(samples.map((s) => ({ path: s.path, headers: s.headers, body: s.body.toString('base64') }))));
+  const code = `
+    import { readFileSync } from 'node:fs';
+    import { Agent, request } from 'undici';
+    const samples = JSON.parse(readFileSync(${JSON.stringify(file)}, 'utf8'));
+    const agent = new Agent({ connections: ${CONCURRENCY}, keepAliveTimeout: 30_000 });
+    let next = 0, ok = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: ${CONCURRENCY} }, async () => {
+      while (next < samples.length) {
+        const s = samples[next++];
+        const { 'content-length': _l, host: _h, connection: _c, ...headers } = s.headers;
+        const res = await request(${JSON.stringify(receiver.url)} + s.path, { method: 'POST', headers, body: Buffer.from(s.body, 'base64'), dispatcher: agent });
+        await res.body.dump();
+        if (res.statusCode === 200) ok++;
+      }
+    }));
+    console.log(JSON.stringify({ ok, seconds: (performance.now() - started) / 1000 }));
+    await agent.close();`;
+  try {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b) => (out += b));
+    const exitCode = await new Promise((r) => child.once('exit', r));
+    if (exitCode !== 0) return undefined;
+    const { ok, seconds } = JSON.parse(out.trim().split('\n').pop());
+    return { perSec: ok / seconds, ok, seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   if (!existsSync(SENDER)) {
     console.error('webhook-sender is not built: run `npx nx run webhook-sender:build` (or npm run build) first');
@@ -396,6 +437,11 @@ async function main() {
     const samples = receiver.samples.slice(0, EVENTS);
     const c = await ceiling(receiver, samples);
     console.log(`bare undici ceiling: ${c.ok} POSTs of the same signed bodies in ${round(c.seconds, 2)} s = ${round(c.perSec)} /s (${CONCURRENCY} in flight)`);
+    const own = await ceilingInOwnProcess(receiver, samples);
+    if (own)
+      console.log(
+        `the same client in its own process (as the sender is): ${round(own.perSec)} /s; deliveries are ${round(perSec / own.perSec, 2)}x of that (RESULT's ceiling is the in-process one)`,
+      );
 
     // 3. paced at half the measured throughput: latency from publish to receipt, once the broker
     // has finished with the burst (quorum queues move it from their log to segment files for a
