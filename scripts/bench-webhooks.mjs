@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 // npm run bench:webhooks — webhook deliveries per second through the built webhook-sender on the
-// real broker (download event -> intake -> webhooks.deliver (quorum) -> signed POST -> attempt
-// recorded), against a keep-alive receiver on 127.0.0.1. The burst is queued first and a fresh
+// real broker (download event -> the sender's intake queue -> signed POST -> attempt record, in a
+// confirmed batch), against a keep-alive receiver on 127.0.0.1. The burst is queued first and a fresh
 // sender drains it (first to last delivery), with the CPU each part used per delivery; then a
 // bare undici client posts the same signed bodies to the same receiver (the ceiling); then a paced
 // run at half the measured throughput gives latency from publish to receipt, next to the latency
 // of one bare quorum-queue hop at the same rate (the broker's own floor).
-// Last line: RESULT deliveries_per_s=<n> ceiling_per_s=<n> ratio=<n> p50_ms=<n> p99_ms=<n>
-// (p50/p99 are from the half-throughput run.)
+// Last line: RESULT deliveries_per_s=<n> ceiling_per_s=<n> ratio=<n> p50_ms=<n> p99_ms=<n> hop_p99_ms=<n>
+// (p50/p99 are from the half-throughput run; hop_p99_ms is the bare quorum hop at that same rate.)
+// Goals (issue 16): ratio >= 0.5, p99_ms <= 2 x hop_p99_ms.
+// The receiver is one host, as the bare client's is, so the sender's per-host fairness cap is lifted
+// (WEBHOOK_CONCURRENCY_PER_HOST=1000): at its default (8) it parks most of the burst in the 1 s tier
+// and the bench would measure the cap, not the path. POSTs in flight stay at BENCH_CONCURRENCY.
 // Env: BENCH_EVENTS (20000), BENCH_TIMEOUT_SEC (120), BENCH_PACED_SEC (10), BENCH_CONCURRENCY (64),
-//      AMQP_BASE (amqp://guest:guest@127.0.0.1:5672), RABBITMQ_MGMT_URL (http://127.0.0.1:15672).
+//      BENCH_PER_HOST (1000), AMQP_BASE (amqp://guest:guest@127.0.0.1:5672),
+//      RABBITMQ_MGMT_URL (http://127.0.0.1:15672).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +33,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_SEC ?? 120) * 1000;
 const PACED_SEC = Number(process.env.BENCH_PACED_SEC ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const PER_HOST = Number(process.env.BENCH_PER_HOST ?? 1000);
 const AMQP_BASE = process.env.AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
 const MGMT = process.env.RABBITMQ_MGMT_URL ?? 'http://127.0.0.1:15672';
 const MGMT_AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
@@ -35,6 +42,8 @@ const KEY_FP = createHash('sha256').update(API_KEY).digest('hex').slice(0, 16);
 const EVENTS_PER_JOB = 4;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
+/** Ids of each job's first event: it never waits behind an earlier event of its job (the sender's per-job order). */
+const firstOfJob = new Set();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
@@ -154,6 +163,7 @@ async function publishEvents(ch, startIndex, count, webhookUrl, published, rateP
     }
     const e = envelopeFor(startIndex + i, webhookUrl);
     published.set(e.id, performance.now());
+    if ((startIndex + i) % EVENTS_PER_JOB === 0) firstOfJob.add(e.id);
     ch.publish('downloads.events', e.type, e.body, { persistent: true, contentType: 'application/json', messageId: e.id, type: e.type });
     if ((i + 1) % batch === 0 && ratePerSec === 0) await ch.waitForConfirms();
   }
@@ -233,9 +243,10 @@ async function waitForArrivals(receiver, idMap, timeoutMs) {
   return missing;
 }
 
-function latencies(published, receiver) {
+function latencies(published, receiver, only = () => true) {
   const out = [];
   for (const id of published.keys()) {
+    if (!only(id)) continue;
     const at = receiver.arrivals.get(id);
     if (at !== undefined) out.push(at - published.get(id));
   }
@@ -263,6 +274,46 @@ async function ceiling(receiver, samples) {
   return { perSec: ok / seconds, ok, seconds };
 }
 
+/**
+ * The same bare client in a process of its own, as the sender is: each POST then waits for the
+ * receiver's process to be scheduled, as the sender's do (on a busy machine that costs more than
+ * the work). Printed for comparison; RESULT's ceiling is the in-process one above.
+ */
+async function ceilingInOwnProcess(receiver, samples) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
+  const file = join(dir, 'samples.json');
+  writeFileSync(file, JSON.stringify(samples.map((s) => ({ path: s.path, headers: s.headers, body: s.body.toString('base64') }))));
+  const code = `
+    import { readFileSync } from 'node:fs';
+    import { Agent, request } from 'undici';
+    const samples = JSON.parse(readFileSync(${JSON.stringify(file)}, 'utf8'));
+    const agent = new Agent({ connections: ${CONCURRENCY}, keepAliveTimeout: 30_000 });
+    let next = 0, ok = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: ${CONCURRENCY} }, async () => {
+      while (next < samples.length) {
+        const s = samples[next++];
+        const { 'content-length': _l, host: _h, connection: _c, ...headers } = s.headers;
+        const res = await request(${JSON.stringify(receiver.url)} + s.path, { method: 'POST', headers, body: Buffer.from(s.body, 'base64'), dispatcher: agent });
+        await res.body.dump();
+        if (res.statusCode === 200) ok++;
+      }
+    }));
+    console.log(JSON.stringify({ ok, seconds: (performance.now() - started) / 1000 }));
+    await agent.close();`;
+  try {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b) => (out += b));
+    const exitCode = await new Promise((r) => child.once('exit', r));
+    if (exitCode !== 0) return undefined;
+    const { ok, seconds } = JSON.parse(out.trim().split('\n').pop());
+    return { perSec: ok / seconds, ok, seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   if (!existsSync(SENDER)) {
     console.error('webhook-sender is not built: run `npx nx run webhook-sender:build` (or npm run build) first');
@@ -283,6 +334,7 @@ async function main() {
         HOST: '127.0.0.1',
         METRICS_PORT: String(metricsPort),
         WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+        WEBHOOK_CONCURRENCY_PER_HOST: String(PER_HOST),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -299,7 +351,20 @@ async function main() {
       if (performance.now() > deadline) throw new Error('webhook-sender did not start consuming within 30 s');
       await sleep(50);
     }
+    child.metricsPort = metricsPort;
     return child;
+  };
+  /** A counter of the running sender's /metrics, summed over its label sets (0 when absent). */
+  const senderMetric = async (child, name) => {
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${child.metricsPort}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith(name))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    } catch {
+      return 0;
+    }
   };
   const stopSender = async (child) => {
     if (child.exitCode !== null) return;
@@ -314,7 +379,7 @@ async function main() {
   const ch = await conn.createConfirmChannel();
   try {
     console.log(
-      `webhook-sender up (prefetch ${CONCURRENCY}); burst of ${EVENTS} events (${EVENTS / EVENTS_PER_JOB} jobs x ${EVENTS_PER_JOB}) on vhost ${decodeURIComponent(vhost.url.split('/').pop())}`,
+      `webhook-sender up (WEBHOOK_CONCURRENCY ${CONCURRENCY}, per host ${PER_HOST}); burst of ${EVENTS} events (${EVENTS / EVENTS_PER_JOB} jobs x ${EVENTS_PER_JOB}) on vhost ${decodeURIComponent(vhost.url.split('/').pop())}`,
     );
 
     // warm-up: connections, quorum queues, the topology
@@ -345,7 +410,9 @@ async function main() {
     const missing = await waitForArrivals(receiver, published, TIMEOUT_MS);
     const cpu = { broker: cpuMs(broker) - cpu0.broker, sender: cpuMs(sender.pid) - senderCpu0, self: process.cpuUsage(cpu0.self) };
     clearInterval(sampler);
-    console.log(`ready messages each second (intake queue/webhooks.deliver): ${depths.join(' ')}`);
+    console.log(`ready messages each second (intake queue/webhooks.deliver, retries and parked only): ${depths.join(' ')}`);
+    const recordMessages = (await probe.checkQueue('gateway.webhook-attempts')).messageCount;
+    const parked = await senderMetric(sender, 'mda_webhook_deferrals_total');
     const delivered = EVENTS - missing;
     const times = [...published.keys()].map((id) => receiver.arrivals.get(id)).filter((t) => t !== undefined);
     const first = Math.min(...times);
@@ -358,6 +425,10 @@ async function main() {
         `${missing ? `; ${missing} NOT delivered within ${TIMEOUT_MS / 1000} s` : ''}`,
     );
     console.log(
+      `attempt records: ${recordMessages} broker messages in gateway.webhook-attempts (warm-up included) for ${delivered + warm.size} attempts` +
+        ` (${round((delivered + warm.size) / Math.max(1, recordMessages))} per message); deliveries parked by the host cap: ${parked}`,
+    );
+    console.log(
       `CPU per delivery: sender ${perDelivery(cpu.sender)} ms, broker ${perDelivery(cpu.broker)} ms, receiver (this process) ${perDelivery((cpu.self.user + cpu.self.system) / 1000)} ms` +
         ` -> on 2 cores at most about ${Math.round((2000 * delivered) / (cpu.sender + cpu.broker + (cpu.self.user + cpu.self.system) / 1000))} deliveries/s`,
     );
@@ -366,6 +437,11 @@ async function main() {
     const samples = receiver.samples.slice(0, EVENTS);
     const c = await ceiling(receiver, samples);
     console.log(`bare undici ceiling: ${c.ok} POSTs of the same signed bodies in ${round(c.seconds, 2)} s = ${round(c.perSec)} /s (${CONCURRENCY} in flight)`);
+    const own = await ceilingInOwnProcess(receiver, samples);
+    if (own)
+      console.log(
+        `the same client in its own process (as the sender is): ${round(own.perSec)} /s; deliveries are ${round(perSec / own.perSec, 2)}x of that (RESULT's ceiling is the in-process one)`,
+      );
 
     // 3. paced at half the measured throughput: latency from publish to receipt, once the broker
     // has finished with the burst (quorum queues move it from their log to segment files for a
@@ -381,17 +457,22 @@ async function main() {
     const lat = latencies(paced, receiver);
     const p50 = pct(lat, 50);
     const p99 = pct(lat, 99);
+    const firstLat = latencies(paced, receiver, (id) => firstOfJob.has(id));
     console.log(
-      `paced at ${rate}/s for ${PACED_SEC} s: ${pacedCount - pacedMissing}/${pacedCount} delivered; publish->receipt p50 ${round(p50)} ms, p90 ${round(pct(lat, 90))} ms, p99 ${round(p99)} ms, max ${round(lat[lat.length - 1])} ms`,
+      `paced at ${rate}/s for ${PACED_SEC} s: ${pacedCount - pacedMissing}/${pacedCount} delivered; publish->receipt p50 ${round(p50)} ms, p90 ${round(pct(lat, 90))} ms, p99 ${round(p99)} ms, max ${round(lat[lat.length - 1])} ms;` +
+        ` each job's first event alone (no wait behind its job's previous one): p50 ${round(pct(firstLat, 50))} ms, p99 ${round(pct(firstLat, 99))} ms`,
     );
     // the broker's own floor at that rate: one bare hop through a quorum queue (the path above
-    // makes two broker hops before the POST: the intake queue, then webhooks.deliver)
+    // makes one broker hop before the POST: the sender's intake queue)
     const hop = await bareQuorumHop(conn, ch, rate, Math.min(PACED_SEC, 5));
     console.log(`bare quorum queue hop at ${rate}/s (publish -> consumer, no sender): p50 ${round(hop.p50)} ms, p99 ${round(hop.p99)} ms`);
     console.log(`sender wrote ${logLines} log lines`);
-    console.log(`goals: ratio >= 0.5 (${round(perSec / c.perSec, 2)}), p99 <= 50 ms at half throughput (${round(p99)})`);
+    const ratio = round(perSec / c.perSec, 2);
     console.log(
-      `RESULT deliveries_per_s=${Math.round(perSec)} ceiling_per_s=${Math.round(c.perSec)} ratio=${round(perSec / c.perSec, 2)} p50_ms=${round(p50)} p99_ms=${round(p99)}`,
+      `goals: ratio >= 0.5 (${ratio}: ${ratio >= 0.5 ? 'met' : 'NOT met'}), p99 <= 2 x bare hop p99 = ${round(2 * hop.p99)} ms at half throughput (${round(p99)}: ${p99 <= 2 * hop.p99 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `RESULT deliveries_per_s=${Math.round(perSec)} ceiling_per_s=${Math.round(c.perSec)} ratio=${ratio} p50_ms=${round(p50)} p99_ms=${round(p99)} hop_p99_ms=${round(hop.p99)}`,
     );
   } finally {
     await conn.close().catch(() => undefined);

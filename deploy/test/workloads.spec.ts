@@ -243,7 +243,7 @@ describe('autoscaling', () => {
 
   it('takes the per-replica targets from mda-config (kustomize replacements), not from a copy', () => {
     expect(scaled('downloader-worker').triggers[0].metadata['value']).toBe(config['WORKER_CONCURRENCY']);
-    expect(scaled('webhook-sender').triggers[0].metadata['value']).toBe(config['WEBHOOK_CONCURRENCY']);
+    for (const t of scaled('webhook-sender').triggers) expect(t.metadata['value']).toBe(config['WEBHOOK_CONCURRENCY']);
     // the files themselves hold a placeholder: only the replacement can set the number
     for (const app of ['downloader-worker', 'webhook-sender']) expect(readRepoFile(`deploy/base/${app}/scaledobject.yaml`)).toMatch(/value: "from-config"/);
   });
@@ -257,9 +257,9 @@ describe('autoscaling', () => {
     }
   });
 
-  it('scales the sender on webhooks.deliver (and on the events it has yet to turn into deliveries)', () => {
+  it('scales the sender on its intake, where first attempts are made (and on the retries back in webhooks.deliver)', () => {
     const queues = scaled('webhook-sender').triggers.map((t) => t.metadata['queueName']);
-    expect(queues).toEqual([QUEUES.webhooksDeliver, QUEUES.senderDownloadEvents]);
+    expect(queues).toEqual([QUEUES.senderDownloadEvents, QUEUES.webhooksDeliver]);
   });
 
   it('uses RabbitMQ triggers on queues the topology declares, counting in-flight messages', () => {

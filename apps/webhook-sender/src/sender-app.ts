@@ -4,13 +4,15 @@ import { SenderConfig, loadSenderConfig } from './config/sender-config';
 import { SenderModule } from './sender.module';
 
 /**
- * The intake's only work per event is one confirmed publish to the quorum `webhooks.deliver`,
- * whose confirm waits for a quorum commit: with few messages in flight that latency, not CPU,
- * caps the rate (20 in flight gave about 400 events/s). Many in flight let the broker batch commits.
+ * Both queues feed POSTs, at most WEBHOOK_CONCURRENCY of them at once (PostSlots). The intake holds
+ * four times that many events: one waits behind its job's previous event (a job's started, progress
+ * and completed often arrive together) or, after its POST, for its attempt record's confirm, and
+ * neither may leave the POST slots idle. Measured (bench:webhooks, 4 events per job): with the
+ * intake at WEBHOOK_CONCURRENCY, lanes and confirm waits held POSTs to a fraction of the slots.
  */
 function prefetchFor(name: string, config: SenderConfig): number {
   if (name === SUBSCRIPTIONS.webhooksDeliver.name) return config.deliverPrefetch;
-  if (name === SUBSCRIPTIONS.senderDownloadEvents.name) return Math.max(config.amqpPrefetch, config.deliverPrefetch * 4);
+  if (name === SUBSCRIPTIONS.senderDownloadEvents.name) return config.deliverPrefetch * 4;
   return config.amqpPrefetch;
 }
 

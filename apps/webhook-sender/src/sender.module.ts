@@ -2,14 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Clock } from '@mda/contracts';
 import { FileLinks, resolveFilesSigningSecret } from '@mda/file-links';
 import { createMediaStore } from '@mda/media-store';
-import { MessagingModule } from '@mda/messaging';
+import { EventPublisher, MessagingModule } from '@mda/messaging';
 import { GuardedHttpClient } from '@mda/net-guard';
 import { createLogger } from '@mda/observability';
 import type { SenderConfig } from './config/sender-config';
+import { AmqpAttemptLog } from './delivery/adapters/amqp-attempt-log';
 import { GuardedWebhookClient } from './delivery/adapters/guarded-webhook-client';
 import { DeliveryHandler } from './delivery/delivery.handler';
 import { DeliveryService } from './delivery/delivery.service';
 import { FinalEvents } from './delivery/final-events';
+import { AttemptLog } from './delivery/ports/attempt-log';
 import { WebhookClient } from './delivery/ports/webhook-client';
 import { EventIntakeHandler } from './intake/event-intake.handler';
 import { SENDER_CONFIG, SENDER_LOGGER } from './tokens';
@@ -42,6 +44,7 @@ export class SenderModule {
             ),
           inject: [Clock],
         },
+        { provide: AttemptLog, useFactory: (events: EventPublisher) => new AmqpAttemptLog(events), inject: [EventPublisher] },
         FinalEvents,
         DeliveryService,
       ],

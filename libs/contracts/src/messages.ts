@@ -14,7 +14,7 @@ import { downloadExpiredSchema, subscriptionCheckedSchema } from './library';
 import { jobChangedSchema } from './job-changes';
 import { JOB_STATUS_REPLY_TYPE, jobStatusQuerySchema, jobStatusReplySchema } from './job-queries';
 import { EXCHANGES, ROUTING_KEYS } from './topology';
-import { webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
+import { webhookAttemptedBatchSchema, webhookAttemptedSchema, webhookDeliverySchema } from './webhooks';
 import { WORKER_QUERY_REPLY_TYPE, workerQueryReplySchema, workerQuerySchema } from './worker-queries';
 
 /**
@@ -55,6 +55,7 @@ export const MESSAGES = {
   [ROUTING_KEYS.webhookDeliver]: { exchange: EXCHANGES.webhooks, schema: webhookDeliverySchema },
   [ROUTING_KEYS.webhookDead]: { exchange: EXCHANGES.webhooks, schema: webhookDeliverySchema },
   [ROUTING_KEYS.webhookAttempted]: { exchange: EXCHANGES.webhooks, schema: webhookAttemptedSchema },
+  [ROUTING_KEYS.webhookAttemptedBatch]: { exchange: EXCHANGES.webhooks, schema: webhookAttemptedBatchSchema },
   [JOB_STATUS_REPLY_TYPE]: { exchange: REPLY_EXCHANGE, schema: jobStatusReplySchema },
   [WORKER_QUERY_REPLY_TYPE]: { exchange: REPLY_EXCHANGE, schema: workerQueryReplySchema },
 } as const satisfies Record<string, MessageDefinition>;

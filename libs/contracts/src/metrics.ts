@@ -80,7 +80,7 @@ export const PUBLICATIONS: Record<MetricApp, ReadonlyArray<{ exchange: string; r
   'webhook-sender': [
     ...Array.from({ length: MAX_RETRY_TIERS }, (_, i) => ({ exchange: EXCHANGES.webhooks, routingKey: webhookRetryRoutingKey(i + 1) })),
     { exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookDead },
-    { exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookAttempted },
+    { exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookAttemptedBatch },
   ],
 };
 

@@ -75,7 +75,8 @@ export const SUBSCRIPTIONS = {
   gatewayWebhookAttempts: subscription({
     name: QUEUES.gatewayWebhookAttempts,
     queue: QUEUES.gatewayWebhookAttempts,
-    keys: [ROUTING_KEYS.webhookAttempted],
+    // single records from a sender of before the batches (a rolling upgrade), batches from the current one
+    keys: [ROUTING_KEYS.webhookAttempted, ROUTING_KEYS.webhookAttemptedBatch],
   }),
 } satisfies Record<string, SubscriptionDefinition>;
 

@@ -24,6 +24,8 @@ export const ROUTING_KEYS = {
   webhookDeliver: 'webhook.deliver',
   webhookDead: 'webhook.dead',
   webhookAttempted: 'webhook.attempted',
+  /** Many attempt records in one message (the sender batches them: one broker message, one confirm, one transaction). */
+  webhookAttemptedBatch: 'webhook.attempted.batch',
   batchCompleted: 'batch.completed',
   downloadExpired: 'download.expired',
   subscriptionChecked: 'subscription.checked',
@@ -202,6 +204,7 @@ export const TOPOLOGY: Topology = {
     ...tiers.map((t) => ({ queue: retryTierQueue(t), exchange: EXCHANGES.webhooks, routingKey: webhookRetryRoutingKey(t) })),
     { queue: QUEUES.webhooksDead, exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookDead },
     { queue: QUEUES.gatewayWebhookAttempts, exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookAttempted },
+    { queue: QUEUES.gatewayWebhookAttempts, exchange: EXCHANGES.webhooks, routingKey: ROUTING_KEYS.webhookAttemptedBatch },
     ...dlqSources.map((q) => ({ queue: deadLetterQueueOf(q), exchange: EXCHANGES.deadLetters, routingKey: deadLetterQueueOf(q) })),
   ],
 };

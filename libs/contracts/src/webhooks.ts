@@ -61,3 +61,15 @@ export const webhookAttemptedSchema = z.object({
   delivery: z.object({ key_fp: z.string(), body: z.string(), created_at: z.string() }).nullable(),
 });
 export type WebhookAttempted = z.infer<typeof webhookAttemptedSchema>;
+
+/** Most attempt records one `webhook.attempted.batch` message carries (each holds the event's body, up to a few KiB). */
+export const MAX_ATTEMPTS_PER_BATCH = 200;
+
+/**
+ * Attempt records published together on `webhook.attempted.batch`: the sender confirms many
+ * attempts with one broker message, and the gateway stores them in one transaction.
+ */
+export const webhookAttemptedBatchSchema = z.object({
+  attempts: z.array(webhookAttemptedSchema).min(1).max(MAX_ATTEMPTS_PER_BATCH),
+});
+export type WebhookAttemptedBatch = z.infer<typeof webhookAttemptedBatchSchema>;

@@ -117,7 +117,10 @@ describe('operations: metrics and logs of every app', () => {
     expect(valueOf(s, 'mda_webhook_retries_total', { tier: '1s' })).toBeGreaterThanOrEqual(1);
     expect(valueOf(s, 'mda_webhook_dead_letters_total')).toBeGreaterThanOrEqual(2); // the /gone job's started and completed
     expect(valueOf(s, 'mda_webhook_delivery_latency_seconds_count')).toBe(valueOf(s, 'mda_webhook_attempts_total', { outcome: 'delivered' }));
-    expect(valueOf(s, 'mda_messages_consumed_total', { queue: 'webhooks.deliver', outcome: 'ack' })).toBeGreaterThanOrEqual(6);
+    // first attempts come straight from the intake; webhooks.deliver carries the retries only
+    expect(valueOf(s, 'mda_messages_consumed_total', { queue: 'webhook-sender.download-events', outcome: 'ack' })).toBeGreaterThanOrEqual(6);
+    expect(valueOf(s, 'mda_messages_consumed_total', { queue: 'webhooks.deliver', outcome: 'ack' })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(s, 'mda_messages_published_total', { routing_key: 'webhook.attempted.batch', result: 'confirmed' })).toBeGreaterThanOrEqual(1);
     expect(valueOf(s, 'mda_messages_rejected_total', { queue: 'webhook-sender.download-events' })).toBe(1);
     expect(valueOf(s, 'mda_broker_connected')).toBe(1);
   });

@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { SUBSCRIPTIONS } from '@mda/contracts';
 import { MediaServer, makeClip, mediaRoot, serveMedia, waitFor } from '@mda/testing';
+import { SseClient, SseEvent, openSse } from '../support/sse-client';
 import { finishedBy, jsonLines, startedBy } from '../faults/support/jobs';
 import { computeLedger, printLedger } from '../faults/support/ledger';
 import type { Tapped } from '../faults/support/broker';
+import { GatedSource, serveGated } from './support/gated-source';
 import { GatewayNode, ReplicaRig, eachLimited, fetchBytes, sha256 } from './support/replica-rig';
 
 const JOBS = 40;
@@ -33,6 +36,8 @@ describe('multi-replica run on PostgreSQL and S3', () => {
   let bytesVerified = 0;
   let killedJob: { id: string; filepath: string } | undefined;
   const jobs: Array<{ id: string; gw: GatewayNode; clip: (typeof clips)[number] }> = [];
+  const sse: SseClient[] = [];
+  const sources: GatedSource[] = [];
   const t0 = Date.now();
 
   const clip = async (opts: Parameters<typeof makeClip>[0]) => {
@@ -40,6 +45,9 @@ describe('multi-replica run on PostgreSQL and S3', () => {
     const bytes = readFileSync(path);
     return { path, bytes, sha: sha256(bytes) };
   };
+  /** The `job` events of a stream that belong to these jobs, in the order they came. */
+  const jobEventsOf = (events: SseEvent[], ids: string[]) => events.filter((e) => e.event === 'job' && ids.includes(e.data.request_id));
+  const completedIn = (events: SseEvent[], ids: string[]) => ids.every((id) => jobEventsOf(events, [id]).some((e) => e.data.status === 'completed'));
   /** Counts the bytes a comparison covered. */
   const same = (got: Buffer, want: Buffer) => {
     if (got.equals(want)) bytesVerified += got.length;
@@ -62,6 +70,8 @@ describe('multi-replica run on PostgreSQL and S3', () => {
   }, 240_000);
 
   afterAll(async () => {
+    await Promise.all(sse.map((c) => c.close()));
+    for (const s of sources) await s.close();
     await rig?.stop();
     await media?.close();
   }, 90_000);
@@ -250,9 +260,100 @@ describe('multi-replica run on PostgreSQL and S3', () => {
     );
   }, 240_000);
 
-  // ── SSE across replicas (issue 14; built on branch sse-replicas) ─────────────────────────────
-  // To be added here: an SSE client on gateway A sees every event of jobs whose events gateway B's
-  // store consumer processed, and resumes with Last-Event-ID on gateway B after A is stopped.
-  // The rig has what it needs: rig.gateways (A and B, separate processes), rig.sys.apiKey, and the
-  // audit tap of every published event (rig.tap) to compare the stream against.
+  // ── SSE across replicas ──────────────────────────────────────────────────────────────────────
+  // Gateway A's store-writing consumers are paused, so gateway B's apply every event of these jobs;
+  // A's stream can only have them through job.changed and the job store. Jobs of the second batch
+  // read a gated source: they stay running until A is gone, so A stops in the middle of them.
+  it("an SSE client on gateway A sees every change of jobs B's store consumer applied, once, in order; it resumes on B after A stops with exactly the missed ones", async () => {
+    const started = Date.now();
+    const [gwA, gwB] = rig.gateways;
+    const storeWriters = [SUBSCRIPTIONS.gatewayDownloadEvents, SUBSCRIPTIONS.gatewayWebhookAttempts];
+    await rig.pauseOnA(storeWriters.map((s) => s.name));
+    // only B consumes them now (A still has its own job.changed queue, which wakes its streams)
+    for (const s of storeWriters) expect(await rig.consumerCount(s.queue)).toBe(1);
+
+    const onA = await openSse(`${gwA.baseUrl}/api/v1/events`, rig.sys.apiKey);
+    sse.push(onA);
+    expect(onA.status).toBe(200);
+    await waitFor(() => onA.events.length > 0, { timeoutMs: 15_000, what: 'hello from A' });
+    expect(onA.events[0]).toEqual({ event: 'hello', data: { resumed: false } });
+
+    // batch 1, through both gateways: A streams every recorded change of it
+    const first: string[] = [];
+    for (let i = 0; i < 4; i++) first.push(await rig.submit(rig.gateways[i % 2], media.urlFor(clips[i].path)));
+    const final1 = await rig.waitAllFinal(
+      first.map((id) => ({ id, gw: gwB })),
+      120_000,
+    );
+    expect(first.map((id) => final1.get(id).status)).toEqual(first.map(() => 'completed'));
+    await waitFor(() => completedIn(onA.events, first), { timeoutMs: 30_000, what: 'A streamed every job of batch 1 to completed' });
+    const rows1 = await rig.jobEvents(first);
+    const seen1 = jobEventsOf(onA.events, first);
+    expect(seen1.map((e) => e.id)).toEqual(rows1.map((r) => r.id));
+    expect(seen1.map((e) => e.data)).toEqual(rows1.map((r) => r.view));
+    for (const id of first) {
+      const statuses = seen1.filter((e) => e.data.request_id === id).map((e) => e.data.status);
+      expect(statuses).toContain('running');
+      expect(statuses.at(-1)).toBe('completed');
+    }
+
+    // batch 2 on the gated source: A stops while both jobs run
+    const gated = await serveGated(clips[0].bytes, 'video/mp4');
+    sources.push(gated);
+    const second = [await rig.submit(gwA, `${gated.url}/gated.mp4`), await rig.submit(gwB, `${gated.url}/gated.mp4`)];
+    await waitFor(() => second.every((id) => jobEventsOf(onA.events, [id]).some((e) => e.data.status === 'running')), {
+      timeoutMs: 60_000,
+      what: 'A streaming batch 2 running',
+    });
+    expect(await rig.stopGatewayA()).toBe(0);
+    await waitFor(() => onA.ended(), { timeoutMs: 30_000, what: 'the stream on A ended' });
+    expect(gated.finished()).toBe(0);
+    const seenA = jobEventsOf(onA.events, [...first, ...second]);
+    // A sent these jobs' changes and nothing else
+    expect(onA.events.filter((e) => e.event === 'job').length).toBe(seenA.length);
+    expect(seenA.some((e) => second.includes(e.data.request_id) && e.data.status === 'completed')).toBe(false);
+    const lastSeen = seenA.at(-1)?.id;
+    if (!lastSeen) throw new Error('A streamed no job change with an id');
+
+    // B goes on alone: batch 3 through B, then the gate opens and batch 2 completes
+    const third = [await rig.submit(gwB, media.urlFor(clips[1].path)), await rig.submit(gwB, media.urlFor(clips[2].path))];
+    gated.open();
+    const later = [...second, ...third];
+    const final2 = await rig.waitAllFinal(
+      later.map((id) => ({ id, gw: gwB })),
+      120_000,
+    );
+    expect(later.map((id) => final2.get(id).status)).toEqual(later.map(() => 'completed'));
+    // the completed change is recorded just after the job's row is final
+    const all = [...first, ...later];
+    await waitFor(
+      async () => {
+        const recorded = await rig.jobEvents(later);
+        return later.every((id) => recorded.some((r) => r.request_id === id && r.view.status === 'completed'));
+      },
+      { timeoutMs: 30_000, what: 'every completed change recorded' },
+    );
+    const rows = await rig.jobEvents(all);
+    const missed = rows.filter((r) => Number(r.id) > Number(lastSeen));
+    expect(new Set(missed.map((r) => r.request_id))).toEqual(new Set(later));
+
+    const onB = await openSse(`${gwB.baseUrl}/api/v1/events`, rig.sys.apiKey, lastSeen);
+    sse.push(onB);
+    expect(onB.status).toBe(200);
+    await waitFor(() => onB.events.filter((e) => e.event === 'job').length >= missed.length, { timeoutMs: 30_000, what: 'the missed changes from B' });
+    expect(onB.events[0]).toEqual({ event: 'hello', data: { resumed: true } });
+    const seenB = onB.events.filter((e) => e.event === 'job');
+    expect(seenB.map((e) => e.id)).toEqual(missed.map((r) => r.id));
+    expect(seenB.map((e) => e.data)).toEqual(missed.map((r) => r.view));
+    // across both streams: every recorded change of these jobs, once, in id order
+    const ids = [...seenA, ...seenB].map((e) => e.id);
+    expect(ids).toEqual(rows.map((r) => r.id));
+    expect(new Set(ids).size).toBe(ids.length);
+
+    figures['sse_jobs'] = all.length;
+    figures['sse_changes_on_a'] = seenA.length;
+    figures['sse_missed_resumed_on_b'] = seenB.length;
+    figures['sse_s'] = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`RESULT multi-replica-sse ${['sse_jobs', 'sse_changes_on_a', 'sse_missed_resumed_on_b', 'sse_s'].map((k) => `${k}=${figures[k]}`).join(' ')}`);
+  }, 360_000);
 });

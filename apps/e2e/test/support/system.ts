@@ -20,6 +20,11 @@ export interface SystemOptions {
   apps?: AppName[];
   /** Extra env per app. */
   appEnv?: Partial<Record<AppName, Record<string, string>>>;
+  /**
+   * Runs the gateway through this inline launcher (`node -e`, given MDA_DIST and a stdin pipe)
+   * instead of its main.js: e.g. PAUSABLE_GATEWAY, whose consumers a test can pause.
+   */
+  gatewayLauncher?: string;
 }
 
 /** The three built apps as real processes on a vhost of their own, bound to 127.0.0.1. */
@@ -31,6 +36,7 @@ export class TestSystem {
   port!: number;
   baseUrl!: string;
   env: Record<string, string> = {};
+  private gatewayLauncher?: string;
   readonly apps = new Map<AppName, RunningApp>();
   /** More gateway processes on the same broker and store (startGatewayReplica). */
   readonly replicas: RunningApp[] = [];
@@ -48,6 +54,7 @@ export class TestSystem {
   }
 
   private async init(opts: SystemOptions): Promise<void> {
+    this.gatewayLauncher = opts.gatewayLauncher;
     this.vhost = await createTestVhost('e2e');
     this.port = await freePort();
     this.baseUrl = `http://127.0.0.1:${this.port}`;
@@ -109,7 +116,10 @@ export class TestSystem {
   async startApp(name: AppName, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
     const metricsPort = name === 'gateway' ? undefined : await freePort();
     const env = { ...this.env, ...(metricsPort ? { METRICS_PORT: String(metricsPort) } : {}), ...extraEnv };
-    const child = spawn(process.execPath, [join(ROOT, `dist/${name}/apps/${name}/src/main.js`)], { env, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const launcher = name === 'gateway' ? this.gatewayLauncher : undefined;
+    const child = launcher
+      ? spawn(process.execPath, ['-e', launcher], { env: { ...env, MDA_DIST: join(ROOT, 'dist/gateway') }, cwd: this.dir, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [join(ROOT, `dist/${name}/apps/${name}/src/main.js`)], { env, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const collect = (b: Buffer) => {
       for (const line of b.toString().split('\n')) if (line) output.push(line);

@@ -103,4 +103,31 @@ describe.each(['sqlite', 'postgres'] as const)('WebhookLogRepository on %s', (ki
     expect(await repo.summary(job)).toEqual({ events: 4, delivered: 1, retrying: 2, dead: 1 });
     expect(await repo.summaries([])).toEqual(new Map());
   });
+  it("records a sender's batch in one transaction: each attempt once, and none of them when one fails", async () => {
+    const job = 'req_eeeeeeeeeeee';
+    const first = attempt({ event_id: 'msg_e1', request_id: job, outcome: 'delivered', status_code: 200 });
+    const batch = [first, attempt({ event_id: 'msg_e2', request_id: job }), attempt({ event_id: 'msg_e2', request_id: job, attempt: 2, outcome: 'dead' })];
+    expect(await repo.recordAll(batch, NOW)).toEqual([true, true, true]);
+    // the same batch redelivered (at least once) changes nothing
+    expect(await repo.recordAll(batch, NOW)).toEqual([false, false, false]);
+    expect((await repo.attempts(job)).map((r) => [r.event_id, r.attempt, r.outcome])).toEqual([
+      ['msg_e1', 1, 'delivered'],
+      ['msg_e2', 1, 'retrying'],
+      ['msg_e2', 2, 'dead'],
+    ]);
+    expect((await repo.events(job)).map((e) => [e.event_id, e.state])).toEqual([
+      ['msg_e1', 'delivered'],
+      ['msg_e2', 'dead'],
+    ]);
+
+    // a record the store refuses (an event column it cannot take) rolls back the whole batch
+    const other = 'req_ffffffffffff';
+    const broken = attempt({
+      event_id: 'msg_f2',
+      request_id: other,
+      delivery: { key_fp: 'abcdefabcdefabcd', body: null as unknown as string, created_at: NOW },
+    });
+    await expect(repo.recordAll([attempt({ event_id: 'msg_f1', request_id: other }), broken], NOW)).rejects.toThrow();
+    expect(await repo.attempts(other)).toEqual([]);
+  });
 });

@@ -21,8 +21,24 @@ export class WebhookLogRepository {
    * nothing the second time. Returns whether it was new.
    */
   async record(a: WebhookAttempted, nowIso: string): Promise<boolean> {
+    return WebhookLogRepository.recordIn(this.db, a, nowIso);
+  }
+
+  /**
+   * Records many attempts (a sender's batch) in one transaction: all of them or, on an error, none.
+   * Returns, in order, whether each was new.
+   */
+  async recordAll(attempts: readonly WebhookAttempted[], nowIso: string): Promise<boolean[]> {
+    return this.db.transaction().execute(async (tx) => {
+      const isNew: boolean[] = [];
+      for (const a of attempts) isNew.push(await WebhookLogRepository.recordIn(tx, a, nowIso));
+      return isNew;
+    });
+  }
+
+  private static async recordIn(db: Kysely<Database>, a: WebhookAttempted, nowIso: string): Promise<boolean> {
     const redelivery = a.redelivery ?? 0;
-    const inserted = await this.db
+    const inserted = await db
       .insertInto('webhook_attempts')
       .values({
         event_id: a.event_id,
@@ -45,14 +61,14 @@ export class WebhookLogRepository {
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     if (!a.delivery) return true;
     // attempts of one event may be handled out of order: the state is that of the latest one
-    const latest = await this.db
+    const latest = await db
       .selectFrom('webhook_attempts')
       .select('outcome')
       .where('event_id', '=', a.event_id)
       .orderBy('redelivery', 'desc')
       .orderBy('attempt', 'desc')
       .executeTakeFirstOrThrow();
-    await this.db
+    await db
       .insertInto('webhook_events')
       .values({
         event_id: a.event_id,

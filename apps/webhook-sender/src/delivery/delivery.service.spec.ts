@@ -5,6 +5,7 @@ import { waitFor } from '@mda/testing';
 import { loadSenderConfig } from '../config/sender-config';
 import { DeliveryService } from './delivery.service';
 import { FinalEvents } from './final-events';
+import { AttemptLog } from './ports/attempt-log';
 import { WebhookClient, WebhookNetworkError, WebhookResponse } from './ports/webhook-client';
 
 const KEY = 'unit-test-key-123';
@@ -28,9 +29,10 @@ class ScriptedClient extends WebhookClient {
   }
 }
 
-/** Records what would be published, by routing key. */
+/** Records what would be published, by routing key; attempt records go to `log` (confirmed at once unless `publish` is held). */
 class RecordingPublisher {
   readonly published: Array<{ routingKey: string; type: string; data: unknown; headers?: Record<string, string | number> }> = [];
+  readonly log: AttemptLog = { record: (a: WebhookAttempted) => this.publish('webhook.attempted', a, a.event_id) };
   async publish(type: PublishKey, data: unknown, _c: string, opts?: SendOptions) {
     this.published.push({ routingKey: opts?.routingKey ?? type, type, data, headers: opts?.headers });
   }
@@ -59,7 +61,15 @@ function setup(answers: Array<Partial<WebhookResponse> | WebhookNetworkError>, e
   const events = new RecordingPublisher();
   const finals = new FinalEvents();
   const config = loadSenderConfig({ API_KEY: KEY, ...env });
-  const service = new DeliveryService(client, events as unknown as EventPublisher, finals, new FixedClock(), config, createLogger('test', 'silent'));
+  const service = new DeliveryService(
+    client,
+    events as unknown as EventPublisher,
+    events.log,
+    finals,
+    new FixedClock(),
+    config,
+    createLogger('test', 'silent'),
+  );
   return { client, events, finals, service };
 }
 
@@ -168,6 +178,7 @@ describe('DeliveryService', () => {
       const service = new DeliveryService(
         client,
         events as unknown as EventPublisher,
+        events.log,
         new FinalEvents(),
         new FixedClock(),
         config,

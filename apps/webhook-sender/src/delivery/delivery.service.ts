@@ -18,6 +18,8 @@ import { SENDER_CONFIG, SENDER_LOGGER } from '../tokens';
 import { FinalEvents } from './final-events';
 import { DeferralReason, HostGate, receiverHost } from './host-gate';
 import { JobLanes } from './job-lanes';
+import { PostSlots } from './post-slots';
+import { AttemptLog } from './ports/attempt-log';
 import { WebhookClient, WebhookNetworkError } from './ports/webhook-client';
 import { AttemptResult, chooseTier, classify, parseRetryAfter } from './retry-policy';
 import { webhookHeaders } from './signer';
@@ -33,42 +35,67 @@ const FINAL_EVENTS = new Set(['download.completed', 'download.failed', 'download
 // SPEC §4: Retry-After is honoured on these two (it means "come back then"), not on any 5xx
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
+/** A first attempt as the intake hands it over: everything but the body, which is built once the job's turn has come. */
+export type FirstDelivery = Omit<WebhookDelivery, 'body' | 'attempt'> & { body: () => Promise<string> };
+
 /** One attempt of one delivery, and what follows it: done, the next retry tier, or the dead letters. */
 @Injectable()
 export class DeliveryService {
   private readonly keysByFp: Map<string, string>;
   private readonly lanes = new JobLanes();
   private readonly hosts: HostGate;
+  private readonly posts: PostSlots;
 
   constructor(
     private readonly client: WebhookClient,
     private readonly events: EventPublisher,
+    private readonly attempts: AttemptLog,
     private readonly finals: FinalEvents,
     private readonly clock: Clock,
     @Inject(SENDER_CONFIG) private readonly config: SenderConfig,
     @Inject(SENDER_LOGGER) private readonly logger: Logger,
   ) {
     this.keysByFp = new Map(config.apiKeys.map((k) => [apiKeyFingerprint(k), k]));
-    this.hosts = new HostGate(Math.min(config.perHostConcurrency, config.deliverPrefetch), clock);
+    // counts deliveries held (in a lane or posting), from either queue: not bounded by the POST slots
+    this.hosts = new HostGate(config.perHostConcurrency, clock);
+    this.posts = new PostSlots(config.deliverPrefetch);
+  }
+
+  /** A delivery from `webhooks.deliver`: a retry handed back by its tier, a parked one, or a redelivery. */
+  deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
+    return this.run(d, () => Promise.resolve(d));
   }
 
   /**
-   * One job's deliveries are attempted in the order they arrived; other jobs' run alongside. The
-   * lane holds a job's next event only until this one's request is answered: publishing what
+   * The first attempt of an event, straight from the intake (no queue between). Its body is built
+   * inside the job's lane, so a slow build (a signed S3 link) cannot let the job's next event
+   * overtake it; every later attempt sends those exact bytes.
+   */
+  deliverFirst(first: FirstDelivery): Promise<HandlerOutcome> {
+    const head = { ...first, attempt: 1 };
+    return this.run(head, async () => ({ ...head, body: await first.body() }));
+  }
+
+  /**
+   * One job's deliveries are attempted in the order they arrived; other jobs' run alongside. Must
+   * be entered synchronously on receipt (no await before the lane), which is what keeps that order.
+   * The lane holds a job's next event only until this one's request is answered: publishing what
    * follows (the attempt record, a retry, a dead letter) and the ack happen outside it, so a
    * broker confirm never delays the job's next POST. A receiver host holds at most
    * WEBHOOK_CONCURRENCY_PER_HOST of the deliveries here (posting or waiting in a lane); beyond that
    * they are parked in the broker, so a hanging receiver cannot take every slot (HostGate).
    */
-  async deliver(d: WebhookDelivery): Promise<HandlerOutcome> {
-    const admission = this.hosts.enter(receiverHost(d.url), d.request_id, d.event_id);
-    if (!admission.admitted) return this.park(d, admission.reason);
+  private async run(head: Pick<WebhookDelivery, 'url' | 'request_id' | 'event_id'>, resolve: () => Promise<WebhookDelivery>): Promise<HandlerOutcome> {
+    const admission = this.hosts.enter(receiverHost(head.url), head.request_id, head.event_id);
+    if (!admission.admitted) return this.park(await resolve(), admission.reason);
+    let settle: () => Promise<HandlerOutcome>;
     try {
-      const settle = await this.lanes.run(d.request_id, () => this.attempt(d));
-      return await settle();
+      settle = await this.lanes.run(head.request_id, async () => this.attempt(await resolve()));
     } finally {
+      // the host is free once its answer is in: settling is the broker's work, not the receiver's
       admission.release();
     }
+    return settle();
   }
 
   /**
@@ -97,14 +124,16 @@ export class DeliveryService {
     const apiKey = this.keysByFp.get(d.key_fp);
     if (!apiKey) {
       return async () => {
-        await this.deadLetter(d, 'unknown_api_key');
-        await this.record(d, 'dead', {
-          statusCode: null,
-          error: 'the API key that created the job is no longer configured',
-          durationMs: 0,
-          body: null,
-          next: null,
-        });
+        await Promise.all([
+          this.deadLetter(d, 'unknown_api_key'),
+          this.record(d, 'dead', {
+            statusCode: null,
+            error: 'the API key that created the job is no longer configured',
+            durationMs: 0,
+            body: null,
+            next: null,
+          }),
+        ]);
         log().error('no configured API key matches the delivery: dead-lettered');
         return 'ack';
       };
@@ -124,6 +153,7 @@ export class DeliveryService {
     let error: string | null = null;
     let body: string | null = null;
     let durationMs: number;
+    const release = await this.posts.acquire();
     try {
       const r = await this.client.post(d.url, headers, d.body, this.config.timeoutSec * 1000);
       statusCode = r.statusCode;
@@ -136,6 +166,8 @@ export class DeliveryService {
       error = e.code;
       durationMs = e.durationMs;
       result = { kind: 'network', code: e.code };
+    } finally {
+      release();
     }
     const verdict = classify(result);
     const retry = d.attempt; // retries already made = attempts so far - 1; this would be retry number `attempt`
@@ -152,10 +184,13 @@ export class DeliveryService {
       const tier = chooseTier(retry, result.kind === 'response' ? result.retryAfterSec : null);
       return async () => {
         const next: WebhookDelivery = { ...d, attempt: d.attempt + 1 };
-        // parked under the tier's routing key, but still a webhook.deliver message when the tier hands it back
-        await this.events.publish(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id, { routingKey: webhookRetryRoutingKey(tier) });
+        // parked under the tier's routing key, but still a webhook.deliver message when the tier hands it back;
+        // both confirmed before the ack, awaited together
+        await Promise.all([
+          this.events.publish(ROUTING_KEYS.webhookDeliver, next, d.request_id ?? d.event_id, { routingKey: webhookRetryRoutingKey(tier) }),
+          this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) }),
+        ]);
         retriesTotal.inc({ tier: retryTierLabel(tier) });
-        await this.record(d, 'retrying', { statusCode, error: error ?? verdict.reason, durationMs, body, next: retryTierDelaySec(tier) });
         log().warn(
           { status_code: statusCode, error: error ?? verdict.reason, retry_in_sec: retryTierDelaySec(tier) },
           'webhook attempt failed; retry scheduled',
@@ -165,8 +200,7 @@ export class DeliveryService {
     }
     const reason = verdict.verdict === 'retry' ? `retries_exhausted:${verdict.reason}` : verdict.reason;
     return async () => {
-      await this.deadLetter(d, reason);
-      await this.record(d, 'dead', { statusCode, error: error ?? reason, durationMs, body, next: null });
+      await Promise.all([this.deadLetter(d, reason), this.record(d, 'dead', { statusCode, error: error ?? reason, durationMs, body, next: null })]);
       log().warn({ status_code: statusCode, reason }, 'webhook delivery dead-lettered');
       return 'ack';
     };
@@ -201,6 +235,7 @@ export class DeliveryService {
       // on every attempt, so the gateway holds the exact body for a redelivery from the first one on
       delivery: { key_fp: d.key_fp, body: d.body, created_at: d.created_at },
     };
-    await this.events.publish(ROUTING_KEYS.webhookAttempted, attempted, d.request_id ?? d.event_id);
+    // batched with other attempts' records; resolves once the broker confirmed the batch
+    await this.attempts.record(attempted);
   }
 }

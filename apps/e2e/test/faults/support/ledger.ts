@@ -35,9 +35,11 @@ export function computeLedger(name: string, jobIds: string[], finalStatus: Map<s
   const sent = new Set(events.map((e) => e.envelope.id));
   const delivered = new Set(receipts.filter((r) => r.status === 200 && sent.has(r.id)).map((r) => r.id));
   const deadIds = new Set(tapped.filter((t) => t.routingKey === 'webhook.dead').map((t) => t.envelope.data.event_id as string));
-  const droppedIds = new Set(
-    tapped.filter((t) => t.routingKey === 'webhook.attempted' && t.envelope.data.outcome === 'dropped').map((t) => t.envelope.data.event_id as string),
+  // attempt records travel alone (webhook.attempted) or many to a message (webhook.attempted.batch)
+  const records = tapped.flatMap((t) =>
+    t.routingKey === 'webhook.attempted' ? [t.envelope.data] : t.routingKey === 'webhook.attempted.batch' ? (t.envelope.data.attempts as any[]) : [],
   );
+  const droppedIds = new Set(records.filter((a) => a.outcome === 'dropped').map((a) => a.event_id as string));
   const dead = [...sent].filter((id) => !delivered.has(id) && deadIds.has(id));
   const dropped = [...sent].filter((id) => !delivered.has(id) && !deadIds.has(id) && droppedIds.has(id));
   const lostIds = [...sent].filter((id) => !delivered.has(id) && !deadIds.has(id) && !droppedIds.has(id));

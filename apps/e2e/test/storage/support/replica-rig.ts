@@ -3,9 +3,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalS3Server, TestDatabase, ThrottledProxy, createTestDatabase, startS3Server, startThrottledProxy, waitFor } from '@mda/testing';
+import amqplib from 'amqplib';
+import { Client } from 'pg';
+import { apiKeyFingerprint } from '@mda/contracts';
 import { createMediaStore } from '@mda/media-store';
 import type { MediaStore } from '@mda/media-store';
 import { TestSystem } from '../../support/system';
+import { PAUSABLE_GATEWAY, pauseConsumers } from '../../support/pausable-gateway';
 import { watchGateway } from '../../support/contract';
 import { AuditTap } from '../../faults/support/broker';
 import { Replica } from '../../faults/support/replica';
@@ -17,6 +21,13 @@ export interface GatewayNode {
   baseUrl: string;
   /** true: presigned GETs on the bucket; false: the gateway's signed /files links. */
   publicDownloads: boolean;
+}
+
+/** A `job_events` row: one recorded job change, as every replica's event streams send it. */
+export interface JobEventRow {
+  id: string;
+  request_id: string;
+  view: any;
 }
 
 /** One worker slot: its process (replaced when restarted), its own scratch and its own way to the bucket. */
@@ -32,6 +43,7 @@ export interface WorkerNode {
  * Two gateways, two workers and two webhook senders as separate processes on one broker vhost,
  * one PostgreSQL database and one S3 bucket, each process with a scratch STORAGE_DIR of its own:
  * nothing else is shared. Gateway A hands out presigned links, gateway B its /files links.
+ * Gateway A runs the built gateway through PAUSABLE_GATEWAY, so a test can pause its consumers.
  */
 export class ReplicaRig {
   readonly scratches: string[] = [];
@@ -78,6 +90,7 @@ export class ReplicaRig {
     // gateway A and sender A are the TestSystem's own processes; the workers are all replicas
     this.sys = await TestSystem.start({
       apps: ['gateway', 'webhook-sender'],
+      gatewayLauncher: PAUSABLE_GATEWAY,
       env: { ...s3Env, DATABASE_URL: this.db.url, ...env },
       appEnv: { gateway: { STORAGE_DIR: this.scratch('gateway-a') }, 'webhook-sender': { STORAGE_DIR: this.scratch('sender-a') } },
     });
@@ -158,6 +171,43 @@ export class ReplicaRig {
       throw new Error(`${err.message}; not completed: ${open.join(', ')}`);
     });
     return views;
+  }
+
+  /** Gateway A stops consuming these subscriptions: gateway B's consumers get every message of them from then on. */
+  async pauseOnA(subscriptions: string[]): Promise<void> {
+    const a = this.sys.apps.get('gateway');
+    if (!a) throw new Error('gateway A is not running');
+    await pauseConsumers(a, subscriptions);
+  }
+
+  /** Stops gateway A as a pod is stopped (SIGTERM: drain, then close); resolves with its exit code. */
+  stopGatewayA(): Promise<number | null> {
+    return this.sys.kill('gateway', 'SIGTERM');
+  }
+
+  /** How many consumers the broker has on this queue of the rig's vhost. */
+  async consumerCount(queue: string): Promise<number> {
+    const conn = await amqplib.connect(this.sys.vhost.amqpUrl);
+    try {
+      return (await (await conn.createChannel()).checkQueue(queue)).consumerCount;
+    } finally {
+      await conn.close().catch(() => undefined);
+    }
+  }
+
+  /** The job changes PostgreSQL recorded for these jobs of the rig's key, in id order. */
+  async jobEvents(requestIds: string[]): Promise<JobEventRow[]> {
+    const c = new Client({ connectionString: this.db.url });
+    await c.connect();
+    try {
+      const r = await c.query<{ id: string; request_id: string; view: string }>(
+        'select id, request_id, view from job_events where api_key_fp = $1 and request_id = any($2) order by id',
+        [apiKeyFingerprint(this.sys.apiKey), requestIds],
+      );
+      return r.rows.map((row) => ({ id: String(row.id), request_id: row.request_id, view: JSON.parse(row.view) }));
+    } finally {
+      await c.end();
+    }
   }
 
   /** What the live processes' scratch folders hold (a worker's work area included); {} when all are empty. */
