@@ -127,7 +127,12 @@ describe.each(['sqlite', 'postgres'] as const)('WebhookLogRepository on %s', (ki
       request_id: other,
       delivery: { key_fp: 'abcdefabcdefabcd', body: null as unknown as string, created_at: NOW },
     });
-    await expect(repo.recordAll([attempt({ event_id: 'msg_f1', request_id: other }), broken], NOW)).rejects.toThrow();
+    // the message, not toThrow(): better-sqlite3's SqliteError comes from the realm of the first spec file
+    // that loaded the native module, so in a shared jest worker it is no `instanceof Error` here
+    await expect(repo.recordAll([attempt({ event_id: 'msg_f1', request_id: other }), broken], NOW)).rejects.toHaveProperty(
+      'message',
+      expect.stringMatching(/not[ -]null/i),
+    );
     expect(await repo.attempts(other)).toEqual([]);
   });
 });
