@@ -2,7 +2,7 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { ConsumeMessage } from 'amqplib';
 import { Envelope, subscriptionByName } from '@mda/contracts';
-import { HANDLER_NAME_EXTRA } from './handle-messages';
+import { HANDLER_NAME_EXTRA } from './handler-name';
 import { Logger } from '@mda/observability';
 import { AmqpConnection } from './amqp-connection';
 import { HandlerOutcome, QueueConsumer } from './consumer';

@@ -2,9 +2,7 @@ import { EventPattern } from '@nestjs/microservices';
 import type { SubscriptionDefinition, SubscriptionEnvelope } from '@mda/contracts';
 import type { AmqpContext } from './amqp-transport';
 import type { HandlerOutcome } from './consumer';
-
-/** Key under which a handler's `Class.method` travels in its Nest handler extras (for start-up messages). */
-export const HANDLER_NAME_EXTRA = 'mdaHandler';
+import { HANDLER_NAME_EXTRA } from './handler-name';
 
 /** What a handler of subscription S is: it receives S's envelopes (a union discriminated on `type`). */
 export type MessageHandler<S extends Pick<SubscriptionDefinition, 'keys'>> = (envelope: SubscriptionEnvelope<S>, ctx: AmqpContext) => Promise<HandlerOutcome>;
