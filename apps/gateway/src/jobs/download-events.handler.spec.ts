@@ -25,7 +25,7 @@ describe('DownloadEventsHandler', () => {
 
   beforeEach(async () => {
     kit = await serviceKit();
-    handler = new DownloadEventsHandler(kit.jobs, silentLogger, kit.files, kit.lifecycle);
+    handler = new DownloadEventsHandler(kit.jobs, silentLogger, kit.files, kit.lifecycle, null);
     changed = [];
     finished = [];
     kit.lifecycle.onChanged((requestId) => void changed.push(requestId));
@@ -50,6 +50,26 @@ describe('DownloadEventsHandler', () => {
     expect((await kit.jobs.logs(id)).map((l) => l.line)).toEqual(['[download] 100%']);
     expect(changed).toEqual([id, id, id]);
     expect(finished).toEqual([{ request_id: id, status: 'completed', batch_id: null }]);
+  });
+
+  it("sets a completed job's expires_at in the completing write: its retention_hours, else FILE_RETENTION_HOURS, else none", async () => {
+    const completedAt = at();
+    await deliver(ROUTING_KEYS.downloadCompleted, { completed_at: completedAt, file_info: FILE, metadata: { title: null, uploader: null, duration: null } });
+    expect((await kit.jobs.find(id))?.expires_at).toBeNull();
+
+    handler = new DownloadEventsHandler(kit.jobs, silentLogger, kit.files, kit.lifecycle, 24);
+    const byDefault = (await kit.submit.submit({ url: 'https://media.example/d' }, OWNER)).request_id;
+    const own = (await kit.submit.submit({ url: 'https://media.example/o', retention_hours: 2 }, OWNER)).request_id;
+    for (const requestId of [byDefault, own]) {
+      id = requestId;
+      await deliver(ROUTING_KEYS.downloadCompleted, {
+        completed_at: completedAt,
+        file_info: { ...FILE, filepath: `videos/${requestId}.mp4` },
+        metadata: { title: null, uploader: null, duration: null },
+      });
+    }
+    expect((await kit.jobs.find(byDefault))?.expires_at).toBe(new Date(Date.parse(completedAt) + 24 * 3_600_000).toISOString());
+    expect((await kit.jobs.find(own))?.expires_at).toBe(new Date(Date.parse(completedAt) + 2 * 3_600_000).toISOString());
   });
 
   it('a duplicate final event changes nothing but is followed up again (the follow-ups are idempotent)', async () => {

@@ -3,7 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import { ROUTING_KEYS, SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
 import { HandleMessages, HandlerOutcome } from '@mda/messaging';
 import { Logger } from '@mda/observability';
-import { GATEWAY_LOGGER } from '../common/tokens';
+import { DEFAULT_RETENTION_HOURS, GATEWAY_LOGGER } from '../common/tokens';
 import { JobFilesRepository } from '../store/job-files.repository';
 import { JobsRepository } from '../store/jobs.repository';
 import { JobFinished, JobLifecycle } from './job-lifecycle';
@@ -19,6 +19,7 @@ export class DownloadEventsHandler {
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
     private readonly files: JobFilesRepository,
     private readonly lifecycle: JobLifecycle,
+    @Inject(DEFAULT_RETENTION_HOURS) private readonly defaultRetentionHours: number | null,
   ) {}
 
   @HandleMessages(SUBSCRIPTIONS.gatewayDownloadEvents)
@@ -49,6 +50,9 @@ export class DownloadEventsHandler {
         const d = env.data;
         const total = d.file_info.size_bytes;
         changed = await this.jobs.finish(d.request_id, 'completed', d.completed_at, {
+          // in the same write as the completion: no reader sees a completed job without its expiry
+          // (the library schedules the removal itself when it hears the job finished)
+          expires_at: await this.expiresAt(d.request_id, d.completed_at),
           file_info: d.file_info,
           metadata: d.metadata,
           progress: { percent: 100, downloaded_bytes: total, total_bytes: total, speed: null, eta: 0 },
@@ -80,5 +84,11 @@ export class DownloadEventsHandler {
     // archive, retention and batch release run on every delivery of a final event (idempotent), not only the first
     if (finished) await this.lifecycle.finished({ request_id: requestId, status: finished, batch_id: env.data.batch_id ?? null });
     return 'ack';
+  }
+
+  /** completed_at + the job's retention_hours (or FILE_RETENTION_HOURS); undefined when files are kept. */
+  private async expiresAt(requestId: string, completedAt: string): Promise<string | undefined> {
+    const hours = (await this.jobs.find(requestId))?.options.retention_hours ?? this.defaultRetentionHours;
+    return hours ? new Date(Date.parse(completedAt) + hours * 3_600_000).toISOString() : undefined;
   }
 }

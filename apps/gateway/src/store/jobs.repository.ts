@@ -327,7 +327,7 @@ export class JobsRepository {
     requestId: string,
     status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>,
     at: string,
-    fields: { file_info?: FileInfo; metadata?: MediaMetadata; error?: string; error_code?: string; progress?: Progress } = {},
+    fields: { file_info?: FileInfo; metadata?: MediaMetadata; error?: string; error_code?: string; progress?: Progress; expires_at?: string } = {},
   ): Promise<boolean> {
     const r = await this.db
       .updateTable('jobs')
@@ -338,6 +338,7 @@ export class JobsRepository {
         ...(fields.file_info ? { file_info: JSON.stringify(fields.file_info) } : {}),
         ...(fields.metadata ? { metadata: JSON.stringify(fields.metadata) } : {}),
         ...(fields.progress ? { progress: JSON.stringify(fields.progress) } : {}),
+        ...(fields.expires_at ? { expires_at: fields.expires_at } : {}),
         ...(fields.error !== undefined ? { error: fields.error, error_code: fields.error_code ?? null } : {}),
       })
       .where('request_id', '=', requestId)
