@@ -11,8 +11,13 @@ import { BatchSweeper } from './batch-sweeper';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
+import { Listings } from './listings.service';
+import { DownloadArchiveRepository } from '../store/download-archive.repository';
 
-/** Batches of downloads: their release under concurrent_limit as children finish, cancel, and batch.completed. */
+/**
+ * Batches of downloads: their release under concurrent_limit as children finish, cancel, and
+ * batch.completed; and the listings (with the per-key download archive) batches are built from.
+ */
 @Module({
   imports: [JobsModule, SubmissionsModule, FilesModule],
   controllers: [BatchesController],
@@ -23,7 +28,9 @@ import { BatchesService } from './batches.service';
     BatchSweeper,
     BatchesService,
     BatchReleaseListener,
+    DownloadArchiveRepository,
+    Listings,
   ],
-  exports: [BatchesService],
+  exports: [BatchesService, Listings, DownloadArchiveRepository],
 })
 export class BatchesModule {}
