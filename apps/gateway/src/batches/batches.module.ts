@@ -12,11 +12,13 @@ import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
 import { Listings } from './listings.service';
+import { ArchiveListener } from './archive.listener';
 import { DownloadArchiveRepository } from '../store/download-archive.repository';
 
 /**
  * Batches of downloads: their release under concurrent_limit as children finish, cancel, and
- * batch.completed; and the listings (with the per-key download archive) batches are built from.
+ * batch.completed; and the listings batches are built from, with the per-key download archive
+ * (skip_downloaded) kept up to date as jobs complete.
  */
 @Module({
   imports: [JobsModule, SubmissionsModule, FilesModule],
@@ -29,6 +31,7 @@ import { DownloadArchiveRepository } from '../store/download-archive.repository'
     BatchesService,
     BatchReleaseListener,
     DownloadArchiveRepository,
+    ArchiveListener,
     Listings,
   ],
   exports: [BatchesService, Listings, DownloadArchiveRepository],
