@@ -28,8 +28,9 @@ import { WorkerQueriesModule } from './worker-queries/worker-queries.module';
 
 /**
  * The map of the gateway. Infrastructure first (global), then the job store every feature leans
- * on, then the features; a feature imports only the modules whose exports it uses, and reacts to
- * jobs through JobsModule's JobLifecycle, never by importing another feature's internals.
+ * on, then the features; a feature imports only the shared modules whose exports it uses, asks
+ * another feature only through a port declared in a shared folder, and reacts to jobs through
+ * JobsModule's JobLifecycle (the layers: architecture.spec.ts).
  */
 @Module({})
 export class AppModule {

@@ -54,6 +54,63 @@ export function cyclesOf(graph: Map<string, Set<string>>): string[] {
   return cycles;
 }
 
+/**
+ * The layers. Shared/core folders are what every feature stands on: configuration, auth, the store,
+ * the jobs module (job store + JobLifecycle bus), the application use cases (submissions: one
+ * download; batches: many downloads, listings), the scheduler, metrics, API docs, the worker query
+ * client and the media store / file links. Features are the rooms of the API; they import only the
+ * shared folders (and libs), never each other, and the shared folders never import a feature.
+ * A feature needing another feature's work asks through a port declared in a shared folder (bound
+ * by the feature that implements it) or reacts to JobLifecycle.
+ */
+export const SHARED = [
+  'auth',
+  'batches',
+  'common',
+  'config',
+  'docs',
+  'files',
+  'jobs',
+  'metrics',
+  'rate-limit',
+  'scheduler',
+  'store',
+  'submissions',
+  'worker-queries',
+];
+export const FEATURES = [
+  'admin',
+  'channels',
+  'cookies',
+  'dashboard',
+  'downloads',
+  'events-stream',
+  'health',
+  'library',
+  'playlists',
+  'subscriptions',
+  'webhooks',
+];
+/** The root (main.ts, app.module.ts) is the composition map: it imports every module. */
+const ROOT = '.';
+
+/** Folder edges that break the layering, as `from -> to (file -> file, ...)`. */
+export function layerViolations(files: Record<string, string[]>, features: string[]): string[] {
+  const feature = new Set(features);
+  const out = new Map<string, string[]>();
+  for (const [file, deps] of Object.entries(files)) {
+    const from = folderOf(file);
+    if (from === ROOT) continue;
+    for (const dep of deps) {
+      const to = folderOf(dep);
+      if (from === to || !feature.has(to)) continue; // only an arrow into a feature can be wrong
+      const key = `${from} -> ${to}`;
+      out.set(key, [...(out.get(key) ?? []), `${file} -> ${dep}`]);
+    }
+  }
+  return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([edge, why]) => `${edge} (${why.join(', ')})`);
+}
+
 describe('gateway architecture', () => {
   let files: Record<string, string[]>;
 
@@ -76,6 +133,20 @@ describe('gateway architecture', () => {
 
   it('keeps the jobs module below the features: it imports only shared folders', () => {
     expect([...(folderGraph(files).get('jobs') ?? [])].sort()).toEqual(['common', 'store']);
+  });
+
+  it('puts every folder in exactly one layer', () => {
+    const folders = [...new Set(Object.keys(files).map(folderOf))].filter((f) => f !== ROOT).sort();
+    expect([...SHARED, ...FEATURES].sort()).toEqual(folders);
+  });
+
+  it('has arrows from features only toward shared folders, and none from shared folders into features', () => {
+    expect(layerViolations(files, FEATURES)).toEqual([]);
+  });
+
+  it('names the file imports behind an arrow into a feature', () => {
+    const graph = { 'a/x.ts': ['b/y.ts', 'core/z.ts'], 'core/z.ts': ['b/w.ts'], 'b/y.ts': [], 'b/w.ts': [], 'main.ts': ['b/y.ts'] };
+    expect(layerViolations(graph, ['a', 'b'])).toEqual(['a -> b (a/x.ts -> b/y.ts)', 'core -> b (core/z.ts -> b/w.ts)']);
   });
 
   it('finds a cycle when there is one', () => {

@@ -10,7 +10,7 @@ import { BatchDispatcher } from '../src/batches/batch-dispatcher.service';
 import { BatchesRepository } from '../src/batches/batches.repository';
 import type { CookiesService } from '../src/cookies/cookies.service';
 import { CookiesRepository } from '../src/cookies/cookies.repository';
-import { DownloadArchiveRepository } from '../src/playlists/download-archive.repository';
+import { DownloadArchiveRepository } from '../src/store/download-archive.repository';
 import { createDatabase, migrateToLatest, storeKind } from '../src/store/database';
 import { JobsRepository } from '../src/store/jobs.repository';
 import { SubmitDownload } from '../src/submissions/submit-download.use-case';

@@ -11,8 +11,15 @@ import { BatchSweeper } from './batch-sweeper';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
+import { Listings } from './listings.service';
+import { ArchiveListener } from './archive.listener';
+import { DownloadArchiveRepository } from '../store/download-archive.repository';
 
-/** Batches of downloads: their release under concurrent_limit as children finish, cancel, and batch.completed. */
+/**
+ * Batches of downloads: their release under concurrent_limit as children finish, cancel, and
+ * batch.completed; and the listings batches are built from, with the per-key download archive
+ * (skip_downloaded) kept up to date as jobs complete.
+ */
 @Module({
   imports: [JobsModule, SubmissionsModule, FilesModule],
   controllers: [BatchesController],
@@ -23,7 +30,10 @@ import { BatchesService } from './batches.service';
     BatchSweeper,
     BatchesService,
     BatchReleaseListener,
+    DownloadArchiveRepository,
+    ArchiveListener,
+    Listings,
   ],
-  exports: [BatchesService],
+  exports: [BatchesService, Listings, DownloadArchiveRepository],
 })
 export class BatchesModule {}

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { BatchesModule } from '../batches/batches.module';
-import { PlaylistsModule } from '../playlists/playlists.module';
 import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
 
 /** Channel info and download: a listing filtered and sorted, downloaded as a batch. */
 @Module({
-  imports: [PlaylistsModule, BatchesModule],
+  imports: [BatchesModule],
   controllers: [ChannelsController],
   providers: [ChannelsService],
 })

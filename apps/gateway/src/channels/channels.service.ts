@@ -4,8 +4,8 @@ import { listingSource } from '../batches/listing-source';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { BatchesService } from '../batches/batches.service';
-import { PlaylistsService, entryView } from '../playlists/playlists.service';
-import { ChannelFilter, filterEntries, sortEntries } from './channel-filter';
+import { Listings, entryView } from '../batches/listings.service';
+import { ChannelFilter, filterEntries, sortEntries } from '../batches/channel-filter';
 import { ChannelDownloadDto, ChannelInfoQuery } from './dto/channel.dto';
 
 export const DEFAULT_MAX_DOWNLOADS = 100;
@@ -25,7 +25,7 @@ function assertBounds(f: ChannelFilter): void {
 @Injectable()
 export class ChannelsService {
   constructor(
-    private readonly playlists: PlaylistsService,
+    private readonly listings: Listings,
     private readonly batches: BatchesService,
   ) {}
 
@@ -36,7 +36,7 @@ export class ChannelsService {
     cookiesId?: string | null,
   ): Promise<{ title: string | null; uploader: string | null; entries: ListingEntry[] }> {
     assertBounds(f);
-    const list = await this.playlists.listing(url, who, cookiesId);
+    const list = await this.listings.listing(url, who, cookiesId);
     return { title: list.title, uploader: list.uploader, entries: sortEntries(filterEntries(list.entries, f), f.sort_by) };
   }
 
@@ -63,7 +63,7 @@ export class ChannelsService {
       who,
       control.cookies_id,
     );
-    const { entries: todo, skipped } = await this.playlists.skipDownloaded(entries, skip_downloaded ?? true, who);
+    const { entries: todo, skipped } = await this.listings.skipDownloaded(entries, skip_downloaded ?? true, who);
     const chosen = todo.slice(0, max_downloads ?? DEFAULT_MAX_DOWNLOADS);
     const listing = { title, uploader, entries };
     const sources = chosen.map((e) => listingSource('channel', listing, e));

@@ -4,6 +4,7 @@ import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
+import { CookieAccess } from '../submissions/cookie-access.port';
 import { CookieVault } from './cookie-vault';
 import { CookieRecord, CookiesRepository } from './cookies.repository';
 import { CreateCookiesDto } from './dto/create-cookies.dto';
@@ -14,7 +15,7 @@ export const COOKIE_ID_PATTERN = /^ck_[a-z0-9]{12,}$/;
 const view = (r: CookieRecord) => ({ id: r.id, name: r.name, cookie_count: r.cookie_count, domains: r.domains, created_at: r.created_at });
 
 @Injectable()
-export class CookiesService {
+export class CookiesService implements CookieAccess {
   constructor(
     private readonly repo: CookiesRepository,
     private readonly vault: CookieVault,

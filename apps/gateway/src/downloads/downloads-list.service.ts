@@ -3,7 +3,7 @@ import { FileLinks } from '@mda/file-links';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { JobsRepository } from '../store/jobs.repository';
-import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
+import { WebhookLogRepository } from '../store/webhook-log.repository';
 import { jobView } from '../jobs/job-view';
 import { decodeCursor, encodeCursor } from './list-cursor';
 import { ListDownloadsQuery } from './list-downloads.query';

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiOp } from '../docs/decorators';
 import { ApiExtraModels, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error';
-import { LibraryService } from '../library/library.service';
 import { CancelledJob, FileDeletedJob, Job, JobLogs } from '../docs/models';
 import type { FastifyReply } from 'fastify';
 import { FileLinks } from '@mda/file-links';
@@ -11,6 +10,7 @@ import { Identity } from '../common/identity';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { DownloadsService } from './downloads.service';
 import { jobView } from '../jobs/job-view';
+import { FinishedJobFiles } from '../jobs/finished-job-files.port';
 
 @ApiTags('downloads')
 @Controller('api/v1')
@@ -18,7 +18,7 @@ export class DownloadsController {
   constructor(
     private readonly downloads: DownloadsService,
     private readonly links: FileLinks,
-    private readonly library: LibraryService,
+    private readonly library: FinishedJobFiles,
   ) {}
 
   @Post('download')

@@ -1,9 +1,9 @@
 import { QUEUES, ROUTING_KEYS } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { ApiError } from '../common/api-error';
-import { QueueDepth, QueueStats } from '../health/queue-stats';
-import { WorkerPresence } from '../health/worker-presence';
-import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
+import { QueueDepth, QueueStats } from '../worker-queries/queue-stats';
+import { WorkerPresence } from '../worker-queries/worker-presence';
+import { WebhookLogRepository } from '../store/webhook-log.repository';
 import { OTHER, OWNER, ServiceKit, serviceKit, silentLogger } from '../../test/support/service-kit';
 import { DownloadsService } from './downloads.service';
 

@@ -10,8 +10,8 @@ import { Job, JobsRepository } from '../store/jobs.repository';
 import { CreateDownloadDto } from './dto/create-download.dto';
 import { JobView, jobView } from '../jobs/job-view';
 import { SubmitDownload } from '../submissions/submit-download.use-case';
-import { WorkerPresence } from '../health/worker-presence';
-import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
+import { WorkerPresence } from '../worker-queries/worker-presence';
+import { WebhookLogRepository } from '../store/webhook-log.repository';
 
 @Injectable()
 export class DownloadsService {

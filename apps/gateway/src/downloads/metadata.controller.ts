@@ -5,7 +5,7 @@ import { MediaInfo } from '../docs/models';
 import { ApiError } from '../common/api-error';
 import { Identity } from '../common/identity';
 import { ApiKeyIdentity } from '../common/api-keys';
-import { CookiesService } from '../cookies/cookies.service';
+import { CookieAccess } from '../submissions/cookie-access.port';
 import { DEFAULT_WORKER_QUERY_TIMEOUT_MS, WorkerQueryClient } from '../worker-queries/worker-query-client';
 import { UrlPolicy } from '../submissions/url-policy';
 
@@ -18,7 +18,7 @@ export class MetadataController {
   constructor(
     private readonly queries: WorkerQueryClient,
     private readonly urls: UrlPolicy,
-    private readonly cookies: CookiesService,
+    private readonly cookies: CookieAccess,
   ) {}
 
   @Get('metadata')

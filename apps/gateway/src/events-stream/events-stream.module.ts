@@ -6,7 +6,6 @@ import { FilesModule } from '../files/files.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { JobEventsRepository } from '../store/job-events.repository';
-import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AmqpJobChangeAnnouncer } from './adapters/amqp-job-change-announcer';
 import { DEFAULT_EVENT_STREAMS_OPTIONS, EVENT_STREAMS_OPTIONS, EventStreams } from './event-streams.service';
 import { EventsController } from './events.controller';
@@ -22,7 +21,7 @@ import { JobChangeAnnouncer } from './ports/job-change-announcer';
  * own queue (JobChangesHandler) tells its streams to read the store. The scheduler prunes the table.
  */
 @Module({
-  imports: [JobsModule, WebhooksModule, FilesModule, SchedulerModule],
+  imports: [JobsModule, FilesModule, SchedulerModule],
   controllers: [EventsController, JobChangesHandler],
   providers: [
     JobEventsRepository,

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { FileLinks } from '@mda/file-links';
 import { JobLifecycle } from '../jobs/job-lifecycle';
 import { JobsRepository } from '../store/jobs.repository';
-import { WebhookLogRepository } from '../webhooks/webhook-log.repository';
+import { WebhookLogRepository } from '../store/webhook-log.repository';
 import { JobEventsBus } from './job-events.bus';
 
 /** Tells open event streams (the dashboard) what a job looks like once the store has a change of it. */

@@ -4,7 +4,7 @@ import type { Logger } from '@mda/observability';
 import type { Job } from '../store/jobs.repository';
 import { JobView, jobView } from '../jobs/job-view';
 import type { JobEventsRepository, StoredJobEvent } from '../store/job-events.repository';
-import type { WebhookSummary } from '../webhooks/webhook-summary';
+import type { WebhookSummary } from '../store/webhook-summary';
 import type { JobChangeAnnouncer } from './ports/job-change-announcer';
 
 /** One server-sent event: `id` is the job store's event id, the same on every replica. */

@@ -9,7 +9,7 @@ import { Public } from '../common/identity';
 import { DATABASE } from '../store/database.tokens';
 import { Database } from '../store/schema';
 import { ShutdownState } from './shutdown-state';
-import { NO_WORKER_MESSAGE, WorkerPresence } from './worker-presence';
+import { NO_WORKER_MESSAGE, WorkerPresence } from '../worker-queries/worker-presence';
 
 @Public()
 @ApiTags('health')

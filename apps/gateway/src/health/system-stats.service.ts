@@ -3,8 +3,8 @@ import { QUEUES } from '@mda/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { JobsRepository } from '../store/jobs.repository';
 import { appVersion } from './adapters/app-version';
-import { QueueStats } from './queue-stats';
-import { NO_WORKER_MESSAGE } from './worker-presence';
+import { QueueStats } from '../worker-queries/queue-stats';
+import { NO_WORKER_MESSAGE } from '../worker-queries/worker-presence';
 import { WorkerToolsCache } from './worker-tools';
 import { diskSpace } from './adapters/disk-space';
 

@@ -1,18 +1,8 @@
 import type { FileLinks } from '@mda/file-links';
 import type { Job } from '../store/jobs.repository';
+import type { WebhookSummary } from '../store/webhook-summary';
 
-/**
- * Where a job's webhook events stand, counted by state: what the dashboard's list needs to flag a
- * job whose deliveries are failing without fetching each job's delivery log.
- */
-export interface WebhookSummary {
-  events: number;
-  delivered: number;
-  /** Waiting for a retry, or queued again by a redelivery. */
-  retrying: number;
-  /** Retries exhausted or refused for good. */
-  dead: number;
-}
+export type { WebhookSummary } from '../store/webhook-summary';
 
 /**
  * The public shape of a job (SPEC §3): what GET /api/v1/download/{id} answers. The store keeps

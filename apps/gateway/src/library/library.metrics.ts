@@ -1,11 +1,8 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { METRICS } from '@mda/contracts';
-import { counterOf, gaugeOf, histogramOf } from '@mda/observability';
+import { counterOf, gaugeOf } from '@mda/observability';
 import { JobFilesRepository } from '../store/job-files.repository';
 
-const checks = counterOf(METRICS.subscriptionChecks);
-const newItems = counterOf(METRICS.subscriptionNewItems);
-const lag = histogramOf(METRICS.subscriptionCheckLag);
 const filesExpired = counterOf(METRICS.filesExpired);
 const bytesFreed = counterOf(METRICS.retentionBytesFreed);
 const storageUsed = gaugeOf(METRICS.storageUsed);
@@ -13,7 +10,7 @@ const storageUsed = gaugeOf(METRICS.storageUsed);
 // one GROUP BY over job_files: cheap enough to keep the gauge a few seconds behind the store
 const REFRESH_MS = 5_000;
 
-/** The library's metrics: subscription checks, retention, and storage used per key (refreshed from the store). */
+/** The library's metrics: retention, and storage used per key (refreshed from the store). */
 @Injectable()
 export class LibraryMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -28,15 +25,6 @@ export class LibraryMetrics implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
-  }
-
-  checked(outcome: 'ok' | 'failed', items: number): void {
-    checks.inc({ outcome });
-    if (items > 0) newItems.inc(items);
-  }
-
-  checkLag(seconds: number): void {
-    lag.observe(seconds);
   }
 
   expired(files: number, bytes: number): void {

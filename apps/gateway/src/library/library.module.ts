@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { FinishedJobFiles } from '../jobs/finished-job-files.port';
 import { MediaStore } from '@mda/media-store';
 import { FilesModule } from '../files/files.module';
 import { JobsModule } from '../jobs/jobs.module';
@@ -13,7 +14,11 @@ import { MediaFiles } from './media-files.port';
 import { RetentionListener } from './retention.listener';
 import { RetentionService } from './retention.service';
 
-/** The library of finished jobs: deleting files, clearing and retrying jobs, retention (expiry of files). */
+/**
+ * The library of finished jobs: deleting files, clearing and retrying jobs, retention (expiry of
+ * files). Global for its one export, the FinishedJobFiles port the downloads feature asks.
+ */
+@Global()
 @Module({
   imports: [JobsModule, FilesModule, SchedulerModule, SubmissionsModule],
   controllers: [LibraryController],
@@ -22,9 +27,10 @@ import { RetentionService } from './retention.service';
     FileRemoval,
     LibraryMetrics,
     LibraryService,
+    { provide: FinishedJobFiles, useExisting: LibraryService },
     RetentionService,
     RetentionListener,
   ],
-  exports: [LibraryService, LibraryMetrics],
+  exports: [FinishedJobFiles],
 })
 export class LibraryModule {}

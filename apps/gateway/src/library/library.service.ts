@@ -13,13 +13,14 @@ import { ClearDownloadsDto, CLEARABLE_STATUSES, RetryFailedDto } from './dto/lib
 import { FileRemoval } from './file-removal.service';
 import { LibraryMetrics } from './library.metrics';
 import { expiryTaskId } from './retention.service';
+import { FinishedJobFiles } from '../jobs/finished-job-files.port';
 
 /** Most jobs one clear or retry-failed call handles (call again for more). */
 export const MAX_PER_CALL = 1000;
 
 /** Deleting files, clearing finished jobs and retrying failed ones, for the caller's own jobs. */
 @Injectable()
-export class LibraryService {
+export class LibraryService implements FinishedJobFiles {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly files: JobFilesRepository,

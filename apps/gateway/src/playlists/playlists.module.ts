@@ -1,18 +1,13 @@
 import { Module } from '@nestjs/common';
 import { BatchesModule } from '../batches/batches.module';
-import { CookiesModule } from '../cookies/cookies.module';
 import { JobsModule } from '../jobs/jobs.module';
-import { SubmissionsModule } from '../submissions/submissions.module';
-import { ArchiveListener } from './archive.listener';
-import { DownloadArchiveRepository } from './download-archive.repository';
 import { PlaylistsController } from './playlists.controller';
 import { PlaylistsService } from './playlists.service';
 
-/** Playlist preview and download (as a batch), listings through a worker, and the per-key download archive. */
+/** Playlist preview and download (as a batch), from the batches module's listings and download archive. */
 @Module({
-  imports: [JobsModule, BatchesModule, SubmissionsModule, CookiesModule],
+  imports: [JobsModule, BatchesModule],
   controllers: [PlaylistsController],
-  providers: [DownloadArchiveRepository, PlaylistsService, ArchiveListener],
-  exports: [PlaylistsService, DownloadArchiveRepository],
+  providers: [PlaylistsService],
 })
 export class PlaylistsModule {}

@@ -5,7 +5,7 @@ import { Logger } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
-import { CookiesService } from '../cookies/cookies.service';
+import { CookieAccess } from './cookie-access.port';
 import { Job, JobsRepository, NewJob, newJobRow } from '../store/jobs.repository';
 import { toDownloadOptions } from './download-options';
 import { DownloadOptionsDto } from './dto/download-options.dto';
@@ -45,7 +45,7 @@ export class SubmitDownload {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly urls: UrlPolicy,
-    private readonly cookies: CookiesService,
+    private readonly cookies: CookieAccess,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
   ) {}
 

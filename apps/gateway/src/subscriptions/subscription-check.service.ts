@@ -5,15 +5,15 @@ import { EventPublisher } from '@mda/messaging';
 import { Logger } from '@mda/observability';
 import { listingSource } from '../batches/listing-source';
 import { BatchesService } from '../batches/batches.service';
-import { filterEntries } from '../channels/channel-filter';
+import { Listings } from '../batches/listings.service';
+import { filterEntries } from '../batches/channel-filter';
 import { GATEWAY_LOGGER } from '../common/tokens';
-import { LibraryMetrics } from '../library/library.metrics';
-import { archiveKey, DownloadArchiveRepository } from '../playlists/download-archive.repository';
-import { PlaylistsService } from '../playlists/playlists.service';
+import { archiveKey, DownloadArchiveRepository } from '../store/download-archive.repository';
 import { ScheduledTask } from '../scheduler/scheduled-tasks.repository';
 import { SchedulerService, TaskHandler, TaskOutcome } from '../scheduler/scheduler.service';
 import { jitteredIntervalMs } from '../scheduler/timing';
 import { JobsRepository } from '../store/jobs.repository';
+import { SubscriptionMetrics } from './subscription.metrics';
 import { PendingItem, Subscription, SubscriptionCheck, SubscriptionFilters, SubscriptionsRepository } from './subscriptions.repository';
 import { ApiError, ERROR_CODES } from '../common/api-error';
 
@@ -70,14 +70,14 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
   constructor(
     private readonly subs: SubscriptionsRepository,
     private readonly scheduler: SchedulerService,
-    private readonly playlists: PlaylistsService,
+    private readonly listings: Listings,
     private readonly batches: BatchesService,
     private readonly archive: DownloadArchiveRepository,
     private readonly jobs: JobsRepository,
     private readonly events: EventPublisher,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly metrics: LibraryMetrics,
+    private readonly metrics: SubscriptionMetrics,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -114,7 +114,7 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
     /** Items refused and left out: the check is ok, but says so (and is announced). */
     let note: string | null = null;
     try {
-      const list = await this.playlists.listing(sub.url, who, (sub.options.cookies_id as string | undefined) ?? null);
+      const list = await this.listings.listing(sub.url, who, (sub.options.cookies_id as string | undefined) ?? null);
       if (trigger === 'create' || (list.title && list.title !== sub.title)) await this.subs.setTitle(sub.subscription_id, list.title ?? null);
       const entries = selectEntries(list.entries, sub.filters);
       seen = entries.length;

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { BatchesModule } from '../batches/batches.module';
 import { JobsModule } from '../jobs/jobs.module';
-import { LibraryModule } from '../library/library.module';
-import { PlaylistsModule } from '../playlists/playlists.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { SubmissionsModule } from '../submissions/submissions.module';
+import { SubscriptionMetrics } from './subscription.metrics';
 import { SubscriptionCheckService } from './subscription-check.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsRepository } from './subscriptions.repository';
@@ -12,8 +11,8 @@ import { SubscriptionsService } from './subscriptions.service';
 
 /** Subscriptions: durable scheduled checks of a channel, playlist or feed that queue new items as batches. */
 @Module({
-  imports: [JobsModule, BatchesModule, PlaylistsModule, SchedulerModule, LibraryModule, SubmissionsModule],
+  imports: [JobsModule, BatchesModule, SchedulerModule, SubmissionsModule],
   controllers: [SubscriptionsController],
-  providers: [SubscriptionsRepository, SubscriptionCheckService, SubscriptionsService],
+  providers: [SubscriptionsRepository, SubscriptionMetrics, SubscriptionCheckService, SubscriptionsService],
 })
 export class SubscriptionsModule {}

@@ -3,7 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import { Clock, ROUTING_KEYS, SUBSCRIPTIONS, SubscriptionEnvelope, WebhookAttempted } from '@mda/contracts';
 import { HandleMessages, HandlerOutcome } from '@mda/messaging';
 import { JobLifecycle } from '../jobs/job-lifecycle';
-import { WebhookLogRepository } from './webhook-log.repository';
+import { WebhookLogRepository } from '../store/webhook-log.repository';
 
 /**
  * Records every attempt the webhook-sender reports, once each (a repeat changes nothing): a batch

@@ -1,4 +1,4 @@
-import type { AttemptRow, EventRow } from './webhook-log.repository';
+import type { AttemptRow, EventRow } from '../store/webhook-log.repository';
 
 /** One attempt as GET /api/v1/download/{id}/webhooks shows it. */
 export function attemptView(a: AttemptRow) {

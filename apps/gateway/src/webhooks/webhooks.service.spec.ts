@@ -2,7 +2,7 @@ import { ROUTING_KEYS, WebhookAttempted } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
 import { ApiError } from '../common/api-error';
 import { OTHER, OWNER, ServiceKit, serviceKit, silentLogger } from '../../test/support/service-kit';
-import { WebhookLogRepository } from './webhook-log.repository';
+import { WebhookLogRepository } from '../store/webhook-log.repository';
 import { WebhooksService } from './webhooks.service';
 
 async function refusal(p: Promise<unknown>): Promise<ApiError> {

@@ -9,7 +9,7 @@ import { GATEWAY_LOGGER } from '../common/tokens';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { JobsRepository } from '../store/jobs.repository';
 import { withFreshDownloadUrl } from './fresh-download-url';
-import { WebhookEventState, WebhookLogRepository } from './webhook-log.repository';
+import { WebhookEventState, WebhookLogRepository } from '../store/webhook-log.repository';
 import { attemptView, eventView } from './webhook-log.view';
 
 // an event still being retried (or already queued again) is not sent a second time alongside

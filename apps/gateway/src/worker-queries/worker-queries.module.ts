@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KeyedSlots } from '@mda/contracts';
+import { AmqpQueueStats } from './adapters/amqp-queue-stats';
 import { AmqpWorkerQueryClient } from './amqp-worker-query-client';
 import { PerKeyWorkerQueryClient } from './per-key-worker-query-client';
+import { QueueStats } from './queue-stats';
+import { WorkerPresence } from './worker-presence';
 import { WorkerQueryClient } from './worker-query-client';
 
 export interface WorkerQueriesOptions {
@@ -9,7 +12,10 @@ export interface WorkerQueriesOptions {
   perKey: number;
 }
 
-/** Gives the gateway's controllers a WorkerQueryClient (metadata, playlist and channel listings), capped per API key. */
+/**
+ * Gives the gateway's controllers a WorkerQueryClient (metadata, playlist and channel listings), capped
+ * per API key, and the broker's view of the workers (QueueStats, WorkerPresence).
+ */
 @Module({})
 export class WorkerQueriesModule {
   static forRoot(opts: WorkerQueriesOptions): DynamicModule {
@@ -24,8 +30,11 @@ export class WorkerQueriesModule {
           inject: [AmqpWorkerQueryClient],
           useFactory: (amqp: AmqpWorkerQueryClient) => new PerKeyWorkerQueryClient(amqp, new KeyedSlots(opts.perKey)),
         },
+        AmqpQueueStats,
+        { provide: QueueStats, useExisting: AmqpQueueStats },
+        WorkerPresence,
       ],
-      exports: [WorkerQueryClient],
+      exports: [WorkerQueryClient, QueueStats, WorkerPresence],
     };
   }
 }

@@ -2,7 +2,7 @@ import { ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@n
 import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { BatchControlDto } from '../../batches/dto/batch-control.dto';
-import { ChannelFilterDto } from '../../channels/dto/channel.dto';
+import { ChannelFilterDto } from '../../batches/dto/channel-filter.dto';
 
 export const DEFAULT_CHECK_INTERVAL_SEC = 3600;
 export const MAX_CHECK_INTERVAL_SEC = 30 * 86_400;

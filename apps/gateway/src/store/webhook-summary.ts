@@ -1,6 +1,15 @@
-import type { WebhookSummary } from '../jobs/job-view';
-
-export type { WebhookSummary } from '../jobs/job-view';
+/**
+ * Where a job's webhook events stand, counted by state: what the dashboard's list needs to flag a
+ * job whose deliveries are failing without fetching each job's delivery log.
+ */
+export interface WebhookSummary {
+  events: number;
+  delivered: number;
+  /** Waiting for a retry, or queued again by a redelivery. */
+  retrying: number;
+  /** Retries exhausted or refused for good. */
+  dead: number;
+}
 
 export const NO_WEBHOOKS: WebhookSummary = { events: 0, delivered: 0, retrying: 0, dead: 0 };
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
-import { DATABASE } from '../store/database.tokens';
+import { DATABASE } from './database.tokens';
 import type { WebhookAttempted } from '@mda/contracts';
-import type { Database, WebhookAttemptsTable, WebhookEventsTable } from '../store/schema';
+import type { Database, WebhookAttemptsTable, WebhookEventsTable } from './schema';
 import { NO_WEBHOOKS, WebhookSummary, summarize } from './webhook-summary';
 
 /** Where an event stands: the outcome of its latest attempt, or `queued` for a redelivery not yet tried. */

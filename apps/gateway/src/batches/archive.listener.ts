@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '@mda/contracts';
 import { JobFinished, JobLifecycle } from '../jobs/job-lifecycle';
 import { JobsRepository } from '../store/jobs.repository';
-import { DownloadArchiveRepository } from './download-archive.repository';
+import { DownloadArchiveRepository } from '../store/download-archive.repository';
 
 /** The key's download archive learns each completed video (what skip_downloaded skips); idempotent. */
 @Injectable()

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Kysely } from 'kysely';
 import type { WebhookAttempted } from '@mda/contracts';
 import { TestDatabase, createTestDatabase } from '@mda/testing';
-import { createDatabase, migrateToLatest } from '../store/database';
-import { Database } from '../store/schema';
+import { createDatabase, migrateToLatest } from './database';
+import { Database } from './schema';
 import { WebhookLogRepository } from './webhook-log.repository';
 
 const NOW = '2026-01-01T00:00:10.000Z';

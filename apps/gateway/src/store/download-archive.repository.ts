@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Kysely } from 'kysely';
-import { DATABASE } from '../store/database.tokens';
-import type { Database } from '../store/schema';
+import { DATABASE } from './database.tokens';
+import type { Database } from './schema';
 
 /** The archive key of a media URL: its SHA-256 without the fragment (one fixed-size key per video). */
 export function archiveKey(url: string): string {
