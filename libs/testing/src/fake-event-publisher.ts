@@ -1,5 +1,5 @@
-import { Clock, Envelope, MessageKey, PublishKey, RawEnvelope, SystemClock, parseMessage } from '@mda/contracts';
-import { EventPublisher, PublishOptions, Publisher } from '@mda/messaging';
+import { Clock, Envelope, MessageKey, PublishKey, RawEnvelope, SystemClock, isMessageKey, parseMessage } from '@mda/contracts';
+import { EventPublisher, PublishOptions } from '@mda/messaging';
 import { SequentialIds } from './sequential-ids';
 
 /** One message the fake broker confirmed: where it went and its envelope, parsed as a consumer would. */
@@ -20,7 +20,8 @@ class RecordingBroker {
     if (i >= 0 && this.failures[i].passes > 0) this.failures[i].passes -= 1;
     else if (i >= 0) throw this.failures.splice(i, 1)[0].error;
     // the consumer's own check: a message its schema refuses fails the publish (and the test) here
-    const parsed = parseMessage(JSON.stringify(env), [env.type as MessageKey]);
+    if (!isMessageKey(env.type)) throw new Error(`FakeEventPublisher: ${env.type} is not in the MESSAGES catalogue`);
+    const parsed = parseMessage(JSON.stringify(env), [env.type]);
     if (!parsed.ok) throw new Error(`FakeEventPublisher: ${env.type} would be dead-lettered by its consumer: ${parsed.error}`);
     this.published.push({ exchange, routingKey, envelope: parsed.value });
   }
@@ -37,7 +38,7 @@ export class FakeEventPublisher extends EventPublisher {
   constructor(clock: Clock = new SystemClock(), ids = new SequentialIds()) {
     const broker = new RecordingBroker();
     // the broker has Publisher's one method the EventPublisher calls; its channel is not needed
-    super(broker as Pick<Publisher, 'publish'> as Publisher, clock, ids);
+    super(broker, clock, ids);
     this.broker = broker;
   }
 

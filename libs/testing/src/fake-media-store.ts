@@ -118,8 +118,8 @@ export class FakeMediaStore extends MediaStore {
   }
 
   async list(prefix: string): Promise<StoredObject[]> {
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-    return keys.map((k) => this.objects.get(k) as FakeStoredObject);
+    const found = [...this.objects.entries()].filter(([k]) => k.startsWith(prefix));
+    return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, obj]) => obj);
   }
 
   async incompleteUploads(): Promise<string[]> {

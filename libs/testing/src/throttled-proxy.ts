@@ -1,4 +1,4 @@
-import { AddressInfo, Server, Socket, createConnection, createServer } from 'node:net';
+import { Server, Socket, createConnection, createServer } from 'node:net';
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a loopback service (an S3 server) that can slow down what
@@ -81,7 +81,9 @@ export async function startThrottledProxy(target: string): Promise<ThrottledProx
     upstream.on('error', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('throttled proxy: not listening on a TCP port');
+  const port = address.port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -82,7 +82,7 @@ export class DownloadJobService {
 
   /** What a failed step means for the job: its error class, the store's when the store is the cause. */
   private async failure(err: unknown, placed: readonly string[], log: Logger): Promise<DownloadError> {
-    let e = err instanceof DownloadError ? err : new DownloadError('internal_error', `Internal error: ${(err as Error)?.message ?? String(err)}`);
+    let e = err instanceof DownloadError ? err : new DownloadError('internal_error', `Internal error: ${errorFields(err).message}`);
     if (e.code !== 'cancelled') {
       // whatever step failed, an unusable store is the cause to report (and this worker pauses)
       const storeReason = await this.store.confirmFailure();

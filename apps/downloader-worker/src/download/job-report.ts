@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DownloadRequested, LIVE_LOG_LINES, METRICS, MediaMetadata, Message, MessageInput, Progress, ROUTING_KEYS } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
-import { Logger, counterOf, gaugeOf, histogramOf, zeroLabels } from '@mda/observability';
+import { Logger, counterOf, errorFields, gaugeOf, histogramOf, zeroLabels } from '@mda/observability';
 import type { FileInfo } from './media-placement';
 import { DOWNLOAD_ERROR_CODES, DownloadError } from './ports/media-downloader';
 import { ProgressThrottle } from './progress-throttle';
@@ -105,7 +105,7 @@ export class JobReport {
     this.metadata = undefined;
     this.chain = this.chain.then(() =>
       this.publish(ROUTING_KEYS.downloadProgress, { ...this.base, progress: p, ...live }).catch((err: unknown) =>
-        this.log.warn({ err: (err as Error).message }, 'progress event not published'),
+        this.log.warn({ err: errorFields(err).message }, 'progress event not published'),
       ),
     );
   };

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { SUBSCRIPTIONS, SubscriptionEnvelope } from '@mda/contracts';
 import { HandleMessages, HandlerOutcome } from '@mda/messaging';
-import { Logger } from '@mda/observability';
+import { Logger, errorFields } from '@mda/observability';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { JobEventsBus } from './job-events.bus';
 
@@ -20,7 +20,7 @@ export class JobChangesHandler {
       await this.bus.changed(env.data.event_id);
     } catch (err) {
       // the change is in the store: the streams' periodic catch-up reads it; a redelivery would add nothing
-      this.logger.warn({ event_id: env.data.event_id, err: (err as Error).message }, 'job change not streamed yet');
+      this.logger.warn({ event_id: env.data.event_id, err: errorFields(err).message }, 'job change not streamed yet');
     }
     return 'ack';
   }

@@ -1,6 +1,6 @@
 import type { FileLinks } from '@mda/file-links';
 import type { Clock } from '@mda/contracts';
-import type { Logger } from '@mda/observability';
+import { type Logger, errorFields } from '@mda/observability';
 import type { Job } from '../store/jobs.repository';
 import { JobView, jobView } from '../jobs/job-view';
 import type { JobEventsRepository, StoredJobEvent } from '../store/job-events.repository';
@@ -66,7 +66,7 @@ export class JobEventsBus {
       await this.announcer.announce({ event_id: id, request_id: view.request_id });
     } catch (err) {
       // recorded: the other replicas' periodic catch-up finds it a little later
-      this.logger.warn({ request_id: view.request_id, event_id: id, err: (err as Error).message }, 'job change not announced');
+      this.logger.warn({ request_id: view.request_id, event_id: id, err: errorFields(err).message }, 'job change not announced');
     }
     await this.changed(id);
     return { id: String(id), seq: id, event: 'job', data: view };
@@ -188,5 +188,11 @@ export class JobEventsBus {
 }
 
 function toStreamEvent(row: StoredJobEvent): StreamEvent {
-  return { id: String(row.id), seq: row.id, event: 'job', data: row.view as JobView };
+  if (!isJobView(row.view)) throw new Error(`job event ${row.id} holds no job view`);
+  return { id: String(row.id), seq: row.id, event: 'job', data: row.view };
+}
+
+/** The store keeps what `publish` recorded: a job view, named by its request id. */
+function isJobView(view: unknown): view is JobView {
+  return typeof view === 'object' && view !== null && 'request_id' in view && typeof view.request_id === 'string';
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FINAL_STATUSES } from '@mda/contracts';
-import { Logger } from '@mda/observability';
+import { Logger, errorFields } from '@mda/observability';
 import { GATEWAY_LOGGER } from '../common/tokens';
 
 /** A job reached a final status (told on every delivery of its final event, not only the first). */
@@ -42,7 +42,7 @@ export class JobLifecycle {
       try {
         await listener(requestId);
       } catch (err) {
-        this.logger.warn({ request_id: requestId, err: (err as Error).message }, 'job change not announced');
+        this.logger.warn({ request_id: requestId, err: errorFields(err).message }, 'job change not announced');
       }
     }
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, DownloadOptions, DownloadRequested, IdGenerator, JobSource, ROUTING_KEYS, optionsConflict, validatePathTemplate } from '@mda/contracts';
 import { EventPublisher } from '@mda/messaging';
-import { Logger } from '@mda/observability';
+import { Logger, errorFields } from '@mda/observability';
 import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
@@ -103,7 +103,7 @@ export class SubmitDownload {
       await this.events.publish(ROUTING_KEYS.downloadRequested, commandFor(row, cookies), requestId);
     } catch (err) {
       await this.jobs.remove(requestId);
-      this.logger.error({ request_id: requestId, err: (err as Error).message }, 'broker did not take the job');
+      this.logger.error({ request_id: requestId, err: errorFields(err).message }, 'broker did not take the job');
       throw brokerUnavailable();
     }
     this.logger.info({ request_id: requestId, event: 'download.requested', ...(row.retry_of ? { retry_of: row.retry_of } : {}) }, 'download queued');

@@ -1,7 +1,7 @@
 import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { Logger } from '@mda/observability';
+import { Logger, errorFields } from '@mda/observability';
 import { RateLimitName, RateLimiter, RateLimiters } from '../ports/rate-limiters';
 import type { Take } from '../token-bucket';
 import { MemoryRateLimiters } from './memory-rate-limiters';
@@ -66,10 +66,10 @@ export class RedisRateLimiters extends RateLimiters implements OnModuleInit, OnA
   }
 
   /** Logged once per outage (ioredis reports every reconnect attempt); never the URL, which may hold a password. */
-  private failed(err: Error): void {
+  private failed(err: unknown): void {
     if (!this.healthy) return;
     this.healthy = false;
-    this.logger.warn({ err: err.message }, 'Redis unavailable: rate limits are per replica until it is back');
+    this.logger.warn({ err: errorFields(err).message }, 'Redis unavailable: rate limits are per replica until it is back');
   }
 
   private recovered(): void {
@@ -89,7 +89,7 @@ class RedisRateLimiter extends RateLimiter {
     readonly burst: number,
     private readonly store: RateLimiterRedis,
     private readonly insurance: RateLimiter,
-    private readonly onError: (err: Error) => void,
+    private readonly onError: (err: unknown) => void,
   ) {
     super();
   }
@@ -99,7 +99,7 @@ class RedisRateLimiter extends RateLimiter {
       return this.answer(await this.store.consume(key), true);
     } catch (err) {
       if (err instanceof RateLimiterRes) return this.answer(err, false);
-      this.onError(err as Error);
+      this.onError(err);
       return this.insurance.take(key);
     }
   }
@@ -110,7 +110,7 @@ class RedisRateLimiter extends RateLimiter {
       if (!res) return { allowed: true, remaining: this.burst, resetSec: 0, retryAfterSec: 0 };
       return this.answer(res, res.consumedPoints < this.burst);
     } catch (err) {
-      this.onError(err as Error);
+      this.onError(err);
       return this.insurance.peek(key);
     }
   }
