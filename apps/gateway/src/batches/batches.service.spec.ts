@@ -1,7 +1,6 @@
 import { ROUTING_KEYS } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
-import { ApiError } from '../common/api-error';
-import { OTHER, OWNER, ServiceKit, serviceKit, silentLogger } from '../../test/support/service-kit';
+import { OTHER, OWNER, ServiceKit, serviceKit, refusal, silentLogger } from '../../test/support/service-kit';
 import { DownloadCapacity } from './adapters/download-capacity';
 import { BatchDispatcher } from './batch-dispatcher.service';
 import { BatchReleaseListener } from './batch-release.listener';
@@ -18,15 +17,6 @@ class FixedCapacity extends DownloadCapacity {
 }
 
 const URLS = ['https://media.example/1', 'https://media.example/2', 'https://media.example/3', 'https://media.example/4'];
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
-  return err;
-}
 
 describe('BatchesService', () => {
   let kit: ServiceKit;

@@ -1,10 +1,9 @@
 import { QUEUES, ROUTING_KEYS } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
-import { ApiError } from '../common/api-error';
 import { QueueDepth, QueueStats } from '../worker-queries/queue-stats';
 import { WorkerPresence } from '../worker-queries/worker-presence';
 import { WebhookLogRepository } from '../store/webhook-log.repository';
-import { OTHER, OWNER, ServiceKit, serviceKit, silentLogger } from '../../test/support/service-kit';
+import { OTHER, OWNER, ServiceKit, serviceKit, refusal, silentLogger } from '../../test/support/service-kit';
 import { DownloadsService } from './downloads.service';
 
 class FixedQueues extends QueueStats {
@@ -12,15 +11,6 @@ class FixedQueues extends QueueStats {
   async depths(): Promise<Record<string, QueueDepth> | null> {
     return this.consumers === null ? null : { [QUEUES.downloaderJobs]: { messages: 0, consumers: this.consumers } };
   }
-}
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
-  return err;
 }
 
 describe('DownloadsService', () => {

@@ -1,17 +1,7 @@
 import { ROUTING_KEYS } from '@mda/contracts';
-import { ApiError } from '../common/api-error';
-import { OTHER, OWNER, ServiceKit, serviceKit } from '../../test/support/service-kit';
+import { OTHER, OWNER, ServiceKit, serviceKit, refusal } from '../../test/support/service-kit';
 
 const NETSCAPE = '# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\tsid\tabc\n';
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
-  return err;
-}
 
 describe('SubmitDownload', () => {
   let kit: ServiceKit;

@@ -1,18 +1,8 @@
 import { ROUTING_KEYS, WebhookAttempted } from '@mda/contracts';
 import { FileLinks } from '@mda/file-links';
-import { ApiError } from '../common/api-error';
-import { OTHER, OWNER, ServiceKit, serviceKit, silentLogger } from '../../test/support/service-kit';
+import { OTHER, OWNER, ServiceKit, serviceKit, refusal, silentLogger } from '../../test/support/service-kit';
 import { WebhookLogRepository } from '../store/webhook-log.repository';
 import { WebhooksService } from './webhooks.service';
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
-  return err;
-}
 
 describe('WebhooksService', () => {
   let kit: ServiceKit;

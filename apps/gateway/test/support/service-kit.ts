@@ -2,6 +2,7 @@ import { Kysely } from 'kysely';
 import pino from 'pino';
 import type { Resolver } from '@mda/net-guard';
 import { FakeEventPublisher, ManualClock, SequentialIds } from '@mda/testing';
+import { ApiError } from '../../src/common/api-error';
 import { CookieVault } from '../../src/cookies/cookie-vault';
 import { CookiesRepository } from '../../src/cookies/cookies.repository';
 import { CookiesService } from '../../src/cookies/cookies.service';
@@ -32,6 +33,16 @@ export function unitConfig(env: Record<string, string> = {}): GatewayConfig {
     COOKIE_ENCRYPTION_KEY: 'a'.repeat(64),
     ...env,
   });
+}
+
+/** The ApiError a call was refused with; any other outcome fails the test. */
+export async function refusal(p: Promise<unknown>): Promise<ApiError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
+  return err;
 }
 
 /** The job store in memory (SQLite, every migration applied), through the real repositories. */
