@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPrerequisites, createVhost, freePort, openEventStream, sleep, startApp, waitFor } from './bench-support.mjs';
+import { checkPrerequisites, createVhost, freePort, makeLoopedMp4, openEventStream, sleep, startApp, waitFor } from './bench-support.mjs';
 
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -40,36 +40,10 @@ function peakRssMib(pid) {
 }
 
 async function main() {
-  // the source: a real H.264/AAC mp4 of about SIZE_MIB with its index first (+faststart, as web
-  // video is served): a 10 s lossless clip looped with stream copy, so making it takes seconds
+  // the source: a real H.264/AAC mp4 of about SIZE_MIB (see makeLoopedMp4)
   const source = join(dir, 'big.mp4');
   const clip = join(dir, 'clip.mp4');
-  const ffmpeg = (args) => promisify(execFile)('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 20 });
-  await ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=1280x720:rate=30',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440',
-    '-t',
-    '10',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-qp',
-    '0',
-    '-c:a',
-    'aac',
-    '-metadata',
-    'title=Bench Clip',
-    clip,
-  ]);
-  const loops = Math.max(1, Math.round((SIZE_MIB * 1048576) / statSync(clip).size));
-  await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', source]);
+  await makeLoopedMp4({ clip, target: source, sizeMib: SIZE_MIB, title: 'Bench Clip' });
   rmSync(clip);
   const size = statSync(source).size;
   // the source server runs in a process of its own, so nothing this script does (polling the

@@ -18,7 +18,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rena
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { checkPrerequisites, createVhost, freePort, median, openEventStream, sleep, startApp, waitFor } from './bench-support.mjs';
+import { checkPrerequisites, createVhost, ffmpeg, freePort, makeLoopedMp4, median, openEventStream, sleep, startApp, waitFor } from './bench-support.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -56,7 +56,6 @@ async function cleanup({ keepFiles = false } = {}) {
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
-const ffmpeg = (args) => run('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 20 });
 const sha256 = (path) =>
   new Promise((resolveHash, reject) => {
     const h = createHash('sha256');
@@ -73,33 +72,8 @@ async function media() {
   const progressive = join(cache, `progressive-${SIZE_MIB}mib.mp4`);
   if (!existsSync(progressive)) {
     console.log(`making a ${SIZE_MIB} MiB progressive mp4 (once, cached in ${cache})`);
-    // a 10 s lossless clip looped with stream copy: the index first (+faststart), as web video is served
     const clip = join(dir, 'clip.mp4');
-    await ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=1280x720:rate=30',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440',
-      '-t',
-      '10',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-qp',
-      '0',
-      '-c:a',
-      'aac',
-      '-metadata',
-      'title=Peer Bench',
-      clip,
-    ]);
-    const loops = Math.max(1, Math.round((SIZE_MIB * 1048576) / statSync(clip).size));
-    await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', `${progressive}.tmp.mp4`]);
+    await makeLoopedMp4({ clip, target: `${progressive}.tmp.mp4`, sizeMib: SIZE_MIB, title: 'Peer Bench' });
     renameSync(`${progressive}.tmp.mp4`, progressive);
   }
   const hlsDir = join(cache, `hls-${HLS_SECONDS}s`);

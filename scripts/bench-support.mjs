@@ -1,9 +1,10 @@
 // Shared by the bench scripts: checks what a bench needs before it starts (and says how to get
 // it), and starts the system (a fresh vhost, the gateway, the worker) on loopback.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { createServer, get as httpGet } from 'node:http';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 export const ROOT = resolve(new URL('..', import.meta.url).pathname);
 export const MGMT = process.env.RABBITMQ_MGMT_URL ?? 'http://127.0.0.1:15672';
@@ -122,3 +123,17 @@ export function startApp(app, env, cwd, nodeArgs = []) {
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** ffmpeg, quiet but for errors, overwriting its output. */
+export const ffmpeg = (args) => promisify(execFile)('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 20 });
+
+/**
+ * A real H.264/AAC mp4 of about `sizeMib` at `target`, its index first (+faststart, as web video is
+ * served): a 10 s lossless clip (written to `clip`) looped with stream copy, so making it takes seconds.
+ */
+export async function makeLoopedMp4({ clip, target, sizeMib, title }) {
+  const source = ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '10'];
+  await ffmpeg([...source, '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-c:a', 'aac', '-metadata', `title=${title}`, clip]);
+  const loops = Math.max(1, Math.round((sizeMib * 1048576) / statSync(clip).size));
+  await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', target]);
+}
