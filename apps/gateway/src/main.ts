@@ -67,8 +67,11 @@ export async function createGateway(
   return { app, transport };
 }
 
-async function main() {
-  const config = loadConfigOrExit('gateway', loadGatewayConfig);
+/**
+ * A gateway process's start: logger and metrics, the HTTP server, the graceful SIGTERM (drain the
+ * consumers, then close), then the consumers. Exported for the e2e launchers that add test hooks.
+ */
+export async function startGateway(config: GatewayConfig) {
   const logger = createLogger('gateway', config.logLevel);
   logProcessWarnings(logger);
   collectProcessMetrics();
@@ -85,6 +88,11 @@ async function main() {
   });
   await app.startAllMicroservices();
   logger.info('consuming download events');
+  return { app, transport, logger };
+}
+
+async function main() {
+  await startGateway(loadConfigOrExit('gateway', loadGatewayConfig));
 }
 
 if (require.main === module) {

@@ -2,7 +2,7 @@ import { waitFor } from '@mda/testing';
 import type { RunningApp } from './system';
 
 /**
- * The gateway as its main.js starts it (same wiring, same graceful SIGTERM), plus one test hook:
+ * The gateway as its main.js starts it (its own startGateway), plus one test hook:
  * a line `pause <subscription>` on its stdin stops that consumer through the transport's own
  * pause(), and the process logs `test: consumer paused` with the subscription once the broker
  * has cancelled it. Lets a test decide, mid-run, that another replica applies every event.
@@ -10,28 +10,10 @@ import type { RunningApp } from './system';
 export const PAUSABLE_GATEWAY = `
 const dist = process.env.MDA_DIST;
 const readline = require('node:readline');
-const { createGateway } = require(dist + '/apps/gateway/src/main.js');
+const { startGateway } = require(dist + '/apps/gateway/src/main.js');
 const { loadGatewayConfig } = require(dist + '/apps/gateway/src/config/gateway-config.js');
-const { ShutdownState } = require(dist + '/apps/gateway/src/health/shutdown-state.js');
-const obs = require(dist + '/libs/observability/src/index.js');
 (async () => {
-  const config = loadGatewayConfig(process.env);
-  const logger = obs.createLogger('gateway', config.logLevel);
-  obs.logProcessWarnings(logger);
-  obs.collectProcessMetrics();
-  obs.initialiseMetrics('gateway');
-  const { app, transport } = await createGateway(config, logger);
-  await app.listen(config.port, config.host);
-  logger.info({ port: config.port, host: config.host }, 'gateway listening');
-  obs.onShutdownSignal(logger, {
-    drain: async () => {
-      app.get(ShutdownState).draining = true;
-      await transport.stopAndDrain(config.shutdownGraceSec * 1000);
-    },
-    close: () => app.close(),
-  });
-  await app.startAllMicroservices();
-  logger.info('consuming download events');
+  const { transport, logger } = await startGateway(loadGatewayConfig(process.env));
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
     const [command, subscription] = line.trim().split(/\\s+/);
     if (command !== 'pause' || !subscription) return logger.error({ line }, 'test: unknown command');
