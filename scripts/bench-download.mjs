@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPrerequisites, createVhost, freePort, makeLoopedMp4, openEventStream, sleep, startApp, waitFor } from './bench-support.mjs';
+import { checkPrerequisites, createVhost, finalEvents, freePort, makeLoopedMp4, sleep, startApp, waitFor } from './bench-support.mjs';
 
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -111,25 +111,9 @@ async function main() {
   };
   const mib = size / 1048576;
   const syncDisk = () => promisify(execFile)('sync');
+  // the end of a job comes from the gateway's event stream (see finalEvents); curl's turn has no such load
+  const { events, finalOf } = await finalEvents(base, API_KEY, 600_000);
   /** Submit to completed, through the whole system; returns seconds. */
-  // the end of a job comes from the gateway's event stream (SSE), not from polling the API: a
-  // poll every few ms would take CPU from the download it measures (curl's turn has no such load)
-  const finals = new Map();
-  const finalWaiters = new Map();
-  const events = await openEventStream(`${base}/api/v1/events`, API_KEY, (job) => {
-    if (job.status !== 'completed' && job.status !== 'failed') return;
-    finals.set(job.request_id, job);
-    finalWaiters.get(job.request_id)?.(job);
-  });
-  const finalOf = (id) =>
-    new Promise((resolveJob, reject) => {
-      if (finals.has(id)) return resolveJob(finals.get(id));
-      const timer = setTimeout(() => reject(new Error(`no final event for ${id} within 600 s`)), 600_000);
-      finalWaiters.set(id, (job) => {
-        clearTimeout(timer);
-        resolveJob(job);
-      });
-    });
   const throughWorker = async (url, round, label, options = {}) => {
     // each download starts with no dirty pages of the one before still being written back
     await syncDisk();

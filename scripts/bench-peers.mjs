@@ -18,7 +18,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rena
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { checkPrerequisites, createVhost, ffmpeg, freePort, makeLoopedMp4, median, openEventStream, sleep, startApp, waitFor } from './bench-support.mjs';
+import { checkPrerequisites, createVhost, ffmpeg, finalEvents, freePort, makeLoopedMp4, median, sleep, startApp, waitFor } from './bench-support.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -213,22 +213,7 @@ async function main() {
   await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).ok, 180_000, 'worker ready');
   await sleep(1000); // consumers attach after readiness
 
-  const finals = new Map();
-  const waiters = new Map();
-  const events = await openEventStream(`${api}/api/v1/events`, API_KEY, (job) => {
-    if (job.status !== 'completed' && job.status !== 'failed') return;
-    finals.set(job.request_id, job);
-    waiters.get(job.request_id)?.(job);
-  });
-  const finalOf = (id) =>
-    new Promise((resolveJob, reject) => {
-      if (finals.has(id)) return resolveJob(finals.get(id));
-      const timer = setTimeout(() => reject(new Error(`no final event for ${id} within 900 s`)), 900_000);
-      waiters.set(id, (job) => {
-        clearTimeout(timer);
-        resolveJob(job);
-      });
-    });
+  const { events, finalOf } = await finalEvents(api, API_KEY, 900_000);
   /** Submit -> completed through the system; returns seconds and the stored file. */
   const ours = async (url, label, options = {}) => {
     const t = process.hrtime.bigint();

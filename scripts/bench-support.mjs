@@ -137,3 +137,27 @@ export async function makeLoopedMp4({ clip, target, sizeMib, title }) {
   const loops = Math.max(1, Math.round((sizeMib * 1048576) / statSync(clip).size));
   await ffmpeg(['-stream_loop', String(loops - 1), '-i', clip, '-c', 'copy', '-movflags', '+faststart', target]);
 }
+
+/**
+ * Each job's final event (completed or failed), from the gateway's event stream (SSE) rather than
+ * polling: a poll every few ms would take CPU from the download a bench measures.
+ */
+export async function finalEvents(base, apiKey, timeoutMs) {
+  const finals = new Map();
+  const waiters = new Map();
+  const events = await openEventStream(`${base}/api/v1/events`, apiKey, (job) => {
+    if (job.status !== 'completed' && job.status !== 'failed') return;
+    finals.set(job.request_id, job);
+    waiters.get(job.request_id)?.(job);
+  });
+  const finalOf = (id) =>
+    new Promise((resolveJob, reject) => {
+      if (finals.has(id)) return resolveJob(finals.get(id));
+      const timer = setTimeout(() => reject(new Error(`no final event for ${id} within ${timeoutMs / 1000} s`)), timeoutMs);
+      waiters.set(id, (job) => {
+        clearTimeout(timer);
+        resolveJob(job);
+      });
+    });
+  return { events, finalOf };
+}
