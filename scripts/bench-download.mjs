@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPrerequisites, createVhost, finalEvents, freePort, makeLoopedMp4, sleep, startApp, waitFor } from './bench-support.mjs';
+import { checkPrerequisites, createVhost, finalEvents, freePort, makeLoopedMp4, sleep, startApp, systemEnv, waitFor } from './bench-support.mjs';
 
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -74,21 +74,7 @@ async function main() {
   vhost = await createVhost('bench');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME ?? '/tmp',
-    API_KEY,
-    AMQP_URL: `${AMQP}/${encodeURIComponent(vhost.name)}`,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: base,
-    STORAGE_DIR: join(dir, 'storage'),
-    SQLITE_PATH: join(dir, 'jobs.sqlite'),
-    ALLOW_PRIVATE_NETWORKS: 'true',
-    MAX_FILE_SIZE_MB: String(SIZE_MIB * 2),
-    WORKER_CONCURRENCY: '1',
-    LOG_LEVEL: 'warn',
-  };
+  const env = systemEnv({ apiKey: API_KEY, amqpUrl: `${AMQP}/${encodeURIComponent(vhost.name)}`, port, dir, maxFileSizeMb: SIZE_MIB * 2 });
   const start = (app, extra = {}, nodeArgs = []) => {
     const c = startApp(app, { ...env, ...extra }, dir, nodeArgs);
     children.push(c);

@@ -18,7 +18,19 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rena
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { checkPrerequisites, createVhost, ffmpeg, finalEvents, freePort, makeLoopedMp4, median, sleep, startApp, waitFor } from './bench-support.mjs';
+import {
+  checkPrerequisites,
+  createVhost,
+  ffmpeg,
+  finalEvents,
+  freePort,
+  makeLoopedMp4,
+  median,
+  sleep,
+  startApp,
+  systemEnv,
+  waitFor,
+} from './bench-support.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -189,19 +201,7 @@ async function main() {
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;
   const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME ?? '/tmp',
-    API_KEY,
-    AMQP_URL: `${AMQP}/${encodeURIComponent(vhost.name)}`,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: api,
-    STORAGE_DIR: join(dir, 'storage'),
-    SQLITE_PATH: join(dir, 'jobs.sqlite'),
-    ALLOW_PRIVATE_NETWORKS: 'true',
-    MAX_FILE_SIZE_MB: String(SIZE_MIB * 4),
-    WORKER_CONCURRENCY: '1',
-    LOG_LEVEL: 'warn',
+    ...systemEnv({ apiKey: API_KEY, amqpUrl: `${AMQP}/${encodeURIComponent(vhost.name)}`, port, dir, maxFileSizeMb: SIZE_MIB * 4 }),
     ...(flags.connections ? { DOWNLOAD_CONNECTIONS: flags.connections } : {}),
     ...(flags.fragments ? { DOWNLOAD_FRAGMENTS: flags.fragments } : {}),
   };

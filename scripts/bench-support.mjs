@@ -161,3 +161,22 @@ export async function finalEvents(base, apiKey, timeoutMs) {
     });
   return { events, finalOf };
 }
+
+/** The environment a bench's gateway and worker share: on loopback, one worker slot, its store and files under `dir`. */
+export function systemEnv({ apiKey, amqpUrl, port, dir, maxFileSizeMb }) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? '/tmp',
+    API_KEY: apiKey,
+    AMQP_URL: amqpUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    STORAGE_DIR: join(dir, 'storage'),
+    SQLITE_PATH: join(dir, 'jobs.sqlite'),
+    ALLOW_PRIVATE_NETWORKS: 'true',
+    MAX_FILE_SIZE_MB: String(maxFileSizeMb),
+    WORKER_CONCURRENCY: '1',
+    LOG_LEVEL: 'warn',
+  };
+}
