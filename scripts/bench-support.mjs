@@ -154,6 +154,8 @@ export async function finalEvents(base, apiKey, timeoutMs) {
     new Promise((resolveJob, reject) => {
       if (finals.has(id)) return resolveJob(finals.get(id));
       const timer = setTimeout(() => reject(new Error(`no final event for ${id} within ${timeoutMs / 1000} s`)), timeoutMs);
+      // a timer must not keep the bench alive once its work is done
+      timer.unref();
       waiters.set(id, (job) => {
         clearTimeout(timer);
         resolveJob(job);
