@@ -34,7 +34,10 @@ export async function resolveFilesSigningSecret(src: SigningSecretSource): Promi
 function openStore(src: SigningSecretSource): Kysely<unknown> {
   if (src.databaseUrl && /^postgres(ql)?:\/\//.test(src.databaseUrl)) {
     const { Pool } = require('pg') as typeof import('pg');
-    return new Kysely({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: src.databaseUrl, max: 1 }) }) });
+    const pool = new Pool({ connectionString: src.databaseUrl, max: 1 });
+    // an idle connection the server closes is dropped and reopened; unlistened, its error would end the process
+    pool.on('error', () => undefined);
+    return new Kysely({ dialect: new PostgresDialect({ pool }) });
   }
   const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
   if (src.sqlitePath !== ':memory:') mkdirSync(dirname(src.sqlitePath), { recursive: true });

@@ -21,7 +21,11 @@ export function storeKind(opts: StoreOptions): StoreKind {
 export function createDatabase(opts: StoreOptions): Kysely<Database> {
   if (storeKind(opts) === 'postgres') {
     const { Pool } = require('pg') as typeof import('pg');
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: opts.databaseUrl, max: 10 }) }) });
+    const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server closes (a restart, a failover, an administrator) is dropped by the
+    // pool and the next query opens a new one; without a listener its error would end the process.
+    pool.on('error', () => undefined);
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const SQLite = require('better-sqlite3') as typeof import('better-sqlite3');
   const sqlite = openWritable(opts.sqlitePath, (path) => new SQLite(path));
