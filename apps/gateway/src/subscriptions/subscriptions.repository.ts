@@ -1,15 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import type { ChannelFilter } from '../batches/channel-filter';
 import { DATABASE } from '../store/database.tokens';
 import type { Database, SubscriptionChecksTable, SubscriptionsTable } from '../store/schema';
 
-export interface SubscriptionFilters {
-  date_after?: string;
-  date_before?: string;
-  min_duration?: number;
-  max_duration?: number;
-  min_views?: number;
-  max_views?: number;
+/** A channel's bounds (a subscription takes no sort_by) plus the title filters. */
+export interface SubscriptionFilters extends Omit<ChannelFilter, 'sort_by'> {
   title_match?: string;
   title_exclude?: string;
 }
