@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { ROUTING_KEYS } from './topology';
+import { AUDIO_FORMATS, DOWNLOAD_OPTIONS } from './download-options';
+import { jobOptionShape } from './download-option-schema';
 
-export const QUALITIES = ['best', '2160p', '4k', '1440p', '1080p', '720p', '480p', '360p', '240p', '144p', 'audio'] as const;
-export const VIDEO_FORMATS = ['mp4', 'mkv', 'webm'] as const;
-export const AUDIO_FORMATS = ['mp3', 'm4a', 'opus', 'flac', 'wav'] as const;
-export const SUBTITLE_FORMATS = ['srt', 'vtt', 'ass', 'lrc'] as const;
-export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];
-/** Audio bitrate bounds (kbps) of `audio_quality`, as the original service had them. */
-export const AUDIO_QUALITY_KBPS = { min: 96, max: 320 } as const;
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const;
-export type Quality = (typeof QUALITIES)[number];
-export type VideoFormat = (typeof VIDEO_FORMATS)[number];
-export type AudioFormat = (typeof AUDIO_FORMATS)[number];
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const REQUEST_ID_PATTERN = /^req_[a-z0-9]{12,}$/;
@@ -47,35 +39,9 @@ export const jobSourceSchema = z.object({
 });
 export type JobSource = z.infer<typeof jobSourceSchema>;
 
+/** A job's options as its command carries them: the catalogue's (download-options.ts), and where it came from. */
 export const downloadOptionsSchema = z.object({
-  quality: z.enum(QUALITIES).default('best'),
-  video_format: z.enum(VIDEO_FORMATS).default('mp4'),
-  audio_format: z.enum(AUDIO_FORMATS).default('mp3'),
-  custom_format: z.string().max(500).nullish(),
-  path_template: z.string().max(500).nullish(),
-  download_subtitles: z.boolean().default(false),
-  subtitle_languages: z.array(z.string().max(20)).max(20).nullish(),
-  embed_subtitles: z.boolean().default(false),
-  write_thumbnail: z.boolean().default(false),
-  /** Keep yt-dlp's `.info.json` beside the media. */
-  write_info_json: z.boolean().default(false),
-  /** Keep the description as a `.description` text file beside the media. */
-  write_description: z.boolean().default(false),
-  /** Write a Kodi/Jellyfin `.nfo` beside the media. */
-  write_nfo: z.boolean().default(false),
-  embed_metadata: z.boolean().default(false),
-  /** Audio bitrate in kbps for audio downloads (yt-dlp --audio-quality); null: the best yt-dlp picks. */
-  audio_quality: z.number().int().min(AUDIO_QUALITY_KBPS.min).max(AUDIO_QUALITY_KBPS.max).nullish(),
-  /** Subtitles converted to this format (yt-dlp --convert-subs). */
-  subtitle_format: z.enum(SUBTITLE_FORMATS).nullish(),
-  /** Automatic (generated) captions too (yt-dlp --write-auto-subs). */
-  auto_subtitles: z.boolean().default(false),
-  /** Thumbnail embedded in the media file as cover art (yt-dlp --embed-thumbnail). */
-  embed_thumbnail: z.boolean().default(false),
-  cookies_id: z.string().max(100).nullish(),
-  timeout_sec: z.number().int().min(1).max(7200).default(1800),
-  /** Hours the files are kept after the job completes (FILE_RETENTION_HOURS when unset); read by the gateway only. */
-  retention_hours: z.number().positive().max(87600).nullish(),
+  ...jobOptionShape(DOWNLOAD_OPTIONS),
   source: jobSourceSchema.nullish(),
 });
 export type DownloadOptions = z.infer<typeof downloadOptionsSchema>;

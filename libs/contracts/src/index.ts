@@ -1,5 +1,7 @@
 export * from './topology';
 export * from './envelope';
+export * from './download-options';
+export * from './download-option-schema';
 export * from './downloads';
 export * from './webhooks';
 export * from './keys';
