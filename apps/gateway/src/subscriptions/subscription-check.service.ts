@@ -21,7 +21,6 @@ import { ApiError, ERROR_CODES } from '../common/api-error';
 function isRefusal(err: unknown): boolean {
   return err instanceof ApiError && ERROR_CODES[err.code] === 400;
 }
-import { BatchControlDto } from '../batches/dto/batch-control.dto';
 
 export const SUBSCRIPTION_CHECK_TASK = 'subscription-check';
 export type CheckTrigger = 'schedule' | 'manual' | 'create';
@@ -114,7 +113,7 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
     /** Items refused and left out: the check is ok, but says so (and is announced). */
     let note: string | null = null;
     try {
-      const list = await this.listings.listing(sub.url, who, (sub.options.cookies_id as string | undefined) ?? null);
+      const list = await this.listings.listing(sub.url, who, sub.options.cookies_id ?? null);
       if (trigger === 'create' || (list.title && list.title !== sub.title)) await this.subs.setTitle(sub.subscription_id, list.title ?? null);
       const entries = selectEntries(list.entries, sub.filters);
       seen = entries.length;
@@ -189,7 +188,7 @@ export class SubscriptionCheckService implements TaskHandler, OnModuleInit {
     for (const p of pending) if (await this.jobs.find(p.request_id)) stored.add(p.request_id);
     const todo = pending.filter((p) => !stored.has(p.request_id));
     const byUrl = new Map(listing.entries.map((e) => [e.url, e]));
-    const control = { ...(sub.options as BatchControlDto), webhook_url: sub.webhook_url ?? undefined };
+    const control = { ...sub.options, webhook_url: sub.webhook_url ?? undefined };
     const queue = (items: PendingItem[]) =>
       this.batches.createBatch(
         {

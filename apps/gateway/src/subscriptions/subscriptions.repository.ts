@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
 import type { ChannelFilter } from '../batches/channel-filter';
+import type { BatchControlDto } from '../batches/dto/batch-control.dto';
 import { DATABASE } from '../store/database.tokens';
 import type { Database, SubscriptionChecksTable, SubscriptionsTable } from '../store/schema';
 
@@ -10,13 +11,15 @@ export interface SubscriptionFilters extends Omit<ChannelFilter, 'sort_by'> {
   title_exclude?: string;
 }
 
+/** The download options and batch control of its jobs, as given (cookies_id, concurrent_limit …): a batch request's but where events go. */
+export type SubscriptionOptions = Omit<BatchControlDto, 'webhook_url'>;
+
 export interface Subscription {
   subscription_id: string;
   api_key_fp: string;
   url: string;
   filters: SubscriptionFilters;
-  /** The download options and batch control of its jobs, as given (cookies_id, concurrent_limit …). */
-  options: Record<string, unknown>;
+  options: SubscriptionOptions;
   webhook_url: string | null;
   check_interval_sec: number;
   backfill: string;
@@ -52,7 +55,7 @@ function toSubscription(r: SubscriptionsTable): Subscription {
   return {
     ...r,
     filters: JSON.parse(r.filters) as SubscriptionFilters,
-    options: JSON.parse(r.options) as Record<string, unknown>,
+    options: JSON.parse(r.options) as SubscriptionOptions,
     paused: Boolean(Number(r.paused)),
     check_interval_sec: Number(r.check_interval_sec),
   };

@@ -5,21 +5,37 @@ import { ApiError } from '../common/api-error';
 import { ApiKeyIdentity } from '../common/api-keys';
 import { GATEWAY_LOGGER } from '../common/tokens';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { DownloadOptionsDto } from '../submissions/dto/download-options.dto';
 import { SubmitDownload } from '../submissions/submit-download.use-case';
 import { UrlPolicy } from '../submissions/url-policy';
 import { SchedulerService, TaskBusyError } from '../scheduler/scheduler.service';
 import { ScheduledTasksRepository } from '../scheduler/scheduled-tasks.repository';
 import { CreateSubscriptionDto, DEFAULT_CHECK_INTERVAL_SEC, MAX_BACKFILL_COUNT, UpdateSubscriptionDto } from './dto/subscription.dto';
 import { SUBSCRIPTION_CHECK_TASK, SubscriptionCheckService, checkTaskId, randomId } from './subscription-check.service';
-import { Subscription, SubscriptionCheck, SubscriptionFilters, SubscriptionsRepository } from './subscriptions.repository';
+import { Subscription, SubscriptionCheck, SubscriptionFilters, SubscriptionOptions, SubscriptionsRepository } from './subscriptions.repository';
 
-const FILTER_FIELDS = ['date_after', 'date_before', 'min_duration', 'max_duration', 'min_views', 'max_views', 'title_match', 'title_exclude'] as const;
-const NOT_OPTIONS = new Set<string>(['url', 'check_interval', 'backfill', 'paused', 'webhook_url', ...FILTER_FIELDS]);
+const FILTER_FIELDS = [
+  'date_after',
+  'date_before',
+  'min_duration',
+  'max_duration',
+  'min_views',
+  'max_views',
+  'title_match',
+  'title_exclude',
+] as const satisfies ReadonlyArray<keyof SubscriptionFilters>;
+const FILTERS = new Set<PropertyKey>(FILTER_FIELDS);
+/** A subscription's own fields: the rest of its request is the options of its jobs. */
+const NOT_OPTIONS = new Set<PropertyKey>(['url', 'check_interval', 'backfill', 'paused', 'webhook_url', ...FILTER_FIELDS]);
 export const CHECKS_SHOWN = 20;
 
-function pick<T extends object>(dto: T, keep: (k: string) => boolean): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(dto).filter(([k, v]) => keep(k) && v !== undefined));
+const isFilter = (key: PropertyKey): key is keyof SubscriptionFilters => FILTERS.has(key);
+const isOption = (key: PropertyKey): key is keyof SubscriptionOptions => !NOT_OPTIONS.has(key);
+
+/** The set fields of `dto` that `keep` names, in the request's order. */
+function pick<T extends object, K extends keyof T>(dto: T, keep: (key: keyof T) => key is K): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key in dto) if (keep(key) && dto[key] !== undefined) out[key] = dto[key];
+  return out;
 }
 
 /** Subscriptions of the caller's key: create (with the first check), read, change, pause, remove, check now. */
@@ -54,9 +70,9 @@ export class SubscriptionsService {
   }
 
   /** Checks the job options as a download would (the one submit path's checks) before anything is stored. */
-  private async assertOptions(options: Record<string, unknown>, who: ApiKeyIdentity): Promise<void> {
+  private async assertOptions(options: SubscriptionOptions, who: ApiKeyIdentity): Promise<void> {
     const { concurrent_limit: _c, stop_on_error: _s, ...fields } = options;
-    await this.submission.check([], fields as DownloadOptionsDto, who);
+    await this.submission.check([], fields, who);
   }
 
   private assertFilters(f: SubscriptionFilters): void {
@@ -78,9 +94,9 @@ export class SubscriptionsService {
     const backfill = this.backfill(dto.backfill);
     await this.urls.assertReachable(dto.url, 'url');
     if (dto.webhook_url) this.urls.assertAllowed(dto.webhook_url, 'webhook_url');
-    const filters = pick(dto, (k) => (FILTER_FIELDS as readonly string[]).includes(k)) as SubscriptionFilters;
+    const filters: SubscriptionFilters = pick(dto, isFilter);
     this.assertFilters(filters);
-    const options = pick(dto, (k) => !NOT_OPTIONS.has(k));
+    const options: SubscriptionOptions = pick(dto, isOption);
     await this.assertOptions(options, who);
     const now = this.clock.now().toISOString();
     const sub: Subscription = {
@@ -157,11 +173,11 @@ export class SubscriptionsService {
     const sub = await this.own(id, who);
     const interval = dto.check_interval !== undefined ? this.interval(dto.check_interval) : undefined;
     if (dto.webhook_url) this.urls.assertAllowed(dto.webhook_url, 'webhook_url');
-    const filterChange = pick(dto, (k) => (FILTER_FIELDS as readonly string[]).includes(k));
-    const filters = Object.keys(filterChange).length ? ({ ...sub.filters, ...filterChange } as SubscriptionFilters) : undefined;
+    const filterChange = pick(dto, isFilter);
+    const filters: SubscriptionFilters | undefined = Object.keys(filterChange).length ? { ...sub.filters, ...filterChange } : undefined;
     if (filters) this.assertFilters(filters);
-    const optionChange = pick(dto, (k) => !NOT_OPTIONS.has(k));
-    const options = Object.keys(optionChange).length ? { ...sub.options, ...optionChange } : undefined;
+    const optionChange = pick(dto, isOption);
+    const options: SubscriptionOptions | undefined = Object.keys(optionChange).length ? { ...sub.options, ...optionChange } : undefined;
     if (options) await this.assertOptions(options, who);
     const now = this.clock.now();
     await this.subs.update(id, { filters, options, webhook_url: dto.webhook_url, check_interval_sec: interval, paused: dto.paused }, now.toISOString());
