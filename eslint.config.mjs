@@ -38,7 +38,7 @@ export default [
   },
   {
     // tests of any project may use the shared test helpers
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -59,16 +59,7 @@ export default [
     // unit tests swap the adapter for a fake): apps reach files, processes, the broker, HTTP and
     // the database through a port whose adapter lives in an `adapters/` folder or an infra lib
     files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx'],
-    ignores: [
-      '**/*.spec.ts',
-      '**/*.test.ts',
-      '**/*.test.tsx',
-      '**/adapters/**',
-      'apps/*/src/main.ts',
-      'apps/gateway/src/store/**',
-      'apps/cli/**',
-      'apps/dashboard/scripts/**',
-    ],
+    ignores: ['**/*.spec.ts', '**/*.spec.tsx', '**/adapters/**', 'apps/*/src/main.ts', 'apps/gateway/src/store/**', 'apps/cli/**', 'apps/dashboard/scripts/**'],
     rules: {
       'no-restricted-imports': [
         'error',

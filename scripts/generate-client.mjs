@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates libs/client/src/generated/schema.ts from libs/client/openapi.json with openapi-typescript.
-// The JSON is the gateway's served /docs-json (apps/gateway/src/docs/openapi.spec.ts fails when it
+// The JSON is the gateway's served /docs-json (apps/gateway/src/docs/openapi.int.spec.ts fails when it
 // differs; UPDATE_OPENAPI=1 on that spec rewrites it). `--check` exits 1 when the types are stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

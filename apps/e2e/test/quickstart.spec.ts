@@ -53,15 +53,7 @@ function s3Bucket(): Backend {
     async options() {
       s3 = await startS3Server();
       bucket = await s3.createBucket();
-      const settings = {
-        endpoint: s3.endpoint,
-        region: s3.region,
-        bucket,
-        prefix: '',
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        forcePathStyle: true,
-        publicDownloads: true,
-      };
+      const settings = { ...s3.clientSettings(bucket, ''), publicDownloads: true };
       const appEnv: SystemOptions['appEnv'] = {};
       for (const app of ['gateway', 'downloader-worker', 'webhook-sender'] as AppName[]) {
         const scratch = mkdtempSync(join(tmpdir(), `mda-quickstart-${app}-`));

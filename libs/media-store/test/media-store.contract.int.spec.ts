@@ -64,12 +64,7 @@ const s3Adapter: Adapter = {
   async make() {
     const bucket = await s3.createBucket();
     const store = new S3MediaStore({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      bucket,
-      prefix: 'media',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      forcePathStyle: true,
+      ...s3.clientSettings(bucket),
       partSize: 5 * MIB,
       queueSize: 1,
     });

@@ -97,15 +97,7 @@ describe('S3MediaStore', () => {
     const store = await createMediaStore({
       backend: 's3',
       storageDir: scratch,
-      s3: {
-        endpoint: s3.endpoint,
-        region: s3.region,
-        bucket,
-        prefix: 'p',
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        forcePathStyle: true,
-        publicDownloads: true,
-      },
+      s3: { ...s3.clientSettings(bucket, 'p'), publicDownloads: true },
     });
     expect(store).toBeInstanceOf(S3MediaStore);
     const { path } = await finished(1234);

@@ -1,5 +1,5 @@
 import amqplib from 'amqplib';
-import { EXCHANGES, QUEUES, ROUTING_KEYS, SUBSCRIPTIONS, TOPOLOGY, makeEnvelope } from '@mda/contracts';
+import { EXCHANGES, MessageKey, QUEUES, ROUTING_KEYS, SUBSCRIPTIONS, SubscriptionDefinition, TOPOLOGY, makeEnvelope } from '@mda/contracts';
 import { createLogger } from '@mda/observability';
 import { TestVhost, createTestVhost, waitFor } from '@mda/testing';
 import { AmqpConnection, HandlerOutcome, Publisher, QueueConsumer, assertTopology } from '../src';
@@ -24,6 +24,25 @@ describe('messaging on the real RabbitMQ', () => {
     await vhost.dispose();
   });
 
+  /** A started consumer of `sub` that acks every message and records its request_id. */
+  async function recordingConsumer<K extends MessageKey>(sub: SubscriptionDefinition<K>) {
+    const seen: string[] = [];
+    const consumer = new QueueConsumer(
+      conn,
+      {
+        ...sub,
+        prefetch: 5,
+        handle: async (e) => {
+          seen.push((e.data as { request_id: string }).request_id);
+          return 'ack';
+        },
+      },
+      logger,
+    );
+    await consumer.start();
+    return { seen, consumer };
+  }
+
   it('declares the whole topology, and declaring it again changes nothing', async () => {
     const raw = await amqplib.connect(vhost.amqpUrl);
     const ch = await raw.createConfirmChannel();
@@ -43,20 +62,7 @@ describe('messaging on the real RabbitMQ', () => {
   });
 
   it('dead-letters a malformed message and keeps consuming', async () => {
-    const seen: string[] = [];
-    const consumer = new QueueConsumer(
-      conn,
-      {
-        ...SUBSCRIPTIONS.downloaderJobs,
-        prefetch: 5,
-        handle: async (e) => {
-          seen.push((e.data as { request_id: string }).request_id);
-          return 'ack';
-        },
-      },
-      logger,
-    );
-    await consumer.start();
+    const { seen, consumer } = await recordingConsumer(SUBSCRIPTIONS.downloaderJobs);
     const raw = await amqplib.connect(vhost.amqpUrl);
     const ch = await raw.createConfirmChannel();
     ch.publish(EXCHANGES.commands, ROUTING_KEYS.downloadRequested, Buffer.from('{not json'), { persistent: true });
@@ -77,20 +83,7 @@ describe('messaging on the real RabbitMQ', () => {
   });
 
   it("dead-letters a malformed control message from a replica's exclusive queue and keeps consuming", async () => {
-    const seen: string[] = [];
-    const consumer = new QueueConsumer(
-      conn,
-      {
-        ...SUBSCRIPTIONS.workerControl,
-        prefetch: 5,
-        handle: async (e) => {
-          seen.push((e.data as { request_id: string }).request_id);
-          return 'ack';
-        },
-      },
-      logger,
-    );
-    await consumer.start();
+    const { seen, consumer } = await recordingConsumer(SUBSCRIPTIONS.workerControl);
     const raw = await amqplib.connect(vhost.amqpUrl);
     const ch = await raw.createConfirmChannel();
     ch.publish(EXCHANGES.control, ROUTING_KEYS.downloadCancel, Buffer.from('{not json'), { persistent: true });

@@ -14,7 +14,18 @@ export interface LocalS3Server {
   directory: string;
   /** Creates a bucket (a unique name unless given) and returns its name. */
   createBucket(name?: string): Promise<string>;
+  /** How a client reaches `bucket` here, its keys under `prefix`: the S3 part of a media store's settings. */
+  clientSettings(bucket: string, prefix?: string): S3ClientSettings;
   close(): Promise<void>;
+}
+
+export interface S3ClientSettings {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  prefix: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: true;
 }
 
 let buckets = 0;
@@ -46,16 +57,20 @@ export async function startS3Server(): Promise<LocalS3Server> {
   koa.middleware.splice(koa.middleware.length - 1, 0, missingOperations(directory));
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
+  const region = 'us-east-1';
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   return {
     endpoint,
-    region: 'us-east-1',
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
+    region,
+    ...credentials,
     directory,
     async createBucket(name) {
       const bucket = name ?? `mda-${process.pid}-${Date.now().toString(36)}-${++buckets}`;
       await (server as unknown as { store: { putBucket(name: string): Promise<void> } }).store.putBucket(bucket);
       return bucket;
+    },
+    clientSettings(bucket, prefix = 'media') {
+      return { endpoint, region, bucket, prefix, credentials: { ...credentials }, forcePathStyle: true };
     },
     async close() {
       await server.close();

@@ -2,7 +2,7 @@
  * The gateway's shapes as the page uses them: all taken from the types libs/client generates from
  * the OpenAPI document (libs/client/openapi.json), so the dashboard cannot drift from the API.
  * Only the lists the page offers (qualities, formats, statuses) are values; the compiler checks
- * that each holds every value the document allows (and options.test.ts checks them at run time).
+ * that each holds every value the document allows (and options.spec.ts checks them at run time).
  */
 import type { components } from '@mda/client/schema';
 

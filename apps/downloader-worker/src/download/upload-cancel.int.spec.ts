@@ -33,15 +33,7 @@ async function s3Store(): Promise<S3MediaStore> {
   return (await createMediaStore({
     backend: 's3',
     storageDir: scratch,
-    s3: {
-      endpoint: s3.endpoint,
-      region: s3.region,
-      bucket,
-      prefix: 'media',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      forcePathStyle: true,
-      publicDownloads: true,
-    },
+    s3: { ...s3.clientSettings(bucket), publicDownloads: true },
   })) as S3MediaStore;
 }
 

@@ -4,6 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { LocalServer, MediaServer, makeClip, readBody, serveMedia, startLocalServer, waitFor } from '@mda/testing';
 import { TestSystem } from '../support/system';
 import { ARTIFACTS, launchBrowser } from './browser';
+import { submitFromForm } from './dashboard-page';
 
 interface Seen {
   id: string;
@@ -70,15 +71,7 @@ describe('dashboard in a real browser', () => {
   const row = (id: string) => page.locator(`li.job[data-request-id="${id}"]`);
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
-  async function submit(url: string): Promise<string> {
-    await page.getByLabel('Media URL').fill(url);
-    await page.getByRole('button', { name: 'Download', exact: true }).click();
-    const status = page.getByRole('status').filter({ hasText: /^Queued req_/ });
-    await status.waitFor({ timeout: 10_000 });
-    const id = /Queued (req_[a-z0-9]+)\./.exec((await status.textContent()) ?? '')?.[1];
-    expect(id).toMatch(/^req_[a-z0-9]{12,}$/);
-    return id as string;
-  }
+  const submit = (url: string) => submitFromForm(page, url);
 
   it('takes the key, streams live progress, cancels, serves the file and shows the delivery log', async () => {
     await page.goto(`${sys.baseUrl}/`);

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { LocalServer, MediaServer, makeClip, makeRssFeed, readBody, serveMedia, startLocalServer, waitFor } from '@mda/testing';
 import { TestSystem } from '../support/system';
 import { ARTIFACTS, launchBrowser } from './browser';
+import { submitFromForm } from './dashboard-page';
 
 /** Every cell of the webhook table lies inside the screen (none cut off or scrolled away). */
 const EVENT_CELLS_FIT = `[...document.querySelectorAll('table.events td')].every((td) => { const r = td.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth + 0.5; }) && document.documentElement.scrollWidth <= window.innerWidth`;
@@ -78,15 +79,7 @@ describe('dashboard: library actions in a real browser', () => {
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `library-${name}.png`), fullPage: true });
   const statusOf = (id: string) => row(id).getAttribute('data-status');
 
-  async function submit(url: string): Promise<string> {
-    await page.getByLabel('Media URL').fill(url);
-    await page.getByRole('button', { name: 'Download', exact: true }).click();
-    const status = page.getByRole('status').filter({ hasText: /^Queued req_/ });
-    await status.waitFor({ timeout: 10_000 });
-    const id = /Queued (req_[a-z0-9]+)\./.exec((await status.textContent()) ?? '')?.[1];
-    expect(id).toMatch(/^req_[a-z0-9]{12,}$/);
-    return id as string;
-  }
+  const submit = (url: string) => submitFromForm(page, url);
 
   async function waitStatus(id: string, status: string) {
     await waitFor(async () => (await statusOf(id)) === status, { timeoutMs: 60_000, intervalMs: 200, what: `${id} ${status} in the page` });

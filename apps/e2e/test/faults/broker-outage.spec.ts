@@ -1,10 +1,7 @@
-import { MediaServer } from '@mda/testing';
-import { TestSystem } from '../support/system';
-import { FaultRig, startFaultRig } from './support/rig';
-import { AuditTap, blockVhost, unblockVhost } from './support/broker';
+import { faultRigPerSuite } from './support/rig';
+import { blockVhost, unblockVhost } from './support/broker';
 import { jsonLines, statuses, submit, waitAllFinal } from './support/jobs';
 import { printLedger, settleLedger } from './support/ledger';
-import { Receiver } from './support/receiver';
 
 const OUTAGE_MS = 8_000;
 const FLOW_MS = 16_000;
@@ -15,22 +12,10 @@ const FLOW_MS = 16_000;
  * connection closed), which the apps see exactly as a broker restart.
  */
 describe('fault: broker outage while jobs and webhooks flow', () => {
-  let sys: TestSystem;
-  let receiver: Receiver;
-  let media: MediaServer;
-  let tap: AuditTap;
-  let clip: string;
-
-  let rig: FaultRig;
-
-  beforeAll(async () => {
-    rig = await startFaultRig({ env: { WEBHOOK_MAX_RETRIES: '6' }, clip: { seconds: 3, title: 'Outage Clip' }, downloadSeconds: 2 });
-    ({ sys, tap, receiver, media, clip } = rig);
-  }, 90_000);
-
-  afterAll(() => rig?.stop(), 60_000);
+  const rig = faultRigPerSuite({ env: { WEBHOOK_MAX_RETRIES: '6' }, clip: { seconds: 3, title: 'Outage Clip' }, downloadSeconds: 2 });
 
   it('brings every accepted job to a final state and delivers every event', async () => {
+    const { sys, tap, receiver, media, clip } = rig();
     const accepted: string[] = [];
     const refused: number[] = [];
     const started = Date.now();

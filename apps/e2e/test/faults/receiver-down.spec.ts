@@ -1,10 +1,7 @@
-import { MediaServer, waitFor } from '@mda/testing';
-import { TestSystem } from '../support/system';
-import { FaultRig, startFaultRig } from './support/rig';
-import { AuditTap } from './support/broker';
+import { waitFor } from '@mda/testing';
+import { faultRigPerSuite } from './support/rig';
 import { statuses, submit, waitAllFinal } from './support/jobs';
 import { printLedger, settleLedger } from './support/ledger';
-import { Receiver } from './support/receiver';
 
 const DOWN_MS = 20_000;
 // retries wait 1+2+4+8+16 = 31 s in all: the budget covers a 20 s outage
@@ -12,22 +9,10 @@ const MAX_RETRIES = 5;
 
 /** Fault 4: the receiver refuses connections for 20 s, then comes back. */
 describe('fault: webhook receiver down for 20 s', () => {
-  let sys: TestSystem;
-  let receiver: Receiver;
-  let media: MediaServer;
-  let tap: AuditTap;
-  let clip: string;
-
-  let rig: FaultRig;
-
-  beforeAll(async () => {
-    rig = await startFaultRig({ env: { WEBHOOK_MAX_RETRIES: String(MAX_RETRIES) }, clip: { seconds: 2, title: 'Receiver Down Clip' } });
-    ({ sys, tap, receiver, media, clip } = rig);
-  }, 90_000);
-
-  afterAll(() => rig?.stop(), 60_000);
+  const rig = faultRigPerSuite({ env: { WEBHOOK_MAX_RETRIES: String(MAX_RETRIES) }, clip: { seconds: 2, title: 'Receiver Down Clip' } });
 
   it('delivers everything within the retry budget once the receiver is back', async () => {
+    const { sys, tap, receiver, media, clip } = rig();
     await receiver.down();
     const downAt = Date.now();
     const ids: string[] = [];

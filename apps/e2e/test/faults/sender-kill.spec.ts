@@ -1,29 +1,14 @@
-import { MediaServer, waitFor } from '@mda/testing';
-import { TestSystem } from '../support/system';
-import { FaultRig, startFaultRig } from './support/rig';
-import { AuditTap } from './support/broker';
+import { waitFor } from '@mda/testing';
+import { faultRigPerSuite } from './support/rig';
 import { statuses, submit, waitAllFinal } from './support/jobs';
 import { printLedger, settleLedger } from './support/ledger';
-import { Receiver } from './support/receiver';
 
 /** Fault 2: the sender SIGKILLed while deliveries wait in the retry tiers; a new sender delivers them all. */
 describe('fault: sender killed while deliveries wait in retry tiers', () => {
-  let sys: TestSystem;
-  let receiver: Receiver;
-  let media: MediaServer;
-  let tap: AuditTap;
-  let clip: string;
-
-  let rig: FaultRig;
-
-  beforeAll(async () => {
-    rig = await startFaultRig({ env: { WEBHOOK_MAX_RETRIES: '5' }, clip: { seconds: 2, title: 'Sender Kill Clip' } });
-    ({ sys, tap, receiver, media, clip } = rig);
-  }, 90_000);
-
-  afterAll(() => rig?.stop(), 60_000);
+  const rig = faultRigPerSuite({ env: { WEBHOOK_MAX_RETRIES: '5' }, clip: { seconds: 2, title: 'Sender Kill Clip' } });
 
   it('delivers every event after the restart, none dead', async () => {
+    const { sys, tap, receiver, media, clip } = rig();
     receiver.mode = 'fail503';
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {

@@ -66,15 +66,7 @@ describe('S3 media store', () => {
     const store = await createMediaStore({
       backend: 's3',
       storageDir: scratch['gateway'],
-      s3: {
-        endpoint: s3.endpoint,
-        region: s3.region,
-        bucket,
-        prefix: 'media',
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        forcePathStyle: true,
-        publicDownloads,
-      },
+      s3: { ...s3.clientSettings(bucket), publicDownloads },
     });
     return { sys, store, scratch };
   }

@@ -18,11 +18,13 @@ export interface FaultRig {
  * publishes, a signature-checking receiver, and a generated clip served on 127.0.0.1
  * (slowed to about `downloadSeconds` per download when given).
  */
-export async function startFaultRig(opts: {
+export interface FaultRigOptions {
   env: Record<string, string>;
   clip: { seconds: number; title: string };
   downloadSeconds?: number;
-}): Promise<FaultRig> {
+}
+
+export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
   const sys = await TestSystem.start({ env: opts.env });
   const tap = await AuditTap.start(sys.vhost);
   const receiver = await Receiver.start(sys.apiKey);
@@ -39,5 +41,18 @@ export async function startFaultRig(opts: {
       await media.close();
       await sys.stop();
     },
+  };
+}
+
+/** A rig started before the suite's tests and stopped after them: call the result inside a test to reach it. */
+export function faultRigPerSuite(opts: FaultRigOptions): () => FaultRig {
+  let rig: FaultRig | undefined;
+  beforeAll(async () => {
+    rig = await startFaultRig(opts);
+  }, 90_000);
+  afterAll(() => rig?.stop(), 60_000);
+  return () => {
+    if (!rig) throw new Error('the fault rig did not start');
+    return rig;
   };
 }

@@ -111,15 +111,7 @@ export class ReplicaRig {
     this.store = await createMediaStore({
       backend: 's3',
       storageDir: this.scratch('test-reader'),
-      s3: {
-        endpoint: this.s3.endpoint,
-        region: this.s3.region,
-        bucket: this.bucket,
-        prefix: 'media',
-        credentials: { accessKeyId: this.s3.accessKeyId, secretAccessKey: this.s3.secretAccessKey },
-        forcePathStyle: true,
-        publicDownloads: true,
-      },
+      s3: { ...this.s3.clientSettings(this.bucket), publicDownloads: true },
     });
   }
 

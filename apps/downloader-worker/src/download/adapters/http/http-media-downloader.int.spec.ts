@@ -7,13 +7,14 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downloadOptionsSchema, Progress } from '@mda/contracts';
+import { downloadOptionsSchema } from '@mda/contracts';
 import { EgressPolicy, GuardedHttpClient } from '@mda/net-guard';
 import { makeClip, MediaServer, mediaRoot, serveMedia } from '@mda/testing';
-import { DownloadError, DownloadResult } from '../../ports/media-downloader';
+import { DownloadError } from '../../ports/media-downloader';
 import { MediaProbe, ProbeResult } from '../../ports/media-probe';
 import { FfprobeMediaProbe } from '../ffprobe-media-probe';
 import { HttpMediaDownloader } from './http-media-downloader';
+import { recordDownload } from '../../../../test/support/recorded-download';
 
 const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
 const sha = async (path: string) =>
@@ -59,19 +60,8 @@ async function download(url: string, opts: { maxBytes?: number; controller?: Abo
   workDirs.push(workDir);
   const probe = new RecordingProbe();
   const downloader = new HttpMediaDownloader(http, probe, Date.now, opts.headProbeBytes ?? 64 * 1024);
-  const progress: Progress[] = [];
-  const controller = opts.controller ?? new AbortController();
-  let result: DownloadResult | undefined;
-  let error: DownloadError | undefined;
-  try {
-    result = await downloader.download(
-      { requestId: 'req_directdirect', url, options: downloadOptionsSchema.parse({}), workDir, maxBytes: opts.maxBytes ?? 1 << 30 },
-      { onProgress: (p) => progress.push(p), onLog: () => undefined, signal: controller.signal },
-    );
-  } catch (err) {
-    error = err as DownloadError;
-  }
-  return { result, error, probe, progress, workDir };
+  const job = { requestId: 'req_directdirect', url, options: downloadOptionsSchema.parse({}), workDir, maxBytes: opts.maxBytes ?? 1 << 30 };
+  return { ...(await recordDownload(downloader, job, opts)), probe };
 }
 
 describe('HttpMediaDownloader (direct files)', () => {

@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downloadOptionsSchema, Progress } from '@mda/contracts';
+import { downloadOptionsSchema } from '@mda/contracts';
 import { EgressPolicy, GuardedHttpClient } from '@mda/net-guard';
 import { makeClip, startThrottledSource, ThrottledSource, waitFor } from '@mda/testing';
-import { DownloadError, DownloadResult } from '../../ports/media-downloader';
+import { DownloadError } from '../../ports/media-downloader';
 import { FfprobeMediaProbe } from '../ffprobe-media-probe';
 import { HttpMediaDownloader } from './http-media-downloader';
 import { splitIntoParts } from './ranged-download';
+import { RecordedDownload, RecordOptions, recordDownload, resultOf } from '../../../../test/support/recorded-download';
 
 const MIB = 1 << 20;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -44,45 +45,19 @@ afterAll(async () => {
   await Promise.all(workDirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-interface Outcome {
-  result?: DownloadResult;
-  error?: DownloadError;
-  progress: Progress[];
-  logs: string[];
-  workDir: string;
-}
-
-async function download(url: string, opts: { maxBytes?: number; controller?: AbortController; onProgress?: (p: Progress) => void } = {}): Promise<Outcome> {
+async function download(url: string, opts: { maxBytes?: number } & RecordOptions = {}): Promise<RecordedDownload> {
   const workDir = await mkdtemp(join(tmpdir(), 'mda-ranged-'));
   workDirs.push(workDir);
   const downloader = new HttpMediaDownloader(http, new FfprobeMediaProbe('ffprobe'), Date.now, 64 * 1024, 8);
-  const out: Outcome = { progress: [], logs: [], workDir };
-  try {
-    out.result = await downloader.download(
-      { requestId: 'req_rangedranged', url, options: downloadOptionsSchema.parse({}), workDir, maxBytes: opts.maxBytes ?? 1 << 30 },
-      {
-        onProgress: (p) => {
-          out.progress.push(p);
-          opts.onProgress?.(p);
-        },
-        onLog: (l) => out.logs.push(l),
-        signal: (opts.controller ?? new AbortController()).signal,
-      },
-    );
-  } catch (err) {
-    if (!(err instanceof DownloadError)) throw err;
-    out.error = err;
-  }
-  return out;
-}
-
-function resultOf(o: Outcome): DownloadResult {
-  if (!o.result) throw new Error(`download failed: ${o.error?.code} ${o.error?.message}\n${o.logs.join('\n')}`);
-  return o.result;
+  return recordDownload(
+    downloader,
+    { requestId: 'req_rangedranged', url, options: downloadOptionsSchema.parse({}), workDir, maxBytes: opts.maxBytes ?? 1 << 30 },
+    opts,
+  );
 }
 
 /** Exact bytes that never go back, never past the size, ending at 100 % of it. */
-function expectExactProgress(o: Outcome, size: number): void {
+function expectExactProgress(o: RecordedDownload, size: number): void {
   const p = o.progress;
   const back = p.findIndex((x, i) => i > 0 && (x.percent < p[i - 1].percent || x.downloaded_bytes < p[i - 1].downloaded_bytes));
   expect(back < 0 ? 'monotonic' : { before: p[back - 1], after: p[back] }).toBe('monotonic');

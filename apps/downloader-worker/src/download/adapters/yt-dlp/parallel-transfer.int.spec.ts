@@ -8,71 +8,39 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { downloadOptionsSchema, DownloadOptions, Progress } from '@mda/contracts';
+import { downloadOptionsSchema, DownloadOptions } from '@mda/contracts';
 import { EgressPolicy } from '@mda/net-guard';
 import { makeClip, makeHls, startThrottledSource, ThrottledSource, waitFor } from '@mda/testing';
 import { ProxyEgress } from '../../../egress/proxy-egress';
-import { DownloadError, DownloadResult } from '../../ports/media-downloader';
+import { DownloadError } from '../../ports/media-downloader';
 import { ParallelTransfer } from './parallel-transfer';
 import { liveGroupMembers } from './process-spawner';
 import { YtDlpMediaDownloader } from './yt-dlp-media-downloader';
 import { RecordingSpawner } from '../../../../test/support/recording-spawner';
+import { RecordedDownload, RecordOptions, recordDownload, resultOf } from '../../../../test/support/recorded-download';
 
 const tools = { ytdlpPath: 'yt-dlp', ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
 const PARALLEL: ParallelTransfer = { connections: 8, fragments: 8 };
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const MIB = 1 << 20;
 
-interface Outcome {
-  result?: DownloadResult;
-  error?: DownloadError;
-  progress: Progress[];
-  logs: string[];
-  workDir: string;
-  pid?: number;
-}
+type Outcome = RecordedDownload & { pid?: number };
 
 let egress: ProxyEgress;
 const workDirs: string[] = [];
 
 async function download(
   url: string,
-  opts: {
-    transfer?: ParallelTransfer;
-    maxBytes?: number;
-    controller?: AbortController;
-    onProgress?: (p: Progress) => void;
-    options?: Partial<DownloadOptions>;
-  } = {},
+  opts: { transfer?: ParallelTransfer; maxBytes?: number; options?: Partial<DownloadOptions> } & RecordOptions = {},
 ): Promise<Outcome> {
   const workDir = await mkdtemp(join(tmpdir(), 'mda-parallel-job-'));
   workDirs.push(workDir);
   const spawner = new RecordingSpawner();
   const downloader = new YtDlpMediaDownloader(tools, { spawner, egress, transfer: opts.transfer ?? PARALLEL });
-  const out: Outcome = { progress: [], logs: [], workDir };
-  try {
-    out.result = await downloader.download(
-      { requestId: 'req_parallel0001', url, options: downloadOptionsSchema.parse(opts.options ?? {}), workDir, maxBytes: opts.maxBytes ?? 200 * MIB },
-      {
-        onProgress: (p) => {
-          out.progress.push(p);
-          opts.onProgress?.(p);
-        },
-        onLog: (l) => out.logs.push(l),
-        signal: (opts.controller ?? new AbortController()).signal,
-      },
-    );
-  } catch (err) {
-    if (!(err instanceof DownloadError)) throw err;
-    out.error = err;
-  }
+  const job = { requestId: 'req_parallel0001', url, options: downloadOptionsSchema.parse(opts.options ?? {}), workDir, maxBytes: opts.maxBytes ?? 200 * MIB };
+  const out: Outcome = await recordDownload(downloader, job, opts);
   out.pid = spawner.pids[0];
   return out;
-}
-
-function resultOf(o: Outcome): DownloadResult {
-  if (!o.result) throw new Error(`download failed: ${o.error?.code} ${o.error?.message}\n${o.logs.slice(-8).join('\n')}`);
-  return o.result;
 }
 
 /** Percent and bytes never go back, and the last report is 100 % (of exactly `size` bytes when given). */

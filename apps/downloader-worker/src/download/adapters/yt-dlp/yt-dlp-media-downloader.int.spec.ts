@@ -6,14 +6,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downloadOptionsSchema, DownloadOptions, Progress } from '@mda/contracts';
+import { downloadOptionsSchema, DownloadOptions } from '@mda/contracts';
 import { freePort, HTML_PAGE_PATH, makeClip, makeHls, makeRssFeed, makeSeparateStreams, MediaServer, mediaRoot, serveMedia, waitFor } from '@mda/testing';
 import { EgressPolicy } from '@mda/net-guard';
 import { ProxyEgress } from '../../../egress/proxy-egress';
-import { DownloadError, DownloadResult } from '../../ports/media-downloader';
+import { DownloadError } from '../../ports/media-downloader';
 import { liveGroupMembers } from './process-spawner';
 import { YtDlpMediaDownloader } from './yt-dlp-media-downloader';
 import { RecordingSpawner } from '../../../../test/support/recording-spawner';
+import { RecordedDownload, RecordOptions, recordDownload, resultOf } from '../../../../test/support/recorded-download';
 
 const which = (cmd: string) => execFileSync('which', [cmd]).toString().trim();
 const tools = { ytdlpPath: which('yt-dlp'), ffmpegPath: which('ffmpeg'), ffprobePath: which('ffprobe') };
@@ -35,59 +36,20 @@ const ffprobe = (file: string): Probed =>
     ]).toString(),
   );
 
-interface Outcome {
-  result?: DownloadResult;
-  error?: DownloadError;
-  progress: Progress[];
-  logs: string[];
-  workDir: string;
-  ms: number;
-  /** From the first progress report with bytes to the end (yt-dlp's start-up left out). */
-  msFromFirstBytes?: number;
-  pid?: number;
-}
+type Outcome = RecordedDownload & { pid?: number };
 
 const workDirs: string[] = [];
-async function download(
-  url: string,
-  options: Partial<DownloadOptions> = {},
-  opts: { maxBytes?: number; controller?: AbortController; onProgress?: (p: Progress) => void } = {},
-): Promise<Outcome> {
+async function download(url: string, options: Partial<DownloadOptions> = {}, opts: { maxBytes?: number } & RecordOptions = {}): Promise<Outcome> {
   const workDir = await mkdtemp(join(tmpdir(), 'mda-ytdlp-job-'));
   workDirs.push(workDir);
   const spawner = new RecordingSpawner();
   const downloader = new YtDlpMediaDownloader(tools, { spawner, egress });
-  const out: Outcome = { progress: [], logs: [], workDir, ms: 0 };
-  const started = Date.now();
-  let firstBytesAt: number | undefined;
-  try {
-    out.result = await downloader.download(
-      { requestId: 'req_abcdefabcdef', url, options: downloadOptionsSchema.parse(options), workDir, maxBytes: opts.maxBytes ?? 50_000_000 },
-      {
-        onProgress: (p) => {
-          out.progress.push(p);
-          if (firstBytesAt === undefined && p.downloaded_bytes > 0) firstBytesAt = Date.now();
-          opts.onProgress?.(p);
-        },
-        onLog: (l) => out.logs.push(l),
-        signal: (opts.controller ?? new AbortController()).signal,
-      },
-    );
-  } catch (err) {
-    if (!(err instanceof DownloadError)) throw err;
-    out.error = err;
-  }
-  out.ms = Date.now() - started;
-  if (firstBytesAt !== undefined) out.msFromFirstBytes = Date.now() - firstBytesAt;
+  const job = { requestId: 'req_abcdefabcdef', url, options: downloadOptionsSchema.parse(options), workDir, maxBytes: opts.maxBytes ?? 50_000_000 };
+  const out: Outcome = await recordDownload(downloader, job, opts);
   out.pid = spawner.pids[0];
   return out;
 }
 
-/** The result, or a failure that says why the download did not finish. */
-function resultOf(o: Outcome): DownloadResult {
-  if (!o.result) throw new Error(`download failed: ${o.error?.code} ${o.error?.message}\n${o.logs.slice(-5).join('\n')}`);
-  return o.result;
-}
 function pidOf(o: Outcome): number {
   if (o.pid === undefined) throw new Error('yt-dlp was not started');
   return o.pid;
