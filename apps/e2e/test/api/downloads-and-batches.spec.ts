@@ -158,4 +158,12 @@ describe('downloads listing and batches (real broker, SQLite store, built apps)'
     expect(r.body.error.message).toMatch(msg);
     expect((await sys.api('GET', '/api/v1/downloads?limit=100')).body.downloads.length).toBe(before);
   });
+
+  it('null for an option with a default means unset: accepted with the defaults (was a 500)', async () => {
+    const nulls = { quality: null, video_format: null, embed_metadata: null, download_subtitles: null, timeout_sec: null, custom_format: null };
+    const r = await sys.api('POST', '/api/v1/download', { url: `${source.url}/missing-null.bin`, ...nulls });
+    expect([r.status, r.body.error?.code]).toEqual([202, undefined]);
+    const job = await finalJob(r.body.request_id);
+    expect(job.options).toMatchObject({ quality: 'best', video_format: 'mp4', embed_metadata: true, download_subtitles: false, timeout_sec: 1800 });
+  }, 60_000);
 });
