@@ -1,13 +1,11 @@
 import { DOWNLOAD_OPTIONS, DownloadOptionFields, DownloadOptionSpec, DownloadOptions, downloadOptionsSchema } from '@mda/contracts';
 
-/** The request defaults a job message does not share (embed_metadata: on unless asked off). */
+/**
+ * Every option's request default: the message schema's, but for `embed_metadata` (on unless asked
+ * off). Applied to unset and `null` fields alike (`null` is unset, as for the nullable options).
+ */
 const REQUEST_DEFAULTS = Object.entries<DownloadOptionSpec>(DOWNLOAD_OPTIONS).flatMap(([key, spec]) =>
-  spec.kind === 'boolean' && spec.job?.default !== undefined && spec.job.default !== spec.default ? [{ key, value: spec.default }] : [],
-);
-
-/** Options with a default: `null` for one of them means "unset" (its default), as it does for the nullable ones. */
-const DEFAULTED = Object.entries<DownloadOptionSpec>(DOWNLOAD_OPTIONS).flatMap(([key, spec]) =>
-  'default' in spec && spec.default !== undefined && !spec.requestOnly ? [key] : [],
+  'default' in spec && spec.default !== undefined && !spec.requestOnly ? [{ key, value: spec.default }] : [],
 );
 
 /**
@@ -18,7 +16,6 @@ const DEFAULTED = Object.entries<DownloadOptionSpec>(DOWNLOAD_OPTIONS).flatMap((
 export function toDownloadOptions(fields: DownloadOptionFields): DownloadOptions {
   const { audio_only, ignore_errors: _ignored, ...rest } = fields;
   const options: Record<string, unknown> = { ...rest };
-  for (const key of DEFAULTED) if (options[key] === null) delete options[key];
   if (audio_only) options['quality'] = 'audio';
   for (const { key, value } of REQUEST_DEFAULTS) options[key] ??= value;
   return downloadOptionsSchema.parse(options);
