@@ -18,11 +18,23 @@ async function mgmt(method: string, path: string, body?: unknown): Promise<Respo
   }
 }
 
+/** A passive declare: answers a queue's ready count and consumers at once (management stats lag by seconds). */
+async function checkQueue(amqpUrl: string, queue: string) {
+  const conn = await amqplib.connect(amqpUrl);
+  try {
+    return await (await conn.createChannel()).checkQueue(queue);
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
 export interface TestVhost {
   name: string;
   amqpUrl: string;
-  /** Messages ready in a queue of this vhost (management API). */
+  /** Messages ready in a queue of this vhost (a passive declare: real time). */
   queueDepth(queue: string): Promise<number>;
+  /** Consumers the broker has on a queue of this vhost (a passive declare: real time). */
+  consumerCount(queue: string): Promise<number>;
   /** Removes the vhost and everything in it. */
   dispose(): Promise<void>;
 }
@@ -42,16 +54,8 @@ export async function createTestVhost(prefix = 'test'): Promise<TestVhost> {
   return {
     name,
     amqpUrl: `${BASE_AMQP}/${enc}`,
-    async queueDepth(queue: string) {
-      // a passive declare answers the ready count at once (management stats lag by seconds)
-      const conn = await amqplib.connect(`${BASE_AMQP}/${enc}`);
-      try {
-        const ch = await conn.createChannel();
-        return (await ch.checkQueue(queue)).messageCount;
-      } finally {
-        await conn.close().catch(() => undefined);
-      }
-    },
+    queueDepth: async (queue: string) => (await checkQueue(`${BASE_AMQP}/${enc}`, queue)).messageCount,
+    consumerCount: async (queue: string) => (await checkQueue(`${BASE_AMQP}/${enc}`, queue)).consumerCount,
     async dispose() {
       const r = await mgmt('DELETE', `/vhosts/${enc}`);
       if (!r) execFileSync('rabbitmqctl', ['-q', 'delete_vhost', name]);

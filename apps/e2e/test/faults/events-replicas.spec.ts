@@ -96,16 +96,6 @@ describe('fault: event streams across two gateway replicas on one PostgreSQL sto
     }
   }
 
-  async function consumersOf(queue: string): Promise<number> {
-    const amqplib = await import('amqplib');
-    const conn = await amqplib.connect(sys.vhost.amqpUrl);
-    try {
-      return (await (await conn.createChannel()).checkQueue(queue)).consumerCount;
-    } finally {
-      await conn.close().catch(() => undefined);
-    }
-  }
-
   async function runJobs(n: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -124,7 +114,7 @@ describe('fault: event streams across two gateway replicas on one PostgreSQL sto
 
   it("streams on A every event B's store consumer applied, then resumes on B with exactly the missed events", async () => {
     // only B consumes the store queue: A's consumer is paused
-    expect(await consumersOf('gateway.download-events')).toBe(1);
+    expect(await sys.vhost.consumerCount('gateway.download-events')).toBe(1);
 
     const onA = await openSse(`${baseA}/api/v1/events`, sys.apiKey);
     clients.push(onA);

@@ -43,16 +43,6 @@ async function terminate(sys: TestSystem, name: AppName, onProbe?: (p: { status:
   return { code: await exit, seconds: (Date.now() - t0) / 1000, probes };
 }
 
-async function consumers(sys: TestSystem, queue: string): Promise<number> {
-  const amqplib = await import('amqplib');
-  const conn = await amqplib.connect(sys.vhost.amqpUrl);
-  try {
-    return (await (await conn.createChannel()).checkQueue(queue)).consumerCount;
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
-}
-
 describe('lifecycle: SIGTERM drains each app and exits 0', () => {
   const GRACE = 15;
   let sys: TestSystem;
@@ -124,7 +114,7 @@ describe('lifecycle: SIGTERM drains each app and exits 0', () => {
     expect(r.seconds).toBeLessThan(GRACE);
     // once SIGTERM is sent no probe succeeds: 503 while draining, then nothing listens
     expect(r.probes.filter((p) => p.status === 200)).toEqual([]);
-    expect(await consumers(sys, 'gateway.download-events')).toBe(0);
+    expect(await sys.vhost.consumerCount('gateway.download-events')).toBe(0);
     expect(jsonLines(sys.logsOf('gateway')).some((l) => /shut down cleanly/.test(l.msg))).toBe(true);
   }, 60_000);
 });

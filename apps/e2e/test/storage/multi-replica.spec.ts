@@ -270,7 +270,7 @@ describe('multi-replica run on PostgreSQL and S3', () => {
     const storeWriters = [SUBSCRIPTIONS.gatewayDownloadEvents, SUBSCRIPTIONS.gatewayWebhookAttempts];
     await rig.pauseOnA(storeWriters.map((s) => s.name));
     // only B consumes them now (A still has its own job.changed queue, which wakes its streams)
-    for (const s of storeWriters) expect(await rig.consumerCount(s.queue)).toBe(1);
+    for (const s of storeWriters) expect(await rig.sys.vhost.consumerCount(s.queue)).toBe(1);
 
     const onA = await openSse(`${gwA.baseUrl}/api/v1/events`, rig.sys.apiKey);
     sse.push(onA);

@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalS3Server, TestDatabase, ThrottledProxy, createTestDatabase, startS3Server, startThrottledProxy, waitFor } from '@mda/testing';
-import amqplib from 'amqplib';
 import { Client } from 'pg';
 import { apiKeyFingerprint } from '@mda/contracts';
 import { createMediaStore } from '@mda/media-store';
@@ -175,16 +174,6 @@ export class ReplicaRig {
   /** Stops gateway A as a pod is stopped (SIGTERM: drain, then close); resolves with its exit code. */
   stopGatewayA(): Promise<number | null> {
     return this.sys.kill('gateway', 'SIGTERM');
-  }
-
-  /** How many consumers the broker has on this queue of the rig's vhost. */
-  async consumerCount(queue: string): Promise<number> {
-    const conn = await amqplib.connect(this.sys.vhost.amqpUrl);
-    try {
-      return (await (await conn.createChannel()).checkQueue(queue)).consumerCount;
-    } finally {
-      await conn.close().catch(() => undefined);
-    }
   }
 
   /** The job changes PostgreSQL recorded for these jobs of the rig's key, in id order. */
