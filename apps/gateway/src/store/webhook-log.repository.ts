@@ -38,14 +38,12 @@ export class WebhookLogRepository {
 
   private static async recordIn(db: Kysely<Database>, a: WebhookAttempted, nowIso: string): Promise<boolean> {
     const redelivery = a.redelivery ?? 0;
+    // what an attempt and its event row both say of the event
+    const about = { event_id: a.event_id, request_id: a.request_id, batch_id: a.batch_id ?? null, event: a.event, url: a.url };
     const inserted = await db
       .insertInto('webhook_attempts')
       .values({
-        event_id: a.event_id,
-        request_id: a.request_id,
-        batch_id: a.batch_id ?? null,
-        event: a.event,
-        url: a.url,
+        ...about,
         attempt: a.attempt,
         outcome: a.outcome,
         status_code: a.status_code,
@@ -71,11 +69,7 @@ export class WebhookLogRepository {
     await db
       .insertInto('webhook_events')
       .values({
-        event_id: a.event_id,
-        request_id: a.request_id,
-        batch_id: a.batch_id ?? null,
-        event: a.event,
-        url: a.url,
+        ...about,
         key_fp: a.delivery.key_fp,
         body: a.delivery.body,
         created_at: a.delivery.created_at,
